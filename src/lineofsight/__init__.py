@@ -1,0 +1,3 @@
+"""Line of Sight: OKRs that cascade from company strategy into performance reviews."""
+
+__version__ = "0.1.0"

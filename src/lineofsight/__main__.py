@@ -1,0 +1,3 @@
+from lineofsight.cli import main
+
+main()

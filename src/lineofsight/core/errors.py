@@ -1,0 +1,38 @@
+"""Errors raised by actions; the UI, API and CLI translate them for their users."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class ActionError(Exception):
+    """Base class for a write that was refused. Nothing was changed."""
+
+
+class InvalidInput(ActionError):
+    """Bad input. ``errors`` maps a field name (or ``__all__``) to messages."""
+
+    def __init__(self, errors: Mapping[str, str | list[str]]) -> None:
+        self.errors: dict[str, list[str]] = {
+            key: [value] if isinstance(value, str) else list(value) for key, value in errors.items()
+        }
+        super().__init__(self.summary())
+
+    @classmethod
+    def one(cls, field: str, message: str) -> InvalidInput:
+        return cls({field: message})
+
+    def summary(self) -> str:
+        return "; ".join(
+            f"{field}: {msg}" if field != "__all__" else msg
+            for field, msgs in self.errors.items()
+            for msg in msgs
+        )
+
+
+class NotAllowed(ActionError):
+    """The person may see the thing but may not make this change."""
+
+
+class NotFound(ActionError):
+    """Missing, or not visible to this person (the two are never told apart)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GoalsConfig(AppConfig):
+    name = "lineofsight.goals"
+    label = "goals"
+    verbose_name = "OKRs"

@@ -1,0 +1,437 @@
+"""Cycles, objectives, key results, initiatives, alignment links and check-ins.
+
+Definitions keep their history: every change to an objective or key result writes a new
+revision row, alignment links are ended rather than deleted, and check-ins are append-only.
+The ``progress`` columns are stored roll-ups maintained by ``goals.rollup``; they can always
+be recomputed from the history (``lineofsight rollup --verify``).
+
+Writes go through ``goals.actions``; reads through ``goals.selectors`` and the access policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from lineofsight.goals import scoring
+from lineofsight.goals.querysets import (
+    AlignmentLinkQuerySet,
+    CheckInQuerySet,
+    InitiativeQuerySet,
+    KeyResultQuerySet,
+    ObjectiveQuerySet,
+)
+
+
+class Cycle(models.Model):
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "Annual"
+        QUARTER = "quarter", "Quarter"
+
+    class State(models.TextChoices):
+        PLANNING = "planning", "Planning"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    start_date = models.DateField(help_text="First day, in the organisation's time zone.")
+    end_date = models.DateField(help_text="Last day (inclusive), in the organisation's time zone.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The year a quarter belongs to.",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PLANNING)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["start_date", "-end_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="cycle_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == self.State.CLOSED
+
+    def encloses(self, other: Cycle) -> bool:
+        """True when ``other`` is this cycle or lies inside it (a quarter of this year)."""
+        return self.pk == other.pk or other.parent_id == self.pk
+
+    def bounds(self, tz_name: str) -> tuple[dt.datetime, dt.datetime]:
+        """Aware start (inclusive) and end (exclusive) instants in the given time zone."""
+        tz = zoneinfo.ZoneInfo(tz_name)
+        start = dt.datetime.combine(self.start_date, dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(self.end_date + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        return start, end
+
+
+class Objective(models.Model):
+    class Level(models.TextChoices):
+        COMPANY = "company", "Company"
+        TEAM = "team", "Team"
+        INDIVIDUAL = "individual", "Individual"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Everyone in the organisation"
+        TEAM = "team", "The team, its managers and HR"
+        PRIVATE = "private", "The owner, their managers and HR"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+        ABANDONED = "abandoned", "Abandoned"
+
+    class Commitment(models.TextChoices):
+        COMMITTED = "committed", "Committed"
+        ASPIRATIONAL = "aspirational", "Aspirational"
+
+    ProgressMode = models.TextChoices(
+        "ProgressMode", [(m.name, (m.value, m.label)) for m in scoring.ProgressMode]
+    )
+
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    level = models.CharField(max_length=12, choices=Level.choices)
+    owner_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objectives",
+    )
+    owner_team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="objectives"
+    )
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="objectives")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    commitment = models.CharField(
+        max_length=12, choices=Commitment.choices, default=Commitment.ASPIRATIONAL
+    )
+    rationale = models.TextField(
+        "alignment rationale",
+        blank=True,
+        help_text="If we hit this, the parent becomes more likely because...",
+    )
+    progress_mode = models.CharField(
+        max_length=12, choices=ProgressMode.choices, default=scoring.ProgressMode.KEY_RESULTS
+    )
+    # Stored roll-up (0.0-1.0), maintained by goals.rollup.
+    progress = models.FloatField(default=0.0)
+    progress_updated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ObjectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cycle__start_date", "level", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(owner_person__isnull=False) & Q(owner_team__isnull=True))
+                | (Q(owner_person__isnull=True) & Q(owner_team__isnull=False)),
+                name="objective_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0.0) & Q(progress__lte=1.0),
+                name="objective_progress_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cycle", "level"]),
+            models.Index(fields=["owner_person", "cycle"]),
+            models.Index(fields=["owner_team", "cycle"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def owner_name(self) -> str:
+        if self.owner_team_id:
+            return self.owner_team.name  # type: ignore[union-attr]
+        return self.owner_person.name  # type: ignore[union-attr]
+
+
+class ObjectiveRevision(models.Model):
+    """One version of an objective's definition, valid from ``valid_from``."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    state = models.CharField(max_length=10, choices=Objective.State.choices)
+    commitment = models.CharField(max_length=12, choices=Objective.Commitment.choices)
+    visibility = models.CharField(max_length=10, choices=Objective.Visibility.choices)
+    progress_mode = models.CharField(max_length=12, choices=Objective.ProgressMode.choices)
+    rationale = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    valid_from = models.DateTimeField()
+
+    class Meta:
+        ordering = ["objective", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective", "number"], name="objective_revision_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (revision {self.number})"
+
+
+class KeyResult(models.Model):
+    Kind = models.TextChoices("Kind", [(k.name, (k.value, k.label)) for k in scoring.KeyResultKind])
+
+    class Signal(models.TextChoices):
+        LEADING = "leading", "Leading (drives an outcome)"
+        LAGGING = "lagging", "Lagging (the outcome itself)"
+
+    class Source(models.TextChoices):
+        CHECK_INS = "check_ins", "Measured by check-ins"
+        ALIGNED = "aligned", "Rolled up from aligned objectives"
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ABANDONED = "abandoned", "Abandoned"
+
+    Confidence = models.TextChoices(
+        "Confidence", [(c.name, (c.value, c.label)) for c in scoring.Confidence]
+    )
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    cycle = models.ForeignKey(
+        Cycle,
+        on_delete=models.PROTECT,
+        related_name="key_results",
+        help_text="The objective's cycle, or a quarter inside it for rolling annual objectives.",
+    )
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    unit = models.CharField(max_length=40, blank=True)
+    start_value = models.FloatField(null=True, blank=True)
+    target_value = models.FloatField(null=True, blank=True)
+    signal = models.CharField(max_length=8, choices=Signal.choices, default=Signal.LAGGING)
+    weight = models.FloatField(default=1.0)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="key_results"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.CHECK_INS)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    position = models.PositiveIntegerField(default=0)
+    # Latest reading and stored roll-up, maintained by goals.rollup.
+    current_value = models.FloatField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    progress = models.FloatField(default=0.0)
+    confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
+    last_check_in_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = KeyResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["objective", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="key_result_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0.0) & Q(progress__lte=1.0),
+                name="key_result_progress_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "cycle"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def spec(self) -> scoring.KeyResultSpec:
+        return scoring.KeyResultSpec(
+            kind=scoring.KeyResultKind(self.kind),
+            start=self.start_value,
+            target=self.target_value,
+            unit=self.unit,
+        )
+
+
+class KeyResultRevision(models.Model):
+    """One version of a key result's definition, valid from ``valid_from``."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=12, choices=KeyResult.Kind.choices)
+    unit = models.CharField(max_length=40, blank=True)
+    start_value = models.FloatField(null=True, blank=True)
+    target_value = models.FloatField(null=True, blank=True)
+    signal = models.CharField(max_length=8, choices=KeyResult.Signal.choices)
+    weight = models.FloatField()
+    source = models.CharField(max_length=10, choices=KeyResult.Source.choices)
+    state = models.CharField(max_length=10, choices=KeyResult.State.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    valid_from = models.DateTimeField()
+
+    class Meta:
+        ordering = ["key_result", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_result", "number"], name="key_result_revision_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (revision {self.number})"
+
+
+class CheckIn(models.Model):
+    """An append-only reading of a key result. Never updated, never deleted."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
+    value = models.FloatField(null=True, blank=True)
+    done = models.BooleanField(null=True, blank=True)
+    confidence = models.CharField(max_length=10, choices=KeyResult.Confidence.choices)
+    blockers = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="check_ins"
+    )
+    recorded_at = models.DateTimeField()
+    # The key result's progress right after this reading, under the definition then in force.
+    progress = models.FloatField()
+    amendment_reason = models.TextField(
+        blank=True, help_text="Set when HR records a reading in a closed cycle."
+    )
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key_result", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["key_result", "recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key_result} @ {self.recorded_at:%Y-%m-%d}"
+
+
+class Initiative(models.Model):
+    class State(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="initiatives")
+    title = models.CharField(max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="initiatives"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PLANNED)
+    link = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key_result", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AlignmentLink(models.Model):
+    """A child objective aligned to a parent objective or key result.
+
+    Links are never deleted: removing or re-weighting a link ends it (``ended_at``) and, for
+    a re-weight, starts a new one, so any past roll-up can be recomputed.
+    """
+
+    Kind = models.TextChoices("Kind", [(k.name, (k.value, k.label)) for k in scoring.LinkKind])
+
+    child = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="parent_links")
+    parent_objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.CASCADE, related_name="child_links"
+    )
+    parent_key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.CASCADE, related_name="child_links"
+    )
+    kind = models.CharField(
+        max_length=12, choices=Kind.choices, default=scoring.LinkKind.CONTRIBUTES
+    )
+    weight = models.FloatField(default=1.0)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+
+    objects = AlignmentLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(parent_objective__isnull=False) & Q(parent_key_result__isnull=True))
+                | (Q(parent_objective__isnull=True) & Q(parent_key_result__isnull=False)),
+                name="link_one_parent",
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="link_weight_positive"),
+            models.UniqueConstraint(
+                fields=["child", "parent_objective"],
+                condition=Q(ended_at__isnull=True, parent_objective__isnull=False),
+                name="link_unique_live_objective_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["child", "parent_key_result"],
+                condition=Q(ended_at__isnull=True, parent_key_result__isnull=False),
+                name="link_unique_live_key_result_parent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["parent_objective", "ended_at"]),
+            models.Index(fields=["parent_key_result", "ended_at"]),
+            models.Index(fields=["child", "ended_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} -> {self.parent_objective_id or self.parent_key_result_id}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def counts(self) -> bool:
+        return self.kind == scoring.LinkKind.CONTRIBUTES

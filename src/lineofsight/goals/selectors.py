@@ -1,0 +1,480 @@
+"""Reads about OKRs, always through the access policy.
+
+Every function takes the person asking and returns only what they may see; a ``get_*``
+raises ``NotFound`` for missing and forbidden alike. The UI and the API both call these,
+and each runs a fixed number of queries whatever the size of the organisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from lineofsight.core.access import Viewer
+from lineofsight.core.errors import NotFound
+from lineofsight.goals import rollup, scoring
+from lineofsight.goals.models import (
+    AlignmentLink,
+    CheckIn,
+    Cycle,
+    Initiative,
+    KeyResult,
+    Objective,
+)
+from lineofsight.people.models import Person
+from lineofsight.people.selectors import organisation_time_zone
+
+HIDDEN_LABEL = "An objective you cannot see"
+
+
+# ---------------------------------------------------------------------------------------
+# Querysets and single objects
+
+
+def objectives_for_user(user: Person) -> QuerySet[Objective]:
+    return Objective.objects.visible_to(user).select_related("owner_person", "owner_team", "cycle")
+
+
+def key_results_for_user(user: Person) -> QuerySet[KeyResult]:
+    return KeyResult.objects.visible_to(user).select_related("owner", "cycle", "objective")
+
+
+def check_ins_for_user(user: Person) -> QuerySet[CheckIn]:
+    return CheckIn.objects.visible_to(user).select_related("author", "key_result")
+
+
+def initiatives_for_user(user: Person) -> QuerySet[Initiative]:
+    return Initiative.objects.visible_to(user).select_related("owner", "key_result")
+
+
+def links_for_user(user: Person) -> QuerySet[AlignmentLink]:
+    return AlignmentLink.objects.visible_to(user).select_related(
+        "child", "parent_objective", "parent_key_result"
+    )
+
+
+def cycles_for_user(user: Person) -> QuerySet[Cycle]:
+    if not (user.is_authenticated and user.is_active):
+        return Cycle.objects.none()
+    return Cycle.objects.select_related("parent")
+
+
+def _get(qs: QuerySet[Any], pk: Any) -> Any:
+    try:
+        return qs.get(pk=int(pk))
+    except (ValueError, TypeError, qs.model.DoesNotExist):
+        raise NotFound(f"No such {qs.model._meta.verbose_name}.") from None
+
+
+def get_objective_for_user(user: Person, pk: Any) -> Objective:
+    return _get(
+        objectives_for_user(user).select_related(
+            "owner_person", "owner_team__lead", "cycle__parent"
+        ),
+        pk,
+    )
+
+
+def get_key_result_for_user(user: Person, pk: Any) -> KeyResult:
+    return _get(
+        key_results_for_user(user).select_related(
+            "objective__owner_person", "objective__owner_team__lead", "objective__cycle"
+        ),
+        pk,
+    )
+
+
+def get_check_in_for_user(user: Person, pk: Any) -> CheckIn:
+    return _get(check_ins_for_user(user), pk)
+
+
+def get_initiative_for_user(user: Person, pk: Any) -> Initiative:
+    return _get(
+        initiatives_for_user(user).select_related(
+            "key_result__objective__owner_person", "key_result__objective__owner_team__lead"
+        ),
+        pk,
+    )
+
+
+def get_link_for_user(user: Person, pk: Any) -> AlignmentLink:
+    return _get(
+        links_for_user(user).select_related(
+            "child__owner_person", "child__owner_team__lead", "parent_key_result__objective"
+        ),
+        pk,
+    )
+
+
+def get_cycle_for_user(user: Person, pk: Any) -> Cycle:
+    return _get(cycles_for_user(user), pk)
+
+
+def current_cycle(today: dt.date | None = None) -> Cycle | None:
+    """The quarter (else the year) containing today in the organisation's time zone."""
+    if today is None:
+        today = timezone.localtime(timezone.now(), _tz()).date()
+    containing = Cycle.objects.filter(start_date__lte=today, end_date__gte=today).order_by(
+        "-start_date", "end_date"
+    )
+    found = containing.first()
+    if found is not None:
+        return found
+    return Cycle.objects.exclude(state=Cycle.State.CLOSED).order_by("-start_date").first() or (
+        Cycle.objects.order_by("-end_date").first()
+    )
+
+
+def _tz() -> Any:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(organisation_time_zone())
+
+
+def cycle_scope(cycle: Cycle) -> list[int]:
+    """A quarter's view also shows its year's objectives (set annually, reviewed quarterly)."""
+    ids = [cycle.pk]
+    if cycle.parent_id:
+        ids.append(cycle.parent_id)
+    return ids
+
+
+# ---------------------------------------------------------------------------------------
+# Cards: an objective with its figures, for lists and the tree
+
+
+@dataclass
+class ObjectiveCard:
+    objective: Objective
+    status: scoring.Confidence | None
+    child_count: int = 0
+    hidden_child_count: int = 0
+    link: AlignmentLink | None = None  # how it aligns to the node being expanded
+    key_result_count: int = 0
+
+    @property
+    def percent(self) -> int:
+        return scoring.percent(self.objective.progress)
+
+
+def _statuses(objective_ids: list[int]) -> dict[int, scoring.Confidence | None]:
+    """Worst latest confidence among each objective's live key results (one query)."""
+    by_obj: dict[int, list[str]] = defaultdict(list)
+    for obj_id, confidence in KeyResult.objects.filter(
+        objective_id__in=objective_ids, state=KeyResult.State.ACTIVE
+    ).values_list("objective_id", "confidence"):
+        by_obj[obj_id].append(confidence)
+    return {oid: scoring.worst_confidence(by_obj.get(oid, [])) for oid in objective_ids}
+
+
+def _child_counts(
+    objective_ids: list[int], viewer: Viewer
+) -> tuple[dict[int, int], dict[int, int]]:
+    """Per objective: live aligned children visible to the viewer, and hidden ones."""
+    links = AlignmentLink.objects.live().filter(
+        Q(parent_objective_id__in=objective_ids)
+        | Q(parent_key_result__objective_id__in=objective_ids)
+    )
+    visible_filter = viewer.objective_filter("child__")
+    rows = links.values("parent_objective_id", "parent_key_result__objective_id").annotate(
+        total=Count("child_id", distinct=True),
+        visible=Count("child_id", filter=visible_filter, distinct=True),
+    )
+    visible: dict[int, int] = defaultdict(int)
+    hidden: dict[int, int] = defaultdict(int)
+    for row in rows:
+        oid = row["parent_objective_id"] or row["parent_key_result__objective_id"]
+        visible[oid] += row["visible"]
+        hidden[oid] += row["total"] - row["visible"]
+    return visible, hidden
+
+
+def cards(viewer_user: Person, objectives: list[Objective]) -> list[ObjectiveCard]:
+    viewer = Viewer.of(viewer_user)
+    ids = [o.pk for o in objectives]
+    statuses = _statuses(ids)
+    visible, hidden = _child_counts(ids, viewer)
+    kr_counts = dict(
+        KeyResult.objects.filter(objective_id__in=ids, state=KeyResult.State.ACTIVE)
+        .values("objective_id")
+        .annotate(n=Count("pk"))
+        .values_list("objective_id", "n")
+    )
+    return [
+        ObjectiveCard(
+            o,
+            statuses.get(o.pk),
+            visible.get(o.pk, 0),
+            hidden.get(o.pk, 0),
+            key_result_count=kr_counts.get(o.pk, 0),
+        )
+        for o in objectives
+    ]
+
+
+def tree_roots(user: Person, cycle: Cycle) -> list[ObjectiveCard]:
+    """Company objectives of the cycle (and of its year), the top of the alignment tree."""
+    roots = list(
+        objectives_for_user(user)
+        .filter(level=Objective.Level.COMPANY, cycle_id__in=cycle_scope(cycle))
+        .exclude(state=Objective.State.ABANDONED)
+        .order_by("title", "pk")
+    )
+    return cards(user, roots)
+
+
+def tree_children(user: Person, parent: Objective) -> list[ObjectiveCard]:
+    """Objectives aligned (directly, or via one of its key results) to ``parent``."""
+    links = list(
+        AlignmentLink.objects.live()
+        .filter(Q(parent_objective=parent) | Q(parent_key_result__objective=parent))
+        .filter(child__in=Objective.objects.visible_to(user).values("pk"))
+        .select_related(
+            "child__owner_person", "child__owner_team", "child__cycle", "parent_key_result"
+        )
+        .order_by("child__level", "child__title", "pk")
+    )
+    children = [link.child for link in links]
+    out = cards(user, children)
+    for card, link in zip(out, links, strict=True):
+        card.link = link
+    return out
+
+
+def unaligned_roots(user: Person, cycle: Cycle) -> list[ObjectiveCard]:
+    """Team and individual objectives of the cycle that align to nothing (shown apart)."""
+    rows = list(
+        objectives_for_user(user)
+        .filter(cycle_id__in=cycle_scope(cycle))
+        .exclude(level=Objective.Level.COMPANY)
+        .exclude(state=Objective.State.ABANDONED)
+        .exclude(pk__in=AlignmentLink.objects.live().values("child_id"))
+        .order_by("level", "title", "pk")[:200]
+    )
+    return cards(user, rows)
+
+
+# ---------------------------------------------------------------------------------------
+# My OKRs
+
+
+@dataclass
+class MyOkrs:
+    cycle: Cycle | None
+    mine: list[ObjectiveCard]
+    teams: list[ObjectiveCard]
+    key_results: list[KeyResult]
+
+
+def my_okrs(user: Person, cycle: Cycle | None) -> MyOkrs:
+    if cycle is None:
+        return MyOkrs(None, [], [], [])
+    viewer = Viewer.of(user)
+    scope = cycle_scope(cycle)
+    visible = (
+        objectives_for_user(user)
+        .filter(cycle_id__in=scope)
+        .exclude(state=Objective.State.ABANDONED)
+    )
+    mine = list(visible.filter(owner_person=user).order_by("title"))
+    teams = list(
+        visible.filter(owner_team_id__in=list(viewer.team_ids | viewer.led_team_ids)).order_by(
+            "owner_team__name", "title"
+        )
+    )
+    krs = list(
+        key_results_for_user(user)
+        .filter(owner=user, cycle_id__in=scope, state=KeyResult.State.ACTIVE)
+        .exclude(objective__state__in=[Objective.State.ABANDONED, Objective.State.CLOSED])
+        .order_by("objective__title", "position", "pk")
+    )
+    all_cards = cards(user, mine + teams)
+    return MyOkrs(cycle, all_cards[: len(mine)], all_cards[len(mine) :], krs)
+
+
+# ---------------------------------------------------------------------------------------
+# The objective page
+
+
+@dataclass
+class KeyResultRow:
+    key_result: KeyResult
+    recent: list[CheckIn] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+    can_check_in: bool = False
+
+    @property
+    def percent(self) -> int:
+        return scoring.percent(self.key_result.progress)
+
+
+@dataclass
+class ObjectivePage:
+    objective: Objective
+    card: ObjectiveCard
+    key_results: list[KeyResultRow]
+    parents: list[AlignmentLink]
+    children: list[ObjectiveCard]
+    history: list[CheckIn]
+    figure: scoring.Figure
+    can_edit: bool
+    revisions_count: int
+
+
+CHECK_IN_HISTORY_LIMIT = 100
+
+
+def objective_page(user: Person, objective: Objective) -> ObjectivePage:
+    viewer = Viewer.of(user)
+    krs = list(
+        objective.key_results.select_related("owner", "cycle")
+        .prefetch_related(
+            Prefetch("initiatives", queryset=Initiative.objects.select_related("owner"))
+        )
+        .order_by("position", "pk")
+    )
+    history = list(
+        CheckIn.objects.filter(key_result__objective=objective)
+        .select_related("author", "key_result")
+        .order_by("-recorded_at", "-pk")[:CHECK_IN_HISTORY_LIMIT]
+    )
+    by_kr: dict[int, list[CheckIn]] = defaultdict(list)
+    for ci in history:
+        by_kr[ci.key_result_id].append(ci)
+    rows = [
+        KeyResultRow(
+            kr,
+            by_kr.get(kr.pk, [])[:5],
+            list(kr.initiatives.all()),
+            viewer.can_check_in(_with_objective(kr, objective)),
+        )
+        for kr in krs
+    ]
+    parents = list(
+        links_for_user(user)
+        .filter(child=objective, ended_at__isnull=True)
+        .select_related(
+            "parent_objective__owner_team",
+            "parent_objective__owner_person",
+            "parent_key_result__objective",
+        )
+        .order_by("pk")
+    )
+    children = tree_children(user, objective)
+    card = cards(user, [objective])[0]
+    return ObjectivePage(
+        objective=objective,
+        card=card,
+        key_results=rows,
+        parents=parents,
+        children=children,
+        history=history,
+        figure=explain_objective(user, objective),
+        can_edit=viewer.can_edit_objective(objective),
+        revisions_count=objective.revisions.count(),
+    )
+
+
+def _with_objective(kr: KeyResult, objective: Objective) -> KeyResult:
+    kr.objective = objective
+    return kr
+
+
+# ---------------------------------------------------------------------------------------
+# Explanations ("why 62 %?")
+
+
+def _mask(user: Person, figure: scoring.Figure) -> scoring.Figure:
+    """Replace the titles of objectives the viewer may not see; their numbers still count."""
+    ids = [t.ref for t in figure.explanation.terms if t.kind == "objective" and t.ref]
+    if not ids:
+        return figure
+    visible = set(
+        Objective.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    if visible.issuperset(ids):
+        return figure
+    terms = tuple(
+        scoring.Term(t.kind, None, HIDDEN_LABEL, t.value, t.weight, t.counted, t.note)
+        if t.kind == "objective" and t.ref not in visible
+        else t
+        for t in figure.explanation.terms
+    )
+    exp = figure.explanation
+    return scoring.Figure(
+        figure.value,
+        scoring.Explanation(exp.subject, exp.formula, terms, exp.result, exp.as_of, exp.notes),
+    )
+
+
+def explain_objective(
+    user: Person, objective: Objective, as_of: dt.datetime | None = None
+) -> scoring.Figure:
+    """The objective's progress with its explanation, now or as of a past instant."""
+    if as_of is None:
+        figure = rollup.objective_figure(objective)
+    else:
+        ids = rollup.subtree_objective_ids(objective.pk, as_of)
+        snap = rollup.load_snapshot(as_of, ids)
+        if objective.pk not in snap.objectives:
+            figure = scoring.Figure(
+                0.0,
+                scoring.Explanation(
+                    objective.title, "the objective did not exist yet", (), 0.0, as_of
+                ),
+            )
+        else:
+            figure = snap.compute().objectives[objective.pk]
+    return _mask(user, figure)
+
+
+def explain_key_result(
+    user: Person, kr: KeyResult, as_of: dt.datetime | None = None
+) -> scoring.Figure:
+    if as_of is None:
+        return _mask(user, rollup.key_result_figure(kr, kr.last_check_in_at))
+    ids = [kr.objective_id]
+    if kr.source == KeyResult.Source.ALIGNED:
+        ids = rollup.subtree_objective_ids(kr.objective_id, as_of)
+    snap = rollup.load_snapshot(as_of, ids)
+    result = snap.compute()
+    if kr.pk not in result.key_results:
+        return scoring.Figure(
+            0.0, scoring.Explanation(kr.title, "the key result did not exist yet", (), 0.0, as_of)
+        )
+    return _mask(user, result.key_results[kr.pk])
+
+
+def alignment_candidates(
+    user: Person, child: Objective, query: str = "", limit: int = 20
+) -> list[Objective]:
+    """Objectives (with their key results) the child may align to: same level or above, in
+    its cycle or the enclosing year, visible to the user. Further rules run on save."""
+    from lineofsight.goals.alignment import LEVEL_RANK
+
+    levels = [lvl for lvl, rank in LEVEL_RANK.items() if rank >= LEVEL_RANK[child.level]]
+    qs = (
+        objectives_for_user(user)
+        .filter(level__in=levels, cycle_id__in=cycle_scope(child.cycle))
+        .exclude(pk=child.pk)
+        .exclude(state=Objective.State.ABANDONED)
+        .prefetch_related(
+            Prefetch(
+                "key_results",
+                queryset=KeyResult.objects.filter(state=KeyResult.State.ACTIVE).order_by(
+                    "position", "pk"
+                ),
+            )
+        )
+        .order_by("-level", "title")
+    )
+    if query:
+        qs = qs.filter(
+            Q(title__icontains=query) | Q(key_results__title__icontains=query)
+        ).distinct()
+    return list(qs[:limit])

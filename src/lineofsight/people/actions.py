@@ -1,0 +1,305 @@
+"""Writes to the organisation: people, reporting lines, teams, memberships.
+
+Each action is atomic, checks its input, keeps the materialised paths in step and leaves
+one audit row. ``acting_user`` may be ``None`` only for the CLI and data loaders, which run
+with the operator's authority.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.text import slugify
+
+from lineofsight.core import audit
+from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.people.models import Membership, Organisation, Person, Team, validate_time_zone
+from lineofsight.people.selectors import forget_organisation_cache
+
+USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
+
+
+def _require_hr(acting_user: Person | None) -> None:
+    if acting_user is not None and not acting_user.is_hr_admin:
+        raise NotAllowed("Only HR admins can change the organisation.")
+
+
+@transaction.atomic
+def create_person(
+    *,
+    acting_user: Person | None,
+    username: str,
+    display_name: str,
+    email: str = "",
+    password: str | None = None,
+    job_title: str = "",
+    manager: Person | None = None,
+    is_hr_admin: bool = False,
+    is_executive: bool = False,
+    check_password: bool = True,
+) -> Person:
+    _require_hr(acting_user)
+    errors: dict[str, str] = {}
+    username = username.strip()
+    if not USERNAME_RE.match(username):
+        errors["username"] = "Use 1-150 letters, digits and @ . + - _ characters."
+    elif Person.objects.filter(username__iexact=username).exists():
+        errors["username"] = f"Someone already has the username {username!r}."
+    if not display_name.strip():
+        errors["display_name"] = "Enter the person's name."
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = f"{email!r} is not an email address."
+    if password and check_password:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            errors["password"] = " ".join(exc.messages)
+    if errors:
+        raise InvalidInput(errors)
+    person = Person(
+        username=username,
+        display_name=display_name.strip(),
+        email=email,
+        job_title=job_title.strip(),
+        is_hr_admin=is_hr_admin,
+        is_executive=is_executive,
+        is_staff=is_hr_admin,
+    )
+    if password:
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    if manager is not None:
+        person.manager = manager
+        person.manager_path = manager.subtree_prefix
+    person.save()
+    audit.record(
+        actor=acting_user,
+        action="person.create",
+        subject=person,
+        data={"username": username, "manager": manager.pk if manager else None},
+    )
+    return person
+
+
+@transaction.atomic
+def set_manager(*, acting_user: Person | None, person: Person, manager: Person | None) -> Person:
+    """Change someone's manager, refusing loops, and re-path everyone under them."""
+    _require_hr(acting_user)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if manager is not None:
+        manager = Person.objects.get(pk=manager.pk)
+        if manager.pk == person.pk:
+            raise InvalidInput.one("manager", "A person cannot be their own manager.")
+        if f"/{person.pk}/" in manager.manager_path:
+            raise InvalidInput.one(
+                "manager",
+                f"{manager.name} reports (directly or indirectly) to {person.name}; "
+                "that would make a loop in the reporting line.",
+            )
+    old_prefix = person.subtree_prefix
+    old_manager = person.manager_id
+    person.manager = manager
+    person.manager_path = manager.subtree_prefix if manager else "/"
+    person.save(update_fields=["manager", "manager_path"])
+    new_prefix = person.subtree_prefix
+    if old_prefix != new_prefix:
+        Person.objects.filter(manager_path__startswith=old_prefix).update(
+            manager_path=Concat(Value(new_prefix), Substr(F("manager_path"), len(old_prefix) + 1))
+        )
+    audit.record(
+        actor=acting_user,
+        action="person.set_manager",
+        subject=person,
+        data={"from": old_manager, "to": manager.pk if manager else None},
+    )
+    return person
+
+
+@transaction.atomic
+def update_person(
+    *,
+    acting_user: Person | None,
+    person: Person,
+    display_name: str | None = None,
+    email: str | None = None,
+    job_title: str | None = None,
+    is_hr_admin: bool | None = None,
+    is_executive: bool | None = None,
+    is_active: bool | None = None,
+) -> Person:
+    _require_hr(acting_user)
+    changes: dict[str, object] = {}
+    if display_name is not None:
+        if not display_name.strip():
+            raise InvalidInput.one("display_name", "Enter the person's name.")
+        changes["display_name"] = display_name.strip()
+    if email is not None:
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise InvalidInput.one("email", f"{email!r} is not an email address.") from None
+        changes["email"] = email
+    if job_title is not None:
+        changes["job_title"] = job_title.strip()
+    if is_hr_admin is not None:
+        changes["is_hr_admin"] = is_hr_admin
+        changes["is_staff"] = is_hr_admin or person.is_superuser
+    if is_executive is not None:
+        changes["is_executive"] = is_executive
+    if is_active is not None:
+        changes["is_active"] = is_active
+    for key, value in changes.items():
+        setattr(person, key, value)
+    person.save(update_fields=list(changes) or None)
+    audit.record(
+        actor=acting_user,
+        action="person.update",
+        subject=person,
+        data={k: v for k, v in changes.items() if isinstance(v, str | bool)},
+    )
+    return person
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:180] or "team"
+    slug = base
+    n = 2
+    while Team.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def create_team(
+    *,
+    acting_user: Person | None,
+    name: str,
+    kind: str = Team.Kind.TEAM,
+    parent: Team | None = None,
+    lead: Person | None = None,
+    slug: str | None = None,
+) -> Team:
+    _require_hr(acting_user)
+    errors: dict[str, str] = {}
+    if not name.strip():
+        errors["name"] = "Enter the team's name."
+    if kind not in Team.Kind.values:
+        errors["kind"] = f"Choose one of {', '.join(Team.Kind.values)}."
+    elif kind == Team.Kind.COMPANY and parent is not None:
+        errors["parent"] = "The company sits at the top and has no parent team."
+    elif kind != Team.Kind.COMPANY and parent is None and Team.objects.exists():
+        errors["parent"] = "Choose the team or department this one belongs to."
+    if slug is not None:
+        if not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
+            errors["slug"] = "Use letters, digits, hyphens and underscores only."
+        elif Team.objects.filter(slug=slug).exists():
+            errors["slug"] = f"The slug {slug!r} is taken."
+    if errors:
+        raise InvalidInput(errors)
+    team = Team.objects.create(
+        name=name.strip(),
+        kind=kind,
+        parent=parent,
+        path=parent.subtree_prefix if parent else "/",
+        lead=lead,
+        slug=slug or _unique_slug(name),
+    )
+    if lead is not None:
+        Membership.objects.get_or_create(person=lead, team=team)
+    audit.record(actor=acting_user, action="team.create", subject=team, data={"name": team.name})
+    return team
+
+
+@transaction.atomic
+def move_team(*, acting_user: Person | None, team: Team, parent: Team | None) -> Team:
+    _require_hr(acting_user)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    if parent is not None:
+        parent = Team.objects.get(pk=parent.pk)
+        if parent.pk == team.pk or f"/{team.pk}/" in parent.path:
+            raise InvalidInput.one("parent", "A team cannot sit inside itself.")
+    elif team.kind != Team.Kind.COMPANY:
+        raise InvalidInput.one("parent", "Only the company sits at the top.")
+    old_prefix = team.subtree_prefix
+    team.parent = parent
+    team.path = parent.subtree_prefix if parent else "/"
+    team.save(update_fields=["parent", "path"])
+    new_prefix = team.subtree_prefix
+    if old_prefix != new_prefix:
+        Team.objects.filter(path__startswith=old_prefix).update(
+            path=Concat(Value(new_prefix), Substr(F("path"), len(old_prefix) + 1))
+        )
+    audit.record(
+        actor=acting_user, action="team.move", subject=team, data={"parent": parent and parent.pk}
+    )
+    return team
+
+
+@transaction.atomic
+def set_team_lead(*, acting_user: Person | None, team: Team, lead: Person | None) -> Team:
+    _require_hr(acting_user)
+    team.lead = lead
+    team.save(update_fields=["lead"])
+    if lead is not None:
+        Membership.objects.get_or_create(person=lead, team=team)
+    audit.record(
+        actor=acting_user, action="team.set_lead", subject=team, data={"lead": lead and lead.pk}
+    )
+    return team
+
+
+@transaction.atomic
+def add_member(*, acting_user: Person | None, team: Team, person: Person) -> Membership:
+    _require_hr(acting_user)
+    membership, _ = Membership.objects.get_or_create(person=person, team=team)
+    audit.record(
+        actor=acting_user, action="team.add_member", subject=team, data={"person": person.pk}
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, acting_user: Person | None, team: Team, person: Person) -> None:
+    _require_hr(acting_user)
+    if team.lead_id == person.pk:
+        raise InvalidInput.one(
+            "person", f"{person.name} leads {team.name}; choose a new lead first."
+        )
+    Membership.objects.filter(person=person, team=team).delete()
+    audit.record(
+        actor=acting_user, action="team.remove_member", subject=team, data={"person": person.pk}
+    )
+
+
+@transaction.atomic
+def update_organisation(
+    *, acting_user: Person | None, name: str | None = None, time_zone: str | None = None
+) -> Organisation:
+    _require_hr(acting_user)
+    org = Organisation.current()
+    if name is not None:
+        if not name.strip():
+            raise InvalidInput.one("name", "Enter the organisation's name.")
+        org.name = name.strip()
+    if time_zone is not None:
+        try:
+            validate_time_zone(time_zone)
+        except ValidationError as exc:
+            raise InvalidInput.one("time_zone", exc.messages[0]) from None
+        org.time_zone = time_zone
+    org.save()
+    transaction.on_commit(forget_organisation_cache)
+    audit.record(actor=acting_user, action="organisation.update", subject=org)
+    return org

@@ -1,0 +1,123 @@
+"""Admin for the organisation. Saves go through the named actions so paths and audit stay right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from lineofsight.core.errors import InvalidInput
+from lineofsight.people import actions
+from lineofsight.people.models import Membership, Organisation, Person, Team
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "time_zone"]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        from lineofsight.people.selectors import forget_organisation_cache
+
+        forget_organisation_cache()
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["team"]
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    list_display = [
+        "username",
+        "display_name",
+        "job_title",
+        "manager",
+        "is_hr_admin",
+        "is_executive",
+        "is_active",
+    ]
+    list_filter = ["is_hr_admin", "is_executive", "is_active"]
+    search_fields = ["username", "display_name", "email", "first_name", "last_name"]
+    autocomplete_fields = ["manager"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (
+            "Line of Sight",
+            {"fields": ("display_name", "job_title", "manager", "is_hr_admin", "is_executive")},
+        ),
+    )
+    add_fieldsets = (
+        *UserAdmin.add_fieldsets,
+        (
+            "Line of Sight",
+            {"fields": ("display_name", "job_title", "manager", "is_hr_admin", "is_executive")},
+        ),
+    )
+
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        new_manager = obj.manager
+        if change:
+            old_manager_id = Person.objects.values_list("manager_id", flat=True).get(pk=obj.pk)
+            super().save_model(request, obj, form, change)
+            if old_manager_id != (new_manager.pk if new_manager else None):
+                try:
+                    actions.set_manager(acting_user=None, person=obj, manager=new_manager)
+                except InvalidInput as exc:
+                    obj.manager_id = old_manager_id
+                    Person.objects.filter(pk=obj.pk).update(manager_id=old_manager_id)
+                    messages.error(request, exc.summary())
+        else:
+            obj.manager_path = new_manager.subtree_prefix if new_manager else "/"
+            super().save_model(request, obj, form, change)
+
+    def get_form(
+        self, request: HttpRequest, obj: Person | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        base_clean = form.clean
+
+        def clean(this: Any) -> Any:
+            data = base_clean(this)
+            manager = data.get("manager")
+            if (
+                obj is not None
+                and manager is not None
+                and (manager.pk == obj.pk or f"/{obj.pk}/" in manager.manager_path)
+            ):
+                raise ValidationError({"manager": "That would make a loop in the reporting line."})
+            return data
+
+        form.clean = clean
+        return form
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "parent", "lead"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    autocomplete_fields = ["parent", "lead"]
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: Team, form: Any, change: bool) -> None:
+        if change:
+            old_parent_id = Team.objects.values_list("parent_id", flat=True).get(pk=obj.pk)
+            new_parent = obj.parent
+            obj.parent_id = old_parent_id
+            super().save_model(request, obj, form, change)
+            if old_parent_id != (new_parent.pk if new_parent else None):
+                try:
+                    actions.move_team(acting_user=None, team=obj, parent=new_parent)
+                except InvalidInput as exc:
+                    messages.error(request, exc.summary())
+        else:
+            obj.path = obj.parent.subtree_prefix if obj.parent else "/"
+            super().save_model(request, obj, form, change)

@@ -1,0 +1,155 @@
+"""The organisation: people, reporting lines, nested teams, roles.
+
+Reporting lines and team nesting are stored twice on purpose: as a parent pointer (the
+truth) and as a materialised path ("/1/7/23/", the ancestors' ids, root first). The path
+answers "is A in B's manager chain?" and "everyone under this team" with one indexed
+comparison instead of a walk. Only the actions in ``people.actions`` write either.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"{value!r} is not a known time zone.") from None
+
+
+def default_time_zone() -> str:
+    return str(settings.TIME_ZONE)
+
+
+class Organisation(models.Model):
+    """The one organisation this installation serves (a single row)."""
+
+    name = models.CharField(max_length=200, default="My organisation")
+    time_zone = models.CharField(
+        max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
+
+    class Meta:
+        verbose_name = "organisation"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organisation:
+        org = cls.objects.order_by("pk").first()
+        if org is None:
+            org = cls.objects.create()
+        return org
+
+
+class PersonManager(UserManager["Person"]):
+    pass
+
+
+class Person(AbstractUser):
+    """A member of the organisation with a login account."""
+
+    display_name = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
+    # "/<root id>/.../<manager id>/": ids of everyone above this person, top first.
+    manager_path = models.CharField(max_length=1000, default="/", db_index=True, editable=False)
+    is_hr_admin = models.BooleanField(
+        "HR admin", default=False, help_text="Sees and amends every review, rating and OKR."
+    )
+    is_executive = models.BooleanField(default=False)
+
+    objects = PersonManager()
+
+    class Meta:
+        ordering = ["display_name", "username"]
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+    @property
+    def chain_ids(self) -> list[int]:
+        """Ids of this person's managers, nearest first."""
+        return [int(part) for part in reversed(self.manager_path.strip("/").split("/")) if part]
+
+    @property
+    def subtree_prefix(self) -> str:
+        """Prefix of ``manager_path`` shared by everyone who reports (directly or not) to me."""
+        return f"{self.manager_path}{self.pk}/"
+
+    def roles(self) -> list[str]:
+        roles = ["employee"]
+        if self.reports.exists():
+            roles.append("manager")
+        if self.is_hr_admin:
+            roles.append("hr_admin")
+        if self.is_executive:
+            roles.append("executive")
+        return roles
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Company"
+        DEPARTMENT = "department", "Department"
+        TEAM = "team", "Team"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEAM)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    # "/<root id>/.../<parent id>/": ids of the enclosing teams, outermost first.
+    path = models.CharField(max_length=1000, default="/", db_index=True, editable=False)
+    lead = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams_led"
+    )
+    members = models.ManyToManyField(Person, through="Membership", related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    @property
+    def subtree_prefix(self) -> str:
+        return f"{self.path}{self.pk}/"
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "team"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.team}"

@@ -1,0 +1,12 @@
+"""URL map: the browser UI, the REST API under /api/, and Django's admin under /admin/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("lineofsight.api.urls")),
+    path("", include("lineofsight.core.urls")),
+    path("", include("lineofsight.people.urls")),
+    path("", include("lineofsight.goals.urls")),
+]

@@ -1,0 +1,165 @@
+"""Shared fixtures: the named cast of people every test reuses.
+
+The cast (usernames in brackets), reporting lines and teams:
+
+    Cora, chief executive [cora] ............. leads Acme (company)
+    ├── Hana, HR admin [hana] ................ member of People Ops (in Acme)
+    ├── Sam, sales director [sam] ............ leads Sales (department)
+    │   ├── Ava, account executive [ava] ..... member of Enterprise Sales (team in Sales)
+    │   └── Pia, account executive [pia] ..... Ava's peer, also in Enterprise Sales
+    ├── Eli, engineering manager [eli] ....... leads Engineering (department)
+    │   └── Dev, engineer [dev] .............. member of Platform (team in Engineering)
+    └── Otto, counsel [otto] ................. the outsider: in Legal, no link to the others
+
+Enterprise Sales is led by Sam; Platform is led by Eli. Cycles: FY 2026 (annual, active),
+Q3 2026 (closed) and Q4 2026 (active) inside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from lineofsight.goals import actions as goal_actions
+from lineofsight.goals.models import Cycle
+from lineofsight.people import actions as people_actions
+from lineofsight.people.models import Organisation, Person, Team
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Cast:
+    cora: Person
+    hana: Person
+    sam: Person
+    ava: Person
+    pia: Person
+    eli: Person
+    dev: Person
+    otto: Person
+    acme: Team
+    people_ops: Team
+    sales: Team
+    enterprise: Team
+    engineering: Team
+    platform: Team
+    legal: Team
+    fy: Cycle
+    q3: Cycle
+    q4: Cycle
+
+    def everyone(self) -> dict[str, Person]:
+        return {
+            name: getattr(self, name)
+            for name in ("cora", "hana", "sam", "ava", "pia", "eli", "dev", "otto")
+        }
+
+
+def build_cast() -> Cast:
+    Organisation.objects.update_or_create(pk=1, defaults={"name": "Acme", "time_zone": "UTC"})
+    mk = people_actions.create_person
+
+    def person(
+        username: str, name: str, title: str, manager: Person | None = None, **flags: bool
+    ) -> Person:
+        return mk(
+            acting_user=None,
+            username=username,
+            display_name=name,
+            email=f"{username}@acme.test",
+            password=PASSWORD,
+            job_title=title,
+            manager=manager,
+            check_password=False,
+            **flags,
+        )
+
+    cora = person("cora", "Cora Chen", "Chief Executive", is_executive=True)
+    hana = person("hana", "Hana Haddad", "HR Director", cora, is_hr_admin=True)
+    sam = person("sam", "Sam Sato", "Sales Director", cora)
+    ava = person("ava", "Ava Adams", "Account Executive", sam)
+    pia = person("pia", "Pia Park", "Account Executive", sam)
+    eli = person("eli", "Eli Evans", "Engineering Manager", cora)
+    dev = person("dev", "Dev Diaz", "Engineer", eli)
+    otto = person("otto", "Otto Olsen", "Counsel", cora)
+
+    team = people_actions.create_team
+    acme = team(acting_user=None, name="Acme", kind=Team.Kind.COMPANY, lead=cora)
+    people_ops = team(acting_user=None, name="People Ops", kind="department", parent=acme)
+    sales = team(acting_user=None, name="Sales", kind="department", parent=acme, lead=sam)
+    enterprise = team(acting_user=None, name="Enterprise Sales", parent=sales, lead=sam)
+    engineering = team(
+        acting_user=None, name="Engineering", kind="department", parent=acme, lead=eli
+    )
+    platform = team(acting_user=None, name="Platform", parent=engineering, lead=eli)
+    legal = team(acting_user=None, name="Legal", kind="department", parent=acme)
+    for t, p in [
+        (people_ops, hana),
+        (enterprise, ava),
+        (enterprise, pia),
+        (platform, dev),
+        (legal, otto),
+    ]:
+        people_actions.add_member(acting_user=None, team=t, person=p)
+
+    fy = goal_actions.create_cycle(
+        acting_user=None,
+        name="FY 2026",
+        kind="annual",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 12, 31),
+        state="active",
+    )
+    q3 = goal_actions.create_cycle(
+        acting_user=None,
+        name="Q3 2026",
+        kind="quarter",
+        start_date=dt.date(2026, 7, 1),
+        end_date=dt.date(2026, 9, 30),
+        parent=fy,
+        state="closed",
+    )
+    q4 = goal_actions.create_cycle(
+        acting_user=None,
+        name="Q4 2026",
+        kind="quarter",
+        start_date=dt.date(2026, 10, 1),
+        end_date=dt.date(2026, 12, 31),
+        parent=fy,
+        state="active",
+    )
+    return Cast(
+        cora,
+        hana,
+        sam,
+        ava,
+        pia,
+        eli,
+        dev,
+        otto,
+        acme,
+        people_ops,
+        sales,
+        enterprise,
+        engineering,
+        platform,
+        legal,
+        fy,
+        q3,
+        q4,
+    )
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return build_cast()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_org_cache() -> None:
+    from lineofsight.people.selectors import forget_organisation_cache
+
+    forget_organisation_cache()
