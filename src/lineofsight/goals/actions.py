@@ -516,6 +516,7 @@ def create_key_result(
         errors["objective"] = f"The objective is {objective.state}; it takes no new key results."
     if errors:
         raise InvalidInput(errors)
+    assert w is not None  # _validate_kr reports a missing weight as an error
     now = at or timezone.now()
     position = objective.key_results.count()
     kr = KeyResult.objects.create(
@@ -573,7 +574,7 @@ def update_key_result(
         raise NotAllowed("You cannot edit this key result.")
     amendment = _closed_cycle_guard(viewer, kr.cycle, amendment_reason)
     errors: dict[str, str] = {}
-    merged = {
+    merged: dict[str, Any] = {
         "title": kr.title,
         "kind": kr.kind,
         "unit": kr.unit,

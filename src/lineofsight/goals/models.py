@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -26,6 +27,11 @@ from lineofsight.goals.querysets import (
     KeyResultQuerySet,
     ObjectiveQuerySet,
 )
+
+
+def _choices(name: str, members: Any) -> Any:
+    """Django choices built from one of the scoring module's enums (its single source)."""
+    return models.TextChoices(name, [(m.name, (m.value, m.label)) for m in members])  # type: ignore[call-overload]
 
 
 class Cycle(models.Model):
@@ -104,9 +110,7 @@ class Objective(models.Model):
         COMMITTED = "committed", "Committed"
         ASPIRATIONAL = "aspirational", "Aspirational"
 
-    ProgressMode = models.TextChoices(
-        "ProgressMode", [(m.name, (m.value, m.label)) for m in scoring.ProgressMode]
-    )
+    ProgressMode = _choices("ProgressMode", scoring.ProgressMode)
 
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -208,7 +212,7 @@ class ObjectiveRevision(models.Model):
 
 
 class KeyResult(models.Model):
-    Kind = models.TextChoices("Kind", [(k.name, (k.value, k.label)) for k in scoring.KeyResultKind])
+    Kind = _choices("Kind", scoring.KeyResultKind)
 
     class Signal(models.TextChoices):
         LEADING = "leading", "Leading (drives an outcome)"
@@ -222,9 +226,7 @@ class KeyResult(models.Model):
         ACTIVE = "active", "Active"
         ABANDONED = "abandoned", "Abandoned"
 
-    Confidence = models.TextChoices(
-        "Confidence", [(c.name, (c.value, c.label)) for c in scoring.Confidence]
-    )
+    Confidence = _choices("Confidence", scoring.Confidence)
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
     cycle = models.ForeignKey(
@@ -374,7 +376,7 @@ class AlignmentLink(models.Model):
     a re-weight, starts a new one, so any past roll-up can be recomputed.
     """
 
-    Kind = models.TextChoices("Kind", [(k.name, (k.value, k.label)) for k in scoring.LinkKind])
+    Kind = _choices("Kind", scoring.LinkKind)
 
     child = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="parent_links")
     parent_objective = models.ForeignKey(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
@@ -31,8 +32,24 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["team"]
 
 
+class PersonChangeForm(UserChangeForm):
+    """Refuses a manager that would make a loop, before anything is saved."""
+
+    def clean_manager(self) -> Person | None:
+        manager = self.cleaned_data.get("manager")
+        person = self.instance
+        if (
+            person.pk
+            and manager is not None
+            and (manager.pk == person.pk or f"/{person.pk}/" in manager.manager_path)
+        ):
+            raise ValidationError("That would make a loop in the reporting line.")
+        return manager
+
+
 @admin.register(Person)
 class PersonAdmin(UserAdmin):
+    form = PersonChangeForm
     list_display = [
         "username",
         "display_name",
@@ -47,14 +64,14 @@ class PersonAdmin(UserAdmin):
     autocomplete_fields = ["manager"]
     inlines = [MembershipInline]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             "Line of Sight",
             {"fields": ("display_name", "job_title", "manager", "is_hr_admin", "is_executive")},
         ),
     )
     add_fieldsets = (
-        *UserAdmin.add_fieldsets,
+        *(UserAdmin.add_fieldsets or ()),
         (
             "Line of Sight",
             {"fields": ("display_name", "job_title", "manager", "is_hr_admin", "is_executive")},
@@ -76,26 +93,6 @@ class PersonAdmin(UserAdmin):
         else:
             obj.manager_path = new_manager.subtree_prefix if new_manager else "/"
             super().save_model(request, obj, form, change)
-
-    def get_form(
-        self, request: HttpRequest, obj: Person | None = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        base_clean = form.clean
-
-        def clean(this: Any) -> Any:
-            data = base_clean(this)
-            manager = data.get("manager")
-            if (
-                obj is not None
-                and manager is not None
-                and (manager.pk == obj.pk or f"/{obj.pk}/" in manager.manager_path)
-            ):
-                raise ValidationError({"manager": "That would make a loop in the reporting line."})
-            return data
-
-        form.clean = clean
-        return form
 
 
 @admin.register(Team)

@@ -72,7 +72,7 @@ class Person(AbstractUser):
     )
     is_executive = models.BooleanField(default=False)
 
-    objects = PersonManager()
+    objects = PersonManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["display_name", "username"]
