@@ -172,7 +172,7 @@ def propagate(nodes: Iterable[tuple[str, int]], *, now: dt.datetime | None = Non
         if kind == "objective":
             objective = (
                 _lock(Objective.objects.filter(pk=pk))
-                .only("pk", "title", "progress_mode", "cycle_id", "progress")
+                .only("pk", "title", "progress_mode", "cycle_id", "progress", "progress_updated_at")
                 .get()
             )
             figure = objective_figure(objective, now)
