@@ -169,7 +169,8 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Under tests static files come straight from the apps (no collectstatic, no folder).
+STATIC_ROOT = None if TESTING else DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -335,7 +335,7 @@ def update_objective(
     unknown = set(changes) - set(OBJECTIVE_DEFINITION_FIELDS)
     if unknown:
         raise InvalidInput({f: "This field cannot be changed here." for f in sorted(unknown)})
-    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    objective = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
     if not viewer.can_edit_objective(objective):
         raise NotAllowed("You cannot edit this objective.")
     amendment = _closed_cycle_guard(viewer, objective.cycle, amendment_reason)
@@ -487,7 +487,7 @@ def create_key_result(
     at: dt.datetime | None = None,
 ) -> KeyResult:
     viewer = _viewer(acting_user)
-    objective = Objective.objects.select_for_update().get(pk=objective.pk)
+    objective = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
     if not viewer.can_edit_objective(objective):
         raise NotAllowed("You cannot add key results to this objective.")
     amendment = _closed_cycle_guard(viewer, objective.cycle, amendment_reason)
@@ -569,7 +569,7 @@ def update_key_result(
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput({f: "This field cannot be changed here." for f in sorted(unknown)})
-    kr = KeyResult.objects.select_for_update().select_related("objective").get(pk=key_result.pk)
+    kr = KeyResult.objects.select_for_update(of=("self",)).select_related("objective").get(pk=key_result.pk)
     if not viewer.can_edit_key_result(kr):
         raise NotAllowed("You cannot edit this key result.")
     amendment = _closed_cycle_guard(viewer, kr.cycle, amendment_reason)
@@ -678,7 +678,7 @@ def record_check_in(
     """Append a reading to a key result and roll its progress up the cascade."""
     viewer = _viewer(acting_user)
     kr = (
-        KeyResult.objects.select_for_update()
+        KeyResult.objects.select_for_update(of=("self",))
         .select_related("objective__owner_person", "objective__owner_team__lead", "cycle")
         .get(pk=key_result.pk)
     )
@@ -940,7 +940,7 @@ def align_objective(
 ) -> AlignmentLink:
     """Align ``child`` to a parent objective or key result at its level or above."""
     viewer = _viewer(acting_user)
-    child = Objective.objects.select_for_update().select_related("cycle").get(pk=child.pk)
+    child = Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=child.pk)
     if not viewer.can_edit_objective(child):
         raise NotAllowed("You cannot change this objective's alignment.")
     amendment = _closed_cycle_guard(viewer, child.cycle, amendment_reason)
@@ -994,7 +994,7 @@ def end_alignment(
 ) -> AlignmentLink:
     """Remove a link. It is ended, not deleted, so past roll-ups stay reproducible."""
     viewer = _viewer(acting_user)
-    link = AlignmentLink.objects.select_for_update().select_related("child__cycle").get(pk=link.pk)
+    link = AlignmentLink.objects.select_for_update(of=("self",)).select_related("child__cycle").get(pk=link.pk)
     if not _can_change_link(viewer, link):
         raise NotAllowed("You cannot change this alignment.")
     if link.ended_at is not None:
@@ -1020,7 +1020,7 @@ def change_alignment(
     """Change a link's kind or weight: the old link ends and a new one starts at once."""
     viewer = _viewer(acting_user)
     link = (
-        AlignmentLink.objects.select_for_update()
+        AlignmentLink.objects.select_for_update(of=("self",))
         .select_related("child__cycle", "parent_objective", "parent_key_result__objective")
         .get(pk=link.pk)
     )

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from lineofsight.core.access import Viewer
@@ -471,7 +471,13 @@ def alignment_candidates(
                 ),
             )
         )
-        .order_by("-level", "title")
+        .annotate(
+            level_rank=Case(
+                *[When(level=lvl, then=Value(rank)) for lvl, rank in LEVEL_RANK.items()],
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-level_rank", "title", "pk")
     )
     if query:
         qs = qs.filter(

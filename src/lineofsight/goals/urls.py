@@ -1,3 +1,56 @@
-from django.urls import path  # noqa: F401
+"""Browser pages for OKRs. The paths are part of the product's contract (tests and
+benchmarks use them); every one has a name."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from lineofsight.goals import editing, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tree/", views.tree, name="tree"),
+    path("tree/<int:objective_id>/children/", views.tree_children, name="tree-children"),
+    path("objectives/new/", editing.objective_new, name="objective-new"),
+    path("objectives/<int:objective_id>/", views.objective_detail, name="objective"),
+    path(
+        "objectives/<int:objective_id>/explain/",
+        views.objective_explain,
+        name="objective-explain",
+    ),
+    path(
+        "objectives/<int:objective_id>/history/",
+        views.objective_history,
+        name="objective-history",
+    ),
+    path("objectives/<int:objective_id>/edit/", editing.objective_edit, name="objective-edit"),
+    path(
+        "objectives/<int:objective_id>/alignment-candidates/",
+        editing.alignment_candidates,
+        name="objective-alignment-candidates",
+    ),
+    path("alignment-candidates/", editing.alignment_candidates_new, name="alignment-candidates"),
+    path("objectives/<int:objective_id>/align/", editing.objective_align, name="objective-align"),
+    path("links/<int:link_id>/end/", editing.link_end, name="link-end"),
+    path("links/<int:link_id>/change/", editing.link_change, name="link-change"),
+    path(
+        "objectives/<int:objective_id>/key-results/new/",
+        editing.key_result_new,
+        name="key-result-new",
+    ),
+    path(
+        "key-results/<int:key_result_id>/check-in/",
+        views.key_result_check_in,
+        name="key-result-check-in",
+    ),
+    path(
+        "key-results/<int:key_result_id>/explain/",
+        views.key_result_explain,
+        name="key-result-explain",
+    ),
+    path("key-results/<int:key_result_id>/edit/", editing.key_result_edit, name="key-result-edit"),
+    path(
+        "key-results/<int:key_result_id>/initiatives/new/",
+        editing.initiative_new,
+        name="initiative-new",
+    ),
+    path("initiatives/<int:initiative_id>/edit/", editing.initiative_edit, name="initiative-edit"),
+]

@@ -1,0 +1,82 @@
+"""Browser tests: Playwright driving the system's headless Chromium against a live server.
+
+Playwright's sync API runs its own event loop in this thread, so Django's guard against
+database calls from async contexts is relaxed for these tests only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+from lineofsight.people.models import Person  # noqa: E402
+
+from ..conftest import PASSWORD  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_executable() -> str:
+    path = os.environ.get("LOS_CHROMIUM") or shutil.which("chromium")
+    if not path or not os.path.exists(path):
+        pytest.fail(
+            "The browser tests need Chromium: install Debian's 'chromium' package "
+            "(scripts/test does this where it can) or set LOS_CHROMIUM to a Chromium binary.",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    executable = chromium_executable()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def web(chromium: Browser) -> Iterator[Page]:
+    """A fresh browser tab (own cookies) that fails the test on any script error."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert errors == [], f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def sign_in(web: Page, live_server) -> Callable[[Person], Page]:
+    """Sign in through the login form, as a person would."""
+
+    def go(person: Person) -> Page:
+        web.goto(f"{live_server.url}/login/")
+        web.get_by_label("Username").fill(person.username)
+        web.get_by_label("Password").fill(PASSWORD)
+        web.get_by_role("button", name="Sign in").click()
+        web.wait_for_url(f"{live_server.url}/")
+        return web
+
+    return go
