@@ -1,0 +1,65 @@
+"""The REST API: one NinjaAPI mounted at /api/, its OpenAPI schema and its docs page.
+
+Routers are thin: they read through the selectors (so the access policy decides what each
+caller sees) and write only through the named actions. The interactive docs are served from
+the Swagger UI files that ship inside django-ninja, through the project's own static files,
+so they work without an internet connection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI, Swagger
+
+import lineofsight
+from lineofsight.api import alignment, check_ins, directory, initiatives, key_results, objectives
+from lineofsight.api import tokens as token_routes
+from lineofsight.api.auth import SessionAuth, TokenAuth
+from lineofsight.api.errors import install
+
+DESCRIPTION = """\
+Objectives, key results, check-ins, initiatives and alignment for scripts and integrations,
+under the same access policy as the web pages.
+
+**Authentication.** Send a personal API token as `Authorization: Bearer <token>` (create one
+on the API tokens page, `/settings/tokens/`, or with `POST /api/tokens`), or use the browser
+session; session requests that change something must send the CSRF token in `X-CSRFToken`.
+
+**Lists** take `limit` (1-500, default 50) and `offset` and answer
+`{"count", "limit", "offset", "items"}`.
+
+**Errors** answer `{"detail": "...", "errors": {"field": ["message"]}}`: 401 without valid
+credentials, 403 when you may see something but not change it, 404 when it does not exist or
+you may not see it (the two are never told apart), 422 for bad input, naming the fields.
+
+**Check-ins are append-only**: there is no way to change or delete one; record a new reading.
+"""
+
+
+class LineOfSightAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """Operation ids are the view names: ``list_objectives``, ``record_check_in``..."""
+        return str(operation.view_func.__name__)
+
+
+api = LineOfSightAPI(
+    title="Line of Sight API",
+    version=lineofsight.__version__,
+    description=DESCRIPTION,
+    auth=[TokenAuth(), SessionAuth()],
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    urls_namespace="api",
+)
+install(api)
+
+api.add_router("/objectives", objectives.router)
+api.add_router("/key-results", key_results.router)
+api.add_router("/check-ins", check_ins.router)
+api.add_router("/alignment-links", alignment.router)
+api.add_router("/initiatives", initiatives.router)
+api.add_router("/people", directory.people)
+api.add_router("/teams", directory.teams)
+api.add_router("/cycles", directory.cycles)
+api.add_router("/me", directory.me)
+api.add_router("/tokens", token_routes.router)

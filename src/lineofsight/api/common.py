@@ -1,0 +1,230 @@
+"""Helpers the routers share: pages, references named in request bodies, and output rows."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+
+from lineofsight.api.schemas import PageQuery
+from lineofsight.core.errors import InvalidInput
+from lineofsight.goals import scoring
+from lineofsight.goals.models import AlignmentLink, CheckIn, Cycle, Initiative, KeyResult
+from lineofsight.goals.selectors import ObjectiveCard
+from lineofsight.people.models import Person, Team
+
+M = TypeVar("M", bound=Model)
+
+
+# ---------------------------------------------------------------------------------------
+# Pages
+
+
+def page_of(qs: QuerySet[M], query: PageQuery) -> tuple[int, list[M]]:
+    """The total count and the requested slice: two queries whatever the sizes."""
+    total = qs.count()
+    if total == 0 or query.offset >= total:
+        return total, []
+    return total, list(qs[query.offset : query.offset + query.limit])
+
+
+def page(total: int, query: PageQuery, items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"count": total, "limit": query.limit, "offset": query.offset, "items": items}
+
+
+# ---------------------------------------------------------------------------------------
+# References in request bodies
+
+
+class References:
+    """Resolve the ids a request body names, each through a queryset of what the caller may
+    see; every id that resolves to nothing is reported (422) under its field name."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def get(self, qs: QuerySet[M], pk: int | None, field: str, what: str) -> M | None:
+        if pk is None:
+            return None
+        found = qs.filter(pk=pk).first()
+        if found is None:
+            self.errors.setdefault(field, []).append(f"No {what} with id {pk} that you can see.")
+        return found
+
+    def error(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def check(self) -> None:
+        if self.errors:
+            raise InvalidInput(self.errors)
+
+
+# ---------------------------------------------------------------------------------------
+# Output rows (the relations each one reads are loaded by the caller's queryset)
+
+
+def percent(value: float) -> int:
+    return scoring.percent(value)
+
+
+def objective_row(card: ObjectiveCard) -> dict[str, Any]:
+    o = card.objective
+    return {
+        "id": o.pk,
+        "title": o.title,
+        "description": o.description,
+        "level": o.level,
+        "cycle": o.cycle_id,
+        "owner_person": o.owner_person_id,
+        "owner_team": o.owner_team_id,
+        "owner_name": o.owner_name,
+        "visibility": o.visibility,
+        "state": o.state,
+        "commitment": o.commitment,
+        "progress_mode": o.progress_mode,
+        "rationale": o.rationale,
+        "progress": o.progress,
+        "percent": percent(o.progress),
+        "status": card.status.value if card.status else None,
+        "key_result_count": card.key_result_count,
+        "child_count": card.child_count,
+        "created_at": o.created_at,
+        "updated_at": o.updated_at,
+        "progress_updated_at": o.progress_updated_at,
+    }
+
+
+def key_result_row(kr: KeyResult) -> dict[str, Any]:
+    return {
+        "id": kr.pk,
+        "objective": kr.objective_id,
+        "cycle": kr.cycle_id,
+        "title": kr.title,
+        "kind": kr.kind,
+        "unit": kr.unit,
+        "start_value": kr.start_value,
+        "target_value": kr.target_value,
+        "current_value": kr.current_value,
+        "done": kr.done,
+        "signal": kr.signal,
+        "weight": kr.weight,
+        "owner": kr.owner_id,
+        "owner_name": kr.owner.name,
+        "source": kr.source,
+        "state": kr.state,
+        "position": kr.position,
+        "progress": kr.progress,
+        "percent": percent(kr.progress),
+        "confidence": kr.confidence or None,
+        "last_check_in_at": kr.last_check_in_at,
+        "created_at": kr.created_at,
+    }
+
+
+def link_row(link: AlignmentLink) -> dict[str, Any]:
+    parent = link.parent_objective or link.parent_key_result
+    return {
+        "id": link.pk,
+        "child": link.child_id,
+        "child_title": link.child.title,
+        "parent_objective": link.parent_objective_id,
+        "parent_key_result": link.parent_key_result_id,
+        "parent_title": parent.title if parent is not None else "",
+        "kind": link.kind,
+        "weight": link.weight,
+        "live": link.ended_at is None,
+        "created_at": link.created_at,
+        "created_by": link.created_by_id,
+        "ended_at": link.ended_at,
+        "ended_by": link.ended_by_id,
+        "end_reason": link.end_reason,
+    }
+
+
+def check_in_row(ci: CheckIn) -> dict[str, Any]:
+    return {
+        "id": ci.pk,
+        "key_result": ci.key_result_id,
+        "value": ci.value,
+        "done": ci.done,
+        "confidence": ci.confidence,
+        "blockers": ci.blockers,
+        "note": ci.note,
+        "author": ci.author_id,
+        "author_name": ci.author.name,
+        "recorded_at": ci.recorded_at,
+        "progress": ci.progress,
+        "percent": percent(ci.progress),
+        "amendment_reason": ci.amendment_reason,
+    }
+
+
+def initiative_row(initiative: Initiative) -> dict[str, Any]:
+    return {
+        "id": initiative.pk,
+        "key_result": initiative.key_result_id,
+        "title": initiative.title,
+        "owner": initiative.owner_id,
+        "owner_name": initiative.owner.name,
+        "state": initiative.state,
+        "link": initiative.link,
+        "created_at": initiative.created_at,
+        "updated_at": initiative.updated_at,
+    }
+
+
+def roles_of(person: Person, report_count: int) -> list[str]:
+    roles = ["employee"]
+    if report_count:
+        roles.append("manager")
+    if person.is_hr_admin:
+        roles.append("hr_admin")
+    if person.is_executive:
+        roles.append("executive")
+    return roles
+
+
+def person_row(person: Person, report_count: int) -> dict[str, Any]:
+    return {
+        "id": person.pk,
+        "username": person.username,
+        "name": person.name,
+        "job_title": person.job_title,
+        "email": person.email,
+        "manager": person.manager_id,
+        "roles": roles_of(person, report_count),
+        "is_hr_admin": person.is_hr_admin,
+        "is_executive": person.is_executive,
+    }
+
+
+def team_row(team: Team) -> dict[str, Any]:
+    return {
+        "id": team.pk,
+        "name": team.name,
+        "slug": team.slug,
+        "kind": team.kind,
+        "parent": team.parent_id,
+        "lead": team.lead_id,
+    }
+
+
+def cycle_row(cycle: Cycle) -> dict[str, Any]:
+    return {
+        "id": cycle.pk,
+        "name": cycle.name,
+        "kind": cycle.kind,
+        "start_date": cycle.start_date,
+        "end_date": cycle.end_date,
+        "parent": cycle.parent_id,
+        "state": cycle.state,
+        "closed_at": cycle.closed_at,
+    }
+
+
+def explanation_row(figure: scoring.Figure) -> dict[str, Any]:
+    row = figure.explanation.as_dict()
+    row["as_of"] = figure.explanation.as_of  # written in the organisation's time zone
+    row["result"] = figure.value
+    row["percent"] = percent(figure.value)
+    return row

@@ -1,0 +1,545 @@
+"""Request and response bodies of the REST API.
+
+Names are snake_case, ids are integers, instants are ISO 8601 with their offset, progress is
+a float from 0.0 to 1.0 with ``percent`` its whole-number percentage. Request bodies refuse
+unknown fields. PATCH bodies change only the fields they contain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Generic, TypeVar
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from lineofsight.api.types import (
+    MAX_OFFSET,
+    Commitment,
+    Confidence,
+    CycleKind,
+    CycleState,
+    DateTime,
+    EndInstant,
+    Flag,
+    Id,
+    InitiativeState,
+    KeyResultKind,
+    KeyResultState,
+    Level,
+    LinkKind,
+    LongText,
+    Number,
+    ObjectiveState,
+    ParamId,
+    ProgressMode,
+    Reason,
+    Role,
+    Search,
+    Signal,
+    Source,
+    StartInstant,
+    TeamKind,
+    Title,
+    TokenName,
+    Unit,
+    Url,
+    Visibility,
+    Weight,
+    optional,
+)
+
+T = TypeVar("T")
+
+
+class Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------------------------------
+# Errors and pages
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="What went wrong, in one sentence.")
+    errors: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Messages by field name (dotted for nested fields); '__all__' for the "
+        "request as a whole.",
+    )
+
+
+class Page(Schema, Generic[T]):
+    count: int = Field(description="How many items match, over all pages.")
+    limit: int
+    offset: int
+    items: list[T]
+
+
+class PageQuery(Schema):
+    limit: int = Field(50, ge=1, le=500, description="Items per page (1-500).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
+
+
+# ---------------------------------------------------------------------------------------
+# Organisation
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    name: str
+    job_title: str
+    email: str
+    manager: int | None
+    roles: list[Role]
+    is_hr_admin: bool
+    is_executive: bool
+
+
+class PersonDetailOut(PersonOut):
+    manager_chain: list[int] = Field(description="Ids of the person's managers, nearest first.")
+    team_ids: list[int]
+    report_ids: list[int]
+
+
+class MeOut(PersonOut):
+    team_ids: list[int]
+    led_team_ids: list[int]
+
+
+class PeopleQuery(PageQuery):
+    q: Search | None = Field(None, description="Part of a name, username, job title or email.")
+    manager: ParamId | None = Field(None, description="Direct reports of this person.")
+    team: ParamId | None = Field(None, description="Members of this team.")
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    slug: str
+    kind: TeamKind
+    parent: int | None
+    lead: int | None
+
+
+class TeamDetailOut(TeamOut):
+    ancestor_ids: list[int] = Field(description="Enclosing teams, outermost first.")
+    member_ids: list[int]
+    sub_team_ids: list[int]
+
+
+class TeamQuery(PageQuery):
+    kind: TeamKind | None = None
+    parent: ParamId | None = None
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    kind: CycleKind
+    start_date: dt.date
+    end_date: dt.date
+    parent: int | None
+    state: CycleState
+    closed_at: DateTime | None
+
+
+class CycleQuery(PageQuery):
+    kind: CycleKind | None = None
+    state: CycleState | None = None
+
+
+# ---------------------------------------------------------------------------------------
+# Objectives
+
+
+class KeyResultOut(Schema):
+    id: int
+    objective: int
+    cycle: int
+    title: str
+    kind: KeyResultKind
+    unit: str
+    start_value: float | None
+    target_value: float | None
+    current_value: float | None
+    done: bool
+    signal: Signal
+    weight: float
+    owner: int
+    owner_name: str
+    source: Source
+    state: KeyResultState
+    position: int
+    progress: float
+    percent: int
+    confidence: Confidence | None
+    last_check_in_at: DateTime | None
+    created_at: DateTime
+
+
+class KeyResultDetailOut(KeyResultOut):
+    objective_title: str
+    can_edit: bool = Field(description="Whether the caller may check in and edit it.")
+
+
+class LinkOut(Schema):
+    id: int
+    child: int
+    child_title: str
+    parent_objective: int | None
+    parent_key_result: int | None
+    parent_title: str
+    kind: LinkKind
+    weight: float
+    live: bool
+    created_at: DateTime
+    created_by: int | None
+    ended_at: DateTime | None
+    ended_by: int | None
+    end_reason: str
+
+
+class ObjectiveOut(Schema):
+    id: int
+    title: str
+    description: str
+    level: Level
+    cycle: int
+    owner_person: int | None
+    owner_team: int | None
+    owner_name: str
+    visibility: Visibility
+    state: ObjectiveState
+    commitment: Commitment
+    progress_mode: ProgressMode
+    rationale: str
+    progress: float = Field(description="Stored roll-up, 0.0-1.0.")
+    percent: int
+    status: Confidence | None = Field(
+        description="The worst latest confidence among its active key results."
+    )
+    key_result_count: int
+    child_count: int = Field(description="Aligned objectives the caller can see.")
+    created_at: DateTime
+    updated_at: DateTime
+    progress_updated_at: DateTime | None
+
+
+class ObjectiveDetailOut(ObjectiveOut):
+    key_results: list[KeyResultOut]
+    parents: list[LinkOut] = Field(description="Live links to the parents the caller can see.")
+    can_edit: bool
+    revision_count: int
+
+
+class ChildOut(Schema):
+    objective: ObjectiveOut
+    link: LinkOut
+
+
+class ObjectiveQuery(PageQuery):
+    cycle: ParamId | None = None
+    level: Level | None = None
+    owner_person: ParamId | None = None
+    owner_team: ParamId | None = None
+    state: ObjectiveState | None = None
+    visibility: Visibility | None = None
+    q: Search | None = Field(None, description="Part of the title.")
+    aligned_to: ParamId | None = Field(
+        None, description="Objectives aligned (directly or via a key result) to this objective."
+    )
+
+
+class AlignTo(Input):
+    parent_objective: Id | None = None
+    parent_key_result: Id | None = None
+    kind: LinkKind = "contributes"
+    weight: Weight = 1.0
+
+
+class ObjectiveCreate(Input):
+    title: Title
+    level: Level
+    cycle: Id
+    owner_person: Id | None = None
+    owner_team: Id | None = None
+    description: LongText = ""
+    visibility: Visibility = "public"
+    state: ObjectiveState = "active"
+    commitment: Commitment = "aspirational"
+    rationale: LongText = Field("", description="If we hit this, the parent becomes more likely.")
+    progress_mode: ProgressMode = "key_results"
+    align_to: list[AlignTo] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Parents to align to; the objective and its links are saved together or "
+        "not at all.",
+    )
+    amendment_reason: Reason = Field("", description="Required from HR in a closed cycle.")
+
+
+class ObjectivePatch(Input):
+    title: Title = optional()
+    description: LongText = optional()
+    state: ObjectiveState = optional()
+    commitment: Commitment = optional()
+    visibility: Visibility = optional()
+    progress_mode: ProgressMode = optional()
+    rationale: LongText = optional()
+    owner_person: Id = optional(description="Hand the objective to this person.")
+    owner_team: Id = optional(description="Hand the objective to this team.")
+    reason: Reason = Field("", description="Why it changes; kept in the revision history.")
+    amendment_reason: Reason = Field("", description="Required from HR in a closed cycle.")
+
+
+class TermOut(Schema):
+    kind: str
+    id: int | None
+    label: str
+    value: float
+    weight: float
+    counted: bool
+    note: str
+
+
+class ExplanationOut(Schema):
+    subject: str
+    formula: str
+    result: float
+    percent: int
+    as_of: DateTime | None
+    terms: list[TermOut]
+    notes: list[str]
+
+
+class AsOfQuery(Schema):
+    as_of: EndInstant | None = Field(
+        None, description="Explain the figure as it stood then (a date means the end of it)."
+    )
+
+
+class ObjectiveRevisionOut(Schema):
+    number: int
+    title: str
+    description: str
+    state: ObjectiveState
+    commitment: Commitment
+    visibility: Visibility
+    progress_mode: ProgressMode
+    rationale: str
+    reason: str
+    author: int | None
+    valid_from: DateTime
+
+
+# ---------------------------------------------------------------------------------------
+# Key results
+
+
+class KeyResultQuery(PageQuery):
+    objective: ParamId | None = None
+    owner: ParamId | None = None
+    cycle: ParamId | None = None
+    kind: KeyResultKind | None = None
+    state: KeyResultState | None = None
+
+
+class KeyResultCreate(Input):
+    objective: Id
+    title: Title
+    kind: KeyResultKind
+    owner: Id | None = Field(None, description="Defaults to the caller.")
+    start_value: Number | None = None
+    target_value: Number | None = None
+    unit: Unit = ""
+    signal: Signal = "lagging"
+    weight: Weight = 1.0
+    source: Source = "check_ins"
+    cycle: Id | None = Field(
+        None, description="The objective's cycle (default) or one of its quarters."
+    )
+    amendment_reason: Reason = ""
+
+
+class KeyResultPatch(Input):
+    title: Title = optional()
+    kind: KeyResultKind = optional()
+    unit: Unit = optional()
+    start_value: Number | None = optional()
+    target_value: Number | None = optional()
+    signal: Signal = optional()
+    weight: Weight = optional()
+    source: Source = optional()
+    state: KeyResultState = optional()
+    owner: Id = optional()
+    reason: Reason = Field(
+        "",
+        description="Why it changes; required when the scoring of a checked-in key result "
+        "changes or when it is abandoned.",
+    )
+    amendment_reason: Reason = ""
+
+
+class KeyResultRevisionOut(Schema):
+    number: int
+    title: str
+    kind: KeyResultKind
+    unit: str
+    start_value: float | None
+    target_value: float | None
+    signal: Signal
+    weight: float
+    source: Source
+    state: KeyResultState
+    owner: int
+    reason: str
+    author: int | None
+    valid_from: DateTime
+
+
+# ---------------------------------------------------------------------------------------
+# Check-ins
+
+
+class CheckInOut(Schema):
+    id: int
+    key_result: int
+    value: float | None
+    done: bool | None
+    confidence: Confidence
+    blockers: str
+    note: str
+    author: int
+    author_name: str
+    recorded_at: DateTime
+    progress: float = Field(description="The key result's progress right after this reading.")
+    percent: int
+    amendment_reason: str
+
+
+class ProgressOut(Schema):
+    id: int
+    progress: float
+    percent: int
+
+
+class CheckInCreatedOut(Schema):
+    check_in: CheckInOut
+    key_result: ProgressOut
+    objective: ProgressOut
+
+
+class CheckInQuery(PageQuery):
+    key_result: ParamId | None = None
+    author: ParamId | None = None
+    since: StartInstant | None = Field(
+        None, description="Recorded at or after (a date: from its start)."
+    )
+    until: EndInstant | None = Field(
+        None, description="Recorded at or before (a date: to its end)."
+    )
+
+
+class CheckInCreate(Input):
+    key_result_id: Id
+    value: Number | None = Field(None, description="The current value (numeric key results).")
+    done: Flag | None = Field(None, description="Whether it is done (milestones).")
+    confidence: Confidence
+    blockers: LongText = ""
+    note: LongText = ""
+    amendment_reason: Reason = ""
+
+
+# ---------------------------------------------------------------------------------------
+# Alignment links
+
+
+class LinkQuery(PageQuery):
+    child: ParamId | None = None
+    parent_objective: ParamId | None = None
+    parent_key_result: ParamId | None = None
+    live: bool = Field(True, description="Only links in force (false: only ended ones).")
+
+
+class LinkCreate(Input):
+    child_id: Id
+    parent_objective_id: Id | None = None
+    parent_key_result_id: Id | None = None
+    kind: LinkKind = "contributes"
+    weight: Weight = 1.0
+    amendment_reason: Reason = ""
+
+
+class LinkPatch(Input):
+    kind: LinkKind = optional()
+    weight: Weight = optional()
+    reason: Reason = ""
+    amendment_reason: Reason = ""
+
+
+class LinkEndQuery(Schema):
+    reason: Search = ""
+    amendment_reason: Search = ""
+
+
+# ---------------------------------------------------------------------------------------
+# Initiatives
+
+
+class InitiativeOut(Schema):
+    id: int
+    key_result: int
+    title: str
+    owner: int
+    owner_name: str
+    state: InitiativeState
+    link: str
+    created_at: DateTime
+    updated_at: DateTime
+
+
+class InitiativeQuery(PageQuery):
+    key_result: ParamId | None = None
+    owner: ParamId | None = None
+    state: InitiativeState | None = None
+
+
+class InitiativeCreate(Input):
+    key_result: Id
+    title: Title
+    owner: Id | None = Field(None, description="Defaults to the caller.")
+    state: InitiativeState = "planned"
+    link: Url = ""
+    amendment_reason: Reason = ""
+
+
+class InitiativePatch(Input):
+    title: Title = optional()
+    owner: Id = optional()
+    state: InitiativeState = optional()
+    link: Url = optional()
+    amendment_reason: Reason = ""
+
+
+# ---------------------------------------------------------------------------------------
+# Tokens
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: DateTime
+    last_used_at: DateTime | None
+    revoked_at: DateTime | None
+    active: bool
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The secret. It is shown only now; store it safely.")
+
+
+class TokenCreate(Input):
+    name: TokenName
