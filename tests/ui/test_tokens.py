@@ -43,14 +43,17 @@ def test_token_name_is_required(cast, as_user):
     assert not ApiToken.objects.exists()
 
 
-def test_others_tokens_are_not_listed_nor_revocable(cast, as_user):
+def test_others_tokens_are_not_listed_and_only_hr_may_revoke_them(cast, as_user):
     token, _ = create_token(acting_user=cast.pia, person=cast.pia, name="Pia's script")
     for person in (cast.ava, cast.hana):
         client = as_user(person)
         assert b"Pia&#x27;s script" not in client.get(reverse("tokens")).content
-        assert client.post(reverse("token-revoke", args=[token.pk])).status_code == 404
+    assert as_user(cast.ava).post(reverse("token-revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+    assert as_user(cast.hana).post(reverse("token-revoke", args=[token.pk])).status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
 
 
 def test_revoke_needs_post(cast, as_user):

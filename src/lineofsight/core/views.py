@@ -47,7 +47,7 @@ def token_list(request: SignedInRequest) -> HttpResponse:
 @page
 @require_POST
 def token_revoke(request: SignedInRequest, token_id: int) -> HttpResponse:
-    token = tokens.tokens_for_user(request.user).filter(person=request.user).get(pk=token_id)
+    token = tokens.tokens_for_user(request.user).get(pk=token_id)
     tokens.revoke_token(acting_user=request.user, token=token)
     messages.success(request, f"Token {token.name!r} revoked; scripts using it stop working now.")
     return redirect("tokens")
