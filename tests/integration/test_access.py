@@ -43,12 +43,20 @@ def make_objective(cast, owner: str, visibility: str) -> Objective:
         else {"owner_team": getattr(cast, owner), "level": "team"}
     )
     objective = actions.create_objective(
-        acting_user=cast.hana, title=f"{owner} {visibility}", cycle=cast.q4,
-        visibility=visibility, **kwargs,
+        acting_user=cast.hana,
+        title=f"{owner} {visibility}",
+        cycle=cast.q4,
+        visibility=visibility,
+        **kwargs,
     )
     kr = actions.create_key_result(
-        acting_user=cast.hana, objective=objective, title="A number", kind="increase",
-        start_value=0, target_value=10, owner=cast.hana,
+        acting_user=cast.hana,
+        objective=objective,
+        title="A number",
+        kind="increase",
+        start_value=0,
+        target_value=10,
+        owner=cast.hana,
     )
     actions.record_check_in(acting_user=cast.hana, key_result=kr, value=3, confidence="on_track")
     actions.create_initiative(acting_user=cast.hana, key_result=kr, title="Work", owner=cast.hana)
@@ -60,7 +68,10 @@ def test_who_sees_what(cast, owner, visibility):
     objective = make_objective(cast, owner, visibility)
     # A public parent so links can be checked too.
     parent = actions.create_objective(
-        acting_user=cast.cora, title="Company", level="company", cycle=cast.fy,
+        acting_user=cast.cora,
+        title="Company",
+        level="company",
+        cycle=cast.fy,
         owner_team=cast.acme,
     )
     actions.align_objective(
@@ -72,12 +83,14 @@ def test_who_sees_what(cast, owner, visibility):
         assert seen is expected, f"{name} seeing {owner}/{visibility}"
         # Everything hanging off the objective follows it.
         assert KeyResult.objects.visible_to(person).filter(objective=objective).exists() is expected
-        assert CheckIn.objects.visible_to(person).filter(
-            key_result__objective=objective
-        ).exists() is expected
-        assert Initiative.objects.visible_to(person).filter(
-            key_result__objective=objective
-        ).exists() is expected
+        assert (
+            CheckIn.objects.visible_to(person).filter(key_result__objective=objective).exists()
+            is expected
+        )
+        assert (
+            Initiative.objects.visible_to(person).filter(key_result__objective=objective).exists()
+            is expected
+        )
         assert AlignmentLink.objects.visible_to(person).filter(child=objective).exists() is expected
 
 
@@ -94,8 +107,13 @@ def test_who_edits_what(cast, owner):
 def test_key_result_owner_may_check_in_without_editing_the_objective(cast):
     objective = make_objective(cast, "enterprise", "public")
     kr = actions.create_key_result(
-        acting_user=cast.sam, objective=objective, title="Opportunities", kind="increase",
-        start_value=0, target_value=25, owner=cast.ava,
+        acting_user=cast.sam,
+        objective=objective,
+        title="Opportunities",
+        kind="increase",
+        start_value=0,
+        target_value=25,
+        owner=cast.ava,
     )
     kr = KeyResult.objects.select_related("objective__owner_team__lead").get(pk=kr.pk)
     viewer = Viewer.of(cast.ava)

@@ -22,8 +22,12 @@ def fresh(obj):
 
 def team_objective(cast, title, team=None, cycle=None, mode="key_results", by=None):
     return actions.create_objective(
-        acting_user=by or cast.hana, title=title, level="team", cycle=cycle or cast.q4,
-        owner_team=team or cast.enterprise, progress_mode=mode,
+        acting_user=by or cast.hana,
+        title=title,
+        level="team",
+        cycle=cycle or cast.q4,
+        owner_team=team or cast.enterprise,
+        progress_mode=mode,
     )
 
 
@@ -46,11 +50,16 @@ def test_structural_rules(cast):
     assert "same level or above" in msg
     # Q4 objective to a Q3 parent: the parent must be in the same or an enclosing cycle.
     q3_parent = actions.create_objective(
-        acting_user=hana, title="Q3 thing", level="team", cycle=cast.q3, owner_team=cast.sales,
+        acting_user=hana,
+        title="Q3 thing",
+        level="team",
+        cycle=cast.q3,
+        owner_team=cast.sales,
         amendment_reason="test data",
     )
-    msg = refused("parent_objective", acting_user=hana, child=c.platform,
-                  parent_objective=q3_parent)
+    msg = refused(
+        "parent_objective", acting_user=hana, child=c.platform, parent_objective=q3_parent
+    )
     assert "Q3 2026" in msg
     # Contributing to a key result measured by check-ins would count nowhere.
     msg = refused("kind", acting_user=hana, child=c.platform, parent_key_result=c.logos)
@@ -58,8 +67,7 @@ def test_structural_rules(cast):
     refused("weight", acting_user=hana, child=c.platform, parent_objective=c.company, weight=0)
     refused("kind", acting_user=hana, child=c.platform, parent_objective=c.company, kind="maybe")
     # Already aligned to that parent.
-    refused("parent_key_result", acting_user=hana, child=c.platform,
-            parent_key_result=c.verticals)
+    refused("parent_key_result", acting_user=hana, child=c.platform, parent_key_result=c.verticals)
 
 
 def test_loops_are_refused(cast):
@@ -76,7 +84,10 @@ def test_nothing_is_counted_twice(cast):
     dept = team_objective(cast, "Sales dept", team=cast.sales, mode="children")
     team = team_objective(cast, "Enterprise team", mode="children")
     person = actions.create_objective(
-        acting_user=cast.ava, title="Ava", level="individual", cycle=cast.q4,
+        acting_user=cast.ava,
+        title="Ava",
+        level="individual",
+        cycle=cast.q4,
         owner_person=cast.ava,
     )
     actions.align_objective(acting_user=cast.hana, child=team, parent_objective=dept)
@@ -85,8 +96,9 @@ def test_nothing_is_counted_twice(cast):
     msg = refused("kind", acting_user=cast.hana, child=person, parent_objective=dept)
     assert "count it twice" in msg
     # As a supporting link it is fine.
-    actions.align_objective(acting_user=cast.hana, child=person, parent_objective=dept,
-                            kind="supports")
+    actions.align_objective(
+        acting_user=cast.hana, child=person, parent_objective=dept, kind="supports"
+    )
     # A diamond from above: a second route from the team into the dept is refused too.
     other = team_objective(cast, "Other team", team=cast.sales, mode="children")
     actions.align_objective(acting_user=cast.hana, child=other, parent_objective=dept)
@@ -96,8 +108,15 @@ def test_nothing_is_counted_twice(cast):
 def test_contributing_to_two_key_results_of_one_objective_is_double_counting(cast):
     c = build_cascade(cast)
     second = actions.create_key_result(
-        acting_user=cast.cora, objective=c.company, title="Vertical revenue", kind="increase",
-        start_value=0, target_value=1, owner=cast.eli, source="aligned", cycle=cast.q4,
+        acting_user=cast.cora,
+        objective=c.company,
+        title="Vertical revenue",
+        kind="increase",
+        start_value=0,
+        target_value=1,
+        owner=cast.eli,
+        source="aligned",
+        cycle=cast.q4,
     )
     refused("kind", acting_user=cast.hana, child=c.platform, parent_key_result=second)
 
@@ -105,8 +124,9 @@ def test_contributing_to_two_key_results_of_one_objective_is_double_counting(cas
 def test_supporting_links_do_not_count(cast):
     c = build_cascade(cast)
     for kr, value in [(c.ava_opps, 25), (c.ava_legal, 10), (c.ava_closes, 6)]:
-        actions.record_check_in(acting_user=cast.ava, key_result=kr, value=value,
-                                confidence="on_track")
+        actions.record_check_in(
+            acting_user=cast.ava, key_result=kr, value=value, confidence="on_track"
+        )
     # Sales supports the logos KR, so the company objective only counts its key results.
     assert fresh(c.company).progress == 0.0
     assert fresh(c.sales).progress == pytest.approx(0.5)
@@ -115,8 +135,9 @@ def test_supporting_links_do_not_count(cast):
 def test_changing_and_ending_links_moves_the_roll_up(cast):
     c = build_cascade(cast)
     for kr, value in [(c.ava_opps, 25), (c.ava_legal, 10), (c.ava_closes, 6)]:
-        actions.record_check_in(acting_user=cast.ava, key_result=kr, value=value,
-                                confidence="on_track")
+        actions.record_check_in(
+            acting_user=cast.ava, key_result=kr, value=value, confidence="on_track"
+        )
     link = AlignmentLink.objects.get(child=c.ava_obj, ended_at__isnull=True)
     new = actions.change_alignment(acting_user=cast.sam, link=link, weight=3, reason="Key AE")
     assert fresh(link).ended_at is not None and new.weight == 3
@@ -140,11 +161,18 @@ def test_changing_and_ending_links_moves_the_roll_up(cast):
 
 def test_parent_must_be_visible(cast):
     secret = actions.create_objective(
-        acting_user=cast.eli, title="Secret platform bet", level="team", cycle=cast.q4,
-        owner_team=cast.platform, visibility="private",
+        acting_user=cast.eli,
+        title="Secret platform bet",
+        level="team",
+        cycle=cast.q4,
+        owner_team=cast.platform,
+        visibility="private",
     )
     mine = actions.create_objective(
-        acting_user=cast.ava, title="Mine", level="individual", cycle=cast.q4,
+        acting_user=cast.ava,
+        title="Mine",
+        level="individual",
+        cycle=cast.q4,
         owner_person=cast.ava,
     )
     refused("parent_objective", acting_user=cast.ava, child=mine, parent_objective=secret)
@@ -168,12 +196,19 @@ def test_figures_can_be_recomputed_as_of_a_past_date(cast):
     KeyResultRevision.objects.update(valid_from=t0)
     AlignmentLink.objects.update(created_at=t0)
 
-    actions.record_check_in(acting_user=cast.ava, key_result=c.ava_opps, value=10,
-                            confidence="at_risk", at=t0 + 2 * day)
-    actions.record_check_in(acting_user=cast.ava, key_result=c.ava_opps, value=20,
-                            confidence="on_track", at=t0 + 9 * day)
-    actions.update_key_result(acting_user=cast.ava, key_result=c.ava_opps, target_value=40,
-                              reason="Bigger patch")
+    actions.record_check_in(
+        acting_user=cast.ava, key_result=c.ava_opps, value=10, confidence="at_risk", at=t0 + 2 * day
+    )
+    actions.record_check_in(
+        acting_user=cast.ava,
+        key_result=c.ava_opps,
+        value=20,
+        confidence="on_track",
+        at=t0 + 9 * day,
+    )
+    actions.update_key_result(
+        acting_user=cast.ava, key_result=c.ava_opps, target_value=40, reason="Bigger patch"
+    )
 
     now = selectors.explain_key_result(cast.ava, fresh(c.ava_opps))
     assert now.value == pytest.approx(0.5)

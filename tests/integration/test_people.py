@@ -77,8 +77,7 @@ def test_teams_nest_and_move_without_loops(cast):
     with pytest.raises(InvalidInput):
         actions.move_team(acting_user=cast.hana, team=cast.sales, parent=cast.sales)
     actions.move_team(acting_user=cast.hana, team=cast.sales, parent=cast.engineering)
-    assert fresh(cast.enterprise).ancestor_ids == [cast.acme.pk, cast.engineering.pk,
-                                                   cast.sales.pk]
+    assert fresh(cast.enterprise).ancestor_ids == [cast.acme.pk, cast.engineering.pk, cast.sales.pk]
     with pytest.raises(InvalidInput) as exc:
         actions.create_team(acting_user=cast.hana, name="", kind="squad")
     assert {"name", "kind"} <= set(exc.value.errors)

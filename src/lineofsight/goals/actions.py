@@ -569,7 +569,11 @@ def update_key_result(
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput({f: "This field cannot be changed here." for f in sorted(unknown)})
-    kr = KeyResult.objects.select_for_update(of=("self",)).select_related("objective").get(pk=key_result.pk)
+    kr = (
+        KeyResult.objects.select_for_update(of=("self",))
+        .select_related("objective")
+        .get(pk=key_result.pk)
+    )
     if not viewer.can_edit_key_result(kr):
         raise NotAllowed("You cannot edit this key result.")
     amendment = _closed_cycle_guard(viewer, kr.cycle, amendment_reason)
@@ -940,7 +944,9 @@ def align_objective(
 ) -> AlignmentLink:
     """Align ``child`` to a parent objective or key result at its level or above."""
     viewer = _viewer(acting_user)
-    child = Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=child.pk)
+    child = (
+        Objective.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=child.pk)
+    )
     if not viewer.can_edit_objective(child):
         raise NotAllowed("You cannot change this objective's alignment.")
     amendment = _closed_cycle_guard(viewer, child.cycle, amendment_reason)
@@ -994,7 +1000,11 @@ def end_alignment(
 ) -> AlignmentLink:
     """Remove a link. It is ended, not deleted, so past roll-ups stay reproducible."""
     viewer = _viewer(acting_user)
-    link = AlignmentLink.objects.select_for_update(of=("self",)).select_related("child__cycle").get(pk=link.pk)
+    link = (
+        AlignmentLink.objects.select_for_update(of=("self",))
+        .select_related("child__cycle")
+        .get(pk=link.pk)
+    )
     if not _can_change_link(viewer, link):
         raise NotAllowed("You cannot change this alignment.")
     if link.ended_at is not None:
