@@ -165,6 +165,18 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     _db.setdefault("TEST", {})
+if _db["ENGINE"] == "django.db.backends.postgresql" and not env_bool("LOS_PG_JIT", False):
+    # PostgreSQL's JIT compiler spends tens of milliseconds compiling the short queries a
+    # page runs (it triggers on row estimates, not on actual work); off unless asked for.
+    _db.setdefault("OPTIONS", {})
+    _db["OPTIONS"]["options"] = (_db["OPTIONS"].get("options", "") + " -c jit=off").strip()
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    # Bind parameters on the server, so repeated statements (the roll-up climbs the cascade
+    # with the same few) are prepared once per connection instead of planned every time.
+    _db.setdefault("OPTIONS", {})
+    if env_bool("LOS_PG_PREPARE", True):
+        _db["OPTIONS"].setdefault("server_side_binding", True)
+        _db["OPTIONS"].setdefault("prepare_threshold", 5)
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

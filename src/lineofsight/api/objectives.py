@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -77,9 +76,7 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveQuery]) -> Any
     if filters.aligned_to is not None:
         parent = filters.aligned_to
         if selectors.objectives_for_user(user).filter(pk=parent).exists():
-            children = AlignmentLink.objects.live().filter(
-                Q(parent_objective_id=parent) | Q(parent_key_result__objective_id=parent)
-            )
+            children = AlignmentLink.objects.live().filter(target_id=parent)
             qs = qs.filter(pk__in=children.values("child_id"))
         else:
             qs = qs.none()

@@ -20,10 +20,9 @@ initiatives, alignment links):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 
 if TYPE_CHECKING:
     from lineofsight.goals.models import Initiative, KeyResult, Objective
@@ -34,40 +33,66 @@ def _contains_id(column: str, pk: int) -> Q:
     return Q(**{f"{column}__contains": f"/{pk}/"})
 
 
-@dataclass
 class Viewer:
-    """What the policy needs to know about one signed-in person, computed once per request."""
+    """What the policy needs to know about one signed-in person, computed once per request.
 
-    person: Person
-    team_ids: frozenset[int] = frozenset()  # teams I am a member of
-    audience_team_ids: frozenset[int] = frozenset()  # those teams and every team above them
-    led_team_ids: frozenset[int] = frozenset()
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    Team memberships are read lazily (two small queries), only when a rule needs them.
+    """
+
+    def __init__(self, person: Person) -> None:
+        self.person = person
+        self._teams: tuple[frozenset[int], frozenset[int], frozenset[int]] | None = None
 
     @classmethod
     def of(cls, person: Person) -> Viewer:
-        from lineofsight.people.models import Team
-
         cached = getattr(person, "_los_viewer", None)
-        if cached is not None:
-            return cached
-        team_ids: set[int] = set()
-        audience: set[int] = set()
-        led: set[int] = set()
-        if person.is_authenticated and person.pk:
-            rows = Team.objects.filter(Q(memberships__person=person) | Q(lead=person)).values_list(
-                "pk", "path", "lead_id", "memberships__person_id"
-            )
-            for pk, path, lead_id, member_id in rows:
-                if member_id == person.pk:
-                    team_ids.add(pk)
-                    audience.add(pk)
-                    audience.update(int(p) for p in path.strip("/").split("/") if p)
-                if lead_id == person.pk:
-                    led.add(pk)
-        viewer = cls(person, frozenset(team_ids), frozenset(audience), frozenset(led))
-        person._los_viewer = viewer  # type: ignore[attr-defined]
-        return viewer
+        if cached is None:
+            cached = cls(person)
+            person._los_viewer = cached  # type: ignore[attr-defined]
+        return cached
+
+    def _load_teams(self) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+        if self._teams is None:
+            from lineofsight.people.models import Membership, Team
+
+            team_ids: set[int] = set()
+            audience: set[int] = set()
+            led: set[int] = set()
+            if self.person.is_authenticated and self.person.pk:
+                # One round trip: the teams I belong to (with their paths) and those I lead.
+                member = (
+                    Membership.objects.filter(person=self.person)
+                    .order_by()
+                    .values_list("team_id", "team__path", Value(True, output_field=BooleanField()))
+                )
+                lead = (
+                    Team.objects.filter(lead=self.person)
+                    .order_by()
+                    .values_list("pk", "path", Value(False, output_field=BooleanField()))
+                )
+                for team_id, path, is_member in member.union(lead, all=True):
+                    if is_member:
+                        team_ids.add(team_id)
+                        audience.add(team_id)
+                        audience.update(int(p) for p in path.strip("/").split("/") if p)
+                    else:
+                        led.add(team_id)
+            self._teams = (frozenset(team_ids), frozenset(audience), frozenset(led))
+        return self._teams
+
+    @property
+    def team_ids(self) -> frozenset[int]:
+        """Teams I am a member of."""
+        return self._load_teams()[0]
+
+    @property
+    def audience_team_ids(self) -> frozenset[int]:
+        """Those teams and every team above them."""
+        return self._load_teams()[1]
+
+    @property
+    def led_team_ids(self) -> frozenset[int]:
+        return self._load_teams()[2]
 
     @property
     def pk(self) -> int:

@@ -558,6 +558,7 @@ class Generator:
                     AlignmentLink(
                         child=child,
                         parent_objective=parent,
+                        target=parent,
                         kind=scoring.LinkKind.CONTRIBUTES,
                         weight=1.0,
                         created_at=child.created_at + dt.timedelta(minutes=5),

@@ -681,9 +681,11 @@ def record_check_in(
 ) -> CheckIn:
     """Append a reading to a key result and roll its progress up the cascade."""
     viewer = _viewer(acting_user)
+    # The owner checking in (the common case) needs nothing more than the key result, its
+    # objective and cycle; anyone else loads the objective's owners for the policy.
     kr = (
         KeyResult.objects.select_for_update(of=("self",))
-        .select_related("objective__owner_person", "objective__owner_team__lead", "cycle")
+        .select_related("objective", "cycle")
         .get(pk=key_result.pk)
     )
     if not viewer.can_check_in(kr):
@@ -885,6 +887,9 @@ def _create_link(
         child=child,
         parent_objective=parent_objective,
         parent_key_result=parent_key_result,
+        target_id=(
+            parent_objective.pk if parent_objective else parent_key_result.objective_id  # type: ignore[union-attr]
+        ),
         kind=kind,
         weight=weight,
         created_at=now,

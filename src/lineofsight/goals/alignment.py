@@ -16,8 +16,6 @@ breadth of the affected branch, never with the whole organisation.
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from lineofsight.goals.models import AlignmentLink, KeyResult, Objective
 
 LEVEL_RANK = {"individual": 0, "team": 1, "company": 2}
@@ -63,9 +61,7 @@ def _downward_objectives(root_id: int, ignore_link_id: int | None = None) -> set
     if ignore_link_id is not None:
         links = links.exclude(pk=ignore_link_id)
     while frontier:
-        rows = links.filter(
-            Q(parent_objective_id__in=frontier) | Q(parent_key_result__objective_id__in=frontier)
-        ).values_list("child_id", flat=True)
+        rows = links.filter(target_id__in=frontier).values_list("child_id", flat=True)
         frontier = set(rows) - found - {root_id}
         found |= frontier
     return found

@@ -385,6 +385,12 @@ class AlignmentLink(models.Model):
     parent_key_result = models.ForeignKey(
         KeyResult, null=True, blank=True, on_delete=models.CASCADE, related_name="child_links"
     )
+    # The objective the link points into: the parent objective itself, or the objective
+    # owning the parent key result. Fixed for the life of the link; it lets "what aligns to
+    # this objective" use one index instead of an OR across a join.
+    target = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="incoming_links", editable=False
+    )
     kind = models.CharField(
         max_length=12, choices=Kind.choices, default=scoring.LinkKind.CONTRIBUTES
     )
@@ -425,6 +431,7 @@ class AlignmentLink(models.Model):
             models.Index(fields=["parent_objective", "ended_at"]),
             models.Index(fields=["parent_key_result", "ended_at"]),
             models.Index(fields=["child", "ended_at"]),
+            models.Index(fields=["target", "ended_at"]),
         ]
 
     def __str__(self) -> str:

@@ -43,13 +43,12 @@ class AlignmentLinkQuerySet(models.QuerySet):
         return self.filter(kind="contributes", ended_at__isnull=True)
 
     def visible_to(self, person: Person) -> AlignmentLinkQuerySet:
-        """Links whose child and parent are both visible."""
+        """Links whose child and parent are both visible (filtered on the joined rows)."""
         viewer = Viewer.of(person)
-        from lineofsight.goals.models import KeyResult, Objective
-
-        visible_objectives = Objective.objects.filter(viewer.objective_filter()).values("pk")
-        visible_krs = KeyResult.objects.filter(viewer.objective_filter("objective__")).values("pk")
-        return self.filter(child__in=visible_objectives).filter(
-            models.Q(parent_objective__in=visible_objectives)
-            | models.Q(parent_key_result__in=visible_krs)
+        parent_visible = (
+            models.Q(parent_objective__isnull=False) & viewer.objective_filter("parent_objective__")
+        ) | (
+            models.Q(parent_key_result__isnull=False)
+            & viewer.objective_filter("parent_key_result__objective__")
         )
+        return self.filter(viewer.objective_filter("child__")).filter(parent_visible)

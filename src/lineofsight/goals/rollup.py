@@ -13,10 +13,11 @@ the stored data was changed behind the actions' back. ``verify`` reports exactly
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -40,76 +41,130 @@ def _why_child_not_live(state: str) -> str:
 
 # ---------------------------------------------------------------------------------------
 # Direct inputs of one node, from stored figures
+#
+# These few statements run on every check-in, once per level of the cascade, so they are
+# written once as plain SQL over the models' tables (compiling an ORM query costs more than
+# running it). The pure scoring functions do everything else.
+
+_KR = KeyResult._meta.db_table
+_OBJ = Objective._meta.db_table
+_LINK = AlignmentLink._meta.db_table
+_CYCLE = Objective._meta.get_field("cycle").related_model._meta.db_table  # type: ignore[union-attr]
+
+# Only table names (from the models) are interpolated; every value is a query parameter.
+_KEY_RESULT_INPUTS = f"""
+    SELECT 'key_result', kr.id, kr.title, kr.weight, kr.progress, kr.cycle_id, c.start_date,
+           kr.state
+    FROM {_KR} kr JOIN {_CYCLE} c ON c.id = kr.cycle_id
+    WHERE kr.objective_id = %s"""  # noqa: S608
+_CHILD_INPUTS = f"""
+    SELECT 'objective', o.id, o.title, l.weight, o.progress, o.cycle_id, c.start_date, o.state
+    FROM {_LINK} l JOIN {_OBJ} o ON o.id = l.child_id JOIN {_CYCLE} c ON c.id = o.cycle_id
+    WHERE l.{{parent}} = %s AND l.kind = 'contributes' AND l.ended_at IS NULL"""  # noqa: S608
+_OBJECTIVE_INPUTS = (
+    _KEY_RESULT_INPUTS + " UNION ALL " + _CHILD_INPUTS.format(parent="parent_objective_id")
+)
+# The same, plus the nodes this objective feeds (kind 'parent': id = parent objective,
+# cycle_id column = parent key result), so a roll-up climbs with one read per level.
+_PARENT_ROWS = f"""
+    SELECT 'parent', parent_objective_id, NULL, NULL, NULL, parent_key_result_id, NULL, NULL
+    FROM {_LINK}
+    WHERE child_id = %s AND kind = 'contributes' AND ended_at IS NULL"""  # noqa: S608
+_OBJECTIVE_INPUTS_AND_PARENTS = _OBJECTIVE_INPUTS + " UNION ALL " + _PARENT_ROWS
+_ALIGNED_KR_INPUTS = _CHILD_INPUTS.format(parent="parent_key_result_id")
+_PARENTS = f"""
+    SELECT parent_objective_id, parent_key_result_id FROM {_LINK}
+    WHERE child_id = %s AND kind = 'contributes' AND ended_at IS NULL"""  # noqa: S608
+_SELECT_OBJECTIVE = (
+    f"SELECT title, progress_mode, cycle_id, progress, progress_updated_at "  # noqa: S608
+    f"FROM {_OBJ} WHERE id = %s"
+)
+_UPDATE_OBJECTIVE = f"UPDATE {_OBJ} SET progress = %s, progress_updated_at = %s WHERE id = %s"  # noqa: S608
+_SELECT_KEY_RESULT = (
+    f"SELECT title, objective_id, cycle_id, progress, source FROM {_KR} WHERE id = %s"  # noqa: S608
+)
+_UPDATE_KEY_RESULT = f"UPDATE {_KR} SET progress = %s WHERE id = %s"  # noqa: S608
 
 
-def key_result_contributions(objective_id: int) -> list[scoring.Contribution]:
-    rows = KeyResult.objects.filter(objective_id=objective_id).values_list(
-        "pk", "title", "weight", "progress", "cycle_id", "cycle__start_date", "state"
-    )
-    return [
-        scoring.Contribution(
-            "key_result",
-            pk,
-            title,
-            progress,
-            weight,
-            cycle_id,
-            start,
-            state == "active",
-            "" if state == "active" else "abandoned",
+def _date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value  # type: ignore[return-value]
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _contributions(
+    sql: str, params: list[int], parents: list[tuple[str, int]] | None = None
+) -> tuple[list[scoring.Contribution], list[scoring.Contribution]]:
+    """Run an inputs query; return (key results, child objectives), each sorted by id.
+
+    Rows of kind 'parent' (from the query that also reads them) go into ``parents``.
+    """
+    krs: list[scoring.Contribution] = []
+    children: list[scoring.Contribution] = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for kind, pk, title, weight, progress, cycle_id, start, state in rows:
+        if kind == "parent":
+            if parents is not None:
+                parents.append(("objective", pk) if pk is not None else ("key_result", cycle_id))
+            continue
+        if kind == "key_result":
+            live, why = state == "active", ("" if state == "active" else "abandoned")
+            out = krs
+        else:
+            live, why = state in LIVE_CHILD_STATES, _why_child_not_live(state)
+            out = children
+        out.append(
+            scoring.Contribution(
+                kind, pk, title, progress, weight, cycle_id, _date(start), live, why
+            )
         )
-        for pk, title, weight, progress, cycle_id, start, state in sorted(rows)
-    ]
+    krs.sort(key=lambda c: c.ref)
+    children.sort(key=lambda c: c.ref)
+    return krs, children
 
 
-def child_contributions(
-    *, parent_objective_id: int | None = None, parent_key_result_id: int | None = None
-) -> list[scoring.Contribution]:
-    links = AlignmentLink.objects.contributing()
-    if parent_objective_id is not None:
-        links = links.filter(parent_objective_id=parent_objective_id)
-    else:
-        links = links.filter(parent_key_result_id=parent_key_result_id)
-    rows = links.values_list(
-        "child_id",
-        "child__title",
-        "weight",
-        "child__progress",
-        "child__cycle_id",
-        "child__cycle__start_date",
-        "child__state",
+def objective_inputs(
+    objective_id: int,
+) -> tuple[list[scoring.Contribution], list[scoring.Contribution]]:
+    """An objective's key results and contributing child objectives, with stored figures."""
+    krs, children = _contributions(_OBJECTIVE_INPUTS, [objective_id, objective_id])
+    return krs, children
+
+
+def aligned_key_result_inputs(key_result_id: int) -> list[scoring.Contribution]:
+    return _contributions(_ALIGNED_KR_INPUTS, [key_result_id])[1]
+
+
+def _score_objective(
+    *,
+    title: str,
+    mode: str,
+    cycle_id: int,
+    inputs: tuple[list[scoring.Contribution], list[scoring.Contribution]],
+    as_of: dt.datetime | None,
+    explain: bool = True,
+) -> scoring.Figure:
+    krs, children = inputs
+    return scoring.objective_progress(
+        scoring.ProgressMode(mode),
+        krs,
+        children,
+        subject=title,
+        own_cycle_id=cycle_id,
+        as_of=as_of,
+        explain=explain,
     )
-    return [
-        scoring.Contribution(
-            "objective",
-            child_id,
-            title,
-            progress,
-            weight,
-            cycle_id,
-            start,
-            state in LIVE_CHILD_STATES,
-            _why_child_not_live(state),
-        )
-        for child_id, title, weight, progress, cycle_id, start, state in sorted(rows)
-    ]
 
 
 def objective_figure(objective: Objective, as_of: dt.datetime | None = None) -> scoring.Figure:
     """Score an objective from the stored figures of its direct inputs."""
-    mode = scoring.ProgressMode(objective.progress_mode)
-    krs = key_result_contributions(objective.pk) if mode != scoring.ProgressMode.CHILDREN else []
-    children = (
-        child_contributions(parent_objective_id=objective.pk)
-        if mode != scoring.ProgressMode.KEY_RESULTS
-        else []
-    )
-    return scoring.objective_progress(
-        mode,
-        krs,
-        children,
-        subject=objective.title,
-        own_cycle_id=objective.cycle_id,
+    return _score_objective(
+        title=objective.title,
+        mode=objective.progress_mode,
+        cycle_id=objective.cycle_id,
+        inputs=objective_inputs(objective.pk),
         as_of=as_of or objective.progress_updated_at,
     )
 
@@ -118,7 +173,7 @@ def key_result_figure(kr: KeyResult, as_of: dt.datetime | None = None) -> scorin
     """Score a key result from its latest stored reading, or its contributing children."""
     if kr.source == KeyResult.Source.ALIGNED:
         return scoring.aligned_key_result_progress(
-            child_contributions(parent_key_result_id=kr.pk),
+            aligned_key_result_inputs(kr.pk),
             subject=kr.title,
             own_cycle_id=kr.cycle_id,
             as_of=as_of,
@@ -133,10 +188,10 @@ def key_result_figure(kr: KeyResult, as_of: dt.datetime | None = None) -> scorin
 # Incremental propagation
 
 
-def _lock(qs):  # type: ignore[no-untyped-def]
+def _lock_clause() -> str:
     # Row locks serialise concurrent roll-ups of the same parent on PostgreSQL; SQLite runs
-    # writers one at a time already (transactions begin IMMEDIATE).
-    return qs.select_for_update() if connection.features.has_select_for_update else qs
+    # writers one at a time already (its transactions begin IMMEDIATE).
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
 
 
 def propagate_from_objectives(
@@ -147,11 +202,12 @@ def propagate_from_objectives(
 
 def parents_of(objective_id: int) -> list[tuple[str, int]]:
     """The nodes an objective's progress feeds through its live contributing links."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PARENTS, [objective_id])
+        rows = cursor.fetchall()
     return [
         ("objective", parent_obj) if parent_obj is not None else ("key_result", parent_kr)
-        for parent_obj, parent_kr in AlignmentLink.objects.contributing()
-        .filter(child_id=objective_id)
-        .values_list("parent_objective_id", "parent_key_result_id")
+        for parent_obj, parent_kr in rows
     ]
 
 
@@ -159,41 +215,60 @@ def propagate(nodes: Iterable[tuple[str, int]], *, now: dt.datetime | None = Non
     """Recompute ``nodes`` ("objective"/"key_result", id) and whatever they feed, upwards.
 
     Stops climbing where a figure did not change. Returns the number of figures written.
+    Runs inside the caller's transaction: three short statements per level (lock and read
+    the node, read its inputs and parents, write its figure).
     """
     now = now or timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    lock = _lock_clause()
     changed = 0
     queue: list[tuple[str, int]] = list(nodes)
     seen: set[tuple[str, int]] = set()
-    while queue:
-        kind, pk = queue.pop(0)
-        if (kind, pk) in seen:
-            continue
-        seen.add((kind, pk))
-        if kind == "objective":
-            objective = (
-                _lock(Objective.objects.filter(pk=pk))
-                .only("pk", "title", "progress_mode", "cycle_id", "progress", "progress_updated_at")
-                .get()
-            )
-            figure = objective_figure(objective, now)
-            if (
-                abs(figure.value - objective.progress) <= TOLERANCE
-                and objective.progress_updated_at
-            ):
+    with connection.cursor() as cursor:
+        while queue:
+            kind, pk = queue.pop(0)
+            if (kind, pk) in seen:
                 continue
-            Objective.objects.filter(pk=pk).update(progress=figure.value, progress_updated_at=now)
-            changed += 1
-            queue.extend(parents_of(pk))
-        else:
-            kr = _lock(KeyResult.objects.filter(pk=pk)).get()
-            if kr.source != KeyResult.Source.ALIGNED:
-                continue
-            figure = key_result_figure(kr, now)
-            if abs(figure.value - kr.progress) <= TOLERANCE:
-                continue
-            KeyResult.objects.filter(pk=pk).update(progress=figure.value)
-            changed += 1
-            queue.append(("objective", kr.objective_id))
+            seen.add((kind, pk))
+            if kind == "objective":
+                cursor.execute(_SELECT_OBJECTIVE + lock, [pk])
+                row = cursor.fetchone()
+                if row is None:
+                    continue
+                title, mode, cycle_id, stored, stamped = row
+                parents: list[tuple[str, int]] = []
+                inputs = _contributions(_OBJECTIVE_INPUTS_AND_PARENTS, [pk, pk, pk], parents)
+                figure = _score_objective(
+                    title=title,
+                    mode=mode,
+                    cycle_id=cycle_id,
+                    inputs=inputs,
+                    as_of=now,
+                    explain=False,
+                )
+                if abs(figure.value - stored) <= TOLERANCE and stamped is not None:
+                    continue
+                cursor.execute(_UPDATE_OBJECTIVE, [figure.value, stamp, pk])
+                changed += 1
+                queue.extend(parents)
+            else:
+                cursor.execute(_SELECT_KEY_RESULT + lock, [pk])
+                row = cursor.fetchone()
+                if row is None or row[4] != KeyResult.Source.ALIGNED:
+                    continue
+                title, objective_id, cycle_id, stored, _ = row
+                figure = scoring.aligned_key_result_progress(
+                    aligned_key_result_inputs(pk),
+                    subject=title,
+                    own_cycle_id=cycle_id,
+                    as_of=now,
+                    explain=False,
+                )
+                if abs(figure.value - stored) <= TOLERANCE:
+                    continue
+                cursor.execute(_UPDATE_KEY_RESULT, [figure.value, pk])
+                changed += 1
+                queue.append(("objective", objective_id))
     return changed
 
 
@@ -210,9 +285,9 @@ class Snapshot:
     key_results: dict[int, scoring.KeyResultNode] = field(default_factory=dict)
     links: list[scoring.LinkEdge] = field(default_factory=list)
 
-    def compute(self) -> scoring.GraphResult:
+    def compute(self, *, explain: bool = True) -> scoring.GraphResult:
         return scoring.compute_graph(
-            self.objectives, self.key_results, self.links, as_of=self.as_of
+            self.objectives, self.key_results, self.links, as_of=self.as_of, explain=explain
         )
 
 
@@ -378,11 +453,8 @@ def subtree_objective_ids(root_id: int, as_of: dt.datetime | None = None) -> lis
     frontier = [root_id]
     while frontier:
         rows = (
-            AlignmentLink.objects.filter(live_then, kind="contributes")
-            .filter(
-                Q(parent_objective_id__in=frontier)
-                | Q(parent_key_result__objective_id__in=frontier)
-            )
+            AlignmentLink.objects.filter(live_then, kind="contributes", target_id__in=frontier)
+            .order_by()
             .values_list("child_id", flat=True)
         )
         frontier = [c for c in set(rows) if c not in found]
@@ -399,27 +471,64 @@ class Difference:
     recomputed: float
 
 
-def verify() -> tuple[list[Difference], int]:
-    """Recompute every figure from the history and compare with what is stored.
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """Run the enclosed reads against one snapshot of the database, without blocking writers.
 
-    Returns the differences and the number of figures checked.
+    Verifying reads the history, scores it, then reads the stored figures; a check-in
+    committed in between would otherwise look like a difference.
     """
-    snap = load_snapshot()
-    result = snap.compute()
+    if connection.in_atomic_block:
+        yield  # the caller's transaction decides
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    # SQLite in WAL mode: a deferred transaction reads one snapshot and takes no write lock.
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            cursor.execute("COMMIT")
+
+
+_OKR_TABLES = (AlignmentLink, CheckIn, KeyResult, KeyResultRevision, Objective, ObjectiveRevision)
+
+
+def _hold_okr_writes() -> None:
+    """Make writers to the OKR tables wait until the current transaction ends.
+
+    Rebuilding reads the whole history, then writes figures: a check-in committed in between
+    would be overwritten by a figure computed without it. SQLite runs one writer at a time
+    from the start of its transaction already; on PostgreSQL the tables are locked in a mode
+    that lets readers (pages) carry on, makes writers wait, and serialises two rebuilds.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in _OKR_TABLES)
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")  # noqa: S608
+
+
+def verify() -> tuple[list[Difference], int]:
+    """Recompute every figure from the history and compare with what is stored, all from
+    one consistent snapshot. Returns the differences and the number of figures checked."""
+    with _one_snapshot():
+        snap = load_snapshot()
+        result = snap.compute(explain=False)
+        stored_obj = dict(Objective.objects.order_by().values_list("pk", "progress"))
+        stored_kr = dict(KeyResult.objects.order_by().values_list("pk", "progress"))
     diffs: list[Difference] = []
-    stored_obj = dict(Objective.objects.values_list("pk", "progress"))
     for pk, fig in result.objectives.items():
         stored = stored_obj.get(pk, 0.0)
         if abs(stored - fig.value) > 1e-6:
             diffs.append(Difference("objective", pk, snap.objectives[pk].title, stored, fig.value))
-    stored_kr = {
-        pk: (progress, value, done)
-        for pk, progress, value, done in KeyResult.objects.values_list(
-            "pk", "progress", "current_value", "done"
-        )
-    }
     for pk, fig in result.key_results.items():
-        stored, value, done = stored_kr.get(pk, (0.0, None, False))
+        stored = stored_kr.get(pk, 0.0)
         if abs(stored - fig.value) > 1e-6:
             diffs.append(
                 Difference("key_result", pk, snap.key_results[pk].title, stored, fig.value)
@@ -427,64 +536,61 @@ def verify() -> tuple[list[Difference], int]:
     return diffs, len(result.objectives) + len(result.key_results)
 
 
+_REBUILD_OBJECTIVE = _UPDATE_OBJECTIVE
+_REBUILD_KEY_RESULT = (
+    f"UPDATE {_KR} SET progress = %s, current_value = %s, done = %s, "  # noqa: S608
+    f"last_check_in_at = %s, confidence = %s WHERE id = %s"
+)
+
+
+@transaction.atomic
 def rebuild(now: dt.datetime | None = None) -> int:
     """Recompute every stored figure from the history and write the ones that differ.
 
-    Also refreshes each key result's latest reading. Used after bulk loads and to repair.
-    Returns the number of rows written.
+    Also refreshes each key result's latest reading. Used after bulk loads and to repair;
+    writers wait while it runs, so no check-in is lost. Returns the number of rows written.
     """
+    _hold_okr_writes()
     now = now or timezone.now()
     snap = load_snapshot()
-    result = snap.compute()
-    written = 0
-    stored_obj = dict(Objective.objects.values_list("pk", "progress"))
-    obj_updates = []
-    for pk, fig in result.objectives.items():
-        if abs(stored_obj.get(pk, -1.0) - fig.value) > TOLERANCE:
-            obj_updates.append(Objective(pk=pk, progress=fig.value, progress_updated_at=now))
-    Objective.objects.bulk_update(obj_updates, ["progress", "progress_updated_at"], batch_size=2000)
-    written += len(obj_updates)
-
+    result = snap.compute(explain=False)
+    adapt = connection.ops.adapt_datetimefield_value
+    stamp = adapt(now)
+    stored_obj = dict(Objective.objects.order_by().values_list("pk", "progress"))
+    obj_rows = [
+        (fig.value, stamp, pk)
+        for pk, fig in result.objectives.items()
+        if abs(stored_obj.get(pk, -1.0) - fig.value) > TOLERANCE
+    ]
     stored_kr = {
         r[0]: r[1:]
-        for r in KeyResult.objects.values_list(
-            "pk", "progress", "current_value", "done", "last_check_in_at"
+        for r in KeyResult.objects.order_by().values_list(
+            "pk", "progress", "current_value", "done", "last_check_in_at", "confidence"
         )
     }
-    latest_conf = CheckIn.objects.filter(key_result=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    latest = CheckIn.objects.filter(key_result=OuterRef("pk")).order_by("-recorded_at", "-pk")
     confidences = dict(
         KeyResult.objects.filter(source="check_ins")
-        .annotate(c=Subquery(latest_conf.values("confidence")[:1]))
+        .order_by()
+        .annotate(c=Subquery(latest.values("confidence")[:1]))
         .values_list("pk", "c")
     )
-    kr_updates = []
+    kr_rows = []
     for pk, fig in result.key_results.items():
-        node = snap.key_results[pk]
-        progress, value, done, last_at = stored_kr[pk]
-        reading = node.reading
-        new_value = reading.value if reading else None
-        new_done = bool(reading.done) if reading else False
-        new_at = reading.at if reading else None
-        if (
-            abs(progress - fig.value) > TOLERANCE
-            or value != new_value
-            or done != new_done
-            or last_at != new_at
-        ):
-            kr_updates.append(
-                KeyResult(
-                    pk=pk,
-                    progress=fig.value,
-                    current_value=new_value,
-                    done=new_done,
-                    last_check_in_at=new_at,
-                    confidence=confidences.get(pk) or "",
-                )
-            )
-    KeyResult.objects.bulk_update(
-        kr_updates,
-        ["progress", "current_value", "done", "last_check_in_at", "confidence"],
-        batch_size=2000,
-    )
-    written += len(kr_updates)
-    return written
+        reading = snap.key_results[pk].reading
+        new = (
+            fig.value,
+            reading.value if reading else None,
+            bool(reading.done) if reading else False,
+            reading.at if reading else None,
+            confidences.get(pk) or "",
+        )
+        progress, value, done, last_at, confidence = stored_kr[pk]
+        if abs(progress - new[0]) > TOLERANCE or (value, done, last_at, confidence) != new[1:]:
+            kr_rows.append((new[0], new[1], new[2], adapt(new[3]), new[4], pk))
+    with connection.cursor() as cursor:
+        if obj_rows:
+            cursor.executemany(_REBUILD_OBJECTIVE, obj_rows)
+        if kr_rows:
+            cursor.executemany(_REBUILD_KEY_RESULT, kr_rows)
+    return len(obj_rows) + len(kr_rows)

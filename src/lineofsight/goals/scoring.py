@@ -146,6 +146,10 @@ class Figure:
         return percent(self.value)
 
 
+# Stands in for the explanation when a caller only needs the value (bulk recomputes).
+_UNEXPLAINED = Explanation("", "", (), 0.0, None)
+
+
 def clamp(value: float) -> float:
     if math.isnan(value):
         return 0.0
@@ -243,93 +247,101 @@ def validate_reading(spec: KeyResultSpec, reading: Reading) -> None:
         raise SpecError("value", "Enter a finite number.")
 
 
+@dataclass(frozen=True)
+class _KeyResultScore:
+    """The arithmetic of one key result's progress, before any wording."""
+
+    value: float
+    case: str  # milestone, no_value, no_target, threshold, met_or_not, linear
+    current: float | None = None
+    start: float = 0.0
+    target: float = 0.0
+    raw: float = 0.0
+
+
+def _score_key_result(spec: KeyResultSpec, reading: Reading | None) -> _KeyResultScore:
+    kind = spec.kind
+    if kind is KeyResultKind.MILESTONE:
+        done = bool(reading.done) if reading is not None else False
+        return _KeyResultScore(1.0 if done else 0.0, "milestone")
+    current = reading.value if reading is not None and reading.value is not None else spec.start
+    if current is None or not math.isfinite(current):
+        return _KeyResultScore(0.0, "no_value")
+    target = spec.target
+    if target is None or not math.isfinite(target):
+        return _KeyResultScore(0.0, "no_target", current)
+    if kind.is_threshold:
+        met = current >= target if kind is KeyResultKind.STAY_ABOVE else current <= target
+        return _KeyResultScore(1.0 if met else 0.0, "threshold", current, target=target)
+    start = spec.start if spec.start is not None else 0.0
+    if target == start:
+        met = current >= target if kind is KeyResultKind.INCREASE else current <= target
+        return _KeyResultScore(1.0 if met else 0.0, "met_or_not", current, start, target)
+    raw = (current - start) / (target - start)
+    return _KeyResultScore(clamp(raw), "linear", current, start, target, raw)
+
+
 def key_result_progress(
     spec: KeyResultSpec,
     reading: Reading | None,
     *,
     subject: str = "Key result",
     as_of: dt.datetime | None = None,
+    explain: bool = True,
 ) -> Figure:
     """Progress of a measured key result from its latest reading (or its start if none)."""
-    kind = spec.kind
+    score = _score_key_result(spec, reading)
+    value = score.value
+    if not explain:
+        return Figure(value, _UNEXPLAINED)
     notes: list[str] = []
     has_reading = reading is not None and (reading.value is not None or reading.done is not None)
     if reading is not None and reading.at is not None:
         notes.append(f"Latest reading recorded {reading.at.isoformat(timespec='minutes')}.")
     elif not has_reading:
         notes.append("No check-in yet.")
-
-    if kind is KeyResultKind.MILESTONE:
-        done = bool(reading.done) if reading is not None else False
-        value = 1.0 if done else 0.0
-        return Figure(
-            value,
-            Explanation(
-                subject=subject,
-                formula="100 % when done, otherwise 0 %",
-                terms=(Term("reading", None, "Done" if done else "Not done", value),),
-                result=value,
-                as_of=as_of,
-                notes=tuple(notes),
-            ),
-        )
-
-    current = reading.value if reading is not None and reading.value is not None else spec.start
-    if current is None or not math.isfinite(current):
-        return Figure(
-            0.0,
-            Explanation(subject, "no value yet, so 0 %", (), 0.0, as_of, tuple(notes)),
-        )
-    if not has_reading:
-        notes.append(f"Using the start value {fmt(current, spec.unit)}.")
     unit = spec.unit
-    target = spec.target
-    if target is None or not math.isfinite(target):
-        return Figure(0.0, Explanation(subject, "no target, so 0 %", (), 0.0, as_of, tuple(notes)))
+
+    def explained(formula: str, terms: tuple[Term, ...]) -> Figure:
+        return Figure(value, Explanation(subject, formula, terms, value, as_of, tuple(notes)))
+
+    if score.case == "milestone":
+        label = "Done" if value else "Not done"
+        return explained("100 % when done, otherwise 0 %", (Term("reading", None, label, value),))
+    if score.case == "no_value":
+        return explained("no value yet, so 0 %", ())
+    current = score.current
+    assert current is not None
+    if not has_reading:
+        notes.append(f"Using the start value {fmt(current, unit)}.")
+    if score.case == "no_target":
+        return explained("no target, so 0 %", ())
     current_term = Term("reading", None, f"Current {fmt(current, unit)}", current)
-
-    if kind.is_threshold:
-        above = kind is KeyResultKind.STAY_ABOVE
-        met = current >= target if above else current <= target
-        value = 1.0 if met else 0.0
-        sign = ">=" if above else "<="
-        formula = f"100 % while current {sign} threshold {fmt(target, unit)}, otherwise 0 %"
-        return Figure(
-            value,
-            Explanation(
-                subject,
-                formula,
-                (current_term, Term("reading", None, f"Threshold {fmt(target, unit)}", target)),
-                value,
-                as_of,
-                tuple(notes),
-            ),
+    target = score.target
+    if score.case == "threshold":
+        sign = ">=" if spec.kind is KeyResultKind.STAY_ABOVE else "<="
+        return explained(
+            f"100 % while current {sign} threshold {fmt(target, unit)}, otherwise 0 %",
+            (current_term, Term("reading", None, f"Threshold {fmt(target, unit)}", target)),
         )
-
-    start = spec.start if spec.start is not None else 0.0
+    start = score.start
     terms = (
         Term("reading", None, f"Start {fmt(start, unit)}", start),
         current_term,
         Term("reading", None, f"Target {fmt(target, unit)}", target),
     )
-    if target == start:
-        met = current >= target if kind is KeyResultKind.INCREASE else current <= target
-        value = 1.0 if met else 0.0
+    if score.case == "met_or_not":
         notes.append("Start equals target, so the key result is either met or not.")
-        formula = "100 % when the target is reached, otherwise 0 %"
-        return Figure(value, Explanation(subject, formula, terms, value, as_of, tuple(notes)))
-
-    raw = (current - start) / (target - start)
-    value = clamp(raw)
-    if raw > 1.0:
-        notes.append(f"Beyond target ({percent(min(raw, 1e6))} % before capping at 100 %).")
-    elif raw < 0.0:
+        return explained("100 % when the target is reached, otherwise 0 %", terms)
+    if score.raw > 1.0:
+        notes.append(f"Beyond target ({percent(min(score.raw, 1e6))} % before capping at 100 %).")
+    elif score.raw < 0.0:
         notes.append("Moved away from the target; counted as 0 %.")
-    formula = (
+    return explained(
         f"(current - start) / (target - start) = ({fmt(current)} - {fmt(start)}) / "
-        f"({fmt(target)} - {fmt(start)}), kept within 0-100 %"
+        f"({fmt(target)} - {fmt(start)}), kept within 0-100 %",
+        terms,
     )
-    return Figure(value, Explanation(subject, formula, terms, value, as_of, tuple(notes)))
 
 
 # ---------------------------------------------------------------------------------------
@@ -379,34 +391,41 @@ def weighted_progress(
     own_cycle_id: int | None = None,
     empty_note: str = "Nothing to count yet, so 0 %.",
     extra_notes: Sequence[str] = (),
+    explain: bool = True,
 ) -> Figure:
-    """Weighted mean of live inputs: sum(weight x progress) / sum(weight)."""
-    items = list(items)
-    kept, dropped, scope_note = _scope(own_cycle_id, items)
+    """Weighted mean of live inputs: sum(weight x progress) / sum(weight).
+
+    ``explain=False`` skips writing the explanation (for bulk recomputes); the value is the
+    same either way.
+    """
+    kept, dropped, scope_note = _scope(own_cycle_id, list(items))
+    num = 0.0
+    den = 0.0
+    for c in kept:
+        if c.live and c.weight > 0:
+            num += c.weight * clamp(c.progress)
+            den += c.weight
+    value = clamp(num / den) if den > 0 else 0.0
+    if not explain:
+        return Figure(value, _UNEXPLAINED)
+
     notes = list(extra_notes)
     if scope_note:
         notes.append(scope_note)
     terms: list[Term] = []
-    num = 0.0
-    den = 0.0
     for c in kept:
         counted = c.live and c.weight > 0
         note = "" if counted else (c.why_not_live or "not counted")
         terms.append(Term(c.kind, c.ref, c.label, clamp(c.progress), c.weight, counted, note))
-        if counted:
-            num += c.weight * clamp(c.progress)
-            den += c.weight
     for c in dropped:
         terms.append(
             Term(c.kind, c.ref, c.label, clamp(c.progress), c.weight, False, "earlier quarter")
         )
     if den <= 0:
         notes.append(empty_note)
-        return Figure(
-            0.0, Explanation(subject, formula_name, tuple(terms), 0.0, as_of, tuple(notes))
-        )
-    value = clamp(num / den)
-    formula = f"{formula_name}: sum(weight x progress) / sum(weight) = {num:.4g} / {den:.4g}"
+        formula = formula_name
+    else:
+        formula = f"{formula_name}: sum(weight x progress) / sum(weight) = {num:.4g} / {den:.4g}"
     return Figure(value, Explanation(subject, formula, tuple(terms), value, as_of, tuple(notes)))
 
 
@@ -418,6 +437,7 @@ def objective_progress(
     subject: str = "Objective",
     own_cycle_id: int | None = None,
     as_of: dt.datetime | None = None,
+    explain: bool = True,
 ) -> Figure:
     """Objective progress per its mode: key results, contributing children, or both.
 
@@ -445,6 +465,7 @@ def objective_progress(
         as_of=as_of,
         own_cycle_id=own_cycle_id,
         extra_notes=notes,
+        explain=explain,
     )
 
 
@@ -454,6 +475,7 @@ def aligned_key_result_progress(
     subject: str = "Key result",
     own_cycle_id: int | None = None,
     as_of: dt.datetime | None = None,
+    explain: bool = True,
 ) -> Figure:
     """A key result that rolls up from the objectives contributing to it."""
     return weighted_progress(
@@ -462,6 +484,7 @@ def aligned_key_result_progress(
         formula_name="Weighted mean of contributing objectives",
         as_of=as_of,
         own_cycle_id=own_cycle_id,
+        explain=explain,
     )
 
 
@@ -529,6 +552,7 @@ def compute_graph(
     contributing_links: Sequence[LinkEdge],
     *,
     as_of: dt.datetime | None = None,
+    explain: bool = True,
 ) -> GraphResult:
     """Progress of every objective and key result in a graph, leaves first.
 
@@ -585,9 +609,12 @@ def compute_graph(
                 subject=kr.title,
                 own_cycle_id=kr.cycle_id,
                 as_of=as_of,
+                explain=explain,
             )
         else:
-            fig = key_result_progress(kr.spec, kr.reading, subject=kr.title, as_of=as_of)
+            fig = key_result_progress(
+                kr.spec, kr.reading, subject=kr.title, as_of=as_of, explain=explain
+            )
         result.key_results[kr_id] = fig
         state[key] = 2
         return fig
@@ -623,6 +650,7 @@ def compute_graph(
             subject=node.title,
             own_cycle_id=node.cycle_id,
             as_of=as_of,
+            explain=explain,
         )
         result.objectives[obj_id] = fig
         state[key] = 2

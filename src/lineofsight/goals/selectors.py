@@ -162,49 +162,57 @@ class ObjectiveCard:
         return scoring.percent(self.objective.progress)
 
 
-def _statuses(objective_ids: list[int]) -> dict[int, scoring.Confidence | None]:
-    """Worst latest confidence among each objective's live key results (one query)."""
+def _key_result_facts(
+    objective_ids: list[int],
+) -> tuple[dict[int, scoring.Confidence | None], dict[int, int]]:
+    """Per objective, in one query: the worst latest confidence among its live key results
+    (its status) and how many live key results it has."""
     by_obj: dict[int, list[str]] = defaultdict(list)
-    for obj_id, confidence in KeyResult.objects.filter(
-        objective_id__in=objective_ids, state=KeyResult.State.ACTIVE
-    ).values_list("objective_id", "confidence"):
+    for obj_id, confidence in (
+        KeyResult.objects.filter(objective_id__in=objective_ids, state=KeyResult.State.ACTIVE)
+        .order_by()
+        .values_list("objective_id", "confidence")
+    ):
         by_obj[obj_id].append(confidence)
-    return {oid: scoring.worst_confidence(by_obj.get(oid, [])) for oid in objective_ids}
+    statuses = {oid: scoring.worst_confidence(by_obj.get(oid, [])) for oid in objective_ids}
+    counts = {oid: len(values) for oid, values in by_obj.items()}
+    return statuses, counts
+
+
+def _links_into(objective_ids: list[int]) -> QuerySet[AlignmentLink]:
+    """Live links to these objectives or to their key results."""
+    return AlignmentLink.objects.live().filter(target_id__in=objective_ids)
 
 
 def _child_counts(
     objective_ids: list[int], viewer: Viewer
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Per objective: live aligned children visible to the viewer, and hidden ones."""
-    links = AlignmentLink.objects.live().filter(
-        Q(parent_objective_id__in=objective_ids)
-        | Q(parent_key_result__objective_id__in=objective_ids)
-    )
     visible_filter = viewer.objective_filter("child__")
-    rows = links.values("parent_objective_id", "parent_key_result__objective_id").annotate(
-        total=Count("child_id", distinct=True),
-        visible=Count("child_id", filter=visible_filter, distinct=True),
+    rows = (
+        _links_into(objective_ids)
+        .order_by()
+        .values("target_id")
+        .annotate(
+            total=Count("child_id", distinct=True),
+            visible=Count("child_id", filter=visible_filter, distinct=True),
+        )
     )
     visible: dict[int, int] = defaultdict(int)
     hidden: dict[int, int] = defaultdict(int)
     for row in rows:
-        oid = row["parent_objective_id"] or row["parent_key_result__objective_id"]
-        visible[oid] += row["visible"]
-        hidden[oid] += row["total"] - row["visible"]
+        visible[row["target_id"]] = row["visible"]
+        hidden[row["target_id"]] = row["total"] - row["visible"]
     return visible, hidden
 
 
 def cards(viewer_user: Person, objectives: list[Objective]) -> list[ObjectiveCard]:
+    """Objectives with their status, key-result count and aligned-children counts: three
+    queries however many objectives there are."""
     viewer = Viewer.of(viewer_user)
     ids = [o.pk for o in objectives]
-    statuses = _statuses(ids)
+    statuses, kr_counts = _key_result_facts(ids)
     visible, hidden = _child_counts(ids, viewer)
-    kr_counts = dict(
-        KeyResult.objects.filter(objective_id__in=ids, state=KeyResult.State.ACTIVE)
-        .values("objective_id")
-        .annotate(n=Count("pk"))
-        .values_list("objective_id", "n")
-    )
     return [
         ObjectiveCard(
             o,
@@ -228,22 +236,33 @@ def tree_roots(user: Person, cycle: Cycle) -> list[ObjectiveCard]:
     return cards(user, roots)
 
 
-def tree_children(user: Person, parent: Objective) -> list[ObjectiveCard]:
+@dataclass
+class TreeLevel:
+    """An objective's card and the cards of what aligns to it (as the viewer may see)."""
+
+    parent: ObjectiveCard
+    children: list[ObjectiveCard]
+
+
+def tree_level(user: Person, parent: Objective) -> TreeLevel:
     """Objectives aligned (directly, or via one of its key results) to ``parent``."""
     links = list(
-        AlignmentLink.objects.live()
-        .filter(Q(parent_objective=parent) | Q(parent_key_result__objective=parent))
-        .filter(child__in=Objective.objects.visible_to(user).values("pk"))
+        _links_into([parent.pk])
+        .filter(Viewer.of(user).objective_filter("child__"))
         .select_related(
             "child__owner_person", "child__owner_team", "child__cycle", "parent_key_result"
         )
         .order_by("child__level", "child__title", "pk")
     )
     children = [link.child for link in links]
-    out = cards(user, children)
-    for card, link in zip(out, links, strict=True):
+    out = cards(user, [*children, parent])
+    for card, link in zip(out, links, strict=False):
         card.link = link
-    return out
+    return TreeLevel(out[-1], out[:-1])
+
+
+def tree_children(user: Person, parent: Objective) -> list[ObjectiveCard]:
+    return tree_level(user, parent).children
 
 
 def unaligned_roots(user: Person, cycle: Cycle) -> list[ObjectiveCard]:
@@ -365,8 +384,8 @@ def objective_page(user: Person, objective: Objective) -> ObjectivePage:
         )
         .order_by("pk")
     )
-    children = tree_children(user, objective)
-    card = cards(user, [objective])[0]
+    level = tree_level(user, objective)
+    children, card = level.children, level.parent
     return ObjectivePage(
         objective=objective,
         card=card,

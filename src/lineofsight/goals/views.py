@@ -136,15 +136,14 @@ def tree(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def tree_children(request: SignedInRequest, objective_id: int) -> HttpResponse:
     parent = selectors.get_objective_for_user(request.user, objective_id)
-    children = selectors.tree_children(request.user, parent)
-    parent_card = selectors.cards(request.user, [parent])[0]
+    level = selectors.tree_level(request.user, parent)
     return render_page(
         request,
         "goals/tree_children.html",
         {
             "parent": parent,
-            "children": children,
-            "hidden": parent_card.hidden_child_count,
+            "children": level.children,
+            "hidden": level.parent.hidden_child_count,
             "prefix": f"{parent.pk}-",
         },
     )

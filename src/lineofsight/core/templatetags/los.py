@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 from lineofsight.goals import scoring
 
@@ -68,3 +69,47 @@ def parent_value(obj: Any) -> str:
     """The picker's value for a candidate parent: "o-<id>" or "k-<id>"."""
     prefix = "k" if obj.__class__.__name__ == "KeyResult" else "o"
     return f"{prefix}-{obj.pk}"
+
+
+# Badges drawn many times per page (every tree node, key result and check-in) are built
+# here rather than with {% include %}, which costs far more per use.
+
+
+@register.simple_tag
+def progress_bar(value: Any, label: str = "") -> str:
+    """A labelled progress bar for a whole percentage, banded for colour and text."""
+    number = int(value or 0)
+    band = "band-high" if number >= 70 else "band-mid" if number >= 40 else "band-low"
+    return format_html(
+        '<div class="progress-wrap"><div class="progress" role="progressbar" '
+        'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{0}" aria-label="{1}">'
+        '<span class="progress-fill {2}" style="width: {0}%"></span></div>'
+        '<span class="pct" data-percent="{0}">{0} %</span></div>',
+        number,
+        label or "Progress",
+        band,
+    )
+
+
+@register.simple_tag
+def status_badge(status: Any) -> str:
+    """The latest confidence, with an icon and words (never colour alone)."""
+    key = confidence_key(status)
+    return format_html(
+        '<span class="status status-{0}" data-status="{0}">'
+        '<span class="status-icon" aria-hidden="true"></span>{1}</span>',
+        key,
+        confidence_label(status),
+    )
+
+
+@register.simple_tag
+def commitment_badge(objective: Any) -> str:
+    """Committed (expected to reach 100 %) or aspirational (about 70 % is good)."""
+    if objective.commitment == "committed":
+        title, text = "Committed: expected to reach 100 %", "\u25a0 Committed"
+    else:
+        title, text = "Aspirational: about 70 % is a good result", "\u25c7 Aspirational"
+    return format_html(
+        '<span class="badge commit-{0}" title="{1}">{2}</span>', objective.commitment, title, text
+    )

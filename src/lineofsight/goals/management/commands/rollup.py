@@ -11,23 +11,12 @@ holding other writers back, so no check-in is lost in between.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
 
 from lineofsight.core.commands import table
 from lineofsight.goals import rollup
-from lineofsight.goals.models import (
-    AlignmentLink,
-    CheckIn,
-    KeyResult,
-    KeyResultRevision,
-    Objective,
-    ObjectiveRevision,
-)
 
 
 def _pct(value: float) -> str:
@@ -36,58 +25,6 @@ def _pct(value: float) -> str:
 
 def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@contextmanager
-def _one_snapshot() -> Iterator[None]:
-    """Run the enclosed reads against one snapshot of the database, without blocking writers.
-
-    The verification reads the history, scores it, then reads the stored figures; a check-in
-    committed in between would otherwise look like a difference.
-    """
-    if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
-        yield  # already inside a transaction: its own isolation applies
-        return
-    if connection.vendor == "postgresql":
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            yield
-        return
-    # SQLite in WAL mode: a deferred transaction reads one snapshot and takes no write lock.
-    connection.ensure_connection()
-    with connection.cursor() as cursor:
-        cursor.execute("BEGIN DEFERRED")
-        try:
-            yield
-        finally:
-            cursor.execute("COMMIT")
-
-
-def _hold_okr_writes() -> None:
-    """Make writers to the OKR tables wait until this transaction ends.
-
-    The rebuild reads the whole history, then writes figures: a check-in committed in
-    between would be overwritten by a figure computed without it. SQLite already runs one
-    writer at a time from the start of its transaction; on PostgreSQL the tables are locked
-    in a mode that lets readers (pages) carry on, makes writers wait, and makes a second
-    rebuild wait for the first.
-    """
-    if connection.vendor != "postgresql":
-        return
-    tables = ", ".join(
-        connection.ops.quote_name(model._meta.db_table)
-        for model in (
-            AlignmentLink,
-            CheckIn,
-            KeyResult,
-            KeyResultRevision,
-            Objective,
-            ObjectiveRevision,
-        )
-    )
-    with connection.cursor() as cursor:
-        # Table names come from the models, never from input.
-        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")  # noqa: S608
 
 
 class Command(BaseCommand):
@@ -117,8 +54,7 @@ class Command(BaseCommand):
 
     def _verify(self) -> None:
         started = time.perf_counter()
-        with _one_snapshot():
-            differences, checked = rollup.verify()
+        differences, checked = rollup.verify()
         elapsed = time.perf_counter() - started
         if differences:
             rows = [
@@ -141,9 +77,7 @@ class Command(BaseCommand):
 
     def _rebuild(self) -> None:
         started = time.perf_counter()
-        with transaction.atomic():
-            _hold_okr_writes()
-            written = rollup.rebuild()
+        written = rollup.rebuild()
         elapsed = time.perf_counter() - started
         noun = "row" if written == 1 else "rows"
         self.stdout.write(
