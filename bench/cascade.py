@@ -302,7 +302,7 @@ def check_in_route(ids: list[int], rng: random.Random) -> Route:
         if kr.owner_id not in secrets_by_owner:
             _, raw = tokens.create_token(acting_user=None, person=kr.owner, name="benchmark")
             secrets_by_owner[kr.owner_id] = raw
-        route.body.append({"key_result_id": kr.pk, **reading_for(kr, rng)})
+        route.body.append({"key_result": kr.pk, **reading_for(kr, rng)})
         route.tokens.append(secrets_by_owner[kr.owner_id])
     return route
 

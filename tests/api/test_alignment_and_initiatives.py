@@ -52,7 +52,7 @@ def test_create_change_and_end_a_link(cast, as_person):
     enterprise = team_objective(cast, "Enterprise pipeline", cast.enterprise)
     created = sam.post(
         "/alignment-links",
-        {"child_id": enterprise.pk, "parent_objective_id": c.sales.pk, "weight": 2},
+        {"child": enterprise.pk, "parent_objective": c.sales.pk, "weight": 2},
     )
     assert created.status_code == 201, created.content
     link = created.json()
@@ -111,47 +111,43 @@ def test_alignment_rules_are_422_naming_the_field(cast, as_person):
         assert words in errors[field][0]
 
     # The parent must lie in the child's cycle or the year around it.
+    refused({"child": c.platform.pk, "parent_objective": q3.pk}, "parent_objective", "Q3 2026")
     refused(
-        {"child_id": c.platform.pk, "parent_objective_id": q3.pk}, "parent_objective_id", "Q3 2026"
-    )
-    refused(
-        {"child_id": annual.pk, "parent_key_result_id": c.verticals.pk},
-        "parent_key_result_id",
+        {"child": annual.pk, "parent_key_result": c.verticals.pk},
+        "parent_key_result",
         "neither is nor encloses",
     )
     # Loops.
     refused(
-        {"child_id": b.pk, "parent_objective_id": a.pk, "kind": "supports"},
-        "parent_objective_id",
+        {"child": b.pk, "parent_objective": a.pk, "kind": "supports"},
+        "parent_objective",
         "loop",
     )
     # Counting Ava's progress twice in the company objective.
-    refused(
-        {"child_id": c.ava_obj.pk, "parent_objective_id": c.company.pk}, "kind", "count it twice"
-    )
+    refused({"child": c.ava_obj.pk, "parent_objective": c.company.pk}, "kind", "count it twice")
     # Contributing to a key result measured by check-ins.
     refused(
-        {"child_id": c.platform.pk, "parent_key_result_id": c.logos.pk},
+        {"child": c.platform.pk, "parent_key_result": c.logos.pk},
         "kind",
         "measured by check-ins",
     )
     # Levels, and one parent only.
     refused(
-        {"child_id": c.sales.pk, "parent_objective_id": c.ava_obj.pk},
-        "parent_objective_id",
+        {"child": c.sales.pk, "parent_objective": c.ava_obj.pk},
+        "parent_objective",
         "same level or above",
     )
-    refused({"child_id": c.sales.pk}, "parent_objective_id", "either")
+    refused({"child": c.sales.pk}, "parent_objective", "either")
     refused(
         {
-            "child_id": c.sales.pk,
-            "parent_objective_id": c.company.pk,
-            "parent_key_result_id": c.logos.pk,
+            "child": c.sales.pk,
+            "parent_objective": c.company.pk,
+            "parent_key_result": c.logos.pk,
         },
-        "parent_objective_id",
+        "parent_objective",
         "either",
     )
-    refused({"child_id": 99999, "parent_objective_id": c.company.pk}, "child_id", "99999")
+    refused({"child": 99999, "parent_objective": c.company.pk}, "child", "99999")
     assert AlignmentLink.objects.count() == before
 
 
@@ -173,10 +169,8 @@ def test_link_permissions_and_visibility(cast, as_person):
     assert secret_link.pk not in ids(otto.get("/alignment-links"))
     assert otto.get(f"/alignment-links/{secret_link.pk}").status_code == 404
     assert otto.delete(f"/alignment-links/{secret_link.pk}").status_code == 404
-    invisible = otto.post(
-        "/alignment-links", {"child_id": hidden.pk, "parent_objective_id": c.sales.pk}
-    )
-    assert invisible.status_code == 422 and list(invisible.json()["errors"]) == ["child_id"]
+    invisible = otto.post("/alignment-links", {"child": hidden.pk, "parent_objective": c.sales.pk})
+    assert invisible.status_code == 422 and list(invisible.json()["errors"]) == ["child"]
     pia_obj = actions.create_objective(
         acting_user=cast.pia,
         title="Pia's",
@@ -184,9 +178,7 @@ def test_link_permissions_and_visibility(cast, as_person):
         cycle=cast.q4,
         owner_person=cast.pia,
     )
-    not_hers = pia.post(
-        "/alignment-links", {"child_id": c.ava_obj.pk, "parent_objective_id": pia_obj.pk}
-    )
+    not_hers = pia.post("/alignment-links", {"child": c.ava_obj.pk, "parent_objective": pia_obj.pk})
     assert not_hers.status_code == 403
     ava_link = AlignmentLink.objects.get(child=c.ava_obj)
     assert pia.patch(f"/alignment-links/{ava_link.pk}", {"weight": 5}).status_code == 403
@@ -200,7 +192,7 @@ def test_link_permissions_and_visibility(cast, as_person):
 def test_ending_a_contributing_link_updates_the_parent(cast, as_person):
     c = build_cascade(cast)
     ava = as_person("ava")
-    ava.post("/check-ins", {"key_result_id": c.ava_opps.pk, "value": 25, "confidence": "on_track"})
+    ava.post("/check-ins", {"key_result": c.ava_opps.pk, "value": 25, "confidence": "on_track"})
     with_ava = Objective.objects.get(pk=c.sales.pk).progress
     link = AlignmentLink.objects.get(child=c.ava_obj)
     assert ava.delete(f"/alignment-links/{link.pk}", reason="Moved team").status_code == 204

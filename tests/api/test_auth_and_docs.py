@@ -122,7 +122,7 @@ def test_session_auth_enforces_csrf_on_writes(cast):
     assert client.login(username="ava", password=PASSWORD)
     assert client.get("/api/me").json()["username"] == "ava"
 
-    check_in = {"key_result_id": c.ava_opps.pk, "value": 5, "confidence": "on_track"}
+    check_in = {"key_result": c.ava_opps.pk, "value": 5, "confidence": "on_track"}
     refused = client.post("/api/check-ins", check_in, content_type="application/json")
     assert refused.status_code == 403
     assert "CSRF" in refused.json()["detail"]
@@ -187,7 +187,7 @@ def test_check_ins_cannot_be_changed_or_deleted(cast, as_person):
     c = build_cascade(cast)
     ava = as_person("ava")
     made = ava.post(
-        "/check-ins", {"key_result_id": c.ava_opps.pk, "value": 5, "confidence": "on_track"}
+        "/check-ins", {"key_result": c.ava_opps.pk, "value": 5, "confidence": "on_track"}
     )
     pk = made.json()["check_in"]["id"]
     assert ava.patch(f"/check-ins/{pk}", {"value": 9}).status_code == 405

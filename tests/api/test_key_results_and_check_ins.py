@@ -72,7 +72,7 @@ def test_create_read_and_patch_a_key_result(cast, as_person):
 def test_changing_the_target_after_check_ins_needs_a_reason(cast, as_person):
     c = build_cascade(cast)
     ava = as_person("ava")
-    ava.post("/check-ins", {"key_result_id": c.ava_legal.pk, "value": 4, "confidence": "on_track"})
+    ava.post("/check-ins", {"key_result": c.ava_legal.pk, "value": 4, "confidence": "on_track"})
     before = KeyResultRevision.objects.count()
     refused = ava.patch(f"/key-results/{c.ava_legal.pk}", {"target_value": 8})
     assert refused.status_code == 422
@@ -167,7 +167,7 @@ def test_check_in_moves_the_objective_and_its_parent(cast, as_person):
     response = ava.post(
         "/check-ins",
         {
-            "key_result_id": c.ava_opps.pk,
+            "key_result": c.ava_opps.pk,
             "value": 22,
             "confidence": "at_risk",
             "blockers": "Legal review queue",
@@ -199,7 +199,7 @@ def test_milestone_check_in(cast, as_person):
     milestone = KeyResult.objects.get(objective=c.platform)
     dev = as_person("dev")
     response = dev.post(
-        "/check-ins", {"key_result_id": milestone.pk, "done": True, "confidence": "on_track"}
+        "/check-ins", {"key_result": milestone.pk, "done": True, "confidence": "on_track"}
     )
     assert response.status_code == 201
     assert response.json()["key_result"]["percent"] == 100
@@ -224,7 +224,7 @@ def test_milestone_check_in(cast, as_person):
 def test_check_in_errors_name_the_fields(cast, as_person, payload, fields):
     c = build_cascade(cast)
     ava = as_person("ava")
-    response = ava.post("/check-ins", {"key_result_id": c.ava_opps.pk, **payload})
+    response = ava.post("/check-ins", {"key_result": c.ava_opps.pk, **payload})
     assert response.status_code == 422
     assert set(response.json()["errors"]) == fields
     assert CheckIn.objects.count() == 0
@@ -266,24 +266,24 @@ def test_check_in_refusals(cast, as_person):
     reading = {"value": 1, "confidence": "on_track"}
 
     invisible = otto.post(
-        "/check-ins", {"key_result_id": hidden_kr.pk, "done": True, "confidence": "on_track"}
+        "/check-ins", {"key_result": hidden_kr.pk, "done": True, "confidence": "on_track"}
     )
     assert invisible.status_code == 422
-    assert list(invisible.json()["errors"]) == ["key_result_id"]
-    assert pia.post("/check-ins", {"key_result_id": c.ava_opps.pk, **reading}).status_code == 403
+    assert list(invisible.json()["errors"]) == ["key_result"]
+    assert pia.post("/check-ins", {"key_result": c.ava_opps.pk, **reading}).status_code == 403
     # A key result rolled up from aligned objectives takes no readings.
-    rolled = as_person("eli").post("/check-ins", {"key_result_id": c.verticals.pk, **reading})
+    rolled = as_person("eli").post("/check-ins", {"key_result": c.verticals.pk, **reading})
     assert rolled.status_code == 422
-    assert list(rolled.json()["errors"]) == ["key_result_id"]
+    assert list(rolled.json()["errors"]) == ["key_result"]
     # A closed cycle: only HR, and only with a reason.
-    assert ava.post("/check-ins", {"key_result_id": closed_kr.pk, **reading}).status_code == 403
-    no_reason = hana.post("/check-ins", {"key_result_id": closed_kr.pk, **reading})
+    assert ava.post("/check-ins", {"key_result": closed_kr.pk, **reading}).status_code == 403
+    no_reason = hana.post("/check-ins", {"key_result": closed_kr.pk, **reading})
     assert no_reason.status_code == 422
     assert list(no_reason.json()["errors"]) == ["amendment_reason"]
     assert CheckIn.objects.count() == 0
     amended = hana.post(
         "/check-ins",
-        {"key_result_id": closed_kr.pk, **reading, "amendment_reason": "Missed in Q3 review"},
+        {"key_result": closed_kr.pk, **reading, "amendment_reason": "Missed in Q3 review"},
     )
     assert amended.status_code == 201
     assert amended.json()["check_in"]["amendment_reason"] == "Missed in Q3 review"

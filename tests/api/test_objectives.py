@@ -412,7 +412,7 @@ def test_explanation_now_and_as_of_a_past_date(cast, as_person):
         at=now - dt.timedelta(days=10),
     )
     ava = as_person("ava")
-    moved = ava.post("/check-ins", {"key_result_id": kr.pk, "value": 7, "confidence": "on_track"})
+    moved = ava.post("/check-ins", {"key_result": kr.pk, "value": 7, "confidence": "on_track"})
     assert moved.status_code == 201
 
     current = ava.get(f"/objectives/{objective.pk}/explanation").json()

@@ -20,12 +20,7 @@ from lineofsight.goals import actions, selectors
 
 router = Router(tags=["alignment links"])
 
-FIELDS = {
-    "parent": "parent_objective_id",
-    "parent_objective": "parent_objective_id",
-    "parent_key_result": "parent_key_result_id",
-    "child": "child_id",
-}
+FIELDS = {"parent": "parent_objective"}
 
 
 @router.get("", response={200: Page[LinkOut], **READ_ERRORS})
@@ -48,19 +43,17 @@ def create_link(request: HttpRequest, payload: LinkCreate) -> Any:
     in its cycle or the year around it. Loops and double counting are refused."""
     user = caller(request)
     refs = References()
-    if (payload.parent_objective_id is None) == (payload.parent_key_result_id is None):
-        refs.error(
-            "parent_objective_id", "Give either parent_objective_id or parent_key_result_id."
-        )
+    if (payload.parent_objective is None) == (payload.parent_key_result is None):
+        refs.error("parent_objective", "Give either parent_objective or parent_key_result.")
     objectives = selectors.objectives_for_user(user).select_related("cycle")
-    child = refs.get(objectives, payload.child_id, "child_id", "objective")
+    child = refs.get(objectives, payload.child, "child", "objective")
     parent_objective = refs.get(
-        objectives, payload.parent_objective_id, "parent_objective_id", "objective"
+        objectives, payload.parent_objective, "parent_objective", "objective"
     )
     parent_key_result = refs.get(
         selectors.key_results_for_user(user),
-        payload.parent_key_result_id,
-        "parent_key_result_id",
+        payload.parent_key_result,
+        "parent_key_result",
         "key result",
     )
     refs.check()

@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 
 from lineofsight.api.auth import caller
 from lineofsight.api.common import References, check_in_row, page, page_of, percent
-from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS, fields_named
+from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
 from lineofsight.api.schemas import CheckInCreate, CheckInCreatedOut, CheckInOut, CheckInQuery, Page
 from lineofsight.api.types import ParamId
 from lineofsight.goals import actions, selectors
@@ -42,21 +42,20 @@ def record_check_in(request: HttpRequest, payload: CheckInCreate) -> Any:
     user = caller(request)
     refs = References()
     kr = refs.get(
-        selectors.key_results_for_user(user), payload.key_result_id, "key_result_id", "key result"
+        selectors.key_results_for_user(user), payload.key_result, "key_result", "key result"
     )
     refs.check()
     assert kr is not None
-    with fields_named({"key_result": "key_result_id"}):
-        check_in = actions.record_check_in(
-            acting_user=user,
-            key_result=kr,
-            confidence=payload.confidence,
-            value=payload.value,
-            done=payload.done,
-            blockers=payload.blockers,
-            note=payload.note,
-            amendment_reason=payload.amendment_reason,
-        )
+    check_in = actions.record_check_in(
+        acting_user=user,
+        key_result=kr,
+        confidence=payload.confidence,
+        value=payload.value,
+        done=payload.done,
+        blockers=payload.blockers,
+        note=payload.note,
+        amendment_reason=payload.amendment_reason,
+    )
     kr_progress = KeyResult.objects.values_list("progress", flat=True).get(pk=kr.pk)
     obj_progress = Objective.objects.values_list("progress", flat=True).get(pk=kr.objective_id)
     return Status(

@@ -443,7 +443,7 @@ class CheckInQuery(PageQuery):
 
 
 class CheckInCreate(Input):
-    key_result_id: Id
+    key_result: Id
     value: Number | None = Field(None, description="The current value (numeric key results).")
     done: Flag | None = Field(None, description="Whether it is done (milestones).")
     confidence: Confidence
@@ -464,9 +464,9 @@ class LinkQuery(PageQuery):
 
 
 class LinkCreate(Input):
-    child_id: Id
-    parent_objective_id: Id | None = None
-    parent_key_result_id: Id | None = None
+    child: Id
+    parent_objective: Id | None = None
+    parent_key_result: Id | None = None
     kind: LinkKind = "contributes"
     weight: Weight = 1.0
     amendment_reason: Reason = ""
