@@ -3,13 +3,20 @@ benchmarks use them); every one has a name."""
 
 from django.urls import path
 
-from lineofsight.goals import editing, views
+from lineofsight.goals import views
+from lineofsight.goals.editing import (
+    alignment_links,
+    alignment_picker,
+    initiatives,
+    key_results,
+    objectives,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("tree/", views.tree, name="tree"),
     path("tree/<int:objective_id>/children/", views.tree_children, name="tree-children"),
-    path("objectives/new/", editing.objective_new, name="objective-new"),
+    path("objectives/new/", objectives.objective_new, name="objective-new"),
     path("objectives/<int:objective_id>/", views.objective_detail, name="objective"),
     path(
         "objectives/<int:objective_id>/explain/",
@@ -21,19 +28,27 @@ urlpatterns = [
         views.objective_history,
         name="objective-history",
     ),
-    path("objectives/<int:objective_id>/edit/", editing.objective_edit, name="objective-edit"),
+    path("objectives/<int:objective_id>/edit/", objectives.objective_edit, name="objective-edit"),
     path(
         "objectives/<int:objective_id>/alignment-candidates/",
-        editing.alignment_candidates,
+        alignment_picker.alignment_candidates,
         name="objective-alignment-candidates",
     ),
-    path("alignment-candidates/", editing.alignment_candidates_new, name="alignment-candidates"),
-    path("objectives/<int:objective_id>/align/", editing.objective_align, name="objective-align"),
-    path("links/<int:link_id>/end/", editing.link_end, name="link-end"),
-    path("links/<int:link_id>/change/", editing.link_change, name="link-change"),
+    path(
+        "alignment-candidates/",
+        alignment_picker.alignment_candidates_new,
+        name="alignment-candidates",
+    ),
+    path(
+        "objectives/<int:objective_id>/align/",
+        alignment_links.objective_align,
+        name="objective-align",
+    ),
+    path("links/<int:link_id>/end/", alignment_links.link_end, name="link-end"),
+    path("links/<int:link_id>/change/", alignment_links.link_change, name="link-change"),
     path(
         "objectives/<int:objective_id>/key-results/new/",
-        editing.key_result_new,
+        key_results.key_result_new,
         name="key-result-new",
     ),
     path(
@@ -46,11 +61,15 @@ urlpatterns = [
         views.key_result_explain,
         name="key-result-explain",
     ),
-    path("key-results/<int:key_result_id>/edit/", editing.key_result_edit, name="key-result-edit"),
+    path(
+        "key-results/<int:key_result_id>/edit/", key_results.key_result_edit, name="key-result-edit"
+    ),
     path(
         "key-results/<int:key_result_id>/initiatives/new/",
-        editing.initiative_new,
+        initiatives.initiative_new,
         name="initiative-new",
     ),
-    path("initiatives/<int:initiative_id>/edit/", editing.initiative_edit, name="initiative-edit"),
+    path(
+        "initiatives/<int:initiative_id>/edit/", initiatives.initiative_edit, name="initiative-edit"
+    ),
 ]

@@ -1,0 +1,241 @@
+"""The generated key results and their history: three per objective, each with weekly
+check-ins following a plausible plan, and its latest reading stored as the actions would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from lineofsight.demo import content
+from lineofsight.demo.generator._common import BATCH, CHUNK_OBJECTIVES, GeneratorState, chunks
+from lineofsight.goals import scoring
+from lineofsight.goals.models import CheckIn, KeyResult, KeyResultRevision, Objective
+from lineofsight.people.models import Person
+
+THINGS = (
+    ("qualified opportunities", "opportunities"),
+    ("customer interviews", "interviews"),
+    ("features shipped", "features"),
+    ("accounts activated", "accounts"),
+    ("automated tests added", "tests"),
+    ("candidates screened", "candidates"),
+    ("renewals closed", "renewals"),
+    ("playbooks published", "playbooks"),
+)
+METRICS_DOWN = (
+    ("Median ticket resolution", "hours"),
+    ("Time to hire", "days"),
+    ("Cloud spend per customer", "$"),
+    ("Open critical bugs", "bugs"),
+    ("Contract review time", "days"),
+    ("Churned accounts", "accounts"),
+)
+METRICS_ABOVE = (
+    ("Weekly active admins", "%"),
+    ("Service availability", "%"),
+    ("Customer satisfaction", "points"),
+)
+MILESTONES = (
+    "New onboarding flow shipped",
+    "Pricing page relaunched",
+    "Partner portal live",
+    "SOC 2 audit passed",
+    "Data warehouse migration done",
+    "Quarterly business reviews scheduled",
+)
+
+
+class KeyResultStage(GeneratorState):
+    """Key results, their first revisions and their weekly check-ins, in bulk."""
+
+    def _key_results(self) -> None:
+        total_krs = 3 * len(self.objectives)
+        bar = self._bar("check-ins", total_krs * self.weeks)
+        people = {p.pk: p for group in self.org.members for p in group}
+        people[self.org.ceo.pk] = self.org.ceo
+        people.update({h.pk: h for h in self.org.heads})
+        for batch in chunks(self.objectives, CHUNK_OBJECTIVES):
+            with transaction.atomic():
+                krs: list[KeyResult] = []
+                series: list[list[tuple[float | None, bool | None, str, dt.datetime]]] = []
+                for objective in batch:
+                    candidates = self.owners.get(objective.pk) or [
+                        people[objective.owner_person_id]  # type: ignore[index]
+                    ]
+                    for position in range(3):
+                        kr, readings = self._key_result(objective, position, candidates)
+                        krs.append(kr)
+                        series.append(readings)
+                KeyResult.objects.bulk_create(krs, batch_size=BATCH)
+                KeyResultRevision.objects.bulk_create(
+                    [self._kr_revision(kr) for kr in krs], batch_size=BATCH
+                )
+                pending: list[CheckIn] = []
+                for kr, readings in zip(krs, series, strict=True):
+                    for value, done, confidence, at in readings:
+                        note, blockers = self._words(confidence)
+                        pending.append(
+                            CheckIn(
+                                key_result=kr,
+                                value=value,
+                                done=done,
+                                confidence=confidence,
+                                note=note,
+                                blockers=blockers,
+                                author_id=kr.owner_id,
+                                recorded_at=at,
+                                progress=self._progress(kr.spec(), value, done),
+                            )
+                        )
+                    if len(pending) >= 20_000:
+                        CheckIn.objects.bulk_create(pending, batch_size=BATCH)
+                        bar.advance(len(pending))
+                        self.summary.check_ins += len(pending)
+                        pending = []
+                CheckIn.objects.bulk_create(pending, batch_size=BATCH)
+                bar.advance(len(pending))
+                self.summary.check_ins += len(pending)
+                self.summary.key_results += len(krs)
+        bar.finish()
+
+    def _key_result(
+        self, objective: Objective, position: int, owners: Sequence[Person]
+    ) -> tuple[KeyResult, list[tuple[float | None, bool | None, str, dt.datetime]]]:
+        rng = self.rng
+        owner = owners[0] if len(owners) == 1 else rng.choice(owners)
+        roll = rng.random()
+        signal = KeyResult.Signal.LEADING if rng.random() < 0.5 else KeyResult.Signal.LAGGING
+        if roll < 0.70:
+            thing, unit = rng.choice(THINGS)
+            target = float(rng.choice((5, 10, 12, 20, 25, 40, 50, 100, 200)))
+            spec = scoring.KeyResultSpec(scoring.KeyResultKind.INCREASE, 0.0, target, unit)
+            title = f"{target:.0f} {thing}"
+        elif roll < 0.82:
+            metric, unit = rng.choice(METRICS_DOWN)
+            start = float(rng.choice((10, 14, 20, 30, 45, 60, 90)))
+            target = float(math.floor(start * rng.uniform(0.4, 0.7)))
+            spec = scoring.KeyResultSpec(scoring.KeyResultKind.DECREASE, start, target, unit)
+            title = f"{metric} from {start:.0f} to {target:.0f} {unit}"
+        elif roll < 0.94:
+            spec = scoring.KeyResultSpec(scoring.KeyResultKind.MILESTONE)
+            title = rng.choice(MILESTONES)
+        else:
+            metric, unit = rng.choice(METRICS_ABOVE)
+            threshold = float(rng.choice((60, 75, 80, 90, 95)))
+            spec = scoring.KeyResultSpec(scoring.KeyResultKind.STAY_ABOVE, None, threshold, unit)
+            title = f"{metric} stays above {threshold:.0f} {unit}"
+        readings = self._readings(spec)
+        last_value, last_done, last_confidence, last_at = readings[-1]
+        kr = KeyResult(
+            objective=objective,
+            cycle=self.quarter,
+            title=title,
+            kind=spec.kind.value,
+            unit=spec.unit,
+            start_value=spec.start,
+            target_value=spec.target,
+            signal=signal,
+            weight=2.0 if rng.random() < 0.1 else 1.0,
+            owner=owner,
+            source=KeyResult.Source.CHECK_INS,
+            position=position,
+            current_value=last_value,
+            done=bool(last_done),
+            progress=self._progress(spec, last_value, last_done),
+            confidence=last_confidence,
+            last_check_in_at=last_at,
+            created_at=objective.created_at + dt.timedelta(minutes=1 + position),
+        )
+        return kr, readings
+
+    def _readings(
+        self, spec: scoring.KeyResultSpec
+    ) -> list[tuple[float | None, bool | None, str, dt.datetime]]:
+        """Weekly readings (value, done, confidence, when) following a plausible plan."""
+        rng, weeks = self.rng, self.weeks
+        out: list[tuple[float | None, bool | None, str, dt.datetime]] = []
+        finish = min(1.1, max(0.05, rng.gauss(0.72, 0.22)))
+        bend = rng.uniform(0.8, 1.3)
+        done_week = rng.randint(max(1, math.ceil(weeks * 0.4)), math.ceil(weeks * 1.4))
+        best = 0.0
+        for week in range(1, weeks + 1):
+            at = (
+                self.last_reading_at
+                - dt.timedelta(weeks=weeks - week)
+                - dt.timedelta(minutes=rng.randrange(0, 600))
+            )
+            share = week / weeks
+            value: float | None = None
+            done: bool | None = None
+            if spec.kind is scoring.KeyResultKind.MILESTONE:
+                done = week >= done_week
+                if done:
+                    confidence = "on_track"
+                else:
+                    confidence = (
+                        "off_track" if share > 0.85 else "at_risk" if share > 0.6 else "on_track"
+                    )
+            elif spec.kind is scoring.KeyResultKind.STAY_ABOVE:
+                assert spec.target is not None
+                breach = rng.random() < 0.1
+                value = round(spec.target + (-1 if breach else 1) * rng.uniform(0.5, 8.0), 1)
+                confidence = "off_track" if breach else "on_track"
+            else:
+                assert spec.start is not None and spec.target is not None
+                planned = finish * share**bend
+                wobble = rng.uniform(-0.05, 0.05) * (1 - share)
+                progress = max(0.0, planned + wobble)
+                if spec.kind is scoring.KeyResultKind.INCREASE:
+                    progress = max(progress, best)  # counts only go up
+                    best = progress
+                value = float(round(spec.start + (spec.target - spec.start) * progress))
+                pace = progress / max(share, 0.08)
+                confidence = (
+                    "on_track" if pace >= 0.8 else "at_risk" if pace >= 0.6 else "off_track"
+                )
+            out.append((value, done, confidence, at))
+        return out
+
+    def _progress(
+        self, spec: scoring.KeyResultSpec, value: float | None, done: bool | None
+    ) -> float:
+        key = (spec.kind, spec.start, spec.target, value, done)
+        hit = self._progress_cache.get(key)
+        if hit is None:
+            reading = scoring.Reading(value, done)
+            hit = scoring.key_result_progress(spec, reading).value
+            self._progress_cache[key] = hit
+        return hit
+
+    def _words(self, confidence: str) -> tuple[str, str]:
+        rng = self.rng
+        if rng.random() >= 0.12:
+            return "", ""
+        if confidence == "off_track":
+            return rng.choice(content.OFF_TRACK_NOTES), rng.choice(content.OFF_TRACK_BLOCKERS)
+        if confidence == "at_risk":
+            return rng.choice(content.AT_RISK_NOTES), rng.choice(content.AT_RISK_BLOCKERS)
+        return rng.choice(content.ON_TRACK_NOTES), ""
+
+    def _kr_revision(self, kr: KeyResult) -> KeyResultRevision:
+        return KeyResultRevision(
+            key_result=kr,
+            number=1,
+            title=kr.title,
+            kind=kr.kind,
+            unit=kr.unit,
+            start_value=kr.start_value,
+            target_value=kr.target_value,
+            signal=kr.signal,
+            weight=kr.weight,
+            source=kr.source,
+            state=kr.state,
+            owner_id=kr.owner_id,
+            reason="Created",
+            author_id=kr.objective.created_by_id,
+            valid_from=kr.created_at,
+        )

@@ -1,0 +1,88 @@
+"""Cycles: creating the years and their quarters, and moving a cycle from planning to active
+to closed. Only HR admins (or the system, acting as nobody) manage cycles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from lineofsight.core import audit
+from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.goals.actions._common import _choice, _text, _viewer
+from lineofsight.goals.models import Cycle
+from lineofsight.people.models import Person
+
+
+@transaction.atomic
+def create_cycle(
+    *,
+    acting_user: Person | None,
+    name: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    parent: Cycle | None = None,
+    state: str = Cycle.State.PLANNING,
+) -> Cycle:
+    if acting_user is not None and not _viewer(acting_user).is_hr:
+        raise NotAllowed("Only HR admins manage cycles.")
+    errors: dict[str, str] = {}
+    name = _text(errors, "name", name, required=True, limit=100)
+    _choice(errors, "kind", kind, Cycle.Kind.values)
+    _choice(errors, "state", state, Cycle.State.values)
+    if name and Cycle.objects.filter(name__iexact=name).exists():
+        errors["name"] = f"A cycle called {name!r} exists already."
+    if end_date < start_date:
+        errors["end_date"] = "The cycle must end on or after the day it starts."
+    if kind == Cycle.Kind.ANNUAL and parent is not None:
+        errors["parent"] = "An annual cycle does not sit inside another cycle."
+    if kind == Cycle.Kind.QUARTER:
+        if parent is None:
+            errors["parent"] = "Choose the year this quarter belongs to."
+        elif parent.kind != Cycle.Kind.ANNUAL:
+            errors["parent"] = "A quarter sits inside an annual cycle."
+        elif start_date < parent.start_date or end_date > parent.end_date:
+            errors["start_date"] = (
+                f"A quarter of {parent.name} must lie between {parent.start_date} and "
+                f"{parent.end_date}."
+            )
+        elif Cycle.objects.filter(
+            parent=parent, start_date__lte=end_date, end_date__gte=start_date
+        ).exists():
+            errors["start_date"] = f"This quarter overlaps another quarter of {parent.name}."
+    if errors:
+        raise InvalidInput(errors)
+    cycle = Cycle.objects.create(
+        name=name, kind=kind, start_date=start_date, end_date=end_date, parent=parent, state=state
+    )
+    audit.record(actor=acting_user, action="cycle.create", subject=cycle, data={"name": name})
+    return cycle
+
+
+_CYCLE_ORDER = [Cycle.State.PLANNING, Cycle.State.ACTIVE, Cycle.State.CLOSED]
+
+
+@transaction.atomic
+def set_cycle_state(*, acting_user: Person | None, cycle: Cycle, state: str) -> Cycle:
+    """Move a cycle forward: planning > active > closed. Closing freezes its OKRs."""
+    if acting_user is not None and not _viewer(acting_user).is_hr:
+        raise NotAllowed("Only HR admins open and close cycles.")
+    errors: dict[str, str] = {}
+    _choice(errors, "state", state, Cycle.State.values)
+    if errors:
+        raise InvalidInput(errors)
+    if _CYCLE_ORDER.index(Cycle.State(state)) <= _CYCLE_ORDER.index(Cycle.State(cycle.state)):
+        raise InvalidInput.one("state", f"{cycle.name} is {cycle.state}; cycles only move forward.")
+    old = cycle.state
+    cycle.state = state
+    if state == Cycle.State.CLOSED:
+        cycle.closed_at = timezone.now()
+        cycle.closed_by = acting_user
+    cycle.save()
+    audit.record(
+        actor=acting_user, action="cycle.set_state", subject=cycle, data={"from": old, "to": state}
+    )
+    return cycle

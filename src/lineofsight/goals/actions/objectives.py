@@ -1,0 +1,238 @@
+"""Objectives: creating one for a person or a team, and changing its definition. Every
+definition is kept as a numbered revision, so the history shows what the objective said when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from lineofsight.core import audit
+from lineofsight.core.access import Viewer
+from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.goals import rollup, scoring
+from lineofsight.goals.actions._common import (
+    TEXT_MAX,
+    TITLE_MAX,
+    _choice,
+    _closed_cycle_guard,
+    _text,
+    _viewer,
+)
+from lineofsight.goals.models import Cycle, Objective, ObjectiveRevision
+from lineofsight.people.models import Person, Team
+
+OBJECTIVE_DEFINITION_FIELDS = (
+    "title",
+    "description",
+    "state",
+    "commitment",
+    "visibility",
+    "progress_mode",
+    "rationale",
+)
+
+
+def _write_objective_revision(
+    objective: Objective, *, author: Person | None, reason: str, at: dt.datetime
+) -> ObjectiveRevision:
+    number = (
+        objective.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    return ObjectiveRevision.objects.create(
+        objective=objective,
+        number=number,
+        author=author,
+        reason=reason,
+        valid_from=at,
+        **{f: getattr(objective, f) for f in OBJECTIVE_DEFINITION_FIELDS},
+    )
+
+
+def _may_own(
+    viewer: Viewer, *, level: str, owner_person: Person | None, owner_team: Team | None
+) -> bool:
+    """Whether the viewer may create or edit objectives for this owner and level."""
+    if viewer.is_hr:
+        return True
+    if level == Objective.Level.COMPANY and not viewer.person.is_executive:
+        return False
+    probe = Objective(level=level, owner_person=owner_person, owner_team=owner_team)
+    return viewer.can_edit_objective(probe)
+
+
+def _validate_objective_fields(
+    errors: dict[str, str],
+    *,
+    level: str,
+    owner_person: Person | None,
+    owner_team: Team | None,
+    visibility: str,
+    state: str,
+    commitment: str,
+    progress_mode: str,
+) -> None:
+    _choice(errors, "level", level, Objective.Level.values)
+    _choice(errors, "visibility", visibility, Objective.Visibility.values)
+    _choice(errors, "state", state, Objective.State.values)
+    _choice(errors, "commitment", commitment, Objective.Commitment.values)
+    _choice(errors, "progress_mode", progress_mode, Objective.ProgressMode.values)
+    if (owner_person is None) == (owner_team is None):
+        errors["owner"] = "Choose one owner: a person or a team."
+    elif level == Objective.Level.INDIVIDUAL and owner_person is None:
+        errors["owner"] = "An individual objective is owned by a person."
+    elif owner_person is not None and not owner_person.is_active:
+        errors["owner"] = f"{owner_person.name} is no longer active."
+
+
+@transaction.atomic
+def create_objective(
+    *,
+    acting_user: Person,
+    title: str,
+    level: str,
+    cycle: Cycle,
+    owner_person: Person | None = None,
+    owner_team: Team | None = None,
+    description: str = "",
+    visibility: str = Objective.Visibility.PUBLIC,
+    state: str = Objective.State.ACTIVE,
+    commitment: str = Objective.Commitment.ASPIRATIONAL,
+    rationale: str = "",
+    progress_mode: str = scoring.ProgressMode.KEY_RESULTS,
+    amendment_reason: str = "",
+    at: dt.datetime | None = None,
+) -> Objective:
+    viewer = _viewer(acting_user)
+    errors: dict[str, str] = {}
+    title = _text(errors, "title", title, required=True, limit=TITLE_MAX)
+    description = _text(errors, "description", description, required=False, limit=TEXT_MAX)
+    rationale = _text(errors, "rationale", rationale, required=False, limit=TEXT_MAX)
+    _validate_objective_fields(
+        errors,
+        level=level,
+        owner_person=owner_person,
+        owner_team=owner_team,
+        visibility=visibility,
+        state=state,
+        commitment=commitment,
+        progress_mode=progress_mode,
+    )
+    if state in (Objective.State.CLOSED, Objective.State.ABANDONED):
+        errors["state"] = "A new objective starts as a draft or active."
+    if errors:
+        raise InvalidInput(errors)
+    if not _may_own(viewer, level=level, owner_person=owner_person, owner_team=owner_team):
+        raise NotAllowed("You cannot set objectives for that owner at that level.")
+    reason = _closed_cycle_guard(viewer, cycle, amendment_reason)
+    now = at or timezone.now()
+    objective = Objective.objects.create(
+        title=title,
+        description=description,
+        level=level,
+        cycle=cycle,
+        owner_person=owner_person,
+        owner_team=owner_team,
+        visibility=visibility,
+        state=state,
+        commitment=commitment,
+        rationale=rationale,
+        progress_mode=progress_mode,
+        created_by=acting_user,
+        created_at=now,
+        updated_at=now,
+        progress_updated_at=now,
+    )
+    _write_objective_revision(objective, author=acting_user, reason="Created", at=now)
+    audit.record(
+        actor=acting_user,
+        action="objective.create",
+        subject=objective,
+        data={"title": title, "cycle": cycle.pk},
+        amendment_reason=reason,
+    )
+    return objective
+
+
+@transaction.atomic
+def update_objective(
+    *,
+    acting_user: Person,
+    objective: Objective,
+    reason: str = "",
+    amendment_reason: str = "",
+    owner_person: Person | None = None,
+    owner_team: Team | None = None,
+    **changes: Any,
+) -> Objective:
+    """Change an objective's definition, keeping the previous one as a revision.
+
+    ``changes`` may hold any of: title, description, state, commitment, visibility,
+    progress_mode, rationale. Passing an owner replaces the current owner.
+    """
+    viewer = _viewer(acting_user)
+    unknown = set(changes) - set(OBJECTIVE_DEFINITION_FIELDS)
+    if unknown:
+        raise InvalidInput({f: "This field cannot be changed here." for f in sorted(unknown)})
+    objective = Objective.objects.select_for_update(of=("self",)).get(pk=objective.pk)
+    if not viewer.can_edit_objective(objective):
+        raise NotAllowed("You cannot edit this objective.")
+    amendment = _closed_cycle_guard(viewer, objective.cycle, amendment_reason)
+    errors: dict[str, str] = {}
+    if "title" in changes:
+        changes["title"] = _text(errors, "title", changes["title"], required=True, limit=TITLE_MAX)
+    for field in ("description", "rationale"):
+        if field in changes:
+            changes[field] = _text(errors, field, changes[field], required=False, limit=TEXT_MAX)
+    new_person = owner_person if (owner_person or owner_team) else objective.owner_person
+    new_team = owner_team if (owner_person or owner_team) else objective.owner_team
+    _validate_objective_fields(
+        errors,
+        level=objective.level,
+        owner_person=new_person,
+        owner_team=new_team,
+        visibility=changes.get("visibility", objective.visibility),
+        state=changes.get("state", objective.state),
+        commitment=changes.get("commitment", objective.commitment),
+        progress_mode=changes.get("progress_mode", objective.progress_mode),
+    )
+    if changes.get("state") == Objective.State.ABANDONED and not reason.strip():
+        errors["reason"] = "Say why the objective is abandoned; the reason stays in its history."
+    if errors:
+        raise InvalidInput(errors)
+    if (owner_person or owner_team) and not _may_own(
+        viewer, level=objective.level, owner_person=new_person, owner_team=new_team
+    ):
+        raise NotAllowed("You cannot hand this objective to that owner.")
+
+    before = {f: getattr(objective, f) for f in OBJECTIVE_DEFINITION_FIELDS}
+    for field, value in changes.items():
+        setattr(objective, field, value)
+    objective.owner_person = new_person
+    objective.owner_team = new_team
+    after = {f: getattr(objective, f) for f in OBJECTIVE_DEFINITION_FIELDS}
+    diff = {f: [before[f], after[f]] for f in OBJECTIVE_DEFINITION_FIELDS if before[f] != after[f]}
+    now = timezone.now()
+    objective.updated_at = now
+    objective.save()
+    if diff or owner_person or owner_team:
+        _write_objective_revision(objective, author=acting_user, reason=reason.strip(), at=now)
+    audit.record(
+        actor=acting_user,
+        action="objective.update",
+        subject=objective,
+        data={"changes": diff, "reason": reason.strip()},
+        amendment_reason=amendment,
+    )
+    if {"progress_mode", "state"} & set(diff):
+        rollup.propagate_from_objectives([objective.pk], now=now)
+        # A state change also changes whether this objective counts in its parents.
+        _propagate_parents_of(objective.pk, now)
+    return objective
+
+
+def _propagate_parents_of(objective_id: int, now: dt.datetime) -> None:
+    rollup.propagate(rollup.parents_of(objective_id), now=now)
