@@ -116,6 +116,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "lineofsight.urls"
 WSGI_APPLICATION = "lineofsight.wsgi.application"
 AUTH_USER_MODEL = "people.Person"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "lineofsight.core.backends.HRAdminBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.goals import actions
 from lineofsight.goals.models import (
     AlignmentLink,
     CheckIn,
@@ -15,11 +21,88 @@ from lineofsight.goals.models import (
 )
 
 
+class CycleForm(forms.ModelForm):
+    """Adding a cycle checks the same rules as every other way in."""
+
+    class Meta:
+        model = Cycle
+        fields = ["name", "kind", "start_date", "end_date", "parent"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance.pk is None and not self.errors:
+            errors = actions.cycle_errors(
+                name=data.get("name", ""),
+                kind=data.get("kind", ""),
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                parent=data.get("parent"),
+            )
+            for field, message in errors.items():
+                self.add_error(field if field in self.fields else None, message)
+        return data
+
+
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "start_date", "end_date", "parent", "state"]
+    """Cycles are created here or with ``lineofsight cycles``; their state only moves forward
+    through the actions below, so closing is recorded and freezes the cycle's OKRs."""
+
+    form = CycleForm
+    list_display = ["name", "kind", "start_date", "end_date", "parent", "state", "closed_at"]
     list_filter = ["kind", "state"]
     search_fields = ["name"]
+    actions = ["open_cycles", "close_cycles"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Cycle | None = None) -> list[str]:
+        if obj is None:
+            return []
+        return [
+            "name",
+            "kind",
+            "start_date",
+            "end_date",
+            "parent",
+            "state",
+            "closed_at",
+            "closed_by",
+        ]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Cycle, form: Any, change: bool) -> None:
+        if change:
+            return
+        try:
+            created = actions.create_cycle(
+                acting_user=request.user,  # type: ignore[arg-type]
+                name=obj.name,
+                kind=obj.kind,
+                start_date=obj.start_date,
+                end_date=obj.end_date,
+                parent=obj.parent,
+            )
+        except (InvalidInput, NotAllowed) as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = created.pk
+
+    def _move(self, request: HttpRequest, queryset: Any, state: str) -> None:
+        for cycle in queryset:
+            try:
+                actions.set_cycle_state(acting_user=request.user, cycle=cycle, state=state)  # type: ignore[arg-type]
+            except (InvalidInput, NotAllowed) as exc:
+                self.message_user(request, f"{cycle.name}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{cycle.name} is now {state}.", messages.SUCCESS)
+
+    @admin.action(description="Open the selected cycles (planning > active)")
+    def open_cycles(self, request: HttpRequest, queryset: Any) -> None:
+        self._move(request, queryset, Cycle.State.ACTIVE)
+
+    @admin.action(description="Close the selected cycles (freezes their OKRs)")
+    def close_cycles(self, request: HttpRequest, queryset: Any) -> None:
+        self._move(request, queryset, Cycle.State.CLOSED)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -24,6 +25,13 @@ class OrganisationAdmin(admin.ModelAdmin):
         from lineofsight.people.selectors import forget_organisation_cache
 
         forget_organisation_cache()
+
+
+def _actor(request: HttpRequest) -> Person | None:
+    """The person recorded on audit rows: the HR admin, or nobody for a plain superuser
+    (who acts with the operator's authority, as on the command line)."""
+    user = request.user
+    return user if getattr(user, "is_hr_admin", False) else None  # type: ignore[return-value]
 
 
 class MembershipInline(admin.TabularInline):
@@ -78,14 +86,23 @@ class PersonAdmin(UserAdmin):
         ),
     )
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> Any:
+        # Staff status follows the HR admin flag; only superusers hand out Django's own powers.
+        fixed = ["is_staff", "last_login", "date_joined"]
+        if not request.user.is_superuser:
+            fixed += ["is_superuser", "groups", "user_permissions"]
+        return fixed
+
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        obj.is_staff = obj.is_hr_admin or obj.is_superuser
+        actor = _actor(request)
         new_manager = obj.manager
         if change:
             old_manager_id = Person.objects.values_list("manager_id", flat=True).get(pk=obj.pk)
             super().save_model(request, obj, form, change)
             if old_manager_id != (new_manager.pk if new_manager else None):
                 try:
-                    actions.set_manager(acting_user=None, person=obj, manager=new_manager)
+                    actions.set_manager(acting_user=actor, person=obj, manager=new_manager)
                 except InvalidInput as exc:
                     obj.manager_id = old_manager_id
                     Person.objects.filter(pk=obj.pk).update(manager_id=old_manager_id)
@@ -95,8 +112,28 @@ class PersonAdmin(UserAdmin):
             super().save_model(request, obj, form, change)
 
 
+class TeamForm(forms.ModelForm):
+    """Refuses a parent that would put a team inside itself, before anything is saved."""
+
+    class Meta:
+        model = Team
+        fields = ["name", "slug", "kind", "parent", "lead"]
+
+    def clean_parent(self) -> Team | None:
+        parent = self.cleaned_data.get("parent")
+        team = self.instance
+        if (
+            team.pk
+            and parent is not None
+            and (parent.pk == team.pk or f"/{team.pk}/" in parent.path)
+        ):
+            raise ValidationError("A team cannot sit inside itself.")
+        return parent
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    form = TeamForm
     list_display = ["name", "kind", "parent", "lead"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -112,7 +149,7 @@ class TeamAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             if old_parent_id != (new_parent.pk if new_parent else None):
                 try:
-                    actions.move_team(acting_user=None, team=obj, parent=new_parent)
+                    actions.move_team(acting_user=_actor(request), team=obj, parent=new_parent)
                 except InvalidInput as exc:
                     messages.error(request, exc.summary())
         else:

@@ -20,7 +20,7 @@ from lineofsight.goals.actions.alignment_links import (
     end_alignment,
 )
 from lineofsight.goals.actions.check_ins import record_check_in
-from lineofsight.goals.actions.cycles import create_cycle, set_cycle_state
+from lineofsight.goals.actions.cycles import create_cycle, cycle_errors, set_cycle_state
 from lineofsight.goals.actions.initiatives import create_initiative, update_initiative
 from lineofsight.goals.actions.key_results import (
     KEY_RESULT_DEFINITION_FIELDS,
@@ -43,6 +43,7 @@ __all__ = [
     "align_objective",
     "change_alignment",
     "create_cycle",
+    "cycle_errors",
     "create_initiative",
     "create_key_result",
     "create_objective",

@@ -16,19 +16,16 @@ from lineofsight.goals.models import Cycle
 from lineofsight.people.models import Person
 
 
-@transaction.atomic
-def create_cycle(
+def cycle_errors(
     *,
-    acting_user: Person | None,
     name: str,
     kind: str,
     start_date: dt.date,
     end_date: dt.date,
     parent: Cycle | None = None,
     state: str = Cycle.State.PLANNING,
-) -> Cycle:
-    if acting_user is not None and not _viewer(acting_user).is_hr:
-        raise NotAllowed("Only HR admins manage cycles.")
+) -> dict[str, str]:
+    """What is wrong with a new cycle, by field (empty when it may be created)."""
     errors: dict[str, str] = {}
     name = _text(errors, "name", name, required=True, limit=100)
     _choice(errors, "kind", kind, Cycle.Kind.values)
@@ -53,8 +50,28 @@ def create_cycle(
             parent=parent, start_date__lte=end_date, end_date__gte=start_date
         ).exists():
             errors["start_date"] = f"This quarter overlaps another quarter of {parent.name}."
+    return errors
+
+
+@transaction.atomic
+def create_cycle(
+    *,
+    acting_user: Person | None,
+    name: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    parent: Cycle | None = None,
+    state: str = Cycle.State.PLANNING,
+) -> Cycle:
+    if acting_user is not None and not _viewer(acting_user).is_hr:
+        raise NotAllowed("Only HR admins manage cycles.")
+    errors = cycle_errors(
+        name=name, kind=kind, start_date=start_date, end_date=end_date, parent=parent, state=state
+    )
     if errors:
         raise InvalidInput(errors)
+    name = name.strip()
     cycle = Cycle.objects.create(
         name=name, kind=kind, start_date=start_date, end_date=end_date, parent=parent, state=state
     )
