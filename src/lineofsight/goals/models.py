@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lineofsight.goals import scoring
+from lineofsight.goals.cadence import Cadence
 from lineofsight.goals.querysets import (
     AlignmentLinkQuerySet,
     CheckInQuerySet,
@@ -32,6 +33,9 @@ from lineofsight.goals.querysets import (
 def _choices(name: str, members: Any) -> Any:
     """Django choices built from one of the scoring module's enums (its single source)."""
     return models.TextChoices(name, [(m.name, (m.value, m.label)) for m in members])  # type: ignore[call-overload]
+
+
+CheckInCadence = _choices("CheckInCadence", Cadence)
 
 
 class Cycle(models.Model):
@@ -57,6 +61,12 @@ class Cycle(models.Model):
         help_text="The year a quarter belongs to.",
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PLANNING)
+    check_in_cadence = models.CharField(
+        max_length=10,
+        choices=CheckInCadence.choices,
+        default=Cadence.WEEKLY,
+        help_text="How often key-result owners check in; a team may set its own.",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -144,6 +154,15 @@ class Objective(models.Model):
     # Stored roll-up (0.0-1.0), maintained by goals.rollup.
     progress = models.FloatField(default=0.0)
     progress_updated_at = models.DateTimeField(null=True, blank=True)
+    # End-of-cycle grade (0.0-1.0): computed when the cycle closes, and the owner's adjusted
+    # grade with its reason. Both are kept; views show the adjusted one beside the computed.
+    computed_grade = models.FloatField(null=True, blank=True)
+    adjusted_grade = models.FloatField(null=True, blank=True)
+    grade_reason = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -163,6 +182,16 @@ class Objective(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__gte=0.0) & Q(progress__lte=1.0),
                 name="objective_progress_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(computed_grade__isnull=True)
+                | (Q(computed_grade__gte=0.0) & Q(computed_grade__lte=1.0)),
+                name="objective_computed_grade_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(adjusted_grade__isnull=True)
+                | (Q(adjusted_grade__gte=0.0) & Q(adjusted_grade__lte=1.0)),
+                name="objective_adjusted_grade_range",
             ),
         ]
         indexes = [
@@ -254,6 +283,23 @@ class KeyResult(models.Model):
     progress = models.FloatField(default=0.0)
     confidence = models.CharField(max_length=10, choices=Confidence.choices, blank=True)
     last_check_in_at = models.DateTimeField(null=True, blank=True)
+    # End-of-cycle grade (0.0-1.0): computed when the cycle closes, and the owner's adjusted
+    # grade with its reason. Both are kept; views show the adjusted one beside the computed.
+    computed_grade = models.FloatField(null=True, blank=True)
+    adjusted_grade = models.FloatField(null=True, blank=True)
+    grade_reason = models.TextField(blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_into",
+        help_text="The unfinished key result of an earlier cycle this one continues.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = KeyResultQuerySet.as_manager()
@@ -265,6 +311,16 @@ class KeyResult(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__gte=0.0) & Q(progress__lte=1.0),
                 name="key_result_progress_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(computed_grade__isnull=True)
+                | (Q(computed_grade__gte=0.0) & Q(computed_grade__lte=1.0)),
+                name="key_result_computed_grade_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(adjusted_grade__isnull=True)
+                | (Q(adjusted_grade__gte=0.0) & Q(adjusted_grade__lte=1.0)),
+                name="key_result_adjusted_grade_range",
             ),
         ]
         indexes = [models.Index(fields=["owner", "cycle"])]
@@ -444,3 +500,32 @@ class AlignmentLink(models.Model):
     @property
     def counts(self) -> bool:
         return self.kind == scoring.LinkKind.CONTRIBUTES
+
+
+class Retrospective(models.Model):
+    """The owner's short look back at an objective when its cycle closes."""
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", "Keep: carry on as it is"
+        CHANGE = "change", "Change: carry on, differently"
+        DROP = "drop", "Drop: stop pursuing it"
+
+    objective = models.OneToOneField(
+        Objective, on_delete=models.CASCADE, related_name="retrospective"
+    )
+    what_happened = models.TextField(blank=True)
+    in_control = models.TextField(
+        "what was in the owner's control",
+        blank=True,
+        help_text="What the owner could and could not influence.",
+    )
+    learned = models.TextField("what was learned", blank=True)
+    decision = models.CharField(max_length=8, choices=Decision.choices, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Retrospective: {self.objective}"

@@ -13,7 +13,11 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
+
+from lineofsight.goals.cadence import Cadence
 
 
 def validate_time_zone(value: str) -> None:
@@ -34,9 +38,39 @@ class Organisation(models.Model):
     time_zone = models.CharField(
         max_length=64, default=default_time_zone, validators=[validate_time_zone]
     )
+    # Status from pace: a key result is on track when its progress is at least this share of
+    # the progress expected by today, off track under the second share, at risk between.
+    pace_on_track = models.FloatField(
+        "on track from",
+        default=0.7,
+        validators=[MinValueValidator(0.0), MaxValueValidator(2.0)],
+        help_text="Share of the expected progress at or above which a key result is on track.",
+    )
+    pace_off_track = models.FloatField(
+        "off track below",
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(2.0)],
+        help_text="Share of the expected progress under which a key result is off track.",
+    )
+    escalate_after_misses = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="Missed check-ins in a row after which the owner's manager is told.",
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(6)],
+        help_text="Day the weekly manager digest goes out (0 = Monday ... 6 = Sunday).",
+    )
 
     class Meta:
         verbose_name = "organisation"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pace_off_track__lte=F("pace_on_track")),
+                name="organisation_pace_thresholds_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -125,6 +159,12 @@ class Team(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="teams_led"
     )
     members = models.ManyToManyField(Person, through="Membership", related_name="teams")
+    check_in_cadence = models.CharField(
+        max_length=10,
+        choices=[(c.value, c.label) for c in Cadence],
+        blank=True,
+        help_text="Blank: the cycle's cadence applies to the key results its members own.",
+    )
 
     class Meta:
         ordering = ["name"]
