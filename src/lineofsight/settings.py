@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "lineofsight.core",
     "lineofsight.people",
     "lineofsight.goals",
+    "lineofsight.insights",
     "lineofsight.api",
     "lineofsight.demo",
 ]
