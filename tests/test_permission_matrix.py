@@ -11,6 +11,11 @@ rule protects it:
   it get 403; for the rest the reference is bad input (422 naming the field);
 * ``owner``  - setting an objective for Ava: her editors; others get 403;
 * ``token``  - the token's owner and HR; others get 404.
+* ``hr``     - closing and regrading cycles: HR; others get 403;
+* ``private-person`` - Ava's close-out and calibrated confidence: Ava, her managers and HR;
+  others get 404;
+* ``team-lead`` - Enterprise Sales's calibrated confidence: its lead, the leads above it and
+  HR (not its members); others get 404.
 
 Each rule is checked against two families of objects owned by Ava: a public objective and a
 private one, each with a key result, a check-in, an initiative and an alignment link. Ava,
@@ -34,6 +39,7 @@ from lineofsight.api.api import api
 from lineofsight.core import tokens
 from lineofsight.goals import actions
 from lineofsight.goals.models import AlignmentLink, CheckIn, Initiative, KeyResult, Objective
+from lineofsight.integrations.models import Notification, TeamWebhook
 
 from .okrs import build_cascade
 
@@ -41,6 +47,8 @@ pytestmark = pytest.mark.django_db
 
 EDITORS = {"ava", "sam", "cora", "hana"}  # Ava, her manager chain, HR
 TOKEN_HOLDERS = {"ava", "hana"}  # the owner of the token, and HR
+CHANNEL_MANAGERS = {"sam", "hana"}  # Enterprise Sales's lead, and HR
+TEAM_LEADS = {"sam", "cora", "hana"}  # Enterprise Sales's lead, the leads above it, HR
 
 
 @dataclass
@@ -113,6 +121,27 @@ def _ob(w: World, f: Family) -> int:
     return f.objective.pk
 
 
+def _webhook(w: World) -> int:
+    """Enterprise Sales's Slack webhook (made again if a previous request removed it)."""
+    hook, _ = TeamWebhook.objects.get_or_create(
+        team=w.cast.enterprise,
+        kind="slack",
+        defaults={"url": "https://hooks.slack.com/services/T0/B0/matrix"},
+    )
+    return hook.pk
+
+
+def _notification(w: World) -> int:
+    """A failed reminder sent to Ava (hers and HR's to see; HR's to retry)."""
+    found, _ = Notification.objects.get_or_create(
+        recipient=w.cast.ava,
+        channel="email",
+        dedupe_key="reminder:matrix",
+        defaults={"kind": "reminder", "subject": "Due", "body": "Due", "state": "failed"},
+    )
+    return found.pk
+
+
 # -- the browser pages ---------------------------------------------------------------------
 
 PAGES: dict[str, Row] = {
@@ -124,6 +153,7 @@ PAGES: dict[str, Row] = {
     "objective-history": Row("GET", lambda w, f: f"/objectives/{_ob(w, f)}/history/", "read"),
     "objective-new": Row("GET", lambda w, f: "/objectives/new/", "open"),
     "objective-edit": Row("GET", lambda w, f: f"/objectives/{_ob(w, f)}/edit/", "write"),
+    "objective-abandon": Row("GET", lambda w, f: f"/objectives/{_ob(w, f)}/abandon/", "write"),
     "objective-alignment-candidates": Row(
         "GET", lambda w, f: f"/objectives/{_ob(w, f)}/alignment-candidates/?q=a", "read"
     ),
@@ -155,6 +185,9 @@ PAGES: dict[str, Row] = {
         "GET", lambda w, f: f"/key-results/{f.key_result.pk}/explain/", "read"
     ),
     "key-result-edit": Row("GET", lambda w, f: f"/key-results/{f.key_result.pk}/edit/", "write"),
+    "key-result-abandon": Row(
+        "GET", lambda w, f: f"/key-results/{f.key_result.pk}/abandon/", "write"
+    ),
     "initiative-new": Row(
         "GET", lambda w, f: f"/key-results/{f.key_result.pk}/initiatives/new/", "write"
     ),
@@ -164,7 +197,54 @@ PAGES: dict[str, Row] = {
     "teams": Row("GET", lambda w, f: "/teams/", "open"),
     "team": Row("GET", lambda w, f: f"/teams/{w.cast.enterprise.pk}/", "open"),
     "tokens": Row("GET", lambda w, f: "/settings/tokens/", "open"),
+    "dashboards": Row("GET", lambda w, f: f"/dashboards/?cycle={w.cycle_id}", "open"),
+    "dashboard-team": Row(
+        "GET", lambda w, f: f"/dashboards/teams/{w.cast.enterprise.pk}/?cycle={w.cycle_id}", "open"
+    ),
+    "dashboard-person": Row(
+        "GET", lambda w, f: f"/dashboards/people/{w.cast.ava.pk}/?cycle={w.cycle_id}", "open"
+    ),
+    "check-in": Row("GET", lambda w, f: "/check-in/", "open"),
+    "notification-settings": Row("GET", lambda w, f: "/settings/notifications/", "open"),
+    "team-webhook-add": Row(
+        "POST",
+        lambda w, f: f"/teams/{w.cast.enterprise.pk}/webhooks/",
+        "channel",
+        lambda w, f: {"kind": "slack", "url": "https://hooks.slack.com/services/T1/B1/page"},
+    ),
+    "team-webhook-remove": Row(
+        "POST",
+        lambda w, f: f"/teams/{w.cast.enterprise.pk}/webhooks/{_webhook(w)}/remove/",
+        "channel-item",
+    ),
     "token-revoke": Row("POST", lambda w, f: f"/settings/tokens/{w.token_id}/revoke/", "token"),
+    # Closing a cycle (the world's quarter is still active: close-out forms open, saving is
+    # refused on its content, which counts as allowed through the policy).
+    "cycles": Row("GET", lambda w, f: "/cycles/", "open"),
+    "cycle": Row("GET", lambda w, f: f"/cycles/{w.cycle_id}/", "open"),
+    "cycle-close": Row("GET", lambda w, f: f"/cycles/{w.cycle_id}/close/", "hr"),
+    "cycle-regrade": Row("POST", lambda w, f: f"/cycles/{w.cycle_id}/regrade/", "hr"),
+    "cycle-close-out": Row(
+        "GET",
+        lambda w, f: f"/cycles/{w.cycle_id}/close-out/?person={w.cast.ava.pk}",
+        "private-person",
+    ),
+    "objective-grade": Row("GET", lambda w, f: f"/objectives/{_ob(w, f)}/grade/", "write"),
+    "objective-retrospective": Row(
+        "GET", lambda w, f: f"/objectives/{_ob(w, f)}/retrospective/", "write"
+    ),
+    "key-result-grade": Row("GET", lambda w, f: f"/key-results/{f.key_result.pk}/grade/", "write"),
+    "key-result-carry-over": Row(
+        "GET", lambda w, f: f"/key-results/{f.key_result.pk}/carry-over/", "write"
+    ),
+    "person-calibration": Row(
+        "GET", lambda w, f: f"/people/{w.cast.ava.pk}/confidence-calibration/", "private-person"
+    ),
+    "team-calibration": Row(
+        "GET",
+        lambda w, f: f"/teams/{w.cast.enterprise.pk}/confidence-calibration/",
+        "team-lead",
+    ),
 }
 # Signing in and out are for everyone and nobody's data; they are tested in tests/ui.
 NOT_IN_MATRIX = {"login", "logout"}
@@ -200,6 +280,12 @@ API: dict[str, Row] = {
     "explain_objective": Row(
         "GET", lambda w, f: f"/api/objectives/{_ob(w, f)}/explanation", "read"
     ),
+    "abandon_objective": Row(
+        "POST",
+        lambda w, f: f"/api/objectives/{_ob(w, f)}/abandon",
+        "write",
+        lambda w, f: {"reason": "Strategy moved"},
+    ),
     "objective_children": Row("GET", lambda w, f: f"/api/objectives/{_ob(w, f)}/children", "read"),
     "objective_revisions": Row(
         "GET", lambda w, f: f"/api/objectives/{_ob(w, f)}/revisions", "read"
@@ -215,6 +301,12 @@ API: dict[str, Row] = {
     ),
     "explain_key_result": Row(
         "GET", lambda w, f: f"/api/key-results/{f.key_result.pk}/explanation", "read"
+    ),
+    "abandon_key_result": Row(
+        "POST",
+        lambda w, f: f"/api/key-results/{f.key_result.pk}/abandon",
+        "write",
+        lambda w, f: {"reason": "Strategy moved"},
     ),
     "key_result_revisions": Row(
         "GET", lambda w, f: f"/api/key-results/{f.key_result.pk}/revisions", "read"
@@ -270,6 +362,86 @@ API: dict[str, Row] = {
     "list_tokens": Row("GET", lambda w, f: "/api/tokens", "open"),
     "create_token": Row("POST", lambda w, f: "/api/tokens", "open", lambda w, f: {"name": "x"}),
     "revoke_token": Row("DELETE", lambda w, f: f"/api/tokens/{w.token_id}", "token"),
+    "leadership_dashboard": Row(
+        "GET", lambda w, f: f"/api/dashboards/leadership?cycle={w.cycle_id}", "open"
+    ),
+    "team_dashboard": Row(
+        "GET", lambda w, f: f"/api/dashboards/teams/{w.cast.enterprise.pk}?cycle={w.cycle_id}",
+        "open",
+    ),
+    "person_dashboard": Row(
+        "GET", lambda w, f: f"/api/dashboards/people/{w.cast.ava.pk}?cycle={w.cycle_id}", "open"
+    ),
+    "list_due_check_ins": Row("GET", lambda w, f: "/api/check-ins/due", "open"),
+    "get_notification_preferences": Row(
+        "GET", lambda w, f: "/api/notification-preferences", "open"
+    ),
+    "update_notification_preferences": Row(
+        "PATCH",
+        lambda w, f: "/api/notification-preferences",
+        "open",
+        lambda w, f: {"digest": "off"},
+    ),
+    "list_team_webhooks": Row(
+        "GET", lambda w, f: f"/api/teams/{w.cast.enterprise.pk}/webhooks", "channel"
+    ),
+    "set_team_webhook": Row(
+        "POST",
+        lambda w, f: f"/api/teams/{w.cast.enterprise.pk}/webhooks",
+        "channel",
+        lambda w, f: {"kind": "slack", "url": "https://hooks.slack.com/services/T1/B1/api"},
+    ),
+    "remove_team_webhook": Row(
+        "DELETE",
+        lambda w, f: f"/api/teams/{w.cast.enterprise.pk}/webhooks/{_webhook(w)}",
+        "channel-item",
+    ),
+    "list_notifications": Row("GET", lambda w, f: "/api/notifications", "open"),
+    "get_notification": Row("GET", lambda w, f: f"/api/notifications/{_notification(w)}", "token"),
+    "retry_notification": Row(
+        "POST", lambda w, f: f"/api/notifications/{_notification(w)}/retry", "hr-item"
+    ),
+    # Closing a cycle.
+    "grade_objective": Row(
+        "POST",
+        lambda w, f: f"/api/objectives/{_ob(w, f)}/grade",
+        "write",
+        lambda w, f: {"adjusted_grade": 0.9, "reason": "Signed late"},
+    ),
+    "grade_key_result": Row(
+        "POST",
+        lambda w, f: f"/api/key-results/{f.key_result.pk}/grade",
+        "write",
+        lambda w, f: {"adjusted_grade": 0.9, "reason": "Signed late"},
+    ),
+    "get_retrospective": Row(
+        "GET", lambda w, f: f"/api/objectives/{_ob(w, f)}/retrospective", "read"
+    ),
+    "save_retrospective": Row(
+        "PUT",
+        lambda w, f: f"/api/objectives/{_ob(w, f)}/retrospective",
+        "write",
+        lambda w, f: {"what_happened": "Landed", "decision": "keep"},
+    ),
+    "key_result_carry_links": Row(
+        "GET", lambda w, f: f"/api/key-results/{f.key_result.pk}/carry-over", "read"
+    ),
+    "carry_over_key_result": Row(
+        "POST", lambda w, f: f"/api/key-results/{f.key_result.pk}/carry-over", "write"
+    ),
+    "cycle_grades": Row("GET", lambda w, f: f"/api/cycles/{w.cycle_id}/grades", "open"),
+    "close_cycle": Row("POST", lambda w, f: f"/api/cycles/{w.cycle_id}/close", "hr"),
+    "regrade_cycle": Row("POST", lambda w, f: f"/api/cycles/{w.cycle_id}/regrade", "hr"),
+    "person_confidence_calibration": Row(
+        "GET",
+        lambda w, f: f"/api/people/{w.cast.ava.pk}/confidence-calibration",
+        "private-person",
+    ),
+    "team_confidence_calibration": Row(
+        "GET",
+        lambda w, f: f"/api/teams/{w.cast.enterprise.pk}/confidence-calibration",
+        "team-lead",
+    ),
 }
 
 
@@ -302,6 +474,24 @@ def expected(rule: str, who: str, family: str) -> str:
         return "ok"
     if rule == "token":
         return "ok" if who in TOKEN_HOLDERS else "hidden"
+    if rule in ("channel", "channel-item"):
+        # A team's chat webhooks: its lead and HR; others may see the team (403) but not its
+        # webhooks (404).
+        if who in CHANNEL_MANAGERS:
+            return "ok"
+        return "forbidden" if rule == "channel" else "hidden"
+    if rule == "hr-item":
+        # Something of Ava's only HR may act on: Ava sees it (403), others do not (404).
+        return "ok" if who == "hana" else "forbidden" if who == "ava" else "hidden"
+    if rule == "hr":
+        # Closing cycles: HR only; everyone may see the cycle, so the rest get 403.
+        return "ok" if who == "hana" else "forbidden"
+    if rule == "private-person":
+        # Ava's close-out and calibrated confidence: private like a review.
+        return "ok" if who in EDITORS else "hidden"
+    if rule == "team-lead":
+        # Enterprise Sales's calibrated confidence: its lead and those above, not its members.
+        return "ok" if who in TEAM_LEADS else "hidden"
     if rule == "owner":
         return "ok" if who in EDITORS else "forbidden"
     visible = family == "public" or who in EDITORS
@@ -337,7 +527,7 @@ def send(client: Client, row: Row, url: str, data: dict[str, Any] | None, api_ca
         return client.delete(url)
     if api_call:
         body = json.dumps(data or {})
-        call = client.post if row.method == "POST" else client.patch
+        call = {"POST": client.post, "PATCH": client.patch, "PUT": client.put}[row.method]
         return call(url, body, content_type="application/json")
     return client.post(url, data or {})
 
@@ -359,6 +549,10 @@ def check(cast, name: str, row: Row, api_call: bool) -> None:
             person = getattr(cast, who)
             client = Client()
             client.force_login(person)
+            # Asked again for each person: a row may need its object made again after an
+            # earlier request removed it.
+            url = row.url(world, family)
+            data = row.data(world, family) if row.data else None
             response = send(client, row, url, data, api_call)
             want = expected(row.rule, who, family_name)
             got = outcome(response)
@@ -416,6 +610,7 @@ def test_pages_leave_out_what_a_person_may_not_see(cast):
             f"/tree/{sales}/children/",
             f"/objectives/{sales}/",
             f"/people/{cast.ava.pk}/",
+            f"/dashboards/people/{cast.ava.pk}/?cycle={world.cycle_id}",
         ]
         for url in pages:
             shown = title in client.get(url).content.decode()

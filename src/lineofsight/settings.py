@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "lineofsight.people",
     "lineofsight.goals",
     "lineofsight.insights",
+    "lineofsight.integrations",
     "lineofsight.api",
     "lineofsight.demo",
 ]
@@ -136,6 +137,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lineofsight.core.context.organisation",
+                "lineofsight.insights.check_ins_due.due_navigation",
             ],
         },
     },
@@ -215,6 +217,26 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.console.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("LOS_FROM_EMAIL", "lineofsight@localhost")
+# For the SMTP backend (LOS_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("LOS_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LOS_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("LOS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LOS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LOS_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("LOS_EMAIL_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set at most one of LOS_EMAIL_TLS and LOS_EMAIL_SSL.")
+EMAIL_TIMEOUT = env_int("LOS_EMAIL_TIMEOUT", 30, minimum=1)
+
+# Notifications: the address people open the product at (for links in reminders and
+# digests), and which hosts teams' chat webhooks may point at besides Slack's and Microsoft
+# Teams' own ("*" for any), whether plain http is allowed for them, and their time-out.
+SITE_URL = os.environ.get("LOS_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"LOS_SITE_URL={SITE_URL!r} must start with http:// or https://.")
+WEBHOOK_EXTRA_HOSTS = env_list("LOS_WEBHOOK_HOSTS", [])
+WEBHOOK_ALLOW_HTTP = env_bool("LOS_WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_TIMEOUT_SECONDS = env_int("LOS_WEBHOOK_TIMEOUT", 10, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LOS_SECURE_COOKIES", False)
@@ -244,5 +266,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per background task is noise at scale; failures are logged by the product.
+        "django_tasks": {"level": os.environ.get("LOS_TASKS_LOG_LEVEL", "WARNING")},
+    },
 }

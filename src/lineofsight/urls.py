@@ -9,4 +9,7 @@ urlpatterns = [
     path("", include("lineofsight.core.urls")),
     path("", include("lineofsight.people.urls")),
     path("", include("lineofsight.goals.urls")),
+    path("", include("lineofsight.integrations.urls")),
+    path("", include("lineofsight.goals.closing.urls")),
+    path("", include("lineofsight.insights.urls")),
 ]

@@ -24,6 +24,7 @@ def test_list_shows_years_and_quarters(cast, run):
         "end": "2026-12-31",
         "parent": "FY 2026",
         "state": "active",
+        "cadence": "weekly",
         "objectives": 0,
     }
 

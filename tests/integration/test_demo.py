@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from lineofsight.demo import content, loader
+from lineofsight.demo import check_ins_due, content, loader
 from lineofsight.goals import rollup
 from lineofsight.goals.models import (
     AlignmentLink,
@@ -187,7 +187,11 @@ def test_check_ins_are_weekly_with_varied_confidence_and_human_words(quarters):
         assert gaps == {7}
     start, _ = current.bounds("UTC")
     weeks_so_far = max(0, ((now - start).days + 3) // 7)
-    for kr in KeyResult.objects.filter(cycle=current, source="check_ins"):
+    planned = KeyResult.objects.filter(cycle=current, source="check_ins", carried_from=None)
+    for kr in planned.select_related("owner"):  # (one was carried over at close: see closing)
+        if kr.owner.username in check_ins_due.BEHIND:  # a few are left behind on purpose
+            assert kr.check_ins.count() <= weeks_so_far + 1
+            continue
         assert kr.check_ins.count() in (weeks_so_far, weeks_so_far + 1)
 
 

@@ -14,6 +14,9 @@ from ninja import NinjaAPI, Swagger
 
 import lineofsight
 from lineofsight.api import alignment, check_ins, directory, initiatives, key_results, objectives
+from lineofsight.api import closing as closing_routes
+from lineofsight.api import dashboards as dashboard_routes
+from lineofsight.api import notifications as notification_routes
 from lineofsight.api import tokens as token_routes
 from lineofsight.api.auth import SessionAuth, TokenAuth
 from lineofsight.api.errors import install
@@ -55,6 +58,8 @@ install(api)
 
 api.add_router("/objectives", objectives.router)
 api.add_router("/key-results", key_results.router)
+# Before /check-ins, whose "/{id}" would otherwise take "due".
+api.add_router("/check-ins/due", notification_routes.due)
 api.add_router("/check-ins", check_ins.router)
 api.add_router("/alignment-links", alignment.router)
 api.add_router("/initiatives", initiatives.router)
@@ -63,3 +68,14 @@ api.add_router("/teams", directory.teams)
 api.add_router("/cycles", directory.cycles)
 api.add_router("/me", directory.me)
 api.add_router("/tokens", token_routes.router)
+api.add_router("/dashboards", dashboard_routes.router)
+# Closing a cycle: routes under the resources they belong to.
+api.add_router("/objectives", closing_routes.objectives)
+api.add_router("/key-results", closing_routes.key_results)
+api.add_router("/cycles", closing_routes.cycles)
+api.add_router("/people", closing_routes.people)
+api.add_router("/teams", closing_routes.teams)
+# Notifications: preferences, teams' chat webhooks, the outbox.
+api.add_router("/notification-preferences", notification_routes.preferences)
+api.add_router("/teams", notification_routes.webhooks)
+api.add_router("/notifications", notification_routes.outbox)

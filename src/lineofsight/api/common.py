@@ -7,9 +7,17 @@ from typing import Any, TypeVar
 from django.db.models import Model, QuerySet
 
 from lineofsight.api.schemas import PageQuery
+from lineofsight.api.tracking import key_result_fields, objective_fields
 from lineofsight.core.errors import InvalidInput
 from lineofsight.goals import scoring
-from lineofsight.goals.models import AlignmentLink, CheckIn, Cycle, Initiative, KeyResult
+from lineofsight.goals.models import (
+    AlignmentLink,
+    CheckIn,
+    Cycle,
+    Initiative,
+    KeyResult,
+    Objective,
+)
 from lineofsight.goals.selectors import ObjectiveCard
 from lineofsight.people.models import Person, Team
 
@@ -67,6 +75,14 @@ def percent(value: float) -> int:
     return scoring.percent(value)
 
 
+def grade_fields(subject: Objective | KeyResult) -> dict[str, Any]:
+    return {
+        "computed_grade": subject.computed_grade,
+        "adjusted_grade": subject.adjusted_grade,
+        "grade_reason": subject.grade_reason,
+    }
+
+
 def objective_row(card: ObjectiveCard) -> dict[str, Any]:
     o = card.objective
     return {
@@ -91,6 +107,8 @@ def objective_row(card: ObjectiveCard) -> dict[str, Any]:
         "created_at": o.created_at,
         "updated_at": o.updated_at,
         "progress_updated_at": o.progress_updated_at,
+        **grade_fields(o),
+        **objective_fields(card.tracking),
     }
 
 
@@ -118,6 +136,8 @@ def key_result_row(kr: KeyResult) -> dict[str, Any]:
         "confidence": kr.confidence or None,
         "last_check_in_at": kr.last_check_in_at,
         "created_at": kr.created_at,
+        **grade_fields(kr),
+        **key_result_fields(getattr(kr, "tracking", None)),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -11,6 +12,7 @@ from lineofsight.api.auth import caller
 from lineofsight.api.common import References, explanation_row, key_result_row, page, page_of
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
 from lineofsight.api.schemas import (
+    AbandonIn,
     AsOfQuery,
     ExplanationOut,
     KeyResultCreate,
@@ -23,7 +25,10 @@ from lineofsight.api.schemas import (
 )
 from lineofsight.api.types import ParamId
 from lineofsight.core.access import Viewer
+from lineofsight.core.errors import InvalidInput
 from lineofsight.goals import actions, selectors
+from lineofsight.goals.models import KeyResult
+from lineofsight.insights import tracking
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import people_visible_to
 
@@ -32,6 +37,7 @@ router = Router(tags=["key results"])
 
 def detail(user: Person, pk: int) -> dict[str, Any]:
     kr = selectors.get_key_result_for_user(user, pk)
+    tracking.annotate_key_results([kr])
     row = key_result_row(kr)
     row.update(
         objective_title=kr.objective.title,
@@ -54,8 +60,37 @@ def list_key_results(request: HttpRequest, filters: Query[KeyResultQuery]) -> An
     qs = selectors.key_results_for_user(user).filter(
         **{k: v for k, v in exact.items() if v is not None}
     )
-    total, rows = page_of(qs.order_by("objective_id", "position", "pk"), filters)
+    qs = qs.order_by("objective_id", "position", "pk")
+    if filters.pace_status is None and filters.likely_to_miss is None:
+        total, rows = page_of(qs, filters)
+        tracking.annotate_key_results(rows)
+    else:
+        total, rows = _by_tracking(qs, filters)
     return page(total, filters, [key_result_row(kr) for kr in rows])
+
+
+def _by_tracking(qs: QuerySet[KeyResult], filters: KeyResultQuery) -> tuple[int, list[KeyResult]]:
+    """Filter by pace status or forecast: computed for every key result matching the other
+    filters, so those must name an objective or an owner (a bounded set)."""
+    if filters.objective is None and filters.owner is None:
+        name = "pace_status" if filters.pace_status is not None else "likely_to_miss"
+        raise InvalidInput.one(
+            name, "Filter by objective or owner as well: pace and forecasts are computed on "
+            "the key results that match."
+        )
+    candidates = list(qs)
+    tracked = tracking.annotate_key_results(candidates)
+
+    def keep(kr: KeyResult) -> bool:
+        found = tracked.get(kr.pk)
+        if found is None:
+            return False
+        if filters.pace_status is not None and found.status.value != filters.pace_status:
+            return False
+        return filters.likely_to_miss is None or found.likely_to_miss == filters.likely_to_miss
+
+    kept = [kr for kr in candidates if keep(kr)]
+    return len(kept), kept[filters.offset : filters.offset + filters.limit]
 
 
 @router.post("", response={201: KeyResultDetailOut, **WRITE_ERRORS})
@@ -113,6 +148,21 @@ def update_key_result(request: HttpRequest, id: ParamId, payload: KeyResultPatch
         reason=payload.reason,
         amendment_reason=payload.amendment_reason,
         **changes,
+    )
+    return detail(user, id)
+
+
+@router.post("/{id}/abandon", response={200: KeyResultDetailOut, **WRITE_ERRORS})
+def abandon_key_result(request: HttpRequest, id: ParamId, payload: AbandonIn) -> Any:
+    """Abandon the key result, with a reason kept in its history. It stops taking check-ins
+    and counting in its objective's progress; its readings stay."""
+    user = caller(request)
+    kr = selectors.get_key_result_for_user(user, id)
+    actions.abandon_key_result(
+        acting_user=user,
+        key_result=kr,
+        reason=payload.reason,
+        amendment_reason=payload.amendment_reason,
     )
     return detail(user, id)
 

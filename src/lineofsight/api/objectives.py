@@ -20,6 +20,7 @@ from lineofsight.api.common import (
 )
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS, fields_named
 from lineofsight.api.schemas import (
+    AbandonIn,
     AsOfQuery,
     ChildOut,
     ExplanationOut,
@@ -35,6 +36,7 @@ from lineofsight.api.types import ParamId
 from lineofsight.core.access import Viewer
 from lineofsight.goals import actions, selectors
 from lineofsight.goals.models import AlignmentLink
+from lineofsight.insights import tracking
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import people_visible_to, teams_visible_to
 
@@ -43,8 +45,12 @@ router = Router(tags=["objectives"])
 
 def detail(user: Person, pk: int) -> dict[str, Any]:
     objective = selectors.get_objective_for_user(user, pk)
-    row = objective_row(selectors.cards(user, [objective])[0])
-    key_results = objective.key_results.select_related("owner").order_by("position", "pk")
+    card = selectors.cards(user, [objective])[0]
+    tracked = tracking.annotate_cards([card], forecast=True)
+    row = objective_row(card)
+    key_results = list(objective.key_results.select_related("owner").order_by("position", "pk"))
+    for kr in key_results:
+        kr.tracking = tracked.key_results.get(kr.pk)  # type: ignore[attr-defined]
     parents = (
         selectors.links_for_user(user).filter(child=objective, ended_at__isnull=True).order_by("pk")
     )
@@ -81,7 +87,9 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveQuery]) -> Any
         else:
             qs = qs.none()
     total, rows = page_of(qs, filters)
-    return page(total, filters, [objective_row(card) for card in selectors.cards(user, rows)])
+    cards = selectors.cards(user, rows)
+    tracking.annotate_cards(cards, forecast=True)
+    return page(total, filters, [objective_row(card) for card in cards])
 
 
 @router.post("", response={201: ObjectiveDetailOut, **WRITE_ERRORS})
@@ -186,6 +194,21 @@ def update_objective(request: HttpRequest, id: ParamId, payload: ObjectivePatch)
     return detail(user, id)
 
 
+@router.post("/{id}/abandon", response={200: ObjectiveDetailOut, **WRITE_ERRORS})
+def abandon_objective(request: HttpRequest, id: ParamId, payload: AbandonIn) -> Any:
+    """Abandon the objective, with a reason kept in its history. It stops taking check-ins
+    and counting towards what it is aligned to; nothing is deleted."""
+    user = caller(request)
+    objective = selectors.get_objective_for_user(user, id)
+    actions.abandon_objective(
+        acting_user=user,
+        objective=objective,
+        reason=payload.reason,
+        amendment_reason=payload.amendment_reason,
+    )
+    return detail(user, id)
+
+
 @router.get("/{id}/explanation", response={200: ExplanationOut, **READ_ERRORS})
 def explain_objective(request: HttpRequest, id: ParamId, filters: Query[AsOfQuery]) -> Any:
     """Why the objective's progress is what it is: inputs, weights and formula, now or as of
@@ -201,7 +224,9 @@ def objective_children(request: HttpRequest, id: ParamId) -> Any:
     user = caller(request)
     objective = selectors.get_objective_for_user(user, id)
     out = []
-    for card in selectors.tree_children(user, objective):
+    children = selectors.tree_children(user, objective)
+    tracking.annotate_cards(children, forecast=True)
+    for card in children:
         link = card.link
         assert link is not None
         link.parent_objective = objective if link.parent_objective_id else None

@@ -13,6 +13,13 @@ from typing import Generic, TypeVar
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
+from lineofsight.api.tracking import (
+    KeyResultForecastOut,
+    KeyResultPaceOut,
+    ObjectiveForecastOut,
+    ObjectiveRiskOut,
+    PaceStatus,
+)
 from lineofsight.api.types import (
     MAX_OFFSET,
     Commitment,
@@ -177,6 +184,20 @@ class KeyResultOut(Schema):
     confidence: Confidence | None
     last_check_in_at: DateTime | None
     created_at: DateTime
+    pace: KeyResultPaceOut | None = Field(
+        description="Status from pace, beside (never instead of) the owner's confidence; "
+        "null when the key result is not tracked (abandoned, or its objective is)."
+    )
+    forecast: KeyResultForecastOut | None = Field(
+        description="Where it is projected to land at the end of its cycle, and how sure."
+    )
+    computed_grade: float | None = Field(
+        description="End-of-cycle grade, 0.0-1.0, stored when its cycle closes."
+    )
+    adjusted_grade: float | None = Field(
+        description="The owner's adjusted grade, kept beside the computed one."
+    )
+    grade_reason: str = Field(description="Why the grade was adjusted.")
 
 
 class KeyResultDetailOut(KeyResultOut):
@@ -225,6 +246,20 @@ class ObjectiveOut(Schema):
     created_at: DateTime
     updated_at: DateTime
     progress_updated_at: DateTime | None
+    risk: ObjectiveRiskOut | None = Field(
+        description="Its key results' pace statuses rolled up: counts, the worst, how many "
+        "need attention."
+    )
+    forecast: ObjectiveForecastOut | None = Field(
+        description="Its key results' forecasts combined, weighted by their weights."
+    )
+    computed_grade: float | None = Field(
+        description="End-of-cycle grade, 0.0-1.0, stored when its cycle closes."
+    )
+    adjusted_grade: float | None = Field(
+        description="The owner's adjusted grade, kept beside the computed one."
+    )
+    grade_reason: str = Field(description="Why the grade was adjusted.")
 
 
 class ObjectiveDetailOut(ObjectiveOut):
@@ -344,6 +379,19 @@ class KeyResultQuery(PageQuery):
     cycle: ParamId | None = None
     kind: KeyResultKind | None = None
     state: KeyResultState | None = None
+    pace_status: PaceStatus | None = Field(
+        None, description="Only key results with this pace status (needs objective or owner)."
+    )
+    likely_to_miss: bool | None = Field(
+        None,
+        description="true: only key results projected to miss success; false: only the "
+        "others (needs objective or owner).",
+    )
+
+
+class AbandonIn(Input):
+    reason: Reason = Field(description="Why it is abandoned; kept in its history.")
+    amendment_reason: Reason = Field("", description="Required from HR in a closed cycle.")
 
 
 class KeyResultCreate(Input):

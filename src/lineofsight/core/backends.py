@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.auth.backends import BaseBackend
 
-HR_APPS = frozenset({"people", "goals", "core"})
+HR_APPS = frozenset({"people", "goals", "core", "integrations"})
 
 
 class HRAdminBackend(BaseBackend):

@@ -24,9 +24,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.demo import content
+from lineofsight.demo.check_ins_due import leave_some_check_ins_due
+from lineofsight.demo.closing import close_out_previous_quarter
 from lineofsight.demo.content import CURRENT, PREVIOUS, KRSpec, ObjectiveSpec
 from lineofsight.goals import actions, rollup
 from lineofsight.goals.models import Cycle, KeyResult, Objective
+from lineofsight.insights.actions import backfill_started_cycles
 from lineofsight.people import actions as people_actions
 from lineofsight.people.models import Organisation, Person, Team
 from lineofsight.people.selectors import forget_organisation_cache
@@ -271,10 +274,12 @@ class DemoLoader:
             self._cycles(today)
             self._okrs()
             self._close_past_cycles(today)
+            close_out_previous_quarter(self)
         forget_organisation_cache()
         diffs, checked = rollup.verify()
         self.summary.verified = checked
         self.summary.differences = len(diffs)
+        backfill_started_cycles(now=self.plan.now)  # the dashboards' weekly history
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 
@@ -361,7 +366,7 @@ class DemoLoader:
             pending = self._quarter_okrs(phase, quarter, dict(company[year.pk]))
             for cycle, kr, kr_spec in annual_krs:
                 pending.extend(self._annual_check_ins(phase, quarter, cycle, kr, kr_spec))
-            self._record(pending)
+            self._record(leave_some_check_ins_due(self, phase, pending))
 
     def _company_objectives(
         self,

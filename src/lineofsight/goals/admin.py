@@ -26,7 +26,17 @@ class CycleForm(forms.ModelForm):
 
     class Meta:
         model = Cycle
-        fields = ["name", "kind", "start_date", "end_date", "parent"]
+        fields = ["name", "kind", "start_date", "end_date", "parent", "check_in_cadence"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "check_in_cadence" in self.fields:
+            # Left out, it keeps the cycle's cadence (weekly for a new cycle).
+            self.fields["check_in_cadence"].required = False
+
+    def clean_check_in_cadence(self) -> str:
+        value = self.cleaned_data.get("check_in_cadence")
+        return value or self.instance.check_in_cadence or "weekly"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -37,6 +47,7 @@ class CycleForm(forms.ModelForm):
                 start_date=data["start_date"],
                 end_date=data["end_date"],
                 parent=data.get("parent"),
+                check_in_cadence=data.get("check_in_cadence", "weekly"),
             )
             for field, message in errors.items():
                 self.add_error(field if field in self.fields else None, message)
@@ -49,7 +60,16 @@ class CycleAdmin(admin.ModelAdmin):
     through the actions below, so closing is recorded and freezes the cycle's OKRs."""
 
     form = CycleForm
-    list_display = ["name", "kind", "start_date", "end_date", "parent", "state", "closed_at"]
+    list_display = [
+        "name",
+        "kind",
+        "start_date",
+        "end_date",
+        "parent",
+        "state",
+        "check_in_cadence",
+        "closed_at",
+    ]
     list_filter = ["kind", "state"]
     search_fields = ["name"]
     actions = ["open_cycles", "close_cycles"]
@@ -57,7 +77,9 @@ class CycleAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Cycle | None = None) -> list[str]:
         if obj is None:
             return []
-        return [
+        # The check-in cadence stays editable while the cycle takes check-ins.
+        cadence = ["check_in_cadence"] if obj.is_closed else []
+        return cadence + [
             "name",
             "kind",
             "start_date",
@@ -73,6 +95,16 @@ class CycleAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Cycle, form: Any, change: bool) -> None:
         if change:
+            # Only the check-in cadence is editable on a saved cycle.
+            if "check_in_cadence" in form.changed_data:
+                try:
+                    actions.set_cycle_cadence(
+                        acting_user=request.user,  # type: ignore[arg-type]
+                        cycle=obj,
+                        cadence=obj.check_in_cadence,
+                    )
+                except (InvalidInput, NotAllowed) as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
             return
         try:
             created = actions.create_cycle(
@@ -82,6 +114,7 @@ class CycleAdmin(admin.ModelAdmin):
                 start_date=obj.start_date,
                 end_date=obj.end_date,
                 parent=obj.parent,
+                check_in_cadence=obj.check_in_cadence,
             )
         except (InvalidInput, NotAllowed) as exc:
             raise PermissionDenied(str(exc)) from exc

@@ -104,7 +104,8 @@ class ObjectiveForm(forms.Form):
     align_kind = _link_kind_field()
     align_weight = _weight_field(required=False)
     reason = _reason_field(
-        help_text="Kept in the objective's history. Required when abandoning it."
+        help_text="Kept in the objective's history. Required when abandoning it, and when "
+        "changing its title, description, commitment or progress mode once it has check-ins."
     )
     amendment_reason = _amendment_field()
 
@@ -229,8 +230,8 @@ class KeyResultForm(forms.Form):
     cycle = forms.ChoiceField(help_text="A rolling annual objective sets key results per quarter.")
     state = forms.ChoiceField(choices=KeyResult.State.choices)
     reason = _reason_field(
-        help_text="Required when changing the kind, start or target after check-ins, "
-        "or when abandoning the key result."
+        help_text="Required when changing the title, kind, unit, start, target or weight "
+        "after check-ins, or when abandoning the key result."
     )
     amendment_reason = _amendment_field()
 
@@ -269,5 +270,20 @@ class InitiativeForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         set_choices(self, "owner", owner_choices)
+        if not amend:
+            del self.fields["amendment_reason"]
+
+
+class AbandonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it abandoned?",
+        max_length=10_000,
+        widget=_textarea(),
+        help_text="Kept in its history and shown wherever it is no longer counted.",
+    )
+    amendment_reason = _amendment_field()
+
+    def __init__(self, *args: Any, amend: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         if not amend:
             del self.fields["amendment_reason"]

@@ -382,6 +382,15 @@ def _scope(
     return kept, dropped, note
 
 
+def in_scope(
+    own_cycle_id: int | None, items: Sequence[Contribution]
+) -> tuple[list[Contribution], list[Contribution]]:
+    """The inputs an objective counts and those it sets aside as an earlier quarter's (the
+    rolling-objective rule of ``weighted_progress``), for callers that need the split."""
+    kept, dropped, _ = _scope(own_cycle_id, items)
+    return kept, dropped
+
+
 def weighted_progress(
     items: Iterable[Contribution],
     *,

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
-from lineofsight.goals import rollup, scoring
+from lineofsight.goals import history, rollup, scoring
 from lineofsight.goals.models import (
     AlignmentLink,
     CheckIn,
@@ -156,6 +156,7 @@ class ObjectiveCard:
     hidden_child_count: int = 0
     link: AlignmentLink | None = None  # how it aligns to the node being expanded
     key_result_count: int = 0
+    tracking: Any = None  # pace and forecast roll-up, set by insights.tracking.annotate_cards
 
     @property
     def percent(self) -> int:
@@ -449,14 +450,23 @@ def explain_objective(
             )
         else:
             figure = snap.compute().objectives[objective.pk]
-    return _mask(user, figure)
+    return history.annotate_objective_explanation(
+        _mask(user, figure),
+        objective.pk,
+        as_of,
+        maybe_abandoned=objective.state == Objective.State.ABANDONED,
+    )
 
 
 def explain_key_result(
     user: Person, kr: KeyResult, as_of: dt.datetime | None = None
 ) -> scoring.Figure:
+    maybe_abandoned = kr.state == KeyResult.State.ABANDONED
     if as_of is None:
-        return _mask(user, rollup.key_result_figure(kr, kr.last_check_in_at))
+        figure = _mask(user, rollup.key_result_figure(kr, kr.last_check_in_at))
+        return history.annotate_key_result_explanation(
+            figure, kr.pk, maybe_abandoned=maybe_abandoned
+        )
     ids = [kr.objective_id]
     if kr.source == KeyResult.Source.ALIGNED:
         ids = rollup.subtree_objective_ids(kr.objective_id, as_of)
@@ -466,7 +476,9 @@ def explain_key_result(
         return scoring.Figure(
             0.0, scoring.Explanation(kr.title, "the key result did not exist yet", (), 0.0, as_of)
         )
-    return _mask(user, result.key_results[kr.pk])
+    return history.annotate_key_result_explanation(
+        _mask(user, result.key_results[kr.pk]), kr.pk, as_of
+    )
 
 
 def alignment_candidates(

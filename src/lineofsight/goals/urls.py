@@ -3,8 +3,9 @@ benchmarks use them); every one has a name."""
 
 from django.urls import path
 
-from lineofsight.goals import views
+from lineofsight.goals import check_in_screen, views
 from lineofsight.goals.editing import (
+    abandoning,
     alignment_links,
     alignment_picker,
     initiatives,
@@ -15,6 +16,7 @@ from lineofsight.goals.editing import (
 urlpatterns = [
     path("", views.home, name="home"),
     path("tree/", views.tree, name="tree"),
+    path("check-in/", check_in_screen.check_in_screen, name="check-in"),
     path("tree/<int:objective_id>/children/", views.tree_children, name="tree-children"),
     path("objectives/new/", objectives.objective_new, name="objective-new"),
     path("objectives/<int:objective_id>/", views.objective_detail, name="objective"),
@@ -29,6 +31,11 @@ urlpatterns = [
         name="objective-history",
     ),
     path("objectives/<int:objective_id>/edit/", objectives.objective_edit, name="objective-edit"),
+    path(
+        "objectives/<int:objective_id>/abandon/",
+        abandoning.objective_abandon,
+        name="objective-abandon",
+    ),
     path(
         "objectives/<int:objective_id>/alignment-candidates/",
         alignment_picker.alignment_candidates,
@@ -63,6 +70,11 @@ urlpatterns = [
     ),
     path(
         "key-results/<int:key_result_id>/edit/", key_results.key_result_edit, name="key-result-edit"
+    ),
+    path(
+        "key-results/<int:key_result_id>/abandon/",
+        abandoning.key_result_abandon,
+        name="key-result-abandon",
     ),
     path(
         "key-results/<int:key_result_id>/initiatives/new/",

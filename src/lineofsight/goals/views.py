@@ -26,7 +26,8 @@ from lineofsight.core.web import (
     render_page,
     safe_next,
 )
-from lineofsight.goals import actions, scoring, selectors
+from lineofsight.goals import actions, history, scoring, selectors
+from lineofsight.goals.closing import selectors as closing_selectors
 from lineofsight.goals.forms import CheckInForm
 from lineofsight.goals.models import (
     AlignmentLink,
@@ -35,6 +36,7 @@ from lineofsight.goals.models import (
     KeyResultRevision,
     Objective,
 )
+from lineofsight.insights import tracking
 from lineofsight.people.models import Person
 
 CHECK_IN_CONTEXTS = ("objective", "home")
@@ -86,6 +88,21 @@ def _decorate_rows(user: Person, objective: Objective, rows: list[Any]) -> None:
         row.can_edit = row.can_check_in and may_change(user, kr.cycle)
 
 
+def _track_page(data: selectors.ObjectivePage) -> None:
+    """Pace and forecast of the objective and its key results, the pace of the objectives
+    aligned to it (a fixed number of queries), and when and why abandoned key results were
+    abandoned."""
+    tracked = tracking.annotate_cards(
+        [data.card, *data.children], forecast=[data.objective.pk]
+    )
+    abandoned = [r.key_result.pk for r in data.key_results if r.key_result.state != "active"]
+    gone = history.key_result_abandonments(abandoned)
+    for row in data.key_results:
+        kr = row.key_result
+        kr.tracking = tracked.key_results.get(kr.pk)  # type: ignore[attr-defined]
+        kr.abandonment = gone.get(kr.pk)  # type: ignore[attr-defined]
+
+
 def _cycles(user: Person) -> list[Cycle]:
     return list(selectors.cycles_for_user(user).order_by("-start_date", "end_date"))
 
@@ -99,6 +116,9 @@ def _cycles(user: Person) -> list[Cycle]:
 def home(request: SignedInRequest) -> HttpResponse:
     cycle = selected_cycle(request)
     okrs = selectors.my_okrs(request.user, cycle)
+    context = tracking.tracking_context()
+    tracking.annotate_cards(okrs.mine + okrs.teams, context=context)
+    tracking.annotate_key_results(okrs.key_results, context=context)
     key_results = [(kr, check_in_open(request.user, kr, kr.objective)) for kr in okrs.key_results]
     return render_page(
         request,
@@ -119,6 +139,7 @@ def tree(request: SignedInRequest) -> HttpResponse:
     cycle = selected_cycle(request)
     roots = selectors.tree_roots(request.user, cycle) if cycle else []
     unaligned = selectors.unaligned_roots(request.user, cycle) if cycle else []
+    tracking.annotate_cards(roots + unaligned)
     return render_page(
         request,
         "goals/tree.html",
@@ -137,6 +158,7 @@ def tree(request: SignedInRequest) -> HttpResponse:
 def tree_children(request: SignedInRequest, objective_id: int) -> HttpResponse:
     parent = selectors.get_objective_for_user(request.user, objective_id)
     level = selectors.tree_level(request.user, parent)
+    tracking.annotate_cards(level.children)
     return render_page(
         request,
         "goals/tree_children.html",
@@ -160,7 +182,10 @@ def objective_detail(request: SignedInRequest, objective_id: int) -> HttpRespons
     objective = selectors.get_objective_for_user(user, objective_id)
     data = selectors.objective_page(user, objective)
     _decorate_rows(user, objective, data.key_results)
+    _track_page(data)
+    closing = closing_selectors.for_objective_page(user, objective, data.key_results)
     can_edit = data.can_edit and may_change(user, objective.cycle)
+    abandoned = objective.state == Objective.State.ABANDONED
     return render_page(
         request,
         "goals/objective_detail.html",
@@ -173,6 +198,13 @@ def objective_detail(request: SignedInRequest, objective_id: int) -> HttpRespons
             "amend": needs_amendment(user, objective.cycle),
             "can_add_key_results": can_edit
             and objective.state in (Objective.State.ACTIVE, Objective.State.DRAFT),
+            "can_abandon": can_edit and not abandoned,
+            "closing": closing,
+            "abandonment": (
+                history.objective_abandonments([objective.pk]).get(objective.pk)
+                if abandoned
+                else None
+            ),
         },
     )
 
@@ -249,6 +281,14 @@ def objective_history(request: SignedInRequest, objective_id: int) -> HttpRespon
         .select_related("parent_key_result__objective", "ended_by")
         .order_by("-ended_at")
     )
+    changes = history.changed_fields(revisions, history.OBJECTIVE_FIELD_LABELS, "objective_id")
+    for rev in revisions:
+        rev.changed = changes.get(rev.pk, [])  # type: ignore[attr-defined]
+    kr_changes = history.changed_fields(
+        kr_revisions, history.KEY_RESULT_FIELD_LABELS, "key_result_id"
+    )
+    for kr_rev in kr_revisions:
+        kr_rev.changed = kr_changes.get(kr_rev.pk, [])  # type: ignore[attr-defined]
     return render_page(
         request,
         "goals/objective_history.html",
@@ -278,6 +318,9 @@ def _check_in_saved(request: SignedInRequest, kr: KeyResult, where: str) -> Http
     if where == "home":
         fresh = selectors.get_key_result_for_user(user, kr.pk)
         card = selectors.cards(user, [objective])[0]
+        context = tracking.tracking_context()
+        tracking.annotate_cards([card], context=context)
+        tracking.annotate_key_results([fresh], context=context)
         return render_page(
             request,
             "goals/check_in_saved_home.html",
@@ -289,6 +332,8 @@ def _check_in_saved(request: SignedInRequest, kr: KeyResult, where: str) -> Http
         )
     data = selectors.objective_page(user, objective)
     _decorate_rows(user, objective, data.key_results)
+    _track_page(data)
+    closing_selectors.for_objective_page(user, objective, data.key_results)
     row = next(r for r in data.key_results if r.key_result.pk == kr.pk)
     return render_page(
         request,

@@ -7,6 +7,7 @@ with the operator's authority.
 
 from __future__ import annotations
 
+import math
 import re
 
 from django.contrib.auth.password_validation import validate_password
@@ -19,6 +20,7 @@ from django.utils.text import slugify
 
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.goals.cadence import Cadence
 from lineofsight.people.models import Membership, Organisation, Person, Team, validate_time_zone
 from lineofsight.people.selectors import forget_organisation_cache
 
@@ -284,8 +286,62 @@ def remove_member(*, acting_user: Person | None, team: Team, person: Person) -> 
 
 
 @transaction.atomic
+def set_team_cadence(*, acting_user: Person | None, team: Team, cadence: str) -> Team:
+    """Set the check-in cadence for the key results the team's members own ("" to follow
+    each cycle's). A person in several teams that set one follows the most frequent."""
+    _require_hr(acting_user)
+    choices = [c.value for c in Cadence]
+    if cadence and cadence not in choices:
+        raise InvalidInput.one(
+            "check_in_cadence", f"Choose one of: {', '.join(choices)} (or none)."
+        )
+    old = team.check_in_cadence
+    team.check_in_cadence = cadence
+    team.save(update_fields=["check_in_cadence"])
+    audit.record(
+        actor=acting_user,
+        action="team.set_cadence",
+        subject=team,
+        data={"from": old, "to": cadence},
+    )
+    return team
+
+
+def organisation_errors(
+    *,
+    current: Organisation,
+    pace_on_track: float | None = None,
+    pace_off_track: float | None = None,
+    escalate_after_misses: int | None = None,
+    digest_weekday: int | None = None,
+) -> dict[str, str]:
+    """What is wrong with new tracking settings, by field (empty when they may be saved)."""
+    errors: dict[str, str] = {}
+    on = current.pace_on_track if pace_on_track is None else pace_on_track
+    off = current.pace_off_track if pace_off_track is None else pace_off_track
+    for field, value in (("pace_on_track", pace_on_track), ("pace_off_track", pace_off_track)):
+        if value is not None and not (math.isfinite(value) and 0.0 <= value <= 2.0):
+            errors[field] = "Give a share of the expected progress from 0 to 2 (0.7 is 70 %)."
+    if not errors and off > on:
+        field = "pace_off_track" if pace_off_track is not None else "pace_on_track"
+        errors[field] = f"'Off track below' ({off:g}) must not exceed 'on track from' ({on:g})."
+    if escalate_after_misses is not None and not 1 <= escalate_after_misses <= 52:
+        errors["escalate_after_misses"] = "Give a number of missed check-ins from 1 to 52."
+    if digest_weekday is not None and not 0 <= digest_weekday <= 6:
+        errors["digest_weekday"] = "Give a day from 0 (Monday) to 6 (Sunday)."
+    return errors
+
+
+@transaction.atomic
 def update_organisation(
-    *, acting_user: Person | None, name: str | None = None, time_zone: str | None = None
+    *,
+    acting_user: Person | None,
+    name: str | None = None,
+    time_zone: str | None = None,
+    pace_on_track: float | None = None,
+    pace_off_track: float | None = None,
+    escalate_after_misses: int | None = None,
+    digest_weekday: int | None = None,
 ) -> Organisation:
     _require_hr(acting_user)
     org = Organisation.current()
@@ -299,7 +355,28 @@ def update_organisation(
         except ValidationError as exc:
             raise InvalidInput.one("time_zone", exc.messages[0]) from None
         org.time_zone = time_zone
+    errors = organisation_errors(
+        current=org,
+        pace_on_track=pace_on_track,
+        pace_off_track=pace_off_track,
+        escalate_after_misses=escalate_after_misses,
+        digest_weekday=digest_weekday,
+    )
+    if errors:
+        raise InvalidInput(errors)
+    changed = {
+        field: value
+        for field, value in (
+            ("pace_on_track", pace_on_track),
+            ("pace_off_track", pace_off_track),
+            ("escalate_after_misses", escalate_after_misses),
+            ("digest_weekday", digest_weekday),
+        )
+        if value is not None
+    }
+    for field, value in changed.items():
+        setattr(org, field, value)
     org.save()
     transaction.on_commit(forget_organisation_cache)
-    audit.record(actor=acting_user, action="organisation.update", subject=org)
+    audit.record(actor=acting_user, action="organisation.update", subject=org, data=changed)
     return org

@@ -12,16 +12,94 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from lineofsight.core.errors import InvalidInput
+from lineofsight.insights.due import WEEKDAYS
 from lineofsight.people import actions
 from lineofsight.people.models import Membership, Organisation, Person, Team
 
 
+class OrganisationForm(forms.ModelForm):
+    """The tracking settings are checked by the same rules as everywhere else (off track must
+    not exceed on track), with the error on the field at fault."""
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "time_zone",
+            "pace_on_track",
+            "pace_off_track",
+            "escalate_after_misses",
+            "digest_weekday",
+        ]
+        widgets = {
+            "digest_weekday": forms.Select(choices=[(n, day) for n, day in enumerate(WEEKDAYS)]),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        current = Organisation(
+            pace_on_track=data.get("pace_on_track", 0.7),
+            pace_off_track=data.get("pace_off_track", 0.5),
+        )
+        errors = actions.organisation_errors(
+            current=current,
+            pace_on_track=data.get("pace_on_track"),
+            pace_off_track=data.get("pace_off_track"),
+            escalate_after_misses=data.get("escalate_after_misses"),
+            digest_weekday=data.get("digest_weekday"),
+        )
+        for field, message in errors.items():
+            self.add_error(field if field in self.fields else None, message)
+        return data
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "time_zone"]
+    form = OrganisationForm
+    list_display = [
+        "name",
+        "time_zone",
+        "pace_on_track",
+        "pace_off_track",
+        "escalate_after_misses",
+        "digest_weekday",
+    ]
+    fieldsets = (
+        (None, {"fields": ("name", "time_zone")}),
+        (
+            "Tracking",
+            {
+                "fields": (
+                    "pace_on_track",
+                    "pace_off_track",
+                    "escalate_after_misses",
+                    "digest_weekday",
+                ),
+                "description": "Status from pace compares a key result's progress with the "
+                "progress expected by today; the manager of an owner who misses check-ins is "
+                "told after the given number in a row; managers get their weekly digest on "
+                "the chosen day.",
+            },
+        ),
+    )
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+        else:
+            # Through the action: the same checks and an audit row under the HR admin's name.
+            data = form.cleaned_data
+            actions.update_organisation(
+                acting_user=_actor(request),
+                name=data["name"],
+                time_zone=data["time_zone"],
+                pace_on_track=data["pace_on_track"],
+                pace_off_track=data["pace_off_track"],
+                escalate_after_misses=data["escalate_after_misses"],
+                digest_weekday=data["digest_weekday"],
+            )
         from lineofsight.people.selectors import forget_organisation_cache
 
         forget_organisation_cache()
@@ -117,7 +195,7 @@ class TeamForm(forms.ModelForm):
 
     class Meta:
         model = Team
-        fields = ["name", "slug", "kind", "parent", "lead"]
+        fields = ["name", "slug", "kind", "parent", "lead", "check_in_cadence"]
 
     def clean_parent(self) -> Team | None:
         parent = self.cleaned_data.get("parent")
@@ -134,8 +212,8 @@ class TeamForm(forms.ModelForm):
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     form = TeamForm
-    list_display = ["name", "kind", "parent", "lead"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "parent", "lead", "check_in_cadence"]
+    list_filter = ["kind", "check_in_cadence"]
     search_fields = ["name", "slug"]
     autocomplete_fields = ["parent", "lead"]
     prepopulated_fields = {"slug": ("name",)}
@@ -143,10 +221,16 @@ class TeamAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Team, form: Any, change: bool) -> None:
         if change:
-            old_parent_id = Team.objects.values_list("parent_id", flat=True).get(pk=obj.pk)
+            old_parent_id, old_cadence = Team.objects.values_list(
+                "parent_id", "check_in_cadence"
+            ).get(pk=obj.pk)
             new_parent = obj.parent
             obj.parent_id = old_parent_id
+            new_cadence = obj.check_in_cadence
+            obj.check_in_cadence = old_cadence
             super().save_model(request, obj, form, change)
+            if new_cadence != old_cadence:
+                actions.set_team_cadence(acting_user=_actor(request), team=obj, cadence=new_cadence)
             if old_parent_id != (new_parent.pk if new_parent else None):
                 try:
                     actions.move_team(acting_user=_actor(request), team=obj, parent=new_parent)

@@ -9,22 +9,32 @@ from django.db.models import Count, Q, QuerySet
 from lineofsight.people.models import Organisation, Person, Team
 
 _ORG_TTL_SECONDS = 30.0
-_org_cache: dict[str, tuple[float, str, str]] = {}
+_org_cache: dict[str, tuple[float, str, str, float, float]] = {}
 
 
-def _org_values() -> tuple[str, str]:
+def _org_settings() -> tuple[str, str, float, float]:
+    """Name, time zone and pace thresholds (on track from, off track below), read at most
+    once every ``_ORG_TTL_SECONDS`` per process."""
     hit = _org_cache.get("org")
     now = time.monotonic()
     if hit and now - hit[0] < _ORG_TTL_SECONDS:
-        return hit[1], hit[2]
-    org = Organisation.objects.order_by("pk").values_list("name", "time_zone").first()
+        return hit[1:]
+    org = (
+        Organisation.objects.order_by("pk")
+        .values_list("name", "time_zone", "pace_on_track", "pace_off_track")
+        .first()
+    )
     if org is None:
         from django.conf import settings
 
-        name, tz = "Line of Sight", settings.TIME_ZONE
-    else:
-        name, tz = org
-    _org_cache["org"] = (now, name, tz)
+        default = Organisation()
+        org = ("Line of Sight", settings.TIME_ZONE, default.pace_on_track, default.pace_off_track)
+    _org_cache["org"] = (now, *org)
+    return org
+
+
+def _org_values() -> tuple[str, str]:
+    name, tz, _, _ = _org_settings()
     return name, tz
 
 
@@ -38,6 +48,12 @@ def organisation_time_zone() -> str:
 
 def organisation_name() -> str:
     return _org_values()[0]
+
+
+def organisation_pace_thresholds() -> tuple[float, float]:
+    """The organisation's "on track from" and "off track below" shares of expected progress."""
+    _, _, on_track, off_track = _org_settings()
+    return on_track, off_track
 
 
 def people_visible_to(person: Person) -> QuerySet[Person]:

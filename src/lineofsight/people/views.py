@@ -6,9 +6,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 
+from lineofsight.core.access import Viewer
 from lineofsight.core.web import SignedInRequest, page, render_page
 from lineofsight.goals import selectors as goal_selectors
+from lineofsight.goals.closing import views as closing_views
 from lineofsight.goals.models import Objective
+from lineofsight.insights import tracking
 from lineofsight.people import selectors
 from lineofsight.people.models import Team
 
@@ -25,7 +28,9 @@ def _cycle_objectives(request: SignedInRequest, **owner: object) -> tuple[object
         .exclude(state=Objective.State.ABANDONED)
         .order_by("title", "pk")
     )
-    return cycle, goal_selectors.cards(request.user, objectives)
+    cards = goal_selectors.cards(request.user, objectives)
+    tracking.annotate_cards(cards)
+    return cycle, cards
 
 
 @page
@@ -61,6 +66,7 @@ def person_detail(request: SignedInRequest, person_id: int) -> HttpResponse:
         request,
         "people/person_detail.html",
         {
+            "calibration_card": closing_views.person_card(request, person),
             "nav": "people",
             "person": person,
             "chain": chain,
@@ -107,6 +113,7 @@ def team_detail(request: SignedInRequest, team_id: int) -> HttpResponse:
         request,
         "people/team_detail.html",
         {
+            "calibration_visible": Viewer.of(request.user).can_see_team_calibration(team),
             "nav": "teams",
             "team": team,
             "lead": lead,

@@ -9,17 +9,27 @@ In a closed cycle only HR may change anything, and must say why (``amendment_rea
 reason is kept on the audit row (and on the check-in, for readings).
 
 The actions live in one module per concept (``cycles``, ``objectives``, ``key_results``,
-``check_ins``, ``initiatives``, ``alignment_links``), with the checks they share in
+``check_ins``, ``initiatives``, ``alignment_links``, ``closing``), with the checks they share in
 ``_common``. Callers use them from here: ``from lineofsight.goals import actions``.
 """
 
 from lineofsight.goals.actions._common import TEXT_MAX, TITLE_MAX
+from lineofsight.goals.actions.abandoning import abandon_key_result, abandon_objective
 from lineofsight.goals.actions.alignment_links import (
     align_objective,
     change_alignment,
     end_alignment,
 )
+from lineofsight.goals.actions.cadence import set_cycle_cadence
 from lineofsight.goals.actions.check_ins import record_check_in
+from lineofsight.goals.actions.closing import (
+    adjust_key_result_grade,
+    adjust_objective_grade,
+    carry_over_key_result,
+    next_cycle,
+    regrade_cycle,
+    save_retrospective,
+)
 from lineofsight.goals.actions.cycles import create_cycle, cycle_errors, set_cycle_state
 from lineofsight.goals.actions.initiatives import create_initiative, update_initiative
 from lineofsight.goals.actions.key_results import (
@@ -40,7 +50,12 @@ __all__ = [
     "SCORING_FIELDS",
     "TEXT_MAX",
     "TITLE_MAX",
+    "abandon_key_result",
+    "abandon_objective",
+    "adjust_key_result_grade",
+    "adjust_objective_grade",
     "align_objective",
+    "carry_over_key_result",
     "change_alignment",
     "create_cycle",
     "cycle_errors",
@@ -48,7 +63,11 @@ __all__ = [
     "create_key_result",
     "create_objective",
     "end_alignment",
+    "next_cycle",
     "record_check_in",
+    "regrade_cycle",
+    "save_retrospective",
+    "set_cycle_cadence",
     "set_cycle_state",
     "update_initiative",
     "update_key_result",

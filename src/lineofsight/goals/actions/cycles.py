@@ -12,6 +12,8 @@ from django.utils import timezone
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals.actions._common import _choice, _text, _viewer
+from lineofsight.goals.actions.closing import store_cycle_grades
+from lineofsight.goals.cadence import Cadence
 from lineofsight.goals.models import Cycle
 from lineofsight.people.models import Person
 
@@ -24,12 +26,14 @@ def cycle_errors(
     end_date: dt.date,
     parent: Cycle | None = None,
     state: str = Cycle.State.PLANNING,
+    check_in_cadence: str = Cadence.WEEKLY,
 ) -> dict[str, str]:
     """What is wrong with a new cycle, by field (empty when it may be created)."""
     errors: dict[str, str] = {}
     name = _text(errors, "name", name, required=True, limit=100)
     _choice(errors, "kind", kind, Cycle.Kind.values)
     _choice(errors, "state", state, Cycle.State.values)
+    _choice(errors, "check_in_cadence", check_in_cadence, [c.value for c in Cadence])
     if name and Cycle.objects.filter(name__iexact=name).exists():
         errors["name"] = f"A cycle called {name!r} exists already."
     if end_date < start_date:
@@ -63,17 +67,30 @@ def create_cycle(
     end_date: dt.date,
     parent: Cycle | None = None,
     state: str = Cycle.State.PLANNING,
+    check_in_cadence: str = Cadence.WEEKLY,
 ) -> Cycle:
     if acting_user is not None and not _viewer(acting_user).is_hr:
         raise NotAllowed("Only HR admins manage cycles.")
     errors = cycle_errors(
-        name=name, kind=kind, start_date=start_date, end_date=end_date, parent=parent, state=state
+        name=name,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        parent=parent,
+        state=state,
+        check_in_cadence=check_in_cadence,
     )
     if errors:
         raise InvalidInput(errors)
     name = name.strip()
     cycle = Cycle.objects.create(
-        name=name, kind=kind, start_date=start_date, end_date=end_date, parent=parent, state=state
+        name=name,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        parent=parent,
+        state=state,
+        check_in_cadence=check_in_cadence,
     )
     audit.record(actor=acting_user, action="cycle.create", subject=cycle, data={"name": name})
     return cycle
@@ -84,7 +101,9 @@ _CYCLE_ORDER = [Cycle.State.PLANNING, Cycle.State.ACTIVE, Cycle.State.CLOSED]
 
 @transaction.atomic
 def set_cycle_state(*, acting_user: Person | None, cycle: Cycle, state: str) -> Cycle:
-    """Move a cycle forward: planning > active > closed. Closing freezes its OKRs."""
+    """Move a cycle forward: planning > active > closed. Closing freezes its OKRs and, in
+    the same transaction, computes and stores the grade of each of its key results and
+    objectives (``closing.store_cycle_grades``)."""
     if acting_user is not None and not _viewer(acting_user).is_hr:
         raise NotAllowed("Only HR admins open and close cycles.")
     errors: dict[str, str] = {}
@@ -99,7 +118,8 @@ def set_cycle_state(*, acting_user: Person | None, cycle: Cycle, state: str) -> 
         cycle.closed_at = timezone.now()
         cycle.closed_by = acting_user
     cycle.save()
-    audit.record(
-        actor=acting_user, action="cycle.set_state", subject=cycle, data={"from": old, "to": state}
-    )
+    data: dict[str, object] = {"from": old, "to": state}
+    if state == Cycle.State.CLOSED:
+        data["graded"] = store_cycle_grades(cycle).as_dict()
+    audit.record(actor=acting_user, action="cycle.set_state", subject=cycle, data=data)
     return cycle

@@ -38,6 +38,9 @@ KEY_RESULT_DEFINITION_FIELDS = (
     "owner_id",
 )
 SCORING_FIELDS = {"kind", "start_value", "target_value"}
+# Changing what the key result measures, how it is scored or how much it counts, once it has
+# check-ins, is a revision mid-cycle: it needs a reason, kept with the previous version.
+REVISION_NEEDS_REASON = (*sorted(SCORING_FIELDS), "title", "unit", "weight")
 
 
 def _write_kr_revision(
@@ -233,11 +236,16 @@ def update_key_result(
     if owner is None or not owner.is_active:
         errors["owner"] = "Choose an active person to own this key result."
     has_check_ins = kr.last_check_in_at is not None or kr.check_ins.exists()
-    scoring_changed = any(merged[f] != getattr(kr, f) for f in SCORING_FIELDS)
-    if scoring_changed and has_check_ins and not reason.strip():
+    revised = [f for f in REVISION_NEEDS_REASON if merged[f] != getattr(kr, f)]
+    if revised and has_check_ins and not reason.strip():
+        what = (
+            "its target or scoring changes"
+            if SCORING_FIELDS.intersection(revised)
+            else "its definition changes"
+        )
         errors["reason"] = (
-            "This key result has check-ins; say why its target or scoring changes "
-            "(the old definition stays in its history)."
+            f"This key result has check-ins; say why {what} (the old definition stays in "
+            "its history)."
         )
     if (
         merged["state"] == KeyResult.State.ABANDONED

@@ -22,7 +22,7 @@ from lineofsight.goals.actions._common import (
     _text,
     _viewer,
 )
-from lineofsight.goals.models import Cycle, Objective, ObjectiveRevision
+from lineofsight.goals.models import CheckIn, Cycle, Objective, ObjectiveRevision
 from lineofsight.people.models import Person, Team
 
 OBJECTIVE_DEFINITION_FIELDS = (
@@ -34,6 +34,9 @@ OBJECTIVE_DEFINITION_FIELDS = (
     "progress_mode",
     "rationale",
 )
+# Changing what the objective aims at or how it is scored, once its key results have
+# check-ins, is a revision mid-cycle: it needs a reason, kept with the previous version.
+REVISION_NEEDS_REASON = ("title", "description", "commitment", "progress_mode")
 
 
 def _write_objective_revision(
@@ -201,6 +204,17 @@ def update_objective(
     )
     if changes.get("state") == Objective.State.ABANDONED and not reason.strip():
         errors["reason"] = "Say why the objective is abandoned; the reason stays in its history."
+    elif (
+        not reason.strip()
+        and any(
+            f in changes and changes[f] != getattr(objective, f) for f in REVISION_NEEDS_REASON
+        )
+        and CheckIn.objects.filter(key_result__objective=objective).exists()
+    ):
+        errors["reason"] = (
+            "This objective has check-ins; say why its definition changes (the previous "
+            "version stays in its history)."
+        )
     if errors:
         raise InvalidInput(errors)
     if (owner_person or owner_team) and not _may_own(

@@ -75,7 +75,7 @@
   document.addEventListener("click", function (event) {
     var cancel = event.target.closest("[data-close-slot]");
     if (!cancel) return;
-    var slot = cancel.closest(".checkin-slot");
+    var slot = cancel.closest(".checkin-slot, .form-slot");
     if (slot) {
       event.preventDefault();
       slot.innerHTML = "";

@@ -1,20 +1,62 @@
-"""``lineofsight organisation``: show or change the organisation's name and time zone."""
+"""``lineofsight organisation``: show or change the organisation's name, time zone and its
+tracking settings (status from pace, escalations, the digest day)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lineofsight.core.commands import argument_errors
+from lineofsight.insights.due import WEEKDAYS
 from lineofsight.people import actions
 from lineofsight.people.models import Organisation
+
+FIELDS = {
+    "name": "--name",
+    "time_zone": "--time-zone",
+    "pace_on_track": "--pace-on-track",
+    "pace_off_track": "--pace-off-track",
+    "escalate_after_misses": "--escalate-after",
+    "digest_weekday": "--digest-weekday",
+}
+
+
+def weekday(raw: str) -> int:
+    """A day by name ("monday", "Mon") or number (0 = Monday ... 6 = Sunday)."""
+    value = raw.strip().lower()
+    if value.isdigit():
+        day = int(value)
+        if 0 <= day <= 6:
+            return day
+    for number, name in enumerate(WEEKDAYS):
+        if len(value) >= 3 and name.lower().startswith(value):
+            return number
+    raise CommandError(
+        f"--digest-weekday: {raw!r} is not a day; use monday ... sunday, or 0 (Monday) ... 6."
+    )
+
+
+def share(raw: str, argument: str) -> float:
+    try:
+        return float(raw.strip().rstrip("%")) / (100 if raw.strip().endswith("%") else 1)
+    except ValueError:
+        raise CommandError(f"{argument}: {raw!r} is not a number; use e.g. 0.7 or 70%.") from None
+
+
+def whole(raw: str, argument: str) -> int:
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise CommandError(f"{argument}: {raw!r} is not a whole number.") from None
 
 
 class Command(BaseCommand):
     help = (
-        "Show the organisation's name and time zone, or change them. Cycles start and end at "
-        "midnight in this time zone."
+        "Show the organisation's settings, or change them: its name and time zone (cycles "
+        "start and end at midnight in it), the shares of the expected progress that make a key "
+        "result on track or off track, after how many missed check-ins in a row the owner's "
+        "manager is told, and the day of the weekly digest."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,12 +64,65 @@ class Command(BaseCommand):
         parser.add_argument(
             "--time-zone", help="An IANA time zone such as Europe/Paris or America/New_York."
         )
+        parser.add_argument(
+            "--pace-on-track",
+            metavar="SHARE",
+            help="On track from this share of the expected progress (default 0.7, or 70%%).",
+        )
+        parser.add_argument(
+            "--pace-off-track",
+            metavar="SHARE",
+            help="Off track below this share (default 0.5); not above --pace-on-track.",
+        )
+        parser.add_argument(
+            "--escalate-after",
+            metavar="N",
+            help="Tell the owner's manager after N missed check-ins in a row (default 2).",
+        )
+        parser.add_argument(
+            "--digest-weekday",
+            metavar="DAY",
+            help="The day managers' weekly digest goes out: monday ... sunday (default monday).",
+        )
 
-    def handle(self, *args: Any, name: str | None, time_zone: str | None, **options: Any) -> None:
-        if name is not None or time_zone is not None:
-            with argument_errors({"name": "--name", "time_zone": "--time-zone"}):
-                actions.update_organisation(acting_user=None, name=name, time_zone=time_zone)
+    def handle(
+        self,
+        *args: Any,
+        name: str | None,
+        time_zone: str | None,
+        pace_on_track: str | None,
+        pace_off_track: str | None,
+        escalate_after: str | None,
+        digest_weekday: str | None,
+        **options: Any,
+    ) -> None:
+        changes: dict[str, Any] = {
+            "name": name,
+            "time_zone": time_zone,
+            "pace_on_track": share(pace_on_track, "--pace-on-track")
+            if pace_on_track is not None
+            else None,
+            "pace_off_track": share(pace_off_track, "--pace-off-track")
+            if pace_off_track is not None
+            else None,
+            "escalate_after_misses": whole(escalate_after, "--escalate-after")
+            if escalate_after is not None
+            else None,
+            "digest_weekday": weekday(digest_weekday) if digest_weekday is not None else None,
+        }
+        if any(value is not None for value in changes.values()):
+            with argument_errors(FIELDS):
+                actions.update_organisation(acting_user=None, **changes)
             self.stdout.write("Updated the organisation.")
         org = Organisation.current()
         self.stdout.write(f"Name:      {org.name}")
         self.stdout.write(f"Time zone: {org.time_zone}")
+        self.stdout.write(
+            f"Pace:      on track from {org.pace_on_track:g} of the expected progress, "
+            f"off track below {org.pace_off_track:g}"
+        )
+        misses = org.escalate_after_misses
+        self.stdout.write(
+            f"Escalate:  after {misses} missed check-in{'' if misses == 1 else 's'} in a row"
+        )
+        self.stdout.write(f"Digest:    every {WEEKDAYS[org.digest_weekday]}")

@@ -16,6 +16,7 @@ from lineofsight.core.commands import (
     subcommands,
     to_json,
 )
+from lineofsight.goals.cadence import Cadence
 from lineofsight.people import actions
 from lineofsight.people.models import Membership, Team
 
@@ -27,6 +28,7 @@ TEAM_FIELDS = {
     "lead": "--lead",
     "person": "USERNAME",
 }
+CADENCES = [c.value for c in Cadence]
 
 
 class Command(SubcommandCommand):
@@ -59,6 +61,18 @@ class Command(SubcommandCommand):
         lead.add_argument("username", metavar="USERNAME", nargs="?")
         lead.add_argument("--none", action="store_true", help="Leave the team without a lead.")
 
+        p = sub.add_parser(
+            "set-cadence",
+            help="Set how often the team's members check in on their key results (instead of "
+            "each cycle's cadence).",
+        )
+        p.add_argument("slug", metavar="SLUG")
+        cadence = p.add_mutually_exclusive_group(required=True)
+        cadence.add_argument("cadence", metavar="CADENCE", nargs="?", choices=CADENCES)
+        cadence.add_argument(
+            "--none", action="store_true", help="Follow each cycle's cadence again."
+        )
+
         p = sub.add_parser("add-member", help="Add someone to a team.")
         p.add_argument("slug", metavar="SLUG")
         p.add_argument("username", metavar="USERNAME")
@@ -86,6 +100,7 @@ class Command(SubcommandCommand):
                     "kind": team.kind,
                     "lead": team.lead.username if team.lead else None,
                     "members": team.member_count,  # type: ignore[attr-defined]
+                    "cadence": team.check_in_cadence or None,
                     "children": [node(c) for c in children[team.pk]],
                 }
 
@@ -99,7 +114,9 @@ class Command(SubcommandCommand):
             count = team.member_count  # type: ignore[attr-defined]
             lead = f", lead {team.lead.username}" if team.lead else ""
             members = f"{count} member{'' if count == 1 else 's'}"
-            return f"{team.name} [{team.slug}] ({team.kind}{lead}, {members})"
+            cadence = f", checks in {team.get_check_in_cadence_display().lower()}"
+            cadence = cadence if team.check_in_cadence else ""
+            return f"{team.name} [{team.slug}] ({team.kind}{lead}, {members}{cadence})"
 
         def walk(team: Team, prefix: str, last: bool, top: bool) -> None:
             branch = "" if top else ("└── " if last else "├── ")
@@ -160,6 +177,18 @@ class Command(SubcommandCommand):
             self.stdout.write(f"{team.name} has no lead now.")
         else:
             self.stdout.write(f"{person.username} leads {team.name}.")
+
+    def handle_set_cadence(self, *, slug: str, cadence: str | None, none: bool, **_: Any) -> None:
+        team = find_team(slug, "SLUG")
+        with argument_errors({"check_in_cadence": "CADENCE"}):
+            actions.set_team_cadence(
+                acting_user=None, team=team, cadence="" if none else cadence or ""
+            )
+        if none:
+            self.stdout.write(f"{team.name} follows each cycle's check-in cadence.")
+        else:
+            label = team.get_check_in_cadence_display().lower()
+            self.stdout.write(f"{team.name} checks in {label}.")
 
     def handle_add_member(self, *, slug: str, username: str, **_: Any) -> None:
         team = find_team(slug, "SLUG")

@@ -1,0 +1,67 @@
+"""What the benchmarks that measure on a copy of the 10,000-person organisation share.
+
+``bench/cascade.py`` builds the organisation once (``bench/results/cascade-10000.sqlite3``,
+or the PostgreSQL database ``lineofsight_bench``). The other benchmarks never write to it:
+on SQLite they work on a copy of their own, on PostgreSQL on a database the caller made
+from it (``CREATE DATABASE <name>_bench TEMPLATE lineofsight_bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SOURCE = RESULTS / "cascade-10000.sqlite3"
+SHARED_POSTGRES = "lineofsight_bench"
+
+
+def configure(url: str, name: str, **extra: str) -> None:
+    """Settings for a benchmark run: its database, a data folder of its own, quiet logs."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "lineofsight.settings",
+            "DATABASE_URL": url,
+            "LOS_SECRET_KEY": os.environ.get("LOS_SECRET_KEY") or secrets.token_urlsafe(40),
+            "LOS_DEBUG": "0",
+            "LOS_TESTING": "0",
+            "LOS_DATA_DIR": str(RESULTS / name),
+            "LOS_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+            "LOS_LOG_LEVEL": "WARNING",
+            **extra,
+        }
+    )
+
+
+def database_url(args: argparse.Namespace, name: str) -> str:
+    """The database to measure on: ``--database-url`` (a PostgreSQL database of the
+    caller's, whose name contains "bench"), else a SQLite copy ``<name>-10000.sqlite3`` of
+    the shared organisation, made when missing or when ``--fresh-copy`` asks for it."""
+    if args.database_url:
+        db_name = args.database_url.rsplit("/", 1)[-1].split("?")[0]
+        if "bench" not in db_name or db_name == SHARED_POSTGRES:
+            sys.exit(
+                "--database-url: use a database of your own whose name contains 'bench' "
+                f"(CREATE DATABASE {name}_bench TEMPLATE {SHARED_POSTGRES})."
+            )
+        if args.database_url == os.environ.get("DATABASE_URL"):
+            sys.exit("--database-url: that is the DATABASE_URL the product uses; pick another.")
+        return str(args.database_url)
+    copy = RESULTS / f"{name}-10000.sqlite3"
+    if not copy.exists() or args.fresh_copy:
+        if not SOURCE.exists():
+            sys.exit(f"{SOURCE.name} is missing: build it with bench/cascade.py --people 10000.")
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(copy) + suffix).unlink(missing_ok=True)
+        shutil.copyfile(SOURCE, copy)
+    return f"sqlite:///{copy}"
+
+
+def percentile(ordered: list[float], q: float) -> float:
+    """The ``q`` quantile (0-1) of already sorted samples, nearest rank."""
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

@@ -1,0 +1,78 @@
+"""``lineofsight snapshot``: refresh the stored figures the dashboards read.
+
+Safe under cron and idempotent: each run recomputes the week in progress (as of now),
+finalises weeks that were stored before they ended, and adds the week that just ended if it
+is missing; running it twice stores the same figures. ``--backfill`` rebuilds every week of
+a cycle that is over from the check-in history, as a run at the end of each week would have
+stored it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from lineofsight.core.commands import argument_errors, find_cycle, table
+from lineofsight.insights.actions import take_snapshots
+
+
+class Command(BaseCommand):
+    help = (
+        "Refresh the dashboards' stored weekly figures and at-risk list: the week in "
+        "progress, and weeks that ended since the last run (--backfill: every week of the "
+        "cycle, recomputed from the history)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--cycle",
+            action="append",
+            metavar="NAME",
+            help="Only this cycle (by name; repeat for several). Default: the cycles under way "
+            "today.",
+        )
+        parser.add_argument(
+            "--backfill",
+            action="store_true",
+            help="Recompute every week that is over from the history, not only the missing "
+            "and unfinished ones.",
+        )
+        parser.add_argument(
+            "--quiet", action="store_true", help="Print nothing unless something goes wrong."
+        )
+
+    def handle(
+        self, *args: Any, cycle: list[str] | None, backfill: bool, quiet: bool, **options: Any
+    ) -> None:
+        cycles = [find_cycle(name, "--cycle") for name in cycle] if cycle else None
+        started = time.perf_counter()
+        with argument_errors({"cycle": "--cycle"}):
+            reports = take_snapshots(acting_user=None, cycles=cycles, backfill=backfill)
+        elapsed = time.perf_counter() - started
+        if quiet:
+            return
+        if not reports:
+            self.stdout.write("Nothing to do: no cycle is under way today.")
+            return
+        rows = [
+            [
+                r.cycle,
+                r.week_ending.isoformat(),
+                "in progress" if r.in_progress else "final",
+                f"{r.key_results:,}",
+                f"{r.rows:,}",
+                "" if r.at_risk is None else f"{r.at_risk:,}",
+                f"{r.seconds:.2f} s",
+            ]
+            for r in reports
+        ]
+        self.stdout.write(
+            table(
+                ["CYCLE", "WEEK ENDING", "FIGURES", "KEY RESULTS", "ROWS", "AT RISK", "TIME"],
+                rows,
+            )
+        )
+        noun = "week" if len(reports) == 1 else "weeks"
+        self.stdout.write(f"\nStored {len(reports)} {noun} in {elapsed:.2f} s.")

@@ -1,0 +1,239 @@
+"""The words of every notification: check-in reminders, escalations and weekly digests.
+
+Pure: plain dataclasses in, a ``Message`` (subject and plain-text body) out; no Django, no
+database, no clock. The same text goes by email and to chat channels (Slack and Microsoft
+Teams render it as it is). Links are absolute, built from the site address the caller passes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lineofsight.goals.scoring import Confidence, percent
+from lineofsight.insights.due import Due, DueState, fmt_day
+from lineofsight.insights.pace import PaceStatus
+
+LIST_LIMIT = 15  # lines per section; the rest is counted ("and 4 more")
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """A key result that needs a check-in."""
+
+    key_result_id: int
+    title: str
+    objective_title: str
+    owner_name: str
+    due: Due
+
+
+@dataclass(frozen=True)
+class DigestLine:
+    """A key result as a manager's digest shows it."""
+
+    key_result_id: int
+    objective_id: int
+    title: str
+    objective_title: str
+    owner_name: str
+    progress: float
+    confidence: str  # "" before any check-in
+    pace: PaceStatus
+    missed: int
+    moved_from: float | None  # progress at the start of the week, when it moved since
+    checked_in_this_week: bool
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _confidence(value: str) -> str:
+    return Confidence(value).label if value else "no check-in yet"
+
+
+def _capped(lines: Sequence[str]) -> list[str]:
+    if len(lines) <= LIST_LIMIT:
+        return list(lines)
+    return [*lines[:LIST_LIMIT], f"  \u2026 and {len(lines) - LIST_LIMIT} more"]
+
+
+def _due_phrase(due: Due) -> str:
+    if due.state is DueState.OVERDUE:
+        missed = _plural(due.missed, "check-in")
+        return f"overdue since {fmt_day(due.next_due)} ({missed} missed)"
+    return "due today"
+
+
+# -- reminders -----------------------------------------------------------------------------
+
+
+def reminder(*, name: str, items: Sequence[DueLine], check_in_url: str) -> Message:
+    """To a key-result owner: what is due today or overdue, and where to check in."""
+    overdue = sum(1 for i in items if i.due.state is DueState.OVERDUE)
+    count = _plural(len(items), "key result")
+    if overdue:
+        subject = f"Check-in overdue: {count} waiting for an update"
+    else:
+        subject = f"Check-in due today: {count}"
+    lines = [
+        f"  - {i.title} ({i.objective_title}): {_due_phrase(i.due)}"
+        for i in sorted(items, key=lambda i: (-i.due.missed, i.objective_title, i.title))
+    ]
+    body = "\n".join(
+        [
+            f"Hello {name},",
+            "",
+            "These key results of yours are waiting for a check-in:",
+            *_capped(lines),
+            "",
+            f"Check in on all of them at once: {check_in_url}",
+            "A check-in takes a minute: the current value, how confident you are, any "
+            "blockers. It keeps everyone's progress current.",
+        ]
+    )
+    return Message(subject, body)
+
+
+# -- escalations ---------------------------------------------------------------------------
+
+
+def escalation(
+    *,
+    manager_name: str,
+    owner_name: str,
+    items: Sequence[DueLine],
+    after_misses: int,
+    person_url: str,
+    check_in_url: str,
+) -> Message:
+    """To an owner's manager after ``after_misses`` missed check-ins in a row."""
+    subject = f"{owner_name} has missed {_plural(after_misses, 'check-in')} in a row"
+    lines = [
+        f"  - {i.title} ({i.objective_title}): {_due_phrase(i.due)}"
+        for i in sorted(items, key=lambda i: (-i.due.missed, i.title))
+    ]
+    body = "\n".join(
+        [
+            f"Hello {manager_name},",
+            "",
+            f"{owner_name} has not checked in on these key results for "
+            f"{_plural(after_misses, 'period')} or more in a row:",
+            *_capped(lines),
+            "",
+            "A word in your next one-to-one usually helps: is the key result still the right "
+            "one, is something blocking it, or has it simply slipped? You are told once per "
+            "streak; the streak ends with the next check-in.",
+            f"Their OKRs: {person_url}",
+            f"(They check in at {check_in_url})",
+        ]
+    )
+    return Message(subject, body)
+
+
+# -- digests -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Digest:
+    name: str
+    today: dt.date
+    since: dt.date
+    lines: Sequence[DigestLine]
+    hidden: int  # key results left out because the channel is shared (chat) or not visible
+    site_url: str
+    shared_channel: bool = False
+
+
+def _needs_attention(lines: Sequence[DigestLine]) -> list[DigestLine]:
+    return sorted(
+        (line for line in lines if line.pace.needs_attention),
+        key=lambda line: (-line.pace.severity, line.progress, line.title),
+    )
+
+
+def digest(data: Digest) -> Message:
+    """A manager's weekly digest: what needs attention (by pace), missed check-ins, and what
+    moved since the same day last week."""
+    lines = data.lines
+    attention = _needs_attention(lines)
+    missed = sorted(
+        (line for line in lines if line.missed > 0), key=lambda line: (-line.missed, line.title)
+    )
+    moved = sorted(
+        (
+            line
+            for line in lines
+            if line.moved_from is not None
+            and line.checked_in_this_week
+            and percent(line.moved_from) != percent(line.progress)
+        ),
+        key=lambda line: (-(line.progress - (line.moved_from or 0.0)), line.title),
+    )
+    on_time = sum(1 for line in lines if line.checked_in_this_week)
+    needs = "needs" if len(attention) == 1 else "need"
+    subject = (
+        f"Weekly OKR digest, {fmt_day(data.today)}: {_plural(len(attention), 'key result')} "
+        f"{needs} attention"
+        if attention
+        else f"Weekly OKR digest, {fmt_day(data.today)}: nothing needs attention"
+    )
+    out = [
+        f"Hello {data.name},",
+        "",
+        f"Your team's key results this week ({fmt_day(data.since)} to "
+        f"{fmt_day(data.today - dt.timedelta(days=1))}): {_plural(len(lines), 'key result')}, "
+        f"{on_time} checked in during the week.",
+        "",
+        "Needs attention (status from pace: at risk, off track, or stale when a check-in is "
+        "overdue):",
+    ]
+    out += _capped(
+        [
+            f"  - {line.pace.label}: {line.title} ({line.owner_name}, "
+            f"{line.objective_title}) at {percent(line.progress)} %, owner's confidence: "
+            f"{_confidence(line.confidence).lower()}"
+            for line in attention
+        ]
+    ) or ["  Nothing: every key result is on track by pace."]
+    out += ["", "Missed check-ins:"]
+    out += _capped(
+        [
+            f"  - {line.owner_name}: {line.title} ({_plural(line.missed, 'check-in')} missed)"
+            for line in missed
+        ]
+    ) or ["  None."]
+    out += ["", "What moved since last week:"]
+    out += _capped(
+        [
+            f"  - {line.title} ({line.owner_name}): {percent(line.moved_from or 0.0)} % "
+            f"\u2192 {percent(line.progress)} % ({_signed(line)})"
+            for line in moved
+        ]
+    ) or ["  No progress changed this week."]
+    if data.hidden:
+        where = (
+            "this channel is shared, so only key results of public objectives are listed"
+            if data.shared_channel
+            else "you cannot see their objectives"
+        )
+        out += [
+            "",
+            f"{_plural(data.hidden, 'more key result')} left out: {where}. Open Line of Sight "
+            "to see them.",
+        ]
+    out += ["", f"Open Line of Sight: {data.site_url}"]
+    return Message(subject, "\n".join(out))
+
+
+def _signed(line: DigestLine) -> str:
+    delta = percent(line.progress) - percent(line.moved_from or 0.0)
+    return f"{delta:+d} points"

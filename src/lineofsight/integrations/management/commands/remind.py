@@ -1,0 +1,194 @@
+"""``lineofsight remind``: check-in reminders, escalations and the weekly digest.
+
+Safe under cron: what a run decides to send is written to the outbox under a key naming the
+recipient, the channel and the period, so running it again (the same day, or twice at once)
+sends nothing twice. Each run then delivers what is due in the outbox, including earlier
+failures whose retry time has come. ``--loop`` runs it as a service.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import signal
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import close_old_connections, connection
+
+from lineofsight.core.commands import parse_date
+from lineofsight.insights.check_ins_due import organisation_today
+from lineofsight.integrations import actions, delivery, planning
+from lineofsight.integrations.models import Notification
+
+DEFAULT_INTERVAL = 300
+KIND_LABELS = {
+    Notification.Kind.REMINDER: "check-in reminders",
+    Notification.Kind.ESCALATION: "escalations",
+    Notification.Kind.DIGEST: "weekly digests",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Send check-in reminders, escalations after repeated misses and (on the digest "
+        "weekday) managers' weekly digests; then deliver whatever is due in the outbox. Safe "
+        "to run as often as you like: nothing is sent twice."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Print what would be sent, and send and record nothing.",
+        )
+        parser.add_argument(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="Decide as if today were this day (in the organisation's time zone).",
+        )
+        parser.add_argument(
+            "--loop",
+            action="store_true",
+            help="Keep running: a run every --interval seconds until stopped (SIGTERM/Ctrl-C).",
+        )
+        parser.add_argument(
+            "--interval",
+            type=int,
+            default=DEFAULT_INTERVAL,
+            metavar="SECONDS",
+            help=f"Seconds between runs with --loop (default {DEFAULT_INTERVAL}).",
+        )
+        parser.add_argument(
+            "--runs",
+            type=int,
+            metavar="N",
+            help="With --loop, stop after N runs (default: run until stopped).",
+        )
+        parser.add_argument(
+            "--verbose-messages",
+            action="store_true",
+            help="With --dry-run, print each message's text as well as its subject.",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        dry_run: bool,
+        today: str | None,
+        loop: bool,
+        interval: int,
+        runs: int | None,
+        verbose_messages: bool,
+        **options: Any,
+    ) -> None:
+        day = parse_date(today, "--today") if today else None
+        if loop and day is not None:
+            raise CommandError("--today: a loop follows the calendar; leave --today out.")
+        if loop and dry_run:
+            raise CommandError("--dry-run: a dry run is a single run; leave --loop out.")
+        if interval < 1 and loop:
+            raise CommandError("--interval: give at least 1 second.")
+        if runs is not None and (runs < 1 or not loop):
+            raise CommandError("--runs: give a number of runs of 1 or more, with --loop.")
+        if not loop:
+            self.run_once(day, dry_run=dry_run, verbose=verbose_messages)
+            return
+        self.run_loop(interval, runs)
+
+    # -- one run ---------------------------------------------------------------------------
+
+    def run_once(self, day: dt.date | None, *, dry_run: bool, verbose: bool = False) -> None:
+        started = time.perf_counter()
+        today = day or organisation_today()
+        plan = planning.plan_run(today, site_url=settings.SITE_URL)
+        if dry_run:
+            self._print_dry_run(plan, verbose)
+            return
+        fresh = actions.queue_notifications(
+            acting_user=None, messages=plan.messages, run=f"remind {today.isoformat()}"
+        )
+        report = delivery.deliver_due()
+        queued = {kind: 0 for kind in Notification.Kind.values}
+        for message in fresh:
+            queued[message.kind] += 1
+        total = plan.counts()
+        parts = [
+            f"{queued[kind]} {KIND_LABELS[kind]} queued ({total[kind] - queued[kind]} sent before)"
+            for kind in (
+                Notification.Kind.REMINDER,
+                Notification.Kind.ESCALATION,
+                Notification.Kind.DIGEST,
+            )
+        ]
+        digest = "" if plan.digest_day else " No digest today (not the digest weekday)."
+        self.stdout.write(f"{today.isoformat()}: " + "; ".join(parts) + "." + digest)
+        self.stdout.write(
+            f"Delivery: {report.describe()}. Done in {time.perf_counter() - started:.2f} s."
+        )
+
+    def _print_dry_run(self, plan: planning.RunPlan, verbose: bool) -> None:
+        fresh_ids = set(actions.already_queued(plan.messages))
+        pending = [m for m in plan.messages if m.identity not in fresh_ids]
+        counts = {kind: 0 for kind in Notification.Kind.values}
+        for message in pending:
+            counts[message.kind] += 1
+        self.stdout.write(
+            f"Dry run for {plan.today.isoformat()}: would send "
+            + ", ".join(f"{counts[k]} {KIND_LABELS[k]}" for k in KIND_LABELS)
+            + f" ({len(plan.messages) - len(pending)} sent before)."
+            + ("" if plan.digest_day else " No digest today (not the digest weekday).")
+        )
+        names = _names({m.recipient_id for m in pending})
+        for message in pending:
+            where = message.address or f"{message.channel} channel"
+            self.stdout.write(
+                f"  {message.kind:<10} to {names.get(message.recipient_id, '?')} "
+                f"<{where}>: {message.subject}"
+            )
+            if verbose:
+                for line in message.body.splitlines():
+                    self.stdout.write(f"      {line}")
+        self.stdout.write("Nothing was sent or recorded.")
+
+    # -- as a service ----------------------------------------------------------------------
+
+    def run_loop(self, interval: int, runs: int | None) -> None:
+        stop = threading.Event()
+
+        def ask_to_stop(signum: int, frame: Any) -> None:
+            self.stdout.write("Stopping after this run.")
+            stop.set()
+
+        previous = {}
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            # Outside the main thread signals stay with the caller.
+            with contextlib.suppress(ValueError):
+                previous[sig] = signal.signal(sig, ask_to_stop)
+        done = 0
+        try:
+            while not stop.is_set():
+                # A long-lived service drops connections the server has closed between runs;
+                # a caller's open transaction (the test suite's) keeps its connection.
+                if not connection.in_atomic_block:
+                    close_old_connections()
+                try:
+                    self.run_once(None, dry_run=False)
+                except Exception as exc:  # a bad run is reported; the service keeps going
+                    self.stderr.write(f"The run failed: {exc.__class__.__name__}: {exc}")
+                done += 1
+                if runs is not None and done >= runs:
+                    break
+                stop.wait(interval)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+
+def _names(ids: set[int]) -> dict[int, str]:
+    from lineofsight.people.models import Person
+
+    return {p.pk: p.name for p in Person.objects.filter(pk__in=ids)}

@@ -1,0 +1,150 @@
+"""The notification outbox, people's notification preferences and teams' chat webhooks.
+
+The outbox is the record of every message the product decides to send: one row per
+recipient, channel and period (its ``dedupe_key``), written before anything is sent, so a
+second run of ``lineofsight remind`` finds the row and sends nothing twice. Delivery (a
+Django task per row) moves a row from *pending* to *sent*, or after its last failed attempt
+to *failed*; a failed row is kept with its error, never dropped.
+
+Writes go through ``integrations.actions`` and ``integrations.delivery``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from lineofsight.integrations.webhooks import mask_url
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", "Check-in reminder"
+        DIGEST = "digest", "Weekly digest"
+        ESCALATION = "escalation", "Escalation"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    dedupe_key = models.CharField(
+        max_length=120,
+        help_text="What the message is about and for which period; unique per recipient and "
+        "channel, so the same message is never queued twice.",
+    )
+    address = models.CharField(
+        max_length=254, blank=True, help_text="The email address, for email messages."
+    )
+    webhook = models.ForeignKey(
+        "TeamWebhook",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+        help_text="The team chat channel, for Slack and Microsoft Teams messages.",
+    )
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set while a worker holds the row (a delivery in flight); a row whose claim has run out
+    # is free again, so a crashed worker never strands it.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "dedupe_key"], name="notification_dedupe"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["kind", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient_id} ({self.dedupe_key})"
+
+
+class NotificationPreference(models.Model):
+    """What a person chose for their weekly digest. Reminders and escalations are required:
+    they have no setting, and nobody can turn them off for someone else."""
+
+    class Digest(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        OFF = "off", "Off"
+
+    class DigestChannel(models.TextChoices):
+        EMAIL = "email", "By email"
+        CHAT = "chat", "In my team's chat channel"
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    digest = models.CharField(max_length=8, choices=Digest.choices, default=Digest.WEEKLY)
+    digest_channel = models.CharField(
+        max_length=8, choices=DigestChannel.choices, default=DigestChannel.EMAIL
+    )
+    digest_team = models.ForeignKey(
+        "people.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Whose chat channel receives the digest (blank: the first team I lead "
+        "that has one).",
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of {self.person_id}"
+
+
+class TeamWebhook(models.Model):
+    """A team's incoming webhook in Slack or Microsoft Teams. The address is a secret: it is
+    shown masked once saved, and only the team's lead and HR manage it."""
+
+    class Kind(models.TextChoices):
+        SLACK = "slack", "Slack"
+        TEAMS = "teams", "Microsoft Teams"
+
+    team = models.ForeignKey("people.Team", on_delete=models.CASCADE, related_name="webhooks")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    url = models.CharField(max_length=1000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "kind"], name="team_webhook_one_per_kind"),
+            models.CheckConstraint(condition=~Q(url=""), name="team_webhook_url_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} webhook of team {self.team_id}"
+
+    @property
+    def masked_url(self) -> str:
+        return mask_url(self.url)

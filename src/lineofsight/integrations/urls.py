@@ -1,0 +1,15 @@
+"""Notification settings: my digest preferences and my teams' chat channels."""
+
+from django.urls import path
+
+from lineofsight.integrations import views
+
+urlpatterns = [
+    path("settings/notifications/", views.notification_settings, name="notification-settings"),
+    path("teams/<int:team_id>/webhooks/", views.team_webhook_add, name="team-webhook-add"),
+    path(
+        "teams/<int:team_id>/webhooks/<int:webhook_id>/remove/",
+        views.team_webhook_remove,
+        name="team-webhook-remove",
+    ),
+]

@@ -1,0 +1,77 @@
+"""``lineofsight remind`` run as the console script, against its own SQLite file, on the demo
+organisation laid out on a fixed Monday (the default digest day)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).with_name("lineofsight")
+MONDAY = "2026-11-16"
+
+
+@pytest.fixture
+def lineofsight(tmp_path):
+    env = {
+        **os.environ,
+        "LOS_DATA_DIR": str(tmp_path),
+        "LOS_SECRET_KEY": "only-for-this-test",
+        "LOS_TESTING": "1",
+        "LOS_SITE_URL": "https://okr.northwind.example",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("LOS_DEBUG", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+            [str(SCRIPT), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
+        )
+
+    migrated = run("migrate", "--no-input", "-v0")
+    assert migrated.returncode == 0, migrated.stderr
+    loaded = run("demo", "--today", MONDAY)
+    assert loaded.returncode == 0, loaded.stderr
+    return run
+
+
+def test_reminders_escalations_and_digests_from_the_console(lineofsight):
+    dry = lineofsight("remind", "--today", MONDAY, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    counts = re.search(
+        r"would send (\d+) check-in reminders, (\d+) escalations, (\d+) weekly digests", dry.stdout
+    )
+    assert counts is not None, dry.stdout
+    reminders, escalations, digests = map(int, counts.groups())
+    assert reminders >= 3 and escalations >= 1 and digests >= 5
+    # The demo's people behind on their check-ins: Jordan (escalated to Priya), Priya, Omar.
+    assert "reminder   to Jordan Blake <jordan@northwind.example>" in dry.stdout
+    assert "reminder   to Omar Farouk" in dry.stdout
+    assert (
+        "escalation to Priya Natarajan <priya@northwind.example>: Jordan Blake has missed 2 "
+        "check-ins in a row" in dry.stdout
+    )
+    assert "digest     to Priya Natarajan" in dry.stdout
+    assert "Nothing was sent or recorded." in dry.stdout
+
+    sent = lineofsight("remind", "--today", MONDAY)
+    assert sent.returncode == 0, sent.stderr
+    assert f"{reminders} check-in reminders queued (0 sent before)" in sent.stdout
+    assert f"({reminders + escalations + digests} sent)" in sent.stdout
+
+    again = lineofsight("remind", "--today", MONDAY)
+    assert again.returncode == 0, again.stderr
+    assert f"0 check-in reminders queued ({reminders} sent before)" in again.stdout
+    assert f"0 weekly digests queued ({digests} sent before)" in again.stdout
+    assert "Delivery: nothing to deliver" in again.stdout
+
+    tuesday = lineofsight("remind", "--today", "2026-11-17")
+    assert "No digest today (not the digest weekday)." in tuesday.stdout
+
+    refused = lineofsight("remind", "--today", "16 November")
+    assert refused.returncode != 0
+    assert "--today: '16 November' is not a date; use YYYY-MM-DD." in refused.stderr
