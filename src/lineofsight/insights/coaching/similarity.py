@@ -1,0 +1,207 @@
+"""Lexical similarity of two short statements (objective and key-result wording).
+
+Pure and dependency-free. Both texts are normalised the same way -- case folded, split on
+anything that is not a letter or digit, common abbreviations spelt out (ARR, NRR, NPS...),
+stop words and OKR filler ("help", "support", "our", "team"...) dropped, words carrying a
+figure dropped ("40%", "$12M", "Q3"), verbs of direction made one ("grow", "increase" and
+"drive" all mean up), light suffix stripping ("growing" -> "grow") -- and
+then compared twice:
+
+* **token set**: the Jaccard index of the two sets of words (shared / all);
+* **character n-grams**: the Dice coefficient of the character trigrams of the normalised
+  text (forgiving about inflections and typos the word comparison misses).
+
+``text_similarity`` is their mean: 1.0 for statements that say the same thing in the same
+words, near 0 for unrelated ones. It is symmetric, and 1.0 on identical text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from .common import word_set
+
+Similarity = Callable[[str, str], float]
+
+STOP_WORDS = word_set(
+    """
+    a an the and or but nor of to in on at by for from with within without into onto over
+    under up down out off as per via than then so that this these those it its is are be
+    been being was were will would shall should can could may might must do does did has
+    have had having we our ours us you your yours they their them i my me he she his her
+    all any each every some more most less least very much many such own same just also
+    only new next year quarter month week day days weeks months quarters years
+    end start q h fy by while through across toward towards around about
+    """
+)
+
+# Figures in words are figures too: "number one" restates "#1".
+NUMBER_WORDS = word_set(
+    """
+    number one two three four five six seven eight nine ten eleven twelve fifteen twenty
+    thirty forty fifty hundred thousand million billion first second third half dozen
+    """
+)
+
+# Words that frame a statement without changing what it is about: a child that only adds
+# them to its parent's words restates the parent.
+FILLER = word_set(
+    """
+    help helping support supporting contribute contributing contribution enable enabling
+    ensure make sure goal goals objective objectives okr okrs key result results company
+    companys organisation organization team teams department our achieve achieving deliver
+    delivering continue continuing target targets overall
+    """
+)
+
+ABBREVIATIONS = {
+    "arr": "annual recurring revenue",
+    "mrr": "monthly recurring revenue",
+    "nrr": "net revenue retention",
+    "grr": "gross revenue retention",
+    "nps": "net promoter score",
+    "csat": "customer satisfaction",
+    "cac": "customer acquisition cost",
+    "ltv": "lifetime value",
+    "acv": "annual contract value",
+    "sla": "service level agreement",
+    "mttr": "mean time to recovery",
+    "kpi": "indicator",
+    "opps": "opportunities",
+    "opp": "opportunity",
+}
+
+# Verbs of direction (and their nouns) mean the same in a goal: "grow ARR" restates
+# "increase ARR", "public sector expansion" restates "expand into the public sector".
+_UP = word_set(
+    """
+    increase increasing grow growing raise boost lift improve improving drive driving
+    accelerate expand expanding maximise maximize double growth expansion improvement
+    """
+)
+_DOWN = word_set(
+    """
+    reduce reducing decrease decreasing cut cutting lower lowering shrink minimise minimize
+    halve eliminate reduction
+    """
+)
+DIRECTIONS = {**dict.fromkeys(_UP, "up"), **dict.fromkeys(_DOWN, "down")}
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_SUFFIXES = ("ing", "ies", "ied", "es", "ed", "s", "e", "y")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Strip one common English suffix so "grow", "grows" and "growing" meet."""
+    if word.endswith("ss"):
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, lower case, abbreviations spelt out, figures kept."""
+    out: list[str] = []
+    for raw in _WORD.findall(text.casefold()):
+        expansion = ABBREVIATIONS.get(raw)
+        out.extend(expansion.split() if expansion else (raw,))
+    return out
+
+
+def normalise(text: str, extra_stop_words: Iterable[str] = ()) -> list[str]:
+    """The words that carry the meaning of ``text``, in order, stemmed.
+
+    ``extra_stop_words`` are dropped too (for instance the owning team's own name, so
+    "Marketing: grow ARR" meets "Grow ARR").
+    """
+    return list(_normalised(text, _stop_key(extra_stop_words)))
+
+
+def _stop_key(extra_stop_words: Iterable[str]) -> frozenset[str]:
+    return _stop_set(tuple(extra_stop_words))
+
+
+@lru_cache(maxsize=4096)
+def _stop_set(extra_stop_words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(stem(w.casefold()) for w in extra_stop_words)
+
+
+@lru_cache(maxsize=65536)
+def _normalised(text: str, extra: frozenset[str]) -> tuple[str, ...]:
+    out = []
+    for word in words(text):
+        if word in NUMBER_WORDS or word in STOP_WORDS or word in FILLER:
+            continue
+        if any(ch.isdigit() for ch in word):
+            continue
+        stemmed = stem(word)
+        if stemmed in extra:
+            continue
+        out.append(DIRECTIONS.get(word) or stemmed)
+    return tuple(out)
+
+
+def token_set_similarity(a: Iterable[str], b: Iterable[str]) -> float:
+    """Jaccard index of two collections of words (1.0 when both are empty)."""
+    sa, sb = set(a), set(b)
+    if not sa and not sb:
+        return 1.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def char_ngrams(text: str, n: int = 3) -> Counter[str]:
+    padded = f" {text} "
+    if len(padded) < n:
+        return Counter([padded])
+    return Counter(padded[i : i + n] for i in range(len(padded) - n + 1))
+
+
+def _dice(ga: Counter[str], gb: Counter[str]) -> float:
+    total = ga.total() + gb.total()
+    if total == 0:
+        return 1.0
+    if len(ga) > len(gb):
+        ga, gb = gb, ga
+    shared = sum(min(count, gb[gram]) for gram, count in ga.items() if gram in gb)
+    return 2 * shared / total
+
+
+def char_ngram_similarity(a: str, b: str, n: int = 3) -> float:
+    """Dice coefficient of the character n-gram multisets of two strings."""
+    return _dice(char_ngrams(a, n), char_ngrams(b, n))
+
+
+@lru_cache(maxsize=65536)
+def _profile(tokens: frozenset[str]) -> Counter[str]:
+    """The character trigrams of a statement's words, in a fixed order."""
+    return char_ngrams(" ".join(sorted(tokens)))
+
+
+def text_similarity(
+    a: str, b: str, extra_stop_words: Iterable[str] = (), *, floor: float = 0.0
+) -> float:
+    """How far two statements say the same thing in the same words, 0.0-1.0.
+
+    With ``floor``, a pair whose shared words alone show it cannot reach ``floor`` is not
+    compared character by character: the result is then an upper bound, below ``floor``.
+    """
+    stop = _stop_key(extra_stop_words)
+    ta, tb = frozenset(_normalised(a, stop)), frozenset(_normalised(b, stop))
+    if not ta and not tb:
+        # Nothing but figures and filler on either side: compare the raw text instead.
+        ra, rb = " ".join(words(a)), " ".join(words(b))
+        return 1.0 if ra == rb else char_ngram_similarity(ra, rb)
+    if not ta or not tb:
+        return 0.0
+    if ta == tb:
+        return 1.0
+    tokens = len(ta & tb) / len(ta | tb)
+    if (tokens + 1) / 2 < floor:
+        return (tokens + 1) / 2
+    return (tokens + _dice(_profile(ta), _profile(tb))) / 2

@@ -1,0 +1,97 @@
+"""Copy-paste cascading (insights.coaching.copy_paste)."""
+
+from __future__ import annotations
+
+from lineofsight.insights.coaching import run_checks
+from lineofsight.insights.coaching.copy_paste import check_copy_paste
+from lineofsight.insights.coaching.facts import CoachSettings
+from lineofsight.insights.coaching.findings import Level, Subject
+from tests.coaching_examples import evaluate
+from tests.coaching_examples.build import filler_krs, kr, obj, population
+
+ARR = "Grow ARR from $12M to $18M"
+
+
+def test_article_000_marketing_repeating_the_company_objective() -> None:
+    company = obj("Grow annual recurring revenue by 40%", level="company")
+    marketing = obj("Grow annual recurring revenue by 40%", team="Marketing",
+                    parent_objective_ids=(company.id,))
+    [finding] = check_copy_paste(population(marketing, parents=(company,)))
+    assert (finding.code, finding.subject, finding.subject_id) == (
+        "copy_paste.objective", Subject.OBJECTIVE, marketing.id)
+    assert finding.level is Level.WARNING
+    assert "100 % similar" in finding.message and "Marketing" in finding.message
+    assert finding.suggestion.startswith(
+        "Translate it: what can Marketing move that makes \u201cGrow annual recurring revenue "
+        "by 40%\u201d more likely?"
+    )
+
+
+def test_a_translation_is_left_alone() -> None:
+    company = obj(ARR, level="company")
+    sales = obj("Generate and close enough enterprise pipeline to hit 40 new logos",
+                team="Sales", parent_objective_ids=(company.id,))
+    assert check_copy_paste(population(sales, parents=(company,))) == []
+
+
+def test_the_same_metric_and_target_on_a_key_result() -> None:
+    nrr = kr("NRR from 105% to 115%", start=105, target=115, unit="%")
+    company = obj(ARR, level="company", krs=(nrr, *filler_krs(2)))
+    copied = kr("Net revenue retention from 105% to 115%", start=105, target=115, unit="%")
+    share = kr("NRR of the top 50 accounts from 108% to 120%", start=108, target=120,
+               unit="%")
+    team = obj("Make renewals predictable", team="Customer Success", krs=(copied, share),
+               parent_objective_ids=(company.id,))
+    [finding] = check_copy_paste(population(team, parents=(company,)))
+    assert (finding.code, finding.subject_id, finding.objective_id) == (
+        "copy_paste.key_result", copied.id, team.id)
+    assert "the same measure and the same target (115 %)" in finding.message
+    assert "NRR from 105% to 115%" in finding.message
+    assert "Customer Success" in finding.suggestion
+
+
+def test_a_child_aligned_through_a_parent_key_result() -> None:
+    verticals = kr("Launch two new verticals with more than 10 paying customers each",
+                   target=2)
+    company = obj(ARR, level="company", krs=(verticals, *filler_krs(2)))
+    team = obj("Launch two new verticals with 10+ paying customers", team="Marketing",
+               parent_key_result_ids=(verticals.id,))
+    [finding] = check_copy_paste(population(team, parents=(company,)))
+    assert "a key result of \u201cGrow ARR from $12M to $18M\u201d" in finding.message
+
+
+def test_the_threshold_is_the_organisation_s() -> None:
+    company = obj("Delight our customers", level="company")
+    team = obj("Delight our enterprise customers", team="Customer Success",
+               parent_objective_ids=(company.id,))
+    pop = population(team, parents=(company,))
+    assert check_copy_paste(pop) == []
+    assert len(check_copy_paste(pop, CoachSettings(copy_paste_similarity=0.5))) == 1
+
+
+def test_a_semantic_similarity_can_be_plugged_in_and_only_adds() -> None:
+    calls: list[tuple[str, str]] = []
+
+    def paraphrase(a: str, b: str) -> float:
+        calls.append((a, b))
+        return 0.95 if "expansion" in a.casefold() and "expand" in b.casefold() else 0.0
+
+    company = obj("Expand into Brazil", level="company")
+    team = obj("Brazilian market expansion", team="Sales", parent_objective_ids=(company.id,))
+    pop = population(team, parents=(company,))
+    assert check_copy_paste(pop) == []
+    [finding] = check_copy_paste(pop, similarity=paraphrase)
+    assert finding.subject_id == team.id and calls
+    assert [f.code for f in run_checks(pop, checks=["copy_paste"], similarity=paraphrase)] == [
+        "copy_paste.objective"]
+    # The lexical baseline still counts when the extra function says no.
+    same = obj("Expand into Brazil", team="Sales", parent_objective_ids=(company.id,))
+    assert check_copy_paste(population(same, parents=(company,)),
+                            similarity=lambda a, b: 0.0)
+
+
+def test_labelled_set_precision_and_recall() -> None:
+    score = evaluate("copy_paste")
+    assert score.examples >= 30 and score.flagged_examples >= 10 and score.tn >= 10
+    assert score.precision >= 0.9, [r.example.name for r in score.mistakes]
+    assert score.recall >= 0.9, [r.example.name for r in score.mistakes]

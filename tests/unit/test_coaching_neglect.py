@@ -1,0 +1,73 @@
+"""Neglect (insights.coaching.neglect): dates in, findings out, as of the cycle's today."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from lineofsight.insights.coaching.facts import CoachSettings
+from lineofsight.insights.coaching.findings import Subject
+from lineofsight.insights.coaching.neglect import check_neglect
+from tests.coaching_examples import evaluate
+from tests.coaching_examples.build import QUARTER, at, kr, obj, population
+
+
+def on(today: date, *objectives: object, closed: bool = False):  # type: ignore[no-untyped-def]
+    return population(*objectives, cycle=replace(QUARTER, today=today, closed=closed))  # type: ignore[arg-type]
+
+
+def test_a_key_result_past_its_cadence_names_the_dates() -> None:
+    stale = kr("NRR from 105% to 115%", last_check_in_at=at(date(2026, 7, 10)),
+               check_in_count=2, cadence_days=7)
+    fresh = kr("Renewals forecast within 5%", last_check_in_at=at(date(2026, 7, 18)),
+               check_in_count=2)
+    objective = obj("Make renewals predictable", team="Customer Success", krs=(stale, fresh))
+    [finding] = check_neglect(on(date(2026, 7, 20), objective))
+    assert (finding.code, finding.subject, finding.subject_id, finding.objective_id) == (
+        "neglect.stale_key_result", Subject.KEY_RESULT, stale.id, objective.id)
+    assert "was last checked in on 10 Jul 2026, 10 days ago" in finding.message
+    assert "due weekly (7 days)" in finding.message
+
+
+def test_never_updated_by_mid_cycle_is_one_finding_for_the_objective() -> None:
+    krs = (kr("Pipeline from $2M to $3M"), kr("Cost per opportunity below $900"))
+    objective = obj("Own the healthcare conversation", team="Marketing", krs=krs)
+    assert [f.code for f in check_neglect(on(date(2026, 8, 14), objective))] == [
+        "neglect.stale_key_result", "neglect.stale_key_result"]
+    [finding] = check_neglect(on(date(2026, 8, 15), objective))
+    assert finding.code == "neglect.objective_not_updated"
+    assert "Q3 2026 is past its midpoint" in finding.message
+    assert "none of the 2 key results of \u201cOwn the healthcare conversation\u201d" in (
+        finding.message)
+
+
+def test_untouched_key_results_at_close() -> None:
+    touched = kr("NRR from 105% to 115%", last_check_in_at=at(date(2026, 9, 2)),
+                 check_in_count=5)
+    untouched = kr("Renewals forecast within 5%")
+    objective = obj("Make renewals predictable", team="Customer Success",
+                    krs=(touched, untouched))
+    assert not [f for f in check_neglect(on(date(2026, 9, 16), objective))
+                if f.code == "neglect.untouched_at_close"]
+    closing = [f for f in check_neglect(on(date(2026, 9, 24), objective))
+               if f.code == "neglect.untouched_at_close"]
+    assert [(f.subject, f.subject_id) for f in closing] == [(Subject.CYCLE, QUARTER.id)]
+    assert "Q3 2026 closes in 6 days with 1 of 2 key results never checked in on" in (
+        closing[0].message)
+    [closed] = check_neglect(on(date(2026, 10, 5), objective, closed=True))
+    assert closed.message.startswith("Q3 2026 closed with 1 of 2 key results")
+    later = check_neglect(on(date(2026, 9, 20), objective), CoachSettings(closing_days=7))
+    assert not [f for f in later if f.code == "neglect.untouched_at_close"]
+
+
+def test_rolled_up_key_results_need_no_check_ins() -> None:
+    rolled = kr("NRR rolled up from the regions", source="aligned")
+    objective = obj("Make renewals predictable", team="Customer Success", krs=(rolled,))
+    assert check_neglect(on(date(2026, 9, 24), objective)) == []
+
+
+def test_labelled_set_precision_and_recall() -> None:
+    score = evaluate("neglect")
+    assert score.examples >= 30 and score.flagged_examples >= 10 and score.tn >= 10
+    assert score.precision >= 0.9, [r.example.name for r in score.mistakes]
+    assert score.recall >= 0.9, [r.example.name for r in score.mistakes]
