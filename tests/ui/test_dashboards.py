@@ -3,10 +3,12 @@ private, and that each chart, its table and the API carry exactly the same numbe
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +23,10 @@ from .html_values import elements_in, values_in
 
 pytestmark = pytest.mark.django_db
 
+# The world's check-ins run weekly to Monday 16 November: its figures (discipline above all)
+# are those of that week, so the clock is set to it, whatever the day the suite runs.
+DURING_THE_LAST_WEEK = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
+
 PRIVATE = ("Move to the healthcare territory", "8 healthcare discovery calls")
 # The most queries each may run: the session, the person, their teams for the access policy,
 # the organisation's settings, the cycles; then the page's own reads (stored figures, the
@@ -34,6 +40,12 @@ BOUNDS = {
     "api team": 17,
     "api person": 12,
 }
+
+
+@pytest.fixture(autouse=True)
+def _during_the_last_week():  # type: ignore[no-untyped-def]
+    with time_machine.travel(DURING_THE_LAST_WEEK, tick=True):
+        yield
 
 
 @pytest.fixture
