@@ -80,12 +80,12 @@ def test_reminders_go_to_owners_with_key_results_due(cast, cascade):
     people_actions.update_organisation(acting_user=None, escalate_after_misses=5)
     out = remind("--today", TUESDAY.isoformat())
     # One reminder each for the week of Monday 19 October, listing all that is due.
-    assert rows() == [
+    assert rows("reminder") == [
         ("ava", "reminder", "email", "reminder:weekly:2026-10-19"),
         ("dev", "reminder", "email", "reminder:weekly:2026-10-19"),
     ]
     assert "2 check-in reminders queued (0 sent before)" in out
-    assert "No digest today (not the digest weekday)." in out
+    assert rows("escalation") == []
     [ava] = mails_to("ava")
     assert ava.subject == "Check-in overdue: 3 key results waiting for an update"
     assert (
@@ -94,8 +94,9 @@ def test_reminders_go_to_owners_with_key_results_due(cast, cascade):
     )
     assert "6 new enterprise closes" in ava.body and "overdue since Wed 7 Oct" in ava.body
     assert "http://127.0.0.1:8000/check-in/" in ava.body
-    assert mails_to("sam") == []
-    assert Notification.objects.filter(state="sent").count() == 2
+    # Sam, up to date, gets only his weekly digest (Monday had no run).
+    assert [m.subject.startswith("Weekly OKR digest") for m in mails_to("sam")] == [True]
+    assert Notification.objects.filter(state="sent", kind="reminder").count() == 2
 
 
 def test_running_twice_sends_nothing_twice(cast, cascade):
@@ -204,17 +205,78 @@ def test_nobody_is_escalated_without_a_manager(cast, cascade):
 
 
 def test_the_digest_goes_out_on_the_digest_weekday_to_managers_and_leads(cast, cascade):
-    remind("--today", TUESDAY.isoformat())
-    assert rows("digest") == []
-    remind("--today", MONDAY.isoformat())
+    remind("--today", "2026-10-18")  # Sunday: the week of Monday 12 October
+    assert {key for *_, key in rows("digest")} == {"digest:2026-10-12"}
+    out = remind("--today", MONDAY.isoformat())
+    assert rows("digest") == [
+        ("cora", "digest", "email", "digest:2026-10-12"),
+        ("cora", "digest", "email", "digest:2026-10-19"),
+        ("eli", "digest", "email", "digest:2026-10-12"),
+        ("eli", "digest", "email", "digest:2026-10-19"),
+        ("sam", "digest", "email", "digest:2026-10-12"),
+        ("sam", "digest", "email", "digest:2026-10-19"),
+    ]
+    assert "3 weekly digests queued (0 sent before)" in out
+    assert "Digest week from Mon 19 Oct." in out
+    [digest] = [m for m in mails_to("sam") if "Mon 19 Oct" in m.subject]
+    assert digest.subject.startswith("Weekly OKR digest, Mon 19 Oct")
+
+
+def test_a_week_whose_digest_day_had_no_run_catches_up_at_the_next_run(cast, cascade):
+    out = remind("--today", TUESDAY.isoformat())
     assert rows("digest") == [
         ("cora", "digest", "email", "digest:2026-10-19"),
         ("eli", "digest", "email", "digest:2026-10-19"),
         ("sam", "digest", "email", "digest:2026-10-19"),
     ]
-    people_actions.update_organisation(acting_user=None, digest_weekday=1)
-    remind("--today", TUESDAY.isoformat())
+    assert "3 weekly digests queued (0 sent before)" in out
+    [digest] = [m for m in mails_to("sam") if "digest" in m.subject]
+    # The figures and "what moved" are as of the catch-up run.
+    assert digest.subject.startswith("Weekly OKR digest, Tue 20 Oct")
+    sent = len(mail.outbox)
+    # Later runs in the week, and the same day again, send no other digest.
+    for day in ("2026-10-20", "2026-10-22", "2026-10-25"):
+        again = remind("--today", day)
+        assert "0 weekly digests queued (3 sent before)" in again
+    assert len(rows("digest")) == 3
+    assert [m for m in mail.outbox[sent:] if "digest" in m.subject] == []
+    # A dry run says the same and records nothing.
+    dry = remind("--today", "2026-10-23", "--dry-run")
+    assert "0 weekly digests (" in dry and "Digest week from Mon 19 Oct." in dry
+    # The next week's first run sends the next digest.
+    remind("--today", "2026-10-26")
+    assert sorted(key for *_, key in rows("digest")) == [
+        *["digest:2026-10-19"] * 3,
+        *["digest:2026-10-26"] * 3,
+    ]
+
+
+def test_moving_the_digest_weekday_never_sends_two_digests_in_one_week(cast, cascade):
+    remind("--today", MONDAY.isoformat())
+    assert len(rows("digest")) == 3
+    people_actions.update_organisation(acting_user=None, digest_weekday=2)  # Wednesdays
+    out = remind("--today", "2026-10-21")
+    assert "0 weekly digests queued (3 sent before)" in out
+    assert "Digest week from Wed 21 Oct." in out
+    assert len(rows("digest")) == 3
+    remind("--today", "2026-10-27")  # still the week of Wednesday 21 October
+    assert len(rows("digest")) == 3
+    remind("--today", "2026-10-28")
+    assert sorted({key for *_, key in rows("digest")}) == ["digest:2026-10-19", "digest:2026-10-28"]
     assert len(rows("digest")) == 6
+
+
+def test_the_digest_catch_up_takes_a_fixed_number_of_queries(cast, cascade):
+    def queries(day: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            planning.plan_run(dt.date.fromisoformat(day), site_url="http://okr.test")
+        return len(ctx.captured_queries)
+
+    due_now = queries("2026-10-21")  # digests still to send: a catch-up
+    remind("--today", "2026-10-21")
+    sent = queries("2026-10-22")  # sent this week: nothing more to decide for them
+    assert sent < due_now
+    assert planning.plan_run(dt.date(2026, 10, 22), site_url="x").digests_before == 3
 
 
 def test_a_digest_shows_pace_missed_check_ins_and_what_moved(cast, cascade):
@@ -418,7 +480,8 @@ def test_queueing_writes_one_audit_row_per_run_and_refuses_non_hr(cast, cascade)
     remind("--today", TUESDAY.isoformat())
     event = AuditEvent.objects.filter(action="notifications.queue").latest("pk")
     assert AuditEvent.objects.filter(action="notifications.queue").count() == before + 1
-    assert event.data["queued"] == {"reminder": 2, "escalation": 2}
+    # Monday had no run, so the week's digests go out with Tuesday's.
+    assert event.data["queued"] == {"reminder": 2, "escalation": 2, "digest": 3}
     from lineofsight.core.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
@@ -515,4 +578,4 @@ def test_delivery_works_where_the_database_cannot_return_updated_rows(cast, casc
 
     monkeypatch.setattr(delivery, "_returns_updated_rows", lambda: False)
     remind("--today", TUESDAY.isoformat())
-    assert Notification.objects.filter(state="sent").count() == len(mail.outbox) == 4
+    assert Notification.objects.filter(state="sent").count() == len(mail.outbox) == 7

@@ -146,11 +146,77 @@ def test_a_streak_is_escalated_from_the_count_on_and_named_by_its_first_missed_d
     assert rules.escalation_streak([later], after_misses=2) == dt.date(2026, 10, 19)
 
 
-def test_the_digest_goes_out_on_the_weekday_and_looks_back_a_week() -> None:
+def test_the_digest_week_starts_on_the_weekday_and_looks_back_a_week() -> None:
     monday = dt.date(2026, 10, 26)
-    assert rules.is_digest_day(monday, 0)
-    assert not rules.is_digest_day(monday, 4)
+    assert rules.digest_week(monday, 0) == monday
+    # Every day up to the next Sunday belongs to the week of that Monday.
+    for offset in range(7):
+        assert rules.digest_week(monday + dt.timedelta(days=offset), 0) == monday
+    assert rules.digest_week(monday + dt.timedelta(days=7), 0) == dt.date(2026, 11, 2)
+    # A Friday digest: Monday belongs to the week that began the Friday before.
+    assert rules.digest_week(monday, 4) == dt.date(2026, 10, 23)
+    assert rules.digest_week(dt.date(2026, 10, 30), 4) == dt.date(2026, 10, 30)
     assert rules.digest_since(monday) == dt.date(2026, 10, 19)
+
+
+def test_the_first_run_of_the_week_sends_the_digest_and_later_runs_none() -> None:
+    week = dt.date(2026, 10, 26)
+    # Nothing sent yet: due, whether the run is on the Monday or catches up on the Thursday.
+    assert rules.digest_due(week, [])
+    assert rules.digest_week(dt.date(2026, 10, 29), 0) == week
+    # Sent for this week: not again.
+    assert not rules.digest_due(week, [week])
+    # Last week's digest does not stand for this one, nor next week's for this (a run with
+    # an earlier --today).
+    assert rules.digest_due(week, [dt.date(2026, 10, 19)])
+    assert rules.digest_due(week, [dt.date(2026, 11, 2)])
+
+
+def test_a_changed_weekday_never_makes_two_digests_in_one_week() -> None:
+    # Sent on Monday 26 October; on Tuesday HR moves the digest to Wednesdays.
+    sent = [dt.date(2026, 10, 26)]
+    wednesday_week = rules.digest_week(dt.date(2026, 10, 28), 2)
+    assert wednesday_week == dt.date(2026, 10, 28)
+    assert not rules.digest_due(wednesday_week, sent)
+    # The next Wednesday week is a week of its own.
+    assert rules.digest_due(dt.date(2026, 11, 4), sent)
+    # Moved the other way (Wednesday to Monday): the Wednesday digest stands for the week of
+    # the Monday before it.
+    assert not rules.digest_due(dt.date(2026, 11, 2), [dt.date(2026, 10, 28)])
+    assert not rules.digest_due(dt.date(2026, 10, 26), [dt.date(2026, 10, 28)])
+    near = rules.digest_weeks_near(wednesday_week)
+    assert len(near) == 13
+    assert (min(near), max(near)) == (dt.date(2026, 10, 22), dt.date(2026, 11, 3))
+
+
+@given(
+    weekday=st.integers(min_value=0, max_value=6),
+    first=st.integers(min_value=0, max_value=400),
+    runs=st.lists(st.integers(min_value=0, max_value=60), max_size=25),
+)
+def test_runs_send_one_digest_per_week_from_the_weekday_on(
+    weekday: int, first: int, runs: list[int]
+) -> None:
+    """Whatever the days a run happens on (in order), each week with a run gets exactly one
+    digest, sent by its first run, and no two digests share a week."""
+    start = dt.date(2026, 1, 1) + dt.timedelta(days=first)
+    sent: list[dt.date] = []
+    sent_on: dict[dt.date, dt.date] = {}
+    for day in sorted(start + dt.timedelta(days=d) for d in runs):
+        week = rules.digest_week(day, weekday)
+        assert week.weekday() == weekday and week <= day < week + dt.timedelta(days=7)
+        if rules.digest_due(week, sent):
+            sent.append(week)
+            sent_on[week] = day
+    weeks_with_runs = {rules.digest_week(start + dt.timedelta(days=d), weekday) for d in runs}
+    assert sorted(sent) == sorted(weeks_with_runs)
+    for week, day in sent_on.items():
+        first_run = min(
+            start + dt.timedelta(days=d)
+            for d in runs
+            if rules.digest_week(start + dt.timedelta(days=d), weekday) == week
+        )
+        assert day == first_run
 
 
 # -- invariants --------------------------------------------------------------------------------

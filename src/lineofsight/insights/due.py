@@ -20,8 +20,12 @@ argument). The day arithmetic itself lives in ``insights.pace`` (``next_due``,
 * **Streak.** An overdue key result's streak of missed check-ins is identified by the day its
   check-in was first due; it ends with the next check-in. A person's streak is identified by
   the earliest such day among their key results at the escalation count or beyond.
-* **Digest week.** The weekly digest goes out on the organisation's digest weekday; "what
-  moved" compares each key result with where it stood seven days earlier.
+* **Digest week.** Each digest week starts on the organisation's digest weekday and lasts
+  seven days. A person gets one digest per digest week: the first run on or after the
+  weekday sends it, so a week whose weekday had no run still gets its digest at the next run
+  (a catch-up). Weeks never overlap for a person: when the weekday changes, a digest sent
+  less than seven days before the new week's first day (or after it) stands for that week.
+  "What moved" compares each key result with where it stood seven days before the run.
 """
 
 from __future__ import annotations
@@ -182,8 +186,25 @@ def escalation_streak(dues: Iterable[Due], after_misses: int) -> dt.date | None:
     return min(starts) if starts else None
 
 
-def is_digest_day(today: dt.date, digest_weekday: int) -> bool:
-    return today.weekday() == digest_weekday
+def digest_week(today: dt.date, digest_weekday: int) -> dt.date:
+    """The first day of the digest week ``today`` falls in: the latest digest weekday on or
+    before it."""
+    return today - dt.timedelta(days=(today.weekday() - digest_weekday) % 7)
+
+
+def digest_weeks_near(week: dt.date) -> tuple[dt.date, ...]:
+    """Every first day of a digest week that would overlap the week starting on ``week``
+    (whatever the weekday was when it was sent): the thirteen days around it."""
+    return tuple(
+        week + dt.timedelta(days=d) for d in range(-DIGEST_WINDOW_DAYS + 1, DIGEST_WINDOW_DAYS)
+    )
+
+
+def digest_due(week: dt.date, sent_weeks: Iterable[dt.date]) -> bool:
+    """Whether a person's digest for the digest week starting on ``week`` is still to send:
+    no digest of theirs went out for that week or for one overlapping it (one starting less
+    than seven days before or after, sent before the weekday changed)."""
+    return all(abs((sent - week).days) >= DIGEST_WINDOW_DAYS for sent in sent_weeks)
 
 
 def digest_since(today: dt.date) -> dt.date:

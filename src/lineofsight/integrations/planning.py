@@ -6,8 +6,9 @@ with neither the number of people nor the check-in history:
 1. the organisation's settings, every key result that takes check-ins on a cadence in a
    cycle running today (with its cycle, objective and owner), the teams' cadence overrides,
    the people, teams' leads, preferences and chat webhooks (one query each);
-2. on the digest day, what moved: one query for the key results checked in during the week,
-   each with its progress before the week;
+2. the digests already sent for this digest week (one query), and when some are still to
+   send, what moved: one query for the key results checked in during the past seven days,
+   each with its progress before them;
 3. the access policy for every recipient, with everyone's teams and the audience of each
    objective loaded once: each message lists only the key results its recipient may see
    (``Viewer.sees_objective``, the rule ``visible_to`` applies on every page).
@@ -20,10 +21,13 @@ The rules:
 * **Escalations** go to an owner's manager once the owner has missed the organisation's
   "escalate after" number of check-ins in a row on a key result, once per streak
   (``insights.due.escalation_streak``). People without a manager are not escalated.
-* **Digests** go on the organisation's digest weekday to everyone who manages people or leads
-  a team: the key results owned by their direct reports and those of the objectives of the
-  teams they lead, with their status from pace, missed check-ins and what moved since the
-  same day last week. People who turned their digest off get none; those who chose their
+* **Digests** go once per digest week (``insights.due.digest_week``: seven days from the
+  organisation's digest weekday) to everyone who manages people or leads a team, from the
+  first run on or after the weekday: a week whose weekday had no run catches up at the next
+  one, and nobody gets two digests for one week (``insights.due.digest_due``). A digest
+  lists the key results owned by their direct reports and those of the objectives of the
+  teams they lead, with their status from pace, missed check-ins and what moved in the seven
+  days before the run. People who turned their digest off get none; those who chose their
   team's chat channel get it there, listing only key results of public objectives (a channel
   is shared), or by email when none of their teams has a channel connected.
 """
@@ -76,9 +80,10 @@ class Fact:
 @dataclass
 class RunPlan:
     today: dt.date
-    digest_day: bool
+    digest_week: dt.date  # the first day of the digest week today falls in
     messages: list[Outgoing] = field(default_factory=list)
     recipients_checked: int = 0
+    digests_before: int = 0  # digests earlier runs queued for this digest week's recipients
 
     def counts(self) -> dict[str, int]:
         out = {kind: 0 for kind in Notification.Kind.values}
@@ -245,8 +250,8 @@ def _organisation() -> _Org:
 def plan_run(today: dt.date, *, site_url: str) -> RunPlan:
     """Everything a run on ``today`` would send (before leaving out what was sent already)."""
     org = _organisation()
-    digest_day = due_rules.is_digest_day(today, org.digest_weekday)
-    plan = RunPlan(today, digest_day)
+    week = due_rules.digest_week(today, org.digest_weekday)
+    plan = RunPlan(today, week)
     facts = load_facts(today, org.tz)
     people = _people()
     visibility = Visibility(people, facts)
@@ -270,10 +275,14 @@ def plan_run(today: dt.date, *, site_url: str) -> RunPlan:
         visibility.want(manager_id, (f.pk for f in missed))
 
     digests: dict[int, list[Fact]] = {}
-    if digest_day:
-        digests = _digest_scopes(facts, people)
-        for manager_id, scope in digests.items():
+    sent_weeks = _digests_sent(week)
+    for manager_id, scope in _digest_scopes(facts, people).items():
+        sent = sent_weeks.get(manager_id, [])
+        if due_rules.digest_due(week, sent):
+            digests[manager_id] = scope
             visibility.want(manager_id, (f.pk for f in scope))
+        else:
+            plan.digests_before += len(sent)
 
     plan.recipients_checked = visibility.resolve()
 
@@ -327,12 +336,30 @@ def plan_run(today: dt.date, *, site_url: str) -> RunPlan:
             )
         )
 
-    if digest_day and digests:
-        plan.messages.extend(_digest_messages(today, org, digests, people, visibility, site_url))
+    if digests:
+        plan.messages.extend(
+            _digest_messages(today, week, org, digests, people, visibility, site_url)
+        )
     return plan
 
 
 # -- digests -----------------------------------------------------------------------------------
+
+DIGEST_KEY = "digest:"
+
+
+def _digests_sent(week: dt.date) -> dict[int, list[dt.date]]:
+    """Per person, the weeks of the digests queued for them that overlap the digest week
+    starting on ``week`` (a digest's key names its week): one query, one row per message."""
+    keys = [f"{DIGEST_KEY}{day.isoformat()}" for day in due_rules.digest_weeks_near(week)]
+    sent: dict[int, list[dt.date]] = defaultdict(list)
+    for recipient_id, key in (
+        Notification.objects.filter(kind=Notification.Kind.DIGEST, dedupe_key__in=keys)
+        .order_by()
+        .values_list("recipient_id", "dedupe_key")
+    ):
+        sent[recipient_id].append(dt.date.fromisoformat(key.removeprefix(DIGEST_KEY)))
+    return sent
 
 
 def _digest_scopes(facts: list[Fact], people: dict[int, Person]) -> dict[int, list[Fact]]:
@@ -396,6 +423,7 @@ def _chat_channels(
 
 def _digest_messages(
     today: dt.date,
+    week: dt.date,
     org: _Org,
     scopes: dict[int, list[Fact]],
     people: dict[int, Person],
@@ -428,7 +456,7 @@ def _digest_messages(
                     "Your digest is set to go to your team's chat channel, but none is "
                     "connected, so it comes by email."
                 )
-        key = f"digest:{today.isoformat()}"
+        key = f"{DIGEST_KEY}{week.isoformat()}"
         for hook in channels:
             public = [line for line, f in zip(lines, visible, strict=True) if f.public]
             message = compose.digest(

@@ -165,13 +165,17 @@ def reading_rows(item: Any) -> SafeString:
     """A burn-up's readings: day, value, progress and the owner's confidence."""
     kr = item.key_result
     milestone = kr.kind == "milestone"
+    badges: dict[str, str] = {}  # a handful of confidences, each badge built once
     out = []
     for r in item.readings:
         reading = ("Done" if r.done else "Not done") if milestone else value_unit(r.value, kr.unit)
+        badge = badges.get(r.confidence)
+        if badge is None:
+            badge = badges[r.confidence] = status_badge(r.confidence)
         out.append(
             f'<tr class="reading"><th scope="row">{_day(r.day)}</th><td>{escape(reading)}</td>'
             + _cell("reading", r.progress, _pct(r.progress))
-            + f"<td>{status_badge(r.confidence)}</td></tr>"
+            + f"<td>{badge}</td></tr>"
         )
     if not out:
         out.append(

@@ -21,6 +21,7 @@ from django.db import close_old_connections, connection
 
 from lineofsight.core.commands import parse_date
 from lineofsight.insights.check_ins_due import organisation_today
+from lineofsight.insights.due import fmt_day
 from lineofsight.integrations import actions, delivery, planning
 from lineofsight.integrations.models import Notification
 
@@ -34,9 +35,9 @@ KIND_LABELS = {
 
 class Command(BaseCommand):
     help = (
-        "Send check-in reminders, escalations after repeated misses and (on the digest "
-        "weekday) managers' weekly digests; then deliver whatever is due in the outbox. Safe "
-        "to run as often as you like: nothing is sent twice."
+        "Send check-in reminders, escalations after repeated misses and managers' weekly "
+        "digests (from the digest weekday on, once per week); then deliver whatever is due "
+        "in the outbox. Safe to run as often as you like: nothing is sent twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -115,17 +116,18 @@ class Command(BaseCommand):
         queued = {kind: 0 for kind in Notification.Kind.values}
         for message in fresh:
             queued[message.kind] += 1
-        total = plan.counts()
+        before = _sent_before(plan)
+        for message in fresh:
+            before[message.kind] -= 1
         parts = [
-            f"{queued[kind]} {KIND_LABELS[kind]} queued ({total[kind] - queued[kind]} sent before)"
+            f"{queued[kind]} {KIND_LABELS[kind]} queued ({before[kind]} sent before)"
             for kind in (
                 Notification.Kind.REMINDER,
                 Notification.Kind.ESCALATION,
                 Notification.Kind.DIGEST,
             )
         ]
-        digest = "" if plan.digest_day else " No digest today (not the digest weekday)."
-        self.stdout.write(f"{today.isoformat()}: " + "; ".join(parts) + "." + digest)
+        self.stdout.write(f"{today.isoformat()}: " + "; ".join(parts) + "." + _week(plan))
         self.stdout.write(
             f"Delivery: {report.describe()}. Done in {time.perf_counter() - started:.2f} s."
         )
@@ -136,11 +138,12 @@ class Command(BaseCommand):
         counts = {kind: 0 for kind in Notification.Kind.values}
         for message in pending:
             counts[message.kind] += 1
+        before = len(plan.messages) - len(pending) + plan.digests_before
         self.stdout.write(
             f"Dry run for {plan.today.isoformat()}: would send "
             + ", ".join(f"{counts[k]} {KIND_LABELS[k]}" for k in KIND_LABELS)
-            + f" ({len(plan.messages) - len(pending)} sent before)."
-            + ("" if plan.digest_day else " No digest today (not the digest weekday).")
+            + f" ({before} sent before)."
+            + _week(plan)
         )
         names = _names({m.recipient_id for m in pending})
         for message in pending:
@@ -186,6 +189,18 @@ class Command(BaseCommand):
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+
+def _sent_before(plan: planning.RunPlan) -> dict[str, int]:
+    """What the plan holds per kind, with the digests earlier runs sent this digest week
+    (those the plan leaves out); the caller takes away what this run queued."""
+    total = plan.counts()
+    total[Notification.Kind.DIGEST] += plan.digests_before
+    return total
+
+
+def _week(plan: planning.RunPlan) -> str:
+    return f" Digest week from {fmt_day(plan.digest_week)}."
 
 
 def _names(ids: set[int]) -> dict[int, str]:
