@@ -62,6 +62,42 @@ def database_url(args: argparse.Namespace, name: str) -> str:
     return f"sqlite:///{copy}"
 
 
+def parser(
+    doc: str, *, requests: int | None = None, warmup: int | None = None, seed: int | None = None
+) -> argparse.ArgumentParser:
+    """The options the copy-based benchmarks take: ``--database-url`` and ``--fresh-copy``
+    always; ``--requests``, ``--warmup`` and ``--seed`` when given a default."""
+    p = argparse.ArgumentParser(description=doc.split("\n", 1)[0])
+    p.add_argument("--database-url", help="A PostgreSQL database of your own ('bench').")
+    if requests is not None:
+        p.add_argument(
+            "--requests", type=int, default=requests, help=f"Calls per measure ({requests})."
+        )
+    if warmup is not None:
+        p.add_argument("--warmup", type=int, default=warmup, help=f"Untimed calls ({warmup}).")
+    if seed is not None:
+        p.add_argument("--seed", type=int, default=seed)
+    p.add_argument("--fresh-copy", action="store_true", help="Copy the SQLite file again.")
+    return p
+
+
+def start(args: argparse.Namespace, name: str) -> str:
+    """Pick and configure the database (``database_url``), set Django up on it, migrate it
+    and collect the static files the pages link; return the database's URL."""
+    url = database_url(args, name)
+    configure(url, name)
+    sys.path.insert(0, str(ROOT / "src"))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return url
+
+
 def percentile(ordered: list[float], q: float) -> float:
     """The ``q`` quantile (0-1) of already sorted samples, nearest rank."""
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

@@ -71,28 +71,14 @@ def timed(label: str, calls: list[Callable[[], Any]], warmup: int) -> dict[str, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--database-url", help="A PostgreSQL database of your own ('bench').")
+    parser = benchdb.parser(__doc__, requests=40, warmup=4, seed=11)
     parser.add_argument("--closes", type=int, default=5, help="Times the quarter is closed (5).")
-    parser.add_argument("--requests", type=int, default=40, help="Calls per page measure (40).")
-    parser.add_argument("--warmup", type=int, default=4)
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--fresh-copy", action="store_true", help="Copy the SQLite file again.")
     args = parser.parse_args()
-    url = benchdb.database_url(args, "closing")
-    benchdb.configure(url, "closing")
-    sys.path.insert(0, str(benchdb.ROOT / "src"))
+    url = benchdb.start(args, "closing")
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
 
     from lineofsight.goals import actions
     from lineofsight.goals.closing import selectors as closing

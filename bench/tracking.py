@@ -16,7 +16,6 @@ on a timing.
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import sys
@@ -91,25 +90,11 @@ def timed(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--database-url", help="A PostgreSQL database whose name has 'bench'.")
-    parser.add_argument("--requests", type=int, default=60, help="Calls per measure (60).")
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--fresh-copy", action="store_true", help="Copy the SQLite file again.")
+    parser = benchdb.parser(__doc__, requests=60, warmup=5, seed=7)
     args = parser.parse_args()
-    url = benchdb.database_url(args, "tracking")
-    benchdb.configure(url, "tracking")
-    sys.path.insert(0, str(benchdb.ROOT / "src"))
+    url = benchdb.start(args, "tracking")
 
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from django.test import Client
-
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
 
     from lineofsight.goals.models import Cycle, KeyResult, Objective
     from lineofsight.insights import tracking

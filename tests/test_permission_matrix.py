@@ -16,6 +16,39 @@ rule protects it:
   others get 404;
 * ``team-lead`` - Enterprise Sales's calibrated confidence: its lead, the leads above it and
   HR (not its members); others get 404.
+* ``hr-private`` - review templates and draft review cycles: HR; for everyone else they do
+  not exist (404).
+
+* ``review-chain`` - Ava's review before it is shared (its evidence pack, packet, PDF and
+  forward drafts): her manager chain and HR; for everyone else, Ava included until it is
+  shared, it does not exist (404).
+
+The review conversation is checked on Ava's review in a review cycle of its own, taken to
+*shared* (her self review, Pia's named peer feedback, Sam's manager review), with a request
+to Dev still waiting for approval, and on Sam's review (not shared) for upward feedback:
+
+* ``review-private`` - Ava's shared review (the page, its aggregates, amendments, peer
+  requests): Ava, her managers and HR; others get 404;
+* ``review-manager`` - sharing it, approving or declining a request: her managers and HR;
+  Ava, who sees the review, gets 403; others 404;
+* ``review-subject`` - acknowledging it: Ava; her managers and HR get 403; others 404;
+* ``review-amend`` - amending it once shared: HR; Ava and her managers get 403; others 404;
+* ``feedback-read`` - Pia's named peer feedback: Pia, and (named and submitted) Ava and her
+  managers and HR; others 404;
+* ``feedback-author`` - writing it: Pia; the others who may read it get 403; others 404;
+* ``upward`` - upward feedback on Sam: his reports Ava and Pia; Cora and HR, who see his
+  review, get 403; the rest (Sam included) 404.
+
+Calibration is checked on "Sales calibration", live, over the open review cycle's Sales
+people (Sam, Ava rated 4 with 30 % attainment, Pia), facilitated by Sam with Eli taking
+part; recognition on Pia's spot-bonus nomination of Ava:
+
+* ``calibrator`` - the session and its export: Sam, Eli and HR; others get 404;
+* ``facilitator`` - moving ratings, explaining flags, changing the state: Sam and HR; Eli,
+  who sees the session, gets 403; others 404;
+* ``calibration-hr`` - changing the session: HR; Sam and Eli get 403; others 404;
+* ``spot-bonus`` - the nomination: Ava's managers, HR and Pia who made it; never Ava (404);
+* ``spot-bonus-hr`` - deciding it: HR; the others who see it get 403; the rest 404.
 
 Each rule is checked against two families of objects owned by Ava: a public objective and a
 private one, each with a key result, a check-in, an initiative and an alignment link. Ava,
@@ -34,14 +67,17 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from lineofsight.api.api import api
 from lineofsight.core import tokens
 from lineofsight.goals import actions
 from lineofsight.goals.models import AlignmentLink, CheckIn, Initiative, KeyResult, Objective
+from lineofsight.insights.models import FindingAcknowledgement
 from lineofsight.integrations.models import Notification, TeamWebhook
 
 from .okrs import build_cascade
+from .reviews import default_template, draft_review_cycle, open_review_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +85,25 @@ EDITORS = {"ava", "sam", "cora", "hana"}  # Ava, her manager chain, HR
 TOKEN_HOLDERS = {"ava", "hana"}  # the owner of the token, and HR
 CHANNEL_MANAGERS = {"sam", "hana"}  # Enterprise Sales's lead, and HR
 TEAM_LEADS = {"sam", "cora", "hana"}  # Enterprise Sales's lead, the leads above it, HR
+REVIEW_CHAIN = {"sam", "cora", "hana"}  # Ava's managers and HR (her review is not shared)
+# The review conversation: rule -> (who may, who see it but may not); the rest get 404.
+CONVERSATION_RULES: dict[str, tuple[set[str], set[str]]] = {
+    "review-private": (EDITORS, set()),
+    "review-manager": ({"sam", "cora", "hana"}, {"ava"}),
+    "review-subject": ({"ava"}, {"sam", "cora", "hana"}),
+    "review-amend": ({"hana"}, {"ava", "sam", "cora"}),
+    "feedback-read": ({"pia", "ava", "sam", "cora", "hana"}, set()),
+    "feedback-author": ({"pia"}, {"ava", "sam", "cora", "hana"}),
+    "upward": ({"ava", "pia"}, {"cora", "hana"}),
+}
+# Calibration and recognition: rule -> (who may, who see it but may not); the rest get 404.
+CALIBRATION_RULES: dict[str, tuple[set[str], set[str]]] = {
+    "calibrator": ({"sam", "eli", "hana"}, set()),
+    "facilitator": ({"sam", "hana"}, {"eli"}),
+    "calibration-hr": ({"hana"}, {"sam", "eli"}),
+    "spot-bonus": ({"pia", "sam", "cora", "hana"}, set()),
+    "spot-bonus-hr": ({"hana"}, {"pia", "sam", "cora"}),
+}
 
 
 @dataclass
@@ -129,6 +184,150 @@ def _webhook(w: World) -> int:
         defaults={"url": "https://hooks.slack.com/services/T0/B0/matrix"},
     )
     return hook.pk
+
+
+def _finding_body(w: World, f: Family) -> dict[str, Any]:
+    """Acknowledging the coach's finding that the family's objective has one key result."""
+    return {
+        "cycle": str(w.cycle_id),
+        "code": "focus.too_few_key_results",
+        "subject": "objective",
+        "subject_id": str(f.objective.pk),
+        "reason": "A deliberate exception",
+    }
+
+
+def _acknowledgement(w: World, f: Family) -> int:
+    """An acknowledgement in force about the family's objective (made again if a previous
+    request reopened it)."""
+    found, _ = FindingAcknowledgement.objects.get_or_create(
+        cycle_id=w.cycle_id,
+        code="focus.too_few_key_results",
+        subject_kind="objective",
+        subject_id=f.objective.pk,
+        reopened_at=None,
+        defaults={"reason": "Matrix", "acknowledged_at": timezone.now()},
+    )
+    return found.pk
+
+
+def _ava_review(w: World) -> int:
+    """Ava's review in the open review cycle (not shared yet)."""
+    from lineofsight.reviews.models import Review
+
+    return Review.objects.get(review_cycle=open_review_cycle(w.cast), subject=w.cast.ava).pk
+
+
+def _forward_draft(w: World) -> int:
+    """A draft of Ava's next objective in her review (made again if a request discarded it)."""
+    from lineofsight.reviews.evidence.models import ForwardDraft
+    from lineofsight.reviews.models import Review
+
+    review = Review.objects.get(pk=_ava_review(w))
+    found = ForwardDraft.objects.filter(review=review, objective__state="draft").first()
+    if found is not None:
+        return found.pk
+    objective = actions.create_objective(
+        acting_user=w.cast.sam,
+        title="My part in the pipeline",
+        level="individual",
+        cycle=w.cast.q4,
+        owner_person=w.cast.ava,
+        state="draft",
+    )
+    parent = Objective.objects.get(pk=w.company_id)
+    return ForwardDraft.objects.create(
+        review=review, objective=objective, parent_objective=parent
+    ).pk
+
+
+@dataclass
+class Conversation:
+    ava_review: int  # shared
+    sam_review: int  # not shared
+    pia_feedback: int  # Pia's named peer feedback on Ava's review, submitted
+    dev_request: int  # Ava's request to Dev, waiting for approval
+
+
+def _conversation(w: World) -> Conversation:
+    """The review conversation's world (made once per world): see the module's docstring."""
+    made = getattr(w, "conversation", None)
+    if made is not None:
+        return made
+    from lineofsight.reviews.conversation import actions as talk
+
+    from .review_conversation import ask_peers, submit_manager, submit_self, write_peer
+    from .reviews import build_review_cycle
+
+    cast = w.cast
+    setup = build_review_cycle(cast, name="Conversation reviews")
+    review = setup["ava"]
+    submit_self(review)
+    (pia,) = ask_peers(review, cast.ava, cast.pia)
+    talk.approve_feedback_request(acting_user=cast.sam, feedback=pia)
+    write_peer(review, cast.pia)
+    (dev,) = ask_peers(review, cast.ava, cast.dev)
+    submit_manager(review)
+    talk.share_review(acting_user=cast.sam, review=review)
+    made = Conversation(review.pk, setup["sam"].pk, pia.pk, dev.pk)
+    w.conversation = made  # type: ignore[attr-defined]
+    return made
+
+
+def _talk(w: World) -> int:
+    return _conversation(w).ava_review
+
+
+@dataclass
+class CalibrationWorld:
+    session: int
+    ava_review: int
+    nomination: int
+
+
+def _calibration(w: World) -> CalibrationWorld:
+    """Calibration and recognition's world (made once per world): see the docstring."""
+    made = getattr(w, "calibration", None)
+    if made is not None:
+        return made
+    from lineofsight.reviews.calibration import actions as calibration
+    from lineofsight.reviews.models import Review
+    from lineofsight.reviews.recognition import actions as recognition
+
+    cast = w.cast
+    cycle = open_review_cycle(cast)
+    for username, rating, attainment in (("sam", 3, 0.7), ("ava", 4, 0.3), ("pia", 3, 0.55)):
+        Review.objects.filter(review_cycle=cycle, subject__username=username).update(
+            rating=rating, attainment=attainment, state=Review.State.SUBMITTED
+        )
+    session = calibration.create_session(
+        acting_user=cast.hana,
+        review_cycle=cycle,
+        name="Sales calibration",
+        facilitator=cast.sam,
+        participants=[cast.eli],
+        population_teams=[cast.sales],
+    )
+    calibration.set_session_state(acting_user=cast.sam, session=session, state="live")
+    nomination = recognition.nominate_spot_bonus(
+        acting_user=cast.pia, nominee=cast.ava, reason="Rescued the renewal."
+    )
+    ava = Review.objects.get(review_cycle=cycle, subject=cast.ava).pk
+    made = CalibrationWorld(session.pk, ava, nomination.pk)
+    w.calibration = made  # type: ignore[attr-defined]
+    return made
+
+
+def _session(w: World) -> str:
+    return f"/reviews/calibration/{_calibration(w).session}"
+
+
+def _api_session(w: World) -> str:
+    return f"/api/calibration-sessions/{_calibration(w).session}"
+
+
+def _nomination(w: World) -> int:
+    return _calibration(w).nomination
 
 
 def _notification(w: World) -> int:
@@ -244,6 +443,159 @@ PAGES: dict[str, Row] = {
         "GET",
         lambda w, f: f"/teams/{w.cast.enterprise.pk}/confidence-calibration/",
         "team-lead",
+    ),
+    # The coach: alignment health and quality cards read like the OKRs they are about;
+    # acknowledging a finding (and reopening it) is for whoever may change its subject.
+    "coach-health": Row("GET", lambda w, f: f"/health/?cycle={w.cycle_id}", "open"),
+    "coach-health-department": Row(
+        "GET", lambda w, f: f"/health/departments/{w.cast.sales.pk}/?cycle={w.cycle_id}", "open"
+    ),
+    "coach-objective": Row("GET", lambda w, f: f"/coach/objectives/{_ob(w, f)}/", "read"),
+    "coach-team": Row(
+        "GET", lambda w, f: f"/coach/teams/{w.cast.enterprise.pk}/?cycle={w.cycle_id}", "open"
+    ),
+    "coach-acknowledge": Row(
+        "POST", lambda w, f: "/coach/acknowledge/", "write", lambda w, f: _finding_body(w, f)
+    ),
+    "coach-reopen": Row(
+        "POST", lambda w, f: f"/coach/acknowledgements/{_acknowledgement(w, f)}/reopen/", "write"
+    ),
+    "coach-draft-objective": Row(
+        "POST",
+        lambda w, f: "/coach/draft/objective/",
+        "open",
+        lambda w, f: {"title": "Grow ARR", "level": "team", "parent": f"o-{w.company_id}"},
+    ),
+    "coach-draft-key-result": Row(
+        "POST",
+        lambda w, f: f"/coach/draft/objectives/{_ob(w, f)}/key-result/",
+        "write",
+        lambda w, f: {"title": "Have 10 customer meetings", "kind": "increase"},
+    ),
+    # Review cycles, templates and the policy.
+    "review-policy": Row("GET", lambda w, f: "/reviews/policy/", "open"),
+    "review-policy-edit": Row("GET", lambda w, f: "/reviews/policy/edit/", "hr"),
+    "review-templates": Row("GET", lambda w, f: "/reviews/templates/", "hr"),
+    "review-template-new": Row("GET", lambda w, f: "/reviews/templates/new/", "hr"),
+    "review-template-edit": Row(
+        "GET", lambda w, f: f"/reviews/templates/{default_template().pk}/", "hr-private"
+    ),
+    "review-template-duplicate": Row(
+        "POST", lambda w, f: f"/reviews/templates/{default_template().pk}/duplicate/", "hr-private"
+    ),
+    "review-template-archive": Row(
+        "POST", lambda w, f: f"/reviews/templates/{default_template().pk}/archive/", "hr-private"
+    ),
+    "review-cycles": Row("GET", lambda w, f: "/reviews/cycles/", "open"),
+    "review-cycle-new": Row("GET", lambda w, f: "/reviews/cycles/new/", "hr"),
+    "review-cycle-population": Row(
+        "GET", lambda w, f: "/reviews/cycles/population/?population=organisation", "hr"
+    ),
+    "review-cycle": Row(
+        "GET", lambda w, f: f"/reviews/cycles/{open_review_cycle(w.cast).pk}/", "open"
+    ),
+    "review-cycle-launch": Row(
+        "GET", lambda w, f: f"/reviews/cycles/{draft_review_cycle(w.cast).pk}/launch/", "hr-private"
+    ),
+    "review-cycle-close": Row(
+        "GET", lambda w, f: f"/reviews/cycles/{open_review_cycle(w.cast).pk}/close/", "hr"
+    ),
+    "review-cycle-ratings": Row(
+        "GET", lambda w, f: f"/reviews/cycles/{open_review_cycle(w.cast).pk}/ratings.csv", "hr"
+    ),
+    # The evidence pack: the pack, the packet and its PDF, team context, forward drafts.
+    "review-evidence": Row(
+        "GET", lambda w, f: f"/reviews/{_ava_review(w)}/evidence/", "review-chain"
+    ),
+    "review-packet": Row("GET", lambda w, f: f"/reviews/{_ava_review(w)}/packet/", "review-chain"),
+    "review-packet-pdf": Row(
+        "GET", lambda w, f: f"/reviews/{_ava_review(w)}/packet.pdf", "review-chain"
+    ),
+    "review-team-context": Row(
+        "GET",
+        lambda w, f: (
+            f"/reviews/cycles/{open_review_cycle(w.cast).pk}/teams/{w.cast.enterprise.pk}/"
+        ),
+        "team-lead",
+    ),
+    "review-drafts": Row("POST", lambda w, f: f"/reviews/{_ava_review(w)}/drafts/", "review-chain"),
+    "review-draft": Row(
+        "GET", lambda w, f: f"/reviews/drafts/{_forward_draft(w)}/", "review-chain"
+    ),
+    "review-draft-publish": Row(
+        "POST", lambda w, f: f"/reviews/drafts/{_forward_draft(w)}/publish/", "review-chain"
+    ),
+    "review-draft-discard": Row(
+        "POST", lambda w, f: f"/reviews/drafts/{_forward_draft(w)}/discard/", "review-chain"
+    ),
+    # The review conversation.
+    "my-reviews": Row("GET", lambda w, f: "/reviews/", "open"),
+    "review": Row("GET", lambda w, f: f"/reviews/{_talk(w)}/", "review-private"),
+    "review-share": Row("POST", lambda w, f: f"/reviews/{_talk(w)}/share/", "review-manager"),
+    "review-acknowledge": Row(
+        "POST",
+        lambda w, f: f"/reviews/{_talk(w)}/acknowledge/",
+        "review-subject",
+        lambda w, f: {"comment": "Read it."},
+    ),
+    "review-amend": Row("GET", lambda w, f: f"/reviews/{_talk(w)}/amend/", "review-amend"),
+    "review-peers": Row("GET", lambda w, f: f"/reviews/{_talk(w)}/peers/", "review-private"),
+    "review-upward": Row(
+        "POST", lambda w, f: f"/reviews/{_conversation(w).sam_review}/upward/", "upward"
+    ),
+    "review-feedback": Row(
+        "GET",
+        lambda w, f: f"/reviews/feedback/{_conversation(w).pia_feedback}/",
+        "feedback-read",
+    ),
+    "review-feedback-approve": Row(
+        "POST",
+        lambda w, f: f"/reviews/feedback/{_conversation(w).dev_request}/approve/",
+        "review-manager",
+    ),
+    "review-feedback-decline": Row(
+        "GET",
+        lambda w, f: f"/reviews/feedback/{_conversation(w).dev_request}/decline/",
+        "review-manager",
+    ),
+    # Calibration.
+    "calibration-sessions": Row("GET", lambda w, f: "/reviews/calibration/", "open"),
+    "calibration-session-new": Row("GET", lambda w, f: "/reviews/calibration/new/", "hr"),
+    "calibration-rules": Row("GET", lambda w, f: "/reviews/calibration/rules/", "hr"),
+    "calibration-rule": Row("GET", lambda w, f: "/reviews/calibration/rules/big_move/", "hr"),
+    "calibration-session": Row("GET", lambda w, f: f"{_session(w)}/", "calibrator"),
+    "calibration-session-edit": Row("GET", lambda w, f: f"{_session(w)}/edit/", "calibration-hr"),
+    "calibration-session-state": Row(
+        "POST", lambda w, f: f"{_session(w)}/state/", "facilitator", lambda w, f: {"state": "x"}
+    ),
+    "calibration-session-export": Row(
+        "GET", lambda w, f: f"{_session(w)}/distribution.csv", "calibrator"
+    ),
+    "calibration-move": Row(
+        "GET",
+        lambda w, f: f"{_session(w)}/reviews/{_calibration(w).ava_review}/move/",
+        "facilitator",
+    ),
+    "calibration-explain": Row(
+        "GET",
+        lambda w, f: f"{_session(w)}/reviews/{_calibration(w).ava_review}/explain/",
+        "facilitator",
+    ),
+    # Recognition.
+    "person-kudos": Row("GET", lambda w, f: f"/people/{w.cast.ava.pk}/kudos/", "open"),
+    "key-result-kudos": Row("GET", lambda w, f: f"/key-results/{f.key_result.pk}/kudos/", "read"),
+    "spot-bonus-nominations": Row("GET", lambda w, f: "/recognition/nominations/", "open"),
+    "spot-bonus-nomination-new": Row(
+        "GET", lambda w, f: f"/recognition/nominations/new/?person={w.cast.ava.pk}", "open"
+    ),
+    "spot-bonus-nomination": Row(
+        "GET", lambda w, f: f"/recognition/nominations/{_nomination(w)}/", "spot-bonus"
+    ),
+    "spot-bonus-nomination-decide": Row(
+        "POST",
+        lambda w, f: f"/recognition/nominations/{_nomination(w)}/decide/",
+        "spot-bonus-hr",
+        lambda w, f: {"decision": "approved", "note": "Matrix"},
     ),
 }
 # Signing in and out are for everyone and nobody's data; they are tested in tests/ui.
@@ -442,6 +794,264 @@ API: dict[str, Row] = {
         lambda w, f: f"/api/teams/{w.cast.enterprise.pk}/confidence-calibration",
         "team-lead",
     ),
+    # The coach.
+    "coach_health": Row("GET", lambda w, f: f"/api/coach/health?cycle={w.cycle_id}", "open"),
+    "coach_findings": Row("GET", lambda w, f: f"/api/coach/findings?cycle={w.cycle_id}", "open"),
+    "acknowledge_finding": Row(
+        "POST",
+        lambda w, f: "/api/coach/acknowledgements",
+        "write-create",
+        lambda w, f: {**_finding_body(w, f), "cycle": w.cycle_id, "subject_id": _ob(w, f)},
+    ),
+    "reopen_finding": Row(
+        "POST",
+        lambda w, f: f"/api/coach/acknowledgements/{_acknowledgement(w, f)}/reopen",
+        "write",
+    ),
+    # Review cycles, templates and the policy.
+    "get_review_policy": Row("GET", lambda w, f: "/api/review-policy", "open"),
+    "publish_review_policy": Row(
+        "PUT",
+        lambda w, f: "/api/review-policy",
+        "hr",
+        lambda w, f: {"statement": "OKRs are context.", "reason": "Matrix"},
+    ),
+    "list_review_templates": Row("GET", lambda w, f: "/api/review-templates", "hr"),
+    "create_review_template": Row(
+        "POST",
+        lambda w, f: "/api/review-templates",
+        "hr",
+        lambda w, f: {
+            "name": "Matrix template",
+            "rating_scale": [{"value": 1, "label": "Low"}, {"value": 2, "label": "High"}],
+            "questions": [{"text": "How did it go?"}],
+        },
+    ),
+    "get_review_template": Row(
+        "GET", lambda w, f: f"/api/review-templates/{default_template().pk}", "hr-private"
+    ),
+    "update_review_template": Row(
+        "PUT",
+        lambda w, f: f"/api/review-templates/{default_template().pk}",
+        "hr-private",
+        lambda w, f: {
+            "name": "Quarterly review",
+            "rating_scale": [{"value": 1, "label": "Low"}, {"value": 2, "label": "High"}],
+            "questions": [{"text": "How did it go?"}],
+        },
+    ),
+    "duplicate_review_template": Row(
+        "POST",
+        lambda w, f: f"/api/review-templates/{default_template().pk}/duplicate",
+        "hr-private",
+    ),
+    "archive_review_template": Row(
+        "POST",
+        lambda w, f: f"/api/review-templates/{default_template().pk}/archive",
+        "hr-private",
+        lambda w, f: {"archived": False},
+    ),
+    "list_review_cycles": Row("GET", lambda w, f: "/api/review-cycles", "open"),
+    "get_review_cycle": Row(
+        "GET", lambda w, f: f"/api/review-cycles/{open_review_cycle(w.cast).pk}", "open"
+    ),
+    "create_review_cycle": Row(
+        "POST",
+        lambda w, f: "/api/review-cycles",
+        "hr",
+        lambda w, f: {
+            "name": "Matrix reviews",
+            "goal_cycle": w.cast.q3.pk,
+            "template": default_template().pk,
+            "self_review_due": "2026-10-09",
+            "peer_feedback_due": "2026-10-16",
+            "manager_review_due": "2026-10-23",
+            "calibration_due": "2026-10-30",
+            "sharing_due": "2026-11-06",
+        },
+    ),
+    "launch_review_cycle": Row(
+        "POST",
+        lambda w, f: f"/api/review-cycles/{draft_review_cycle(w.cast).pk}/launch",
+        "hr-private",
+    ),
+    "close_review_cycle": Row(
+        "POST", lambda w, f: f"/api/review-cycles/{open_review_cycle(w.cast).pk}/close", "hr"
+    ),
+    "review_cycle_ratings": Row(
+        "GET", lambda w, f: f"/api/review-cycles/{open_review_cycle(w.cast).pk}/ratings.csv", "hr"
+    ),
+    # The evidence pack.
+    "get_evidence_pack": Row(
+        "GET", lambda w, f: f"/api/reviews/{_ava_review(w)}/evidence", "review-chain"
+    ),
+    "get_review_packet_pdf": Row(
+        "GET", lambda w, f: f"/api/reviews/{_ava_review(w)}/packet.pdf", "review-chain"
+    ),
+    "list_forward_drafts": Row(
+        "GET", lambda w, f: f"/api/reviews/{_ava_review(w)}/drafts", "review-chain"
+    ),
+    "propose_forward_drafts": Row(
+        "POST", lambda w, f: f"/api/reviews/{_ava_review(w)}/drafts", "review-chain"
+    ),
+    "get_team_context": Row(
+        "GET",
+        lambda w, f: (
+            f"/api/review-cycles/{open_review_cycle(w.cast).pk}/teams/"
+            f"{w.cast.enterprise.pk}/context"
+        ),
+        "team-lead",
+    ),
+    "update_forward_draft": Row(
+        "PATCH",
+        lambda w, f: f"/api/forward-drafts/{_forward_draft(w)}",
+        "review-chain",
+        lambda w, f: {"title": "Close four deals"},
+    ),
+    "publish_forward_draft": Row(
+        "POST", lambda w, f: f"/api/forward-drafts/{_forward_draft(w)}/publish", "review-chain"
+    ),
+    "discard_forward_draft": Row(
+        "POST", lambda w, f: f"/api/forward-drafts/{_forward_draft(w)}/discard", "review-chain"
+    ),
+    # The review conversation.
+    "list_my_reviews": Row("GET", lambda w, f: "/api/my-reviews", "open"),
+    "get_review": Row("GET", lambda w, f: f"/api/reviews/{_talk(w)}", "review-private"),
+    "get_feedback_aggregates": Row(
+        "GET", lambda w, f: f"/api/reviews/{_talk(w)}/aggregates", "review-private"
+    ),
+    "share_review": Row("POST", lambda w, f: f"/api/reviews/{_talk(w)}/share", "review-manager"),
+    "acknowledge_review": Row(
+        "POST",
+        lambda w, f: f"/api/reviews/{_talk(w)}/acknowledge",
+        "review-subject",
+        lambda w, f: {"comment": "Read it."},
+    ),
+    "list_amendments": Row(
+        "GET", lambda w, f: f"/api/reviews/{_talk(w)}/amendments", "review-private"
+    ),
+    "amend_review": Row(
+        "POST",
+        lambda w, f: f"/api/reviews/{_talk(w)}/amendments",
+        "review-amend",
+        lambda w, f: {"reason": "Agreed in calibration.", "rating": 3},
+    ),
+    "list_peer_requests": Row(
+        "GET", lambda w, f: f"/api/reviews/{_talk(w)}/peer-requests", "review-private"
+    ),
+    "request_peer_feedback": Row(
+        "POST",
+        lambda w, f: f"/api/reviews/{_talk(w)}/peer-requests",
+        "review-private",
+        lambda w, f: {"peers": [w.cast.otto.pk]},
+    ),
+    "start_upward_feedback": Row(
+        "POST", lambda w, f: f"/api/reviews/{_conversation(w).sam_review}/upward-feedback", "upward"
+    ),
+    "get_feedback": Row(
+        "GET", lambda w, f: f"/api/feedback/{_conversation(w).pia_feedback}", "feedback-read"
+    ),
+    "save_feedback": Row(
+        "PUT",
+        lambda w, f: f"/api/feedback/{_conversation(w).pia_feedback}",
+        "feedback-author",
+        lambda w, f: {"answers": []},
+    ),
+    "submit_feedback": Row(
+        "POST",
+        lambda w, f: f"/api/feedback/{_conversation(w).pia_feedback}/submit",
+        "feedback-author",
+        lambda w, f: {"answers": []},
+    ),
+    "approve_feedback_request": Row(
+        "POST",
+        lambda w, f: f"/api/feedback/{_conversation(w).dev_request}/approve",
+        "review-manager",
+    ),
+    "decline_feedback_request": Row(
+        "POST",
+        lambda w, f: f"/api/feedback/{_conversation(w).dev_request}/decline",
+        "review-manager",
+        lambda w, f: {"reason": "Other team."},
+    ),
+    # Calibration.
+    "list_calibration_sessions": Row("GET", lambda w, f: "/api/calibration-sessions", "open"),
+    "create_calibration_session": Row(
+        "POST",
+        lambda w, f: "/api/calibration-sessions",
+        "hr",
+        lambda w, f: {
+            "review_cycle": open_review_cycle(w.cast).pk,
+            "name": "Matrix calibration",
+            "facilitator": w.cast.eli.pk,
+            "population_teams": [w.cast.engineering.pk],
+        },
+    ),
+    "get_calibration_session": Row("GET", lambda w, f: _api_session(w), "calibrator"),
+    "update_calibration_session": Row(
+        "PATCH",
+        lambda w, f: _api_session(w),
+        "calibration-hr",
+        lambda w, f: {
+            "name": "Renamed",
+            "facilitator": w.cast.sam.pk,
+            "population_teams": [w.cast.sales.pk],
+        },
+    ),
+    "set_calibration_session_state": Row(
+        "POST",
+        lambda w, f: f"{_api_session(w)}/state",
+        "facilitator",
+        lambda w, f: {"state": "complete"},
+    ),
+    "move_calibration_rating": Row(
+        "POST",
+        lambda w, f: f"{_api_session(w)}/moves",
+        "facilitator",
+        lambda w, f: {"review": _calibration(w).ava_review, "value": 3, "reason": "Matrix"},
+    ),
+    "list_calibration_changes": Row("GET", lambda w, f: f"{_api_session(w)}/changes", "calibrator"),
+    "explain_calibration_flag": Row(
+        "POST",
+        lambda w, f: f"{_api_session(w)}/explanations",
+        "facilitator",
+        lambda w, f: {
+            "review": _calibration(w).ava_review,
+            "rule": "high_rating_low_attainment",
+            "text": "Matrix",
+        },
+    ),
+    "list_calibration_rules": Row("GET", lambda w, f: "/api/calibration-rules", "hr"),
+    "update_calibration_rule": Row(
+        "PUT",
+        lambda w, f: "/api/calibration-rules/big_move",
+        "hr",
+        lambda w, f: {"enabled": True, "requires_explanation": False, "params": {"levels": 2}},
+    ),
+    # Recognition.
+    "list_kudos": Row("GET", lambda w, f: "/api/kudos", "open"),
+    "give_kudos": Row(
+        "POST",
+        lambda w, f: "/api/kudos",
+        "open",
+        lambda w, f: {"recipient": w.cast.ava.pk, "message": "Thanks"},
+    ),
+    "list_spot_bonus_nominations": Row("GET", lambda w, f: "/api/spot-bonus-nominations", "open"),
+    "nominate_spot_bonus": Row(
+        "POST",
+        lambda w, f: "/api/spot-bonus-nominations",
+        "open",
+        lambda w, f: {"nominee": w.cast.ava.pk, "reason": "Matrix"},
+    ),
+    "get_spot_bonus_nomination": Row(
+        "GET", lambda w, f: f"/api/spot-bonus-nominations/{_nomination(w)}", "spot-bonus"
+    ),
+    "decide_spot_bonus_nomination": Row(
+        "POST",
+        lambda w, f: f"/api/spot-bonus-nominations/{_nomination(w)}/decision",
+        "spot-bonus-hr",
+        lambda w, f: {"decision": "approved", "note": "Matrix"},
+    ),
 }
 
 
@@ -486,6 +1096,18 @@ def expected(rule: str, who: str, family: str) -> str:
     if rule == "hr":
         # Closing cycles: HR only; everyone may see the cycle, so the rest get 403.
         return "ok" if who == "hana" else "forbidden"
+    if rule in CONVERSATION_RULES:
+        allowed, forbidden = CONVERSATION_RULES[rule]
+        return "ok" if who in allowed else "forbidden" if who in forbidden else "hidden"
+    if rule in CALIBRATION_RULES:
+        allowed, forbidden = CALIBRATION_RULES[rule]
+        return "ok" if who in allowed else "forbidden" if who in forbidden else "hidden"
+    if rule == "review-chain":
+        # Ava's review before it is shared: her managers and HR; nobody else (not Ava yet).
+        return "ok" if who in REVIEW_CHAIN else "hidden"
+    if rule == "hr-private":
+        # Review templates and draft review cycles: HR's; nobody else knows they exist.
+        return "ok" if who == "hana" else "hidden"
     if rule == "private-person":
         # Ava's close-out and calibrated confidence: private like a review.
         return "ok" if who in EDITORS else "hidden"

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "lineofsight.goals",
     "lineofsight.insights",
     "lineofsight.integrations",
+    "lineofsight.reviews",
     "lineofsight.api",
     "lineofsight.demo",
 ]
@@ -231,6 +232,11 @@ EMAIL_TIMEOUT = env_int("LOS_EMAIL_TIMEOUT", 30, minimum=1)
 # Notifications: the address people open the product at (for links in reminders and
 # digests), and which hosts teams' chat webhooks may point at besides Slack's and Microsoft
 # Teams' own ("*" for any), whether plain http is allowed for them, and their time-out.
+# The coach's optional semantic similarity for copy-paste cascading: the dotted path of a
+# function (text, text) -> 0.0-1.0 run on this machine, e.g. over a local sentence-embedding
+# model. Empty: lexical similarity only.
+COACH_SIMILARITY = os.environ.get("LOS_COACH_SIMILARITY", "").strip()
+
 SITE_URL = os.environ.get("LOS_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LOS_SITE_URL={SITE_URL!r} must start with http:// or https://.")

@@ -34,6 +34,11 @@ class Api:
             f"/api{path}", json.dumps(data or {}), content_type="application/json"
         )
 
+    def put(self, path: str, data: Any = None) -> Any:
+        return self.client.put(
+            f"/api{path}", json.dumps(data or {}), content_type="application/json"
+        )
+
     def delete(self, path: str, **params: Any) -> Any:
         query = "&".join(f"{k}={v}" for k, v in params.items())
         return self.client.delete(f"/api{path}" + (f"?{query}" if query else ""))

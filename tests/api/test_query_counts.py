@@ -9,6 +9,7 @@ from django.test import Client
 from lineofsight.core import tokens
 from lineofsight.goals import actions
 from lineofsight.people import actions as people_actions
+from lineofsight.people.selectors import forget_organisation_cache
 
 from ..okrs import build_cascade
 from .conftest import Api
@@ -102,3 +103,126 @@ def test_list_endpoints_run_a_fixed_number_of_queries(cast, size, django_assert_
         # The unfiltered lists grow with the data.
         if "/objectives/" not in path and "limit" not in path and "&" not in path:
             assert len(items) >= min(size, 3), path
+
+
+# Review cycles: session and caller (2), the caller's teams (0-1), then for the list the
+# count and the page; for one cycle the cycle, its teams and people, its questions and the
+# three progress counts.
+REVIEW_BOUNDS = {
+    "/review-cycles": 4,
+    "/review-cycles/{cycle}": 9,
+    "/review-policy": 4,
+    "/review-templates": 3,
+}
+
+
+@pytest.mark.parametrize("size", [0, 30])
+def test_review_cycle_endpoints_run_a_fixed_number_of_queries(
+    cast, size, django_assert_max_num_queries
+):
+    from ..reviews import build_review_cycle
+
+    for i in range(size):
+        people_actions.create_person(
+            acting_user=None,
+            username=f"r{size}-{i}",
+            display_name=f"Person {i}",
+            manager=cast.sam,
+            check_password=False,
+        )
+    setup = build_review_cycle(cast)
+    client = Client()
+    client.force_login(cast.hana)
+    hana = Api(client)
+    hana.get("/me")  # warm the organisation cache
+    for endpoint, bound in REVIEW_BOUNDS.items():
+        path = endpoint.format(cycle=setup.cycle.pk)
+        with django_assert_max_num_queries(bound):
+            response = hana.client.get(f"/api{path}")
+        assert response.status_code == 200, (path, response.content)
+    body = hana.get(f"/review-cycles/{setup.cycle.pk}").json()
+    assert body["progress"]["reviews"] == 8 + size
+
+
+# The review conversation: session and caller (2), then for one review the review, the
+# cycle's questions, the feedback the caller may read and its answers, the anonymous rows and
+# their answers, the requests, the rating changes and the amendments; the aggregates alone
+# in four more; my reviews in five (feedback to write, my reviews, managers' reviews to give
+# upward feedback on, requests to approve, reviews to share); one feedback in three.
+CONVERSATION_BOUNDS = {
+    "/reviews/{review}": 11,
+    "/reviews/{review}/aggregates": 6,
+    "/my-reviews": 7,
+    "/feedback/{feedback}": 5,
+}
+
+
+@pytest.mark.parametrize("peers", [1, 8])
+def test_review_conversation_endpoints_run_a_fixed_number_of_queries(
+    cast, peers, django_assert_max_num_queries
+):
+    from ..review_conversation import ask_peers, feedback_of, submit_self, write_peer
+    from ..reviews import build_review_cycle
+
+    setup = build_review_cycle(cast, anonymous_peer_feedback=True)
+    review = setup["ava"]
+    submit_self(review)
+    colleagues = [
+        people_actions.create_person(
+            acting_user=None,
+            username=f"p{peers}-{i}",
+            display_name=f"Peer {i}",
+            manager=cast.eli,
+            check_password=False,
+        )
+        for i in range(peers)
+    ]
+    ask_peers(review, cast.sam, *colleagues)
+    for peer in colleagues:
+        write_peer(review, peer)
+    client = Client()
+    client.force_login(cast.sam)
+    sam = Api(client)
+    sam.get("/me")  # warm the organisation cache
+    values = {"review": review.pk, "feedback": feedback_of(review, "self").pk}
+    for endpoint, bound in CONVERSATION_BOUNDS.items():
+        path = endpoint.format(**values)
+        with django_assert_max_num_queries(bound):
+            response = sam.client.get(f"/api{path}")
+        assert response.status_code == 200, (path, response.content)
+    aggregates = sam.get(f"/reviews/{review.pk}/aggregates").json()
+    assert aggregates[0]["shown"] is (peers >= 3)
+
+
+# Calibration: session and caller (2), the organisation, then the board (see
+# tests/integration/test_calibration.py) or the list (count and page).
+CALIBRATION_BOUNDS = {
+    "/calibration-sessions": 5,
+    "/calibration-sessions/{session}": 15,
+    "/calibration-sessions/{session}/changes": 5,
+    "/kudos": 5,
+    "/spot-bonus-nominations": 5,
+}
+
+
+@pytest.mark.parametrize("size", [0, 15])
+def test_calibration_endpoints_run_a_fixed_number_of_queries(
+    cast, size, django_assert_max_num_queries
+):
+    from ..calibration import add_people, build_calibration
+    from ..reviews import build_review_cycle
+
+    add_people(cast, cast.enterprise, size, cast.sam, f"c{size}-")
+    ratings = {f"c{size}-{i}": (1 + i % 5, i / 15) for i in range(size)}
+    ratings.update({"sam": (3, 0.7), "ava": (4, 0.3), "pia": (3, 0.55)})
+    c = build_calibration(cast, setup=build_review_cycle(cast), ratings=ratings)
+    client = Client()
+    client.force_login(cast.sam)
+    for endpoint, bound in CALIBRATION_BOUNDS.items():
+        path = endpoint.format(session=c.session.pk)
+        forget_organisation_cache()
+        with django_assert_max_num_queries(bound):
+            response = client.get(f"/api{path}")
+        assert response.status_code == 200, (path, response.content)
+    board = client.get(f"/api/calibration-sessions/{c.session.pk}").json()
+    assert len(board["people"]) == 2 + size  # everyone but Sam himself

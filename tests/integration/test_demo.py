@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from lineofsight.demo import check_ins_due, content, loader
+from lineofsight.demo import check_ins_due, coaching, content, loader
 from lineofsight.goals import rollup
 from lineofsight.goals.models import (
     AlignmentLink,
@@ -132,8 +132,9 @@ def test_teams_translate_the_company_objectives_rather_than_copy_them(quarters):
     ).exists()
     assert any("Hire" in t or "sellers" in t for t in by_team["people"])
     assert all(o for o in by_team.values())
-    every_non_company_is_aligned = not others.exclude(parent_links__isnull=False).exists()
-    assert every_non_company_is_aligned
+    # The one exception is planted on purpose, for the coach to find (demo.coaching).
+    unaligned = others.exclude(parent_links__isnull=False)
+    assert list(unaligned.values_list("title", flat=True)) == [coaching.ORPHAN_TITLE]
 
 
 def test_engineering_vertical_editions_roll_up_into_an_aligned_company_key_result(quarters):
@@ -302,3 +303,23 @@ def test_reset_with_force_reloads_across_a_year_boundary(demo, db):
     logos = KeyResult.objects.get(cycle=previous, title__startswith="40 new enterprise logos")
     assert logos.current_value == 34 and logos.objective.cycle == years[0]
     assert rollup.verify()[0] == []
+
+
+def test_the_coach_finds_the_problems_planted_in_the_current_quarter(quarters):
+    from lineofsight.insights.coach_scope import CoachScope
+    from lineofsight.insights.coach_selectors import coach_report
+
+    _, current = quarters
+    report = coach_report(None, CoachScope.organisation(current))
+    by_code: dict[str, set[str]] = {}
+    for row in report.rows:
+        by_code.setdefault(row.finding.code, set()).add(row.subject_label)
+    assert coaching.COPY_PASTE_TITLE in by_code["copy_paste.objective"]
+    assert "Net revenue retention from 111% to 115%" in by_code["copy_paste.key_result"]
+    assert "Sofia Marin" in by_code["focus.person_objectives"]
+    assert coaching.ACTIVITY_KEY_RESULT in by_code["measurable.activity"]
+    assert by_code["orphan.unaligned"] == {coaching.ORPHAN_TITLE}
+    # The worked example reads well: no finding about Jordan's objectives or the Sales team's.
+    worked = {WORKED_AE, SALES, ARR}
+    flagged = {row.subject_label for row in report.rows}
+    assert not (worked & flagged)

@@ -77,3 +77,148 @@ def test_query_counts_do_not_grow_with_the_data(cast, cascade, as_user, viewer):
     add_branches(cast, cascade.company, 2 * n, start=n)
     after = {name: count_queries(client, url) for name, url in pages(cast, cascade).items()}
     assert after == before
+
+
+# -- review cycles: the same queries for a cycle of 8 people and one of 38 ------------------
+
+# The cycle page for HR: session, person, organisation, the cycle, progress (three), the
+# page of reviews (count and rows) and the session's messages.
+REVIEW_CYCLE_PAGE_MAX = 10
+REVIEW_PAGES_MAX = 9  # a manager: no table, the progress counts over their people
+
+
+def _review_pages(cycle_id: int, template_id: int) -> dict[str, str]:
+    return {
+        "cycles": "/reviews/cycles/",
+        "cycle": f"/reviews/cycles/{cycle_id}/",
+        "cycle shared": f"/reviews/cycles/{cycle_id}/?state=shared",
+        "close": f"/reviews/cycles/{cycle_id}/close/",
+        "policy": "/reviews/policy/",
+        "templates": "/reviews/templates/",
+        "template": f"/reviews/templates/{template_id}/",
+    }
+
+
+def _csv_queries(client, cycle_id: int) -> int:
+    forget_organisation_cache()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/reviews/cycles/{cycle_id}/ratings.csv")
+        b"".join(response.streaming_content)
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("viewer", ["hana", "sam"])
+def test_review_cycle_pages_do_not_grow_with_the_cycle(cast, as_user, viewer):
+    from lineofsight.people import actions as people_actions
+    from lineofsight.reviews.models import Review
+
+    from ..reviews import build_review_cycle
+
+    client = as_user(getattr(cast, viewer))
+    small = build_review_cycle(cast, name="Small")
+    Review.objects.filter(review_cycle=small.cycle, subject=cast.ava).update(state="shared")
+    for i in range(30):
+        people_actions.create_person(
+            acting_user=None,
+            username=f"more{i}",
+            display_name=f"More {i}",
+            manager=cast.sam if i % 2 else cast.eli,
+            check_password=False,
+        )
+    big = build_review_cycle(cast, name="Big")
+    Review.objects.filter(review_cycle=big.cycle, subject=cast.ava).update(state="shared")
+    if viewer != "hana":
+        pages = {"cycles": "/reviews/cycles/", "cycle": f"/reviews/cycles/{small.cycle.pk}/"}
+        before = {n: count_queries(client, u) for n, u in pages.items()}
+        pages = {"cycles": "/reviews/cycles/", "cycle": f"/reviews/cycles/{big.cycle.pk}/"}
+        assert {n: count_queries(client, u) for n, u in pages.items()} == before
+        assert max(before.values()) <= REVIEW_PAGES_MAX
+        return
+    before = {
+        n: count_queries(client, u)
+        for n, u in _review_pages(small.cycle.pk, small.template.pk).items()
+    }
+    after = {
+        n: count_queries(client, u) for n, u in _review_pages(big.cycle.pk, big.template.pk).items()
+    }
+    assert after == before
+    assert before["cycle"] <= REVIEW_CYCLE_PAGE_MAX
+    assert max(before.values()) <= REVIEW_CYCLE_PAGE_MAX
+    assert _csv_queries(client, big.cycle.pk) == _csv_queries(client, small.cycle.pk)
+
+
+# The review conversation: the review page (with the evidence pack: its OKR figures as of the
+# cycle's end, kudos and drafts), the inbox, a feedback form and the peer requests page.
+CONVERSATION_MAX = {"review": 24, "inbox": 10, "feedback": 10, "peers": 8}
+
+
+def test_review_conversation_pages_do_not_grow_with_the_feedback(cast, as_user):
+    from lineofsight.people import actions as people_actions
+    from lineofsight.reviews.conversation import actions as talk
+
+    from ..review_conversation import ask_peers, feedback_of, shared_review, write_peer
+    from ..reviews import build_review_cycle
+
+    setup = build_review_cycle(cast)
+    review = shared_review(setup, cast)
+    pages = {
+        "review": f"/reviews/{review.pk}/",
+        "inbox": "/reviews/",
+        "feedback": f"/reviews/feedback/{feedback_of(review, 'manager').pk}/",
+        "peers": f"/reviews/{review.pk}/peers/",
+    }
+    client = as_user(cast.sam)
+    client.get(pages["review"])  # the first look stores the OKR cycle's end figures
+    before = {name: count_queries(client, url) for name, url in pages.items()}
+    # More colleagues' feedback, more reviews to write and more history: the same counts.
+    more = build_review_cycle(cast, name="Another cycle")
+    peers = [
+        people_actions.create_person(
+            acting_user=None,
+            username=f"peer{i}",
+            display_name=f"Peer {i}",
+            manager=cast.sam,
+            check_password=False,
+        )
+        for i in range(6)
+    ]
+    other = more["ava"]
+    ask_peers(other, cast.sam, *peers)
+    for peer in peers:
+        write_peer(other, peer)
+    type(review).objects.filter(pk=other.pk).update(state="submitted", rating=3)
+    talk.share_review(acting_user=cast.sam, review=other)
+    talk.amend_review(acting_user=cast.hana, review=other, reason="Calibrated", rating=2)
+    pages["review"] = f"/reviews/{other.pk}/"
+    after = {name: count_queries(client, url) for name, url in pages.items()}
+    assert after == before
+    for name, count in before.items():
+        assert count <= CONVERSATION_MAX[name], (name, count)
+
+
+# -- calibration: the session page runs the same queries for 3 people and for 18 ------------
+
+# Session and person, the organisation, the nav's due count (for a calibrator with key
+# results), the board (the session, its teams, reviews, the people's teams (two), previous
+# ratings, kudos, peer ratings, explanations, rules, the change log, participants) and the
+# session's messages.
+CALIBRATION_PAGE_MAX = 17
+
+
+@pytest.mark.parametrize("viewer", ["hana", "sam"])
+def test_the_calibration_page_runs_a_fixed_number_of_queries(cast, as_user, viewer):
+    from ..calibration import add_people, build_calibration
+    from ..reviews import build_review_cycle
+
+    client = as_user(getattr(cast, viewer))
+    small = build_calibration(cast)
+    add_people(cast, cast.enterprise, 15, cast.sam, "calibrated")
+    ratings = {f"calibrated{i}": (1 + i % 5, i / 15) for i in range(15)}
+    ratings.update({"sam": (3, 0.7), "ava": (4, 0.3), "pia": (3, 0.55)})
+    large = build_calibration(
+        cast, setup=build_review_cycle(cast, name="Bigger reviews"), ratings=ratings
+    )
+    counts = [
+        count_queries(client, f"/reviews/calibration/{c.session.pk}/") for c in (small, large)
+    ]
+    assert counts[0] == counts[1] <= CALIBRATION_PAGE_MAX

@@ -15,8 +15,14 @@ from ninja import NinjaAPI, Swagger
 import lineofsight
 from lineofsight.api import alignment, check_ins, directory, initiatives, key_results, objectives
 from lineofsight.api import closing as closing_routes
+from lineofsight.api import coach as coach_routes
 from lineofsight.api import dashboards as dashboard_routes
 from lineofsight.api import notifications as notification_routes
+from lineofsight.api import reviews_calibration as calibration_routes
+from lineofsight.api import reviews_conversation as conversation_routes
+from lineofsight.api import reviews_cycles as review_cycle_routes
+from lineofsight.api import reviews_evidence as evidence_routes
+from lineofsight.api import reviews_recognition as recognition_routes
 from lineofsight.api import tokens as token_routes
 from lineofsight.api.auth import SessionAuth, TokenAuth
 from lineofsight.api.errors import install
@@ -79,3 +85,22 @@ api.add_router("/teams", closing_routes.teams)
 api.add_router("/notification-preferences", notification_routes.preferences)
 api.add_router("/teams", notification_routes.webhooks)
 api.add_router("/notifications", notification_routes.outbox)
+# The coach: findings, alignment health, acknowledgements.
+api.add_router("/coach", coach_routes.router)
+# Reviews: the policy, templates and review cycles.
+api.add_router("/review-policy", review_cycle_routes.policy_router)
+api.add_router("/review-templates", review_cycle_routes.template_router)
+api.add_router("/review-cycles", review_cycle_routes.cycle_router)
+# Calibration and recognition.
+api.add_router("/calibration-sessions", calibration_routes.sessions)
+api.add_router("/calibration-rules", calibration_routes.rule_router)
+api.add_router("/kudos", recognition_routes.kudos)
+api.add_router("/spot-bonus-nominations", recognition_routes.nominations)
+# The evidence pack: packs, packets, team context, forward drafts.
+api.add_router("/reviews", evidence_routes.reviews)
+api.add_router("/review-cycles", evidence_routes.review_cycles)
+api.add_router("/forward-drafts", evidence_routes.drafts)
+# The review conversation: my reviews, feedback, requests, sharing, amendments.
+api.add_router("/my-reviews", conversation_routes.mine)
+api.add_router("/reviews", conversation_routes.reviews)
+api.add_router("/feedback", conversation_routes.feedback)

@@ -29,6 +29,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 
+from lineofsight.core.coach_access import CoachRules
+from lineofsight.core.review_access import ReviewRules
+
 if TYPE_CHECKING:
     from lineofsight.goals.models import Initiative, KeyResult, Objective
     from lineofsight.people.models import Person, Team
@@ -99,7 +102,7 @@ def objective_audiences(
     return out
 
 
-class Viewer:
+class Viewer(ReviewRules, CoachRules):
     """What the policy needs to know about one signed-in person, computed once per request.
 
     Team memberships are read lazily (two small queries), only when a rule needs them.

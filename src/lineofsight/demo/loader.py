@@ -24,9 +24,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.demo import content
+from lineofsight.demo.calibration import load_calibration
 from lineofsight.demo.check_ins_due import leave_some_check_ins_due
 from lineofsight.demo.closing import close_out_previous_quarter
+from lineofsight.demo.coaching import planted_objectives
 from lineofsight.demo.content import CURRENT, PREVIOUS, KRSpec, ObjectiveSpec
+from lineofsight.demo.feedback import load_feedback
+from lineofsight.demo.reviews import load_reviews
 from lineofsight.goals import actions, rollup
 from lineofsight.goals.models import Cycle, KeyResult, Objective
 from lineofsight.insights.actions import backfill_started_cycles
@@ -275,6 +279,9 @@ class DemoLoader:
             self._okrs()
             self._close_past_cycles(today)
             close_out_previous_quarter(self)
+            review_cycle = load_reviews(self, today)
+            load_feedback(self, review_cycle)
+            load_calibration(self, review_cycle)
         forget_organisation_cache()
         diffs, checked = rollup.verify()
         self.summary.verified = checked
@@ -404,7 +411,8 @@ class DemoLoader:
             owners[kr_spec.key] = kr_spec.owner
             pending.extend(self._quarter_check_ins(phase, quarter, kr, kr_spec))
 
-        for spec in content.quarter_objectives(phase, quarter.name):
+        specs = (*content.quarter_objectives(phase, quarter.name), *planted_objectives(phase))
+        for spec in specs:
             obj = self._objective(spec, quarter, clock.tick())
             objectives[spec.key] = obj
             for kr_spec in spec.key_results:

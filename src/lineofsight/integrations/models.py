@@ -24,6 +24,7 @@ class Notification(models.Model):
         REMINDER = "reminder", "Check-in reminder"
         DIGEST = "digest", "Weekly digest"
         ESCALATION = "escalation", "Escalation"
+        REVIEW = "review", "Review"  # self review open, feedback requested, review shared
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

@@ -380,3 +380,98 @@ def update_organisation(
     transaction.on_commit(forget_organisation_cache)
     audit.record(actor=acting_user, action="organisation.update", subject=org, data=changed)
     return org
+
+
+# Coaching limits: (field, smallest, largest); the similarity is a share, the rest counts.
+COACH_COUNTS: tuple[tuple[str, int, int], ...] = (
+    ("max_objectives_person", 1, 20),
+    ("max_objectives_team", 1, 20),
+    ("min_key_results", 1, 20),
+    ("max_key_results", 1, 20),
+    ("min_key_results_company", 1, 20),
+    ("max_key_results_company", 1, 20),
+    ("sandbagging_cycles", 2, 12),
+)
+COACH_FIELDS = (*(name for name, _, _ in COACH_COUNTS), "copy_paste_similarity")
+
+
+def coach_settings_errors(
+    *, current: Organisation, changes: dict[str, float | int]
+) -> dict[str, str]:
+    """What is wrong with new coaching limits, by field (empty when they may be saved)."""
+    errors: dict[str, str] = {}
+    for name in changes:
+        if name not in COACH_FIELDS:
+            errors[name] = "Not a coaching setting."
+    for name, low, high in COACH_COUNTS:
+        value = changes.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            errors[name] = f"Give a whole number from {low} to {high}."
+    similarity = changes.get("copy_paste_similarity")
+    if similarity is not None and (
+        isinstance(similarity, bool)
+        or not isinstance(similarity, int | float)
+        or not (math.isfinite(similarity) and 0.5 <= similarity <= 1.0)
+    ):
+        errors["copy_paste_similarity"] = "Give a similarity from 0.5 to 1.0 (0.8 is 80 %)."
+    for least, most, what in (
+        ("min_key_results", "max_key_results", "an objective"),
+        ("min_key_results_company", "max_key_results_company", "a company objective"),
+    ):
+        if least in errors or most in errors:
+            continue
+        lo = changes.get(least, getattr(current, least))
+        hi = changes.get(most, getattr(current, most))
+        if lo > hi:
+            field = least if least in changes else most
+            errors[field] = (
+                f"The least number of key results for {what} ({lo}) must not exceed the most "
+                f"({hi})."
+            )
+    return errors
+
+
+@transaction.atomic
+def update_coach_settings(
+    *,
+    acting_user: Person | None,
+    max_objectives_person: int | None = None,
+    max_objectives_team: int | None = None,
+    min_key_results: int | None = None,
+    max_key_results: int | None = None,
+    min_key_results_company: int | None = None,
+    max_key_results_company: int | None = None,
+    copy_paste_similarity: float | None = None,
+    sandbagging_cycles: int | None = None,
+) -> Organisation:
+    """Change the limits the coach applies (focus, copy-paste, sandbagging); HR only."""
+    _require_hr(acting_user)
+    org = Organisation.objects.select_for_update().get(pk=Organisation.current().pk)
+    given = {
+        "max_objectives_person": max_objectives_person,
+        "max_objectives_team": max_objectives_team,
+        "min_key_results": min_key_results,
+        "max_key_results": max_key_results,
+        "min_key_results_company": min_key_results_company,
+        "max_key_results_company": max_key_results_company,
+        "copy_paste_similarity": copy_paste_similarity,
+        "sandbagging_cycles": sandbagging_cycles,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
+    errors = coach_settings_errors(current=org, changes=changes)
+    if errors:
+        raise InvalidInput(errors)
+    before = {name: getattr(org, name) for name in changes}
+    for name, value in changes.items():
+        setattr(org, name, value)
+    if changes:
+        org.save(update_fields=list(changes))
+    audit.record(
+        actor=acting_user,
+        action="organisation.update_coaching",
+        subject=org,
+        data={"from": before, "to": changes},
+    )
+    return org

@@ -30,10 +30,16 @@ class OrganisationForm(forms.ModelForm):
             "pace_off_track",
             "escalate_after_misses",
             "digest_weekday",
+            *actions.COACH_FIELDS,
         ]
         widgets = {
             "digest_weekday": forms.Select(choices=[(n, day) for n, day in enumerate(WEEKDAYS)]),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in actions.COACH_FIELDS:  # left blank: kept as they are
+            self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -50,6 +56,8 @@ class OrganisationForm(forms.ModelForm):
             escalate_after_misses=data.get("escalate_after_misses"),
             digest_weekday=data.get("digest_weekday"),
         )
+        coach = {name: data[name] for name in actions.COACH_FIELDS if data.get(name) is not None}
+        errors.update(actions.coach_settings_errors(current=self.instance, changes=coach))
         for field, message in errors.items():
             self.add_error(field if field in self.fields else None, message)
         return data
@@ -83,6 +91,16 @@ class OrganisationAdmin(admin.ModelAdmin):
                 "the chosen day.",
             },
         ),
+        (
+            "Coaching",
+            {
+                "fields": actions.COACH_FIELDS,
+                "description": "The limits the coach checks OKRs against: how many objectives "
+                "a person or team takes on, how many key results an objective has, how "
+                "closely a child objective may repeat its parent's wording, and after how many "
+                "cycles at 100 % or more it asks whether the targets stretch.",
+            },
+        ),
     )
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
@@ -100,6 +118,9 @@ class OrganisationAdmin(admin.ModelAdmin):
                 escalate_after_misses=data["escalate_after_misses"],
                 digest_weekday=data["digest_weekday"],
             )
+            coach = {n: data[n] for n in actions.COACH_FIELDS if data.get(n) is not None}
+            if coach:
+                actions.update_coach_settings(acting_user=_actor(request), **coach)
         from lineofsight.people.selectors import forget_organisation_cache
 
         forget_organisation_cache()

@@ -62,6 +62,54 @@ class Organisation(models.Model):
         validators=[MaxValueValidator(6)],
         help_text="Day the weekly manager digest goes out (0 = Monday ... 6 = Sunday).",
     )
+    # Coaching: the limits and thresholds the coach's checks apply (insights.coaching).
+    max_objectives_person = models.PositiveSmallIntegerField(
+        "objectives per person, at most",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="A person with more objectives than this in a cycle is asked which to drop.",
+    )
+    max_objectives_team = models.PositiveSmallIntegerField(
+        "objectives per team, at most",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    min_key_results = models.PositiveSmallIntegerField(
+        "key results per objective, at least",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="For team and individual objectives.",
+    )
+    max_key_results = models.PositiveSmallIntegerField(
+        "key results per objective, at most",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="For team and individual objectives.",
+    )
+    min_key_results_company = models.PositiveSmallIntegerField(
+        "key results per company objective, at least",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    max_key_results_company = models.PositiveSmallIntegerField(
+        "key results per company objective, at most",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    copy_paste_similarity = models.FloatField(
+        "copy-paste similarity",
+        default=0.8,
+        validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
+        help_text="A child objective worded at least this similarly to its parent (0.5-1.0) "
+        "restates it instead of translating it.",
+    )
+    sandbagging_cycles = models.PositiveSmallIntegerField(
+        "sandbagging after cycles",
+        default=2,
+        validators=[MinValueValidator(2), MaxValueValidator(12)],
+        help_text="Closed cycles in a row at 100 % or more after which the coach asks whether "
+        "the targets stretch.",
+    )
 
     class Meta:
         verbose_name = "organisation"
@@ -69,6 +117,11 @@ class Organisation(models.Model):
             models.CheckConstraint(
                 condition=Q(pace_off_track__lte=F("pace_on_track")),
                 name="organisation_pace_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_key_results__lte=F("max_key_results"))
+                & Q(min_key_results_company__lte=F("max_key_results_company")),
+                name="organisation_key_result_limits_ordered",
             ),
         ]
 

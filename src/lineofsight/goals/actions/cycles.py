@@ -15,6 +15,7 @@ from lineofsight.goals.actions._common import _choice, _text, _viewer
 from lineofsight.goals.actions.closing import store_cycle_grades
 from lineofsight.goals.cadence import Cadence
 from lineofsight.goals.models import Cycle
+from lineofsight.goals.signals import cycle_closed
 from lineofsight.people.models import Person
 
 
@@ -103,7 +104,7 @@ _CYCLE_ORDER = [Cycle.State.PLANNING, Cycle.State.ACTIVE, Cycle.State.CLOSED]
 def set_cycle_state(*, acting_user: Person | None, cycle: Cycle, state: str) -> Cycle:
     """Move a cycle forward: planning > active > closed. Closing freezes its OKRs and, in
     the same transaction, computes and stores the grade of each of its key results and
-    objectives (``closing.store_cycle_grades``)."""
+    objectives (``closing.store_cycle_grades``), and announces it (``signals.cycle_closed``)."""
     if acting_user is not None and not _viewer(acting_user).is_hr:
         raise NotAllowed("Only HR admins open and close cycles.")
     errors: dict[str, str] = {}
@@ -122,4 +123,6 @@ def set_cycle_state(*, acting_user: Person | None, cycle: Cycle, state: str) -> 
     if state == Cycle.State.CLOSED:
         data["graded"] = store_cycle_grades(cycle).as_dict()
     audit.record(actor=acting_user, action="cycle.set_state", subject=cycle, data=data)
+    if state == Cycle.State.CLOSED:
+        cycle_closed.send(sender=Cycle, cycle=cycle)
     return cycle

@@ -72,6 +72,7 @@ def key_result_new(request: SignedInRequest, objective_id: int) -> HttpResponse:
             "heading": "New key result",
             "intro": f"For “{objective.title}”",
             "action": reverse("key-result-new", args=[objective.pk]),
+            "coach_check_url": reverse("coach-draft-key-result", args=[objective.pk]),
             "submit_label": "Add key result",
             "cancel_url": reverse("objective", args=[objective.pk]),
         },
@@ -136,6 +137,8 @@ def key_result_edit(request: SignedInRequest, key_result_id: int) -> HttpRespons
             "heading": "Edit key result",
             "intro": f"Of “{kr.objective.title}”",
             "action": reverse("key-result-edit", args=[kr.pk]),
+            "coach_check_url": reverse("coach-draft-key-result", args=[kr.objective_id])
+            + f"?key_result={kr.pk}",
             "submit_label": "Save key result",
             "cancel_url": reverse("objective", args=[kr.objective_id]),
         },

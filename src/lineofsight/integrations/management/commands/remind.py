@@ -3,7 +3,8 @@
 Safe under cron: what a run decides to send is written to the outbox under a key naming the
 recipient, the channel and the period, so running it again (the same day, or twice at once)
 sends nothing twice. Each run then delivers what is due in the outbox, including earlier
-failures whose retry time has come. ``--loop`` runs it as a service.
+failures whose retry time has come, and keeps the figures as of their end of OKR cycles that
+ended under a launched review cycle (once). ``--loop`` runs it as a service.
 """
 
 from __future__ import annotations
@@ -128,6 +129,15 @@ class Command(BaseCommand):
             )
         ]
         self.stdout.write(f"{today.isoformat()}: " + "; ".join(parts) + "." + _week(plan))
+        # The scheduled run also keeps the figures of OKR cycles that ended under a launched
+        # review cycle (normally kept when the cycle closed or the review cycle launched).
+        from lineofsight.reviews.evidence.actions import keep_ended_figures
+
+        for kept in keep_ended_figures():
+            self.stdout.write(
+                f"Kept the figures of {kept.cycle.name} as of its end "
+                f"({kept.objectives} objectives, {kept.seconds:.1f} s)."
+            )
         self.stdout.write(
             f"Delivery: {report.describe()}. Done in {time.perf_counter() - started:.2f} s."
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from lineofsight.core.commands import argument_errors
 from lineofsight.insights.due import WEEKDAYS
@@ -19,6 +20,29 @@ FIELDS = {
     "pace_off_track": "--pace-off-track",
     "escalate_after_misses": "--escalate-after",
     "digest_weekday": "--digest-weekday",
+}
+# The coach's limits: field -> option (all whole numbers but the similarity, a share).
+COACH_OPTIONS = {
+    "max_objectives_person": "--max-objectives-person",
+    "max_objectives_team": "--max-objectives-team",
+    "min_key_results": "--min-key-results",
+    "max_key_results": "--max-key-results",
+    "min_key_results_company": "--min-key-results-company",
+    "max_key_results_company": "--max-key-results-company",
+    "copy_paste_similarity": "--copy-paste-similarity",
+    "sandbagging_cycles": "--sandbagging-cycles",
+}
+COACH_HELP = {
+    "max_objectives_person": "At most N objectives per person in a cycle (default 3).",
+    "max_objectives_team": "At most N objectives per team in a cycle (default 5).",
+    "min_key_results": "At least N key results per team or individual objective (default 2).",
+    "max_key_results": "At most N key results per team or individual objective (default 4).",
+    "min_key_results_company": "At least N key results per company objective (default 3).",
+    "max_key_results_company": "At most N key results per company objective (default 5).",
+    "copy_paste_similarity": "A child worded at least this similarly to its parent restates it "
+    "(0.5-1.0, default 0.8).",
+    "sandbagging_cycles": "Ask about stretch after N closed cycles in a row at 100%% or more "
+    "(default 2).",
 }
 
 
@@ -56,7 +80,8 @@ class Command(BaseCommand):
         "Show the organisation's settings, or change them: its name and time zone (cycles "
         "start and end at midnight in it), the shares of the expected progress that make a key "
         "result on track or off track, after how many missed check-ins in a row the owner's "
-        "manager is told, and the day of the weekly digest."
+        "manager is told, and the day of the weekly digest; and the limits the coach checks "
+        "OKRs against."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -84,6 +109,8 @@ class Command(BaseCommand):
             metavar="DAY",
             help="The day managers' weekly digest goes out: monday ... sunday (default monday).",
         )
+        for field, option in COACH_OPTIONS.items():
+            parser.add_argument(option, dest=field, metavar="N", help=COACH_HELP[field])
 
     def handle(
         self,
@@ -110,9 +137,21 @@ class Command(BaseCommand):
             else None,
             "digest_weekday": weekday(digest_weekday) if digest_weekday is not None else None,
         }
-        if any(value is not None for value in changes.values()):
-            with argument_errors(FIELDS):
-                actions.update_organisation(acting_user=None, **changes)
+        coach: dict[str, Any] = {}
+        for field, option in COACH_OPTIONS.items():
+            raw = options.get(field)
+            if raw is None:
+                continue
+            if field == "copy_paste_similarity":
+                coach[field] = share(raw, option)
+            else:
+                coach[field] = whole(raw, option)
+        if any(value is not None for value in changes.values()) or coach:
+            with transaction.atomic(), argument_errors({**FIELDS, **COACH_OPTIONS}):
+                if any(value is not None for value in changes.values()):
+                    actions.update_organisation(acting_user=None, **changes)
+                if coach:
+                    actions.update_coach_settings(acting_user=None, **coach)
             self.stdout.write("Updated the organisation.")
         org = Organisation.current()
         self.stdout.write(f"Name:      {org.name}")
@@ -126,3 +165,11 @@ class Command(BaseCommand):
             f"Escalate:  after {misses} missed check-in{'' if misses == 1 else 's'} in a row"
         )
         self.stdout.write(f"Digest:    every {WEEKDAYS[org.digest_weekday]}")
+        self.stdout.write(
+            f"Coaching:  at most {org.max_objectives_person} objectives per person and "
+            f"{org.max_objectives_team} per team; {org.min_key_results}-{org.max_key_results} "
+            f"key results per objective ({org.min_key_results_company}-"
+            f"{org.max_key_results_company} at company level); copy-paste from "
+            f"{org.copy_paste_similarity:g} similarity; sandbagging after "
+            f"{org.sandbagging_cycles} cycles at 100 % or more"
+        )

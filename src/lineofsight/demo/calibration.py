@@ -1,0 +1,134 @@
+"""The demo's calibration and recognition.
+
+* Colleagues thank Jordan (the worked example's account executive) with kudos on his key
+  results of the closed quarter, and thank Sofia for hers.
+* Three managers, having opened their team's OKR summary first, have drafted ratings in
+  their manager reviews: Priya rates Jordan 4 and Sofia 2, Chloe rates Noah 3.
+* HR (Fatima) has set up "Sales calibration" over the Sales department, facilitated by
+  Daniel with Priya, Chloe and Olivia taking part, and Daniel has opened it. Sofia's rating
+  is flagged: a low rating despite strong peer recognition (three kudos in the period).
+
+Everything is written through the actions, inside the loader's transaction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lineofsight.demo.content import PREVIOUS
+from lineofsight.goals.models import KeyResult
+from lineofsight.reviews.calibration import actions as calibration
+from lineofsight.reviews.conversation.actions import save_feedback
+from lineofsight.reviews.evidence.actions import record_team_context_visit
+from lineofsight.reviews.models import CalibrationSession, Feedback, ReviewCycle
+from lineofsight.reviews.recognition import actions as recognition
+
+if TYPE_CHECKING:
+    from lineofsight.demo.loader import DemoLoader
+
+HR = "fatima"
+SESSION = "Sales calibration"
+FACILITATOR = "daniel"
+PARTICIPANTS = ("priya", "chloe", "olivia")
+POPULATION_TEAM = "sales"
+
+# (reviewed person, their team, rating, the manager's explanation)
+RATINGS = (
+    (
+        "jordan",
+        "enterprise-sales",
+        4,
+        "Built most of the team's qualified pipeline from outbound and closed five enterprise "
+        "deals; legal reviews slipped and he owned the fix.",
+    ),
+    (
+        "sofia",
+        "enterprise-sales",
+        2,
+        "Strong with existing accounts, but new-logo work stalled for most of the quarter.",
+    ),
+    (
+        "noah",
+        "sales-development",
+        3,
+        "Steady outbound volume and good hand-offs to the account executives.",
+    ),
+)
+
+# (author, recipient, which of the recipient's key results (its position), message)
+KUDOS = (
+    (
+        "priya",
+        "jordan",
+        0,
+        "22 qualified opportunities from outbound: that is most of what fed the team's "
+        "pipeline this quarter. Thank you.",
+    ),
+    (
+        "ahmed",
+        "jordan",
+        2,
+        "The Globex close was a team effort, but you kept it moving every single week.",
+    ),
+    (
+        "sofia",
+        "jordan",
+        1,
+        "Thanks for sharing your legal-review checklist; it saved me two weeks on Initech.",
+    ),
+    ("jordan", "sofia", 0, "Your renewal playbook helped me keep two accounts I nearly lost."),
+    ("ahmed", "sofia", 0, "Best discovery notes I have worked from. Made the demo easy."),
+    ("noah", "sofia", 0, "Thanks for coaching my first three enterprise calls."),
+)
+
+
+def _key_results(person_id: int, quarter_id: int) -> list[KeyResult]:
+    return list(
+        KeyResult.objects.filter(owner_id=person_id, cycle_id=quarter_id, state="active").order_by(
+            "objective_id", "position", "pk"
+        )
+    )
+
+
+def load_calibration(loader: DemoLoader, cycle: ReviewCycle) -> CalibrationSession:
+    people = loader.people
+    quarter = loader.plan.quarters[PREVIOUS]
+    for author, recipient, position, message in KUDOS:
+        owned = _key_results(people[recipient].pk, quarter.pk)
+        recognition.give_kudos(
+            acting_user=people[author],
+            recipient=people[recipient],
+            message=message,
+            key_result=owned[min(position, len(owned) - 1)] if owned else None,
+        )
+    manager_reviews = {
+        fb.review.subject.username: fb
+        for fb in Feedback.objects.filter(
+            review__review_cycle=cycle, kind=Feedback.Kind.MANAGER
+        ).select_related("review__subject", "review__review_cycle", "author")
+    }
+    for username, team, rating, explanation in RATINGS:
+        fb = manager_reviews[username]
+        # Team context first: the manager opens the team's OKR summary before the review.
+        record_team_context_visit(
+            acting_user=fb.author, review_cycle=cycle, team=loader.teams[team]
+        )
+        save_feedback(
+            acting_user=fb.author,
+            feedback=fb,
+            answers={},
+            rating=rating,
+            rating_explanation=explanation,
+        )
+    calibration.ensure_default_rules()
+    session = calibration.create_session(
+        acting_user=people[HR],
+        review_cycle=cycle,
+        name=SESSION,
+        facilitator=people[FACILITATOR],
+        participants=[people[p] for p in PARTICIPANTS],
+        population_teams=[loader.teams[POPULATION_TEAM]],
+    )
+    return calibration.set_session_state(
+        acting_user=people[FACILITATOR], session=session, state="live"
+    )

@@ -1,0 +1,515 @@
+"""Reads for the evidence pack, always through the access policy.
+
+``evidence_pack(user, review)`` builds the four parts of a review's evidence from the OKR
+data as of the OKR cycle's end (``reviews.evidence.figures``): context (company and team
+objectives, strategy shifts), the person's objectives (planned against actual, grades,
+check-ins, confidence, retrospectives), contribution (initiatives, peer feedback as far as
+the viewer may see it, kudos, and the story told by ``reviews.evidence.narrative``) and the
+forward-looking drafts. It runs a fixed number of queries whatever the size of the
+organisation; objectives the viewer may not see are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from lineofsight.core.access import Viewer
+from lineofsight.core.errors import NotFound
+from lineofsight.goals import history
+from lineofsight.goals.models import (
+    AlignmentLink,
+    Initiative,
+    KeyResult,
+    Objective,
+    ObjectiveRevision,
+    Retrospective,
+)
+from lineofsight.people.models import Membership, Person
+from lineofsight.reviews.evidence import figures, forward, narrative
+from lineofsight.reviews.evidence.shapes import (
+    CheckInRow,
+    Context,
+    Contribution,
+    FeedbackSummary,
+    InitiativeRow,
+    KeyResultRow,
+    KudosRow,
+    ObjectiveRow,
+    Pack,
+    Retro,
+    Shift,
+    TeamBlock,
+)
+from lineofsight.reviews.evidence.visibility import visible_objective_ids
+from lineofsight.reviews.models import Feedback, Kudos, Review
+
+LIVE = ("active", "closed")
+
+
+def reviews_for_user(user: Person) -> QuerySet[Review]:
+    return Review.objects.filter(Viewer.of(user).review_filter()).select_related(
+        "subject",
+        "manager",
+        "review_cycle__goal_cycle__parent",
+        "review_cycle__next_goal_cycle",
+    )
+
+
+def get_review_for_user(user: Person, pk: Any) -> Review:
+    """The review, if the viewer may open it; ``NotFound`` otherwise (missing alike)."""
+    try:
+        return reviews_for_user(user).get(pk=int(pk))
+    except (ValueError, TypeError, Review.DoesNotExist):
+        raise NotFound("No such review.") from None
+
+
+def _live_at(as_of: dt.datetime, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}created_at__lte": as_of}) & (
+        Q(**{f"{prefix}ended_at__isnull": True}) | Q(**{f"{prefix}ended_at__gt": as_of})
+    )
+
+
+def _owner(o: Objective) -> str:
+    if o.owner_team_id:
+        return o.owner_team.name  # type: ignore[union-attr]
+    return o.owner_person.name if o.owner_person else ""  # type: ignore[union-attr]
+
+
+def _key_result_rows(
+    krs: Sequence[KeyResult], at: dict[int, figures.KeyResultAt], names: dict[int, str]
+) -> list[KeyResultRow]:
+    rows = []
+    for kr in krs:
+        item = at.get(kr.pk)
+        if item is None:
+            continue
+        rows.append(
+            KeyResultRow(
+                id=kr.pk,
+                title=item.title,
+                kind=item.kind,
+                unit=item.unit,
+                signal=item.signal,
+                owner=names.get(item.owner_id, ""),
+                start=item.start,
+                target=item.target,
+                actual=item.actual,
+                done=item.done,
+                progress=item.progress,
+                confidence=item.confidence,
+                computed_grade=kr.computed_grade,
+                adjusted_grade=kr.adjusted_grade,
+                grade_reason=kr.grade_reason,
+                abandoned=item.abandoned.note() if item.abandoned else "",
+                revision=item.revision_note,
+                trend=narrative.confidence_trend([r.confidence for r in item.readings]),
+                check_ins=[
+                    CheckInRow(r.at, r.value, r.done, r.confidence, r.note, r.blockers)
+                    for r in item.readings
+                ],
+            )
+        )
+    return rows
+
+
+class _Revisions:
+    """Objective revisions by the evidence instant: the state and title then, and the
+    strategy shifts during the cycle."""
+
+    def __init__(self, objective_ids: Iterable[int], as_of: dt.datetime) -> None:
+        self.by_objective: dict[int, list[ObjectiveRevision]] = defaultdict(list)
+        rows = (
+            ObjectiveRevision.objects.filter(objective_id__in=sorted(set(objective_ids)))
+            .filter(valid_from__lte=as_of)
+            .select_related("author")
+            .order_by("objective_id", "number")
+        )
+        for rev in rows:
+            self.by_objective[rev.objective_id].append(rev)
+
+    def state(self, o: Objective) -> str:
+        revs = self.by_objective.get(o.pk)
+        return revs[-1].state if revs else o.state
+
+    def title(self, o: Objective) -> str:
+        revs = self.by_objective.get(o.pk)
+        return revs[-1].title if revs else o.title
+
+    def abandoned(self, o: Objective) -> str:
+        revs = self.by_objective.get(o.pk, [])
+        found = history.abandonments_from_rows(
+            (r.objective_id, r.number, r.state, r.reason, r.author_id, r.valid_from) for r in revs
+        ).get(o.pk)
+        return found.note() if found else ""
+
+    def all(self) -> list[ObjectiveRevision]:
+        return [r for revs in self.by_objective.values() for r in revs]
+
+
+def _shifts(
+    objectives: dict[int, Objective],
+    revisions: _Revisions,
+    kr_revisions: Sequence[Any],
+    since: dt.datetime,
+) -> list[Shift]:
+    """Revisions after an objective's or key result's first version, made during the cycle."""
+    out: list[Shift] = []
+    obj_revs = revisions.all()
+    changed = history.changed_fields(obj_revs, history.OBJECTIVE_FIELD_LABELS, "objective_id")
+    for rev in obj_revs:
+        if rev.number <= 1 or rev.valid_from < since or rev.objective_id not in objectives:
+            continue
+        what = "abandoned" if rev.state == "abandoned" else ", ".join(changed.get(rev.pk, []))
+        out.append(
+            Shift(
+                rev.valid_from,
+                "objective",
+                rev.title,
+                what or "revised",
+                rev.reason,
+                rev.author.name if rev.author else "",
+            )
+        )
+    kr_changed = history.changed_fields(
+        kr_revisions, history.KEY_RESULT_FIELD_LABELS, "key_result_id"
+    )
+    for rev in kr_revisions:
+        if rev.number <= 1 or rev.valid_from < since:
+            continue
+        what = "abandoned" if rev.state == "abandoned" else ", ".join(kr_changed.get(rev.pk, []))
+        out.append(
+            Shift(
+                rev.valid_from,
+                "key result",
+                rev.title,
+                what or "revised",
+                rev.reason,
+                rev.author.name if rev.author else "",
+            )
+        )
+    out.sort(key=lambda s: s.at)
+    return out
+
+
+def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
+    """Peer feedback counts, named authors the viewer may read, anonymous answers counted."""
+    from lineofsight.core.review_access import ANONYMITY_MINIMUM
+
+    rows = list(
+        Feedback.objects.filter(review=review, kind=Feedback.Kind.PEER)
+        .exclude(state=Feedback.State.DECLINED)
+        .annotate(
+            readable=_readable(viewer),
+        )
+        .values_list("state", "anonymous", "readable", "author__display_name", "author__username")
+    )
+    submitted = [r for r in rows if r[0] == Feedback.State.SUBMITTED]
+    named = sorted((r[3] or r[4]) for r in submitted if not r[1] and r[2])
+    anonymous = sum(1 for r in submitted if r[1])
+    sees_some = viewer.manages_review(review) or review.subject_id == viewer.pk
+    shown = sees_some and anonymous >= ANONYMITY_MINIMUM
+    if not rows:
+        note = "No peer feedback was requested."
+    elif anonymous and not shown:
+        note = (
+            f"Anonymous answers are shown only in aggregate, from {ANONYMITY_MINIMUM} answers up."
+        )
+    else:
+        note = ""
+    return FeedbackSummary(
+        requested=len(rows),
+        submitted=len(submitted),
+        named_authors=named,
+        anonymous_submitted=anonymous if sees_some else 0,
+        anonymous_shown=shown,
+        note=note,
+    )
+
+
+def _readable(viewer: Viewer) -> Any:
+    from django.db.models import BooleanField, Case, Value, When
+
+    condition = viewer.feedback_filter()
+    if not condition:
+        return Value(True, output_field=BooleanField())
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def evidence_pack(user: Person, review: Review) -> Pack:
+    """The review's evidence pack (see the module's docstring). ``review`` comes from
+    ``get_review_for_user``."""
+    viewer = Viewer.of(user)
+    if not viewer.sees_evidence(review):
+        raise NotFound("No such review.")
+    rc = review.review_cycle
+    cycle = rc.goal_cycle
+    as_of, ended, pending = figures.evidence_instant(cycle)
+    scope = [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
+    since, _ = cycle.bounds(figures.organisation_time_zone())
+    subject = review.subject
+    related = ("owner_team", "owner_person", "cycle")
+    mine_all = list(
+        Objective.objects.filter(owner_person=subject, cycle_id__in=scope, created_at__lte=as_of)
+        .select_related(*related)
+        .order_by("cycle__start_date", "pk")
+    )
+    all_links = list(
+        AlignmentLink.objects.filter(_live_at(as_of), child_id__in=[o.pk for o in mine_all])
+        .select_related("parent_key_result")
+        .order_by("child_id", "pk")
+    )
+    all_fed = [
+        link.parent_objective_id or link.parent_key_result.objective_id  # type: ignore[union-attr]
+        for link in all_links
+    ]
+    team_ids = list(
+        Membership.objects.filter(person=subject)
+        .order_by("team__name")
+        .values_list("team_id", flat=True)
+    )
+    candidates = list(
+        Objective.objects.filter(
+            Q(level=Objective.Level.COMPANY, cycle_id__in=scope)
+            | Q(owner_team_id__in=team_ids, cycle_id__in=scope)
+            | Q(pk__in=all_fed),
+            created_at__lte=as_of,
+        )
+        .select_related(*related)
+        .order_by("cycle__start_date", "title", "pk")
+    )
+    raw_initiatives = list(
+        Initiative.objects.filter(owner=subject, key_result__cycle_id__in=scope)
+        .select_related("key_result__owner")
+        .order_by("pk")
+    )
+    fed_teams = [o.owner_team_id for o in candidates if o.pk in set(all_fed) and o.owner_team_id]
+    next_objectives, drafts = forward.load(review, [*team_ids, *fed_teams])
+    visible = visible_objective_ids(
+        viewer,
+        [
+            *(o.pk for o in mine_all),
+            *(o.pk for o in candidates),
+            *(i.key_result.objective_id for i in raw_initiatives),
+            *(o.pk for o in next_objectives),
+            *(d.objective_id for d in drafts),
+        ],
+    )
+    mine = [o for o in mine_all if o.pk in visible]
+    links = [link for link in all_links if link.child_id in visible]
+    fed_ids = [
+        link.parent_objective_id or link.parent_key_result.objective_id  # type: ignore[union-attr]
+        for link in links
+    ]
+    others = {o.pk: o for o in candidates if o.pk in visible}
+    second_links = list(
+        AlignmentLink.objects.filter(
+            _live_at(as_of), child_id__in=sorted(set(fed_ids) & set(others))
+        )
+        .select_related("parent_key_result")
+        .order_by("child_id", "pk")
+    )
+    shown: dict[int, Objective] = {o.pk: o for o in mine}
+    shown.update(others)
+    revisions = _Revisions(shown, as_of)
+    krs = [
+        kr
+        for kr in KeyResult.objects.filter(objective_id__in=list(shown)).order_by(
+            "objective_id", "position", "pk"
+        )
+        if kr.cycle_id in scope
+    ]
+    aligned_ids = [kr.pk for kr in krs if kr.source == KeyResult.Source.ALIGNED]
+    obj_figures, kr_figures = figures.objective_figures(
+        cycle, ended and not pending, shown, aligned_ids
+    )
+    kr_at, kr_revisions = figures.key_results_with_revisions(krs, as_of, aligned=kr_figures)
+    owner_ids = {item.owner_id for item in kr_at.values()}
+    names = dict(
+        (pk, display or username)
+        for pk, display, username in Person.objects.filter(pk__in=owner_ids).values_list(
+            "pk", "display_name", "username"
+        )
+    )
+    krs_of: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in krs:
+        krs_of[kr.objective_id].append(kr)
+    retros = {
+        r.objective_id: r
+        for r in Retrospective.objects.filter(objective_id__in=[o.pk for o in mine])
+    }
+
+    def row(o: Objective, *, with_history: bool) -> ObjectiveRow | None:
+        state = revisions.state(o)
+        if state == "draft":
+            return None
+        stored = obj_figures.get(o.pk)
+        kr_rows = _key_result_rows(krs_of.get(o.pk, []), kr_at, names)
+        if not with_history:
+            for kr_row in kr_rows:
+                kr_row.check_ins = []
+        retro = retros.get(o.pk)
+        return ObjectiveRow(
+            id=o.pk,
+            title=revisions.title(o),
+            level=o.level,
+            owner=_owner(o),
+            cycle=o.cycle.name,
+            commitment=o.commitment,
+            state=state,
+            progress=stored.progress if stored else None,
+            computed_grade=o.computed_grade,
+            adjusted_grade=o.adjusted_grade,
+            grade_reason=o.grade_reason,
+            rationale=o.rationale,
+            abandoned=revisions.abandoned(o),
+            key_results=kr_rows,
+            retrospective=Retro(r.what_happened, r.in_control, r.learned, r.decision)
+            if (r := retro)
+            else None,
+        )
+
+    # 2. The person's objectives, and what they fed.
+    destinations: list[narrative.Destination] = []
+    fed_rows: dict[int, list[str]] = defaultdict(list)
+    linked_company: list[narrative.Measure] = []
+    for link in links:
+        target_id = link.parent_objective_id or link.parent_key_result.objective_id  # type: ignore[union-attr]
+        target = others.get(target_id)
+        if target is None:
+            continue
+        label = f"{_owner(target)}: {revisions.title(target)}"
+        fed_rows[link.child_id].append(label)
+        dest = narrative.Destination(_owner(target), revisions.title(target))
+        if dest not in destinations and target.level != Objective.Level.COMPANY:
+            destinations.append(dest)
+        if target.level == Objective.Level.COMPANY and link.parent_key_result_id in kr_at:
+            linked_company.append(_measure(kr_at[link.parent_key_result_id]))
+    objective_rows = []
+    for o in mine:
+        r = row(o, with_history=True)
+        if r is not None:
+            r.fed = fed_rows.get(o.pk, [])
+            objective_rows.append(r)
+
+    # 1. Context: the company, the person's teams and what the person fed.
+    company_rows = [
+        r
+        for o in others.values()
+        if o.level == Objective.Level.COMPANY and (r := row(o, with_history=False))
+    ]
+    blocks: dict[str, list[ObjectiveRow]] = defaultdict(list)
+    for o in others.values():
+        if o.level == Objective.Level.COMPANY:
+            continue
+        r = row(o, with_history=False)
+        if r is not None:
+            blocks[_owner(o)].append(r)
+    shifts = _shifts(
+        shown, revisions, [rv for rv in kr_revisions if rv.key_result_id in kr_at], since
+    )
+
+    # 3. Contribution: the story, initiatives, feedback, kudos.
+    company_ids = {o.pk for o in others.values() if o.level == Objective.Level.COMPANY}
+    for link in second_links:
+        if link.parent_key_result_id in kr_at and (
+            link.parent_key_result.objective_id in company_ids  # type: ignore[union-attr]
+        ):
+            linked_company.append(_measure(kr_at[link.parent_key_result_id]))
+    fed_company = {
+        link.parent_objective_id or link.parent_key_result.objective_id  # type: ignore[union-attr]
+        for link in [*links, *second_links]
+    } & company_ids
+    company_krs = [
+        _measure(kr_at[kr.pk])
+        for cid in sorted(fed_company)
+        for kr in krs_of.get(cid, [])
+        if kr.pk in kr_at and kr.source == KeyResult.Source.CHECK_INS
+    ]
+    company_measure = narrative.pick_company_measure(
+        [d.title for d in destinations], linked_company, company_krs
+    )
+    own = [
+        kr.measure
+        for o in objective_rows
+        for kr in o.key_results
+        if kr_at[kr.id].owner_id == subject.pk
+    ]
+    story = narrative.contribution_story(_first_name(subject), own, destinations, company_measure)
+    initiatives = [
+        InitiativeRow(
+            i.title,
+            i.get_state_display(),
+            i.key_result.title,
+            i.key_result.owner.name,
+        )
+        for i in raw_initiatives
+        if i.key_result.objective_id in visible
+    ]
+    kudos = [
+        KudosRow(k.created_at, k.author.name, k.message, k.key_result.title if k.key_result else "")
+        for k in Kudos.objects.filter(
+            recipient=subject, created_at__gte=since, created_at__lte=rc_kudos_until(review)
+        )
+        .select_related("author", "key_result")
+        .order_by("created_at", "pk")
+    ]
+    contribution = Contribution(
+        story=story,
+        fed=destinations,
+        company=company_measure,
+        initiatives=initiatives,
+        feedback=_feedback_summary(viewer, review),
+        kudos=kudos,
+    )
+    return Pack(
+        review_id=review.pk,
+        person=subject.name,
+        person_id=subject.pk,
+        review_cycle=rc.name,
+        goal_cycle=cycle.name,
+        as_of=as_of,
+        ended=ended,
+        pending=pending,
+        context=Context(
+            company=company_rows,
+            teams=[TeamBlock(team, rows) for team, rows in blocks.items()],
+            shifts=shifts,
+        ),
+        objectives=objective_rows,
+        contribution=contribution,
+        forward=forward.part(viewer, review, next_objectives, drafts, visible),
+    )
+
+
+def rc_kudos_until(review: Review) -> dt.datetime:
+    """Kudos count up to the review cycle's sharing deadline (recognition arrives late)."""
+    import zoneinfo
+
+    tz = zoneinfo.ZoneInfo(figures.organisation_time_zone())
+    day = review.review_cycle.sharing_due
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+
+def _first_name(person: Person) -> str:
+    name = (person.first_name or person.name or person.username).strip()
+    return name.split()[0] if name else person.username
+
+
+def _measure(item: figures.KeyResultAt) -> narrative.Measure:
+    return narrative.Measure(
+        title=item.title,
+        kind=item.kind,
+        unit=item.unit,
+        start=item.start,
+        target=item.target,
+        actual=item.actual,
+        done=item.done,
+        abandoned=item.abandoned is not None,
+    )

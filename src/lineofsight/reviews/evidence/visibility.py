@@ -1,0 +1,21 @@
+"""Which of a handful of objectives a viewer may see, decided in Python by the access policy
+(``Viewer.sees_objective``) over their audiences loaded in one batch. The evidence pack
+gathers every objective it might show first and asks once, instead of filtering each of its
+reads with the policy's query (which would scan every objective of the cycle)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from lineofsight.core.access import Viewer, objective_audiences
+
+
+def visible_objective_ids(viewer: Viewer, ids: Iterable[int]) -> set[int]:
+    """The ids among ``ids`` the viewer may see (two queries; none for HR)."""
+    wanted = {pk for pk in ids if pk}
+    if not wanted or not viewer.is_active:
+        return set()
+    if viewer.is_hr:
+        return wanted
+    audiences = objective_audiences(wanted)
+    return {pk for pk, audience in audiences.items() if viewer.sees_objective(audience)}

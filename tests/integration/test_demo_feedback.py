@@ -1,0 +1,86 @@
+"""The demo's review conversation: Jordan's submitted self review and Sofia's named peer
+feedback on him, a request waiting for approval, a draft, and anonymous upward feedback on
+Priya from her three reports, shown in aggregate."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import Client
+
+from lineofsight.demo import loader
+from lineofsight.people.models import Person
+from lineofsight.reviews.conversation import pages, selectors
+from lineofsight.reviews.models import Feedback, Review
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        summary = loader.load_demo()
+        yield summary
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def people(demo, db):
+    return {p.username: p for p in Person.objects.all()}
+
+
+def _review(username: str) -> Review:
+    return Review.objects.select_related("review_cycle", "subject", "manager").get(
+        subject__username=username
+    )
+
+
+def test_jordan_submitted_his_self_review_facts_first(people):
+    jordan = _review("jordan")
+    assert jordan.state == "manager_review"
+    seen = selectors.visible_feedback(people["priya"], jordan)
+    words = " ".join(line.text for line in seen.one("self").lines)
+    assert "22 qualified, 8 past legal review and 5 closes" in words
+    assert [line.rating for line in seen.one("self").lines if line.rating] == [4, 4, 3]
+
+
+def test_sofia_wrote_named_feedback_on_jordan_and_ahmed_has_yet_to(people):
+    jordan = _review("jordan")
+    peers = {
+        fb.author.username: fb.state
+        for fb in Feedback.objects.filter(review=jordan, kind="peer").select_related("author")
+    }
+    assert peers == {"sofia": "submitted", "ahmed": "open"}
+    seen = selectors.visible_feedback(people["priya"], jordan)
+    assert [s.feedback.author.username for s in seen.named["peer"]] == ["sofia"]
+    ahmed = pages.inbox(people["ahmed"])
+    assert any(t.kind == "peer" and t.title == "Peer feedback on Jordan Blake" for t in ahmed.tasks)
+
+
+def test_a_request_waits_for_approval_and_a_draft_is_kept(people):
+    chloe = pages.inbox(people["chloe"])
+    assert any(
+        t.kind == "approve" and t.title == "Noah Williams asks Ethan Wright for feedback"
+        for t in chloe.tasks
+    )
+    sofia = Feedback.objects.get(review=_review("sofia"), kind="self")
+    assert sofia.state == "open" and sofia.answers.count() == 1
+
+
+def test_upward_feedback_on_priya_reads_in_aggregate(people):
+    priya = _review("priya")
+    upward = selectors.visible_feedback(people["daniel"], priya)
+    assert "upward" not in upward.named
+    aggregate = upward.aggregates["upward"]
+    assert aggregate.shown and aggregate.respondents == 3
+    rated = next(q for q in aggregate.questions if q.counts)
+    assert rated.average == 4.0
+
+
+def test_the_review_page_opens_for_the_manager_not_the_person(people):
+    jordan = _review("jordan")
+    client = Client()
+    client.force_login(people["priya"])
+    page = client.get(f"/reviews/{jordan.pk}/")
+    assert page.status_code == 200
+    assert "His legal-review checklist saved me two weeks" in page.content.decode()
+    client.force_login(people["jordan"])
+    assert client.get(f"/reviews/{jordan.pk}/").status_code == 404

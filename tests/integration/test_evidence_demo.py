@@ -1,0 +1,39 @@
+"""The demo's account executive: the evidence pack tells the worked example from the data."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from lineofsight.demo import loader
+from lineofsight.people.models import Person
+from lineofsight.reviews.evidence.selectors import evidence_pack
+from lineofsight.reviews.models import Review
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield loader.load_demo()
+        transaction.set_rollback(True)
+
+
+def test_jordans_pack_tells_the_worked_example(demo, db):
+    jordan = Review.objects.select_related(
+        "subject", "review_cycle__goal_cycle__parent", "review_cycle__next_goal_cycle"
+    ).get(subject__username="jordan")
+    priya = Person.objects.get(username="priya")
+    pack = evidence_pack(priya, jordan)
+    assert pack.ended
+    assert pack.contribution.story == (
+        "Jordan qualified 22 of 25 enterprise opportunities, got 8 of 10 past legal review and "
+        "closed 5 of 6. These fed Sales's “Generate and close enough enterprise pipeline to "
+        "hit 40 new logos”; the company came in at 34 of 40 new enterprise logos, so this "
+        "mattered."
+    )
+    (objective,) = pack.objectives
+    assert [(kr.actual, kr.target) for kr in objective.key_results] == [(22, 25), (8, 10), (5, 6)]
+    assert objective.retrospective is not None
+    assert [i.title for i in pack.contribution.initiatives] == [
+        "Outbound sequence for the top 50 healthcare accounts"
+    ]

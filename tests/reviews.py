@@ -1,0 +1,92 @@
+"""Review cycles on top of the cast, built through the actions (as HR would).
+
+``build_review_cycle(cast)`` makes the standard template and an open review cycle over the
+whole cast, with the closed quarter ``q3`` as the evidence and ``q4`` as the next quarter:
+one review per person (reviewer: their manager; Cora, at the top, has none), each with an
+open self review and an open manager review. Keyword overrides go to
+``create_review_cycle`` (e.g. ``population="teams", population_teams=[cast.sales]``);
+``launch=False`` leaves the cycle in draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from lineofsight.reviews.cycles.actions import create_review_cycle, launch_review_cycle
+from lineofsight.reviews.cycles.template_actions import ensure_default_template
+from lineofsight.reviews.evidence.tasks import keep_end_figures
+from lineofsight.reviews.models import Review, ReviewCycle, ReviewTemplate
+
+from .conftest import Cast
+
+DEADLINES = {
+    "self_review_due": dt.date(2026, 10, 9),
+    "peer_feedback_due": dt.date(2026, 10, 16),
+    "manager_review_due": dt.date(2026, 10, 23),
+    "calibration_due": dt.date(2026, 10, 30),
+    "sharing_due": dt.date(2026, 11, 6),
+}
+
+
+@dataclass
+class ReviewSetup:
+    cycle: ReviewCycle
+    template: ReviewTemplate
+    reviews: dict[str, Review] = field(default_factory=dict)  # by the subject's username
+
+    def __getitem__(self, username: str) -> Review:
+        return self.reviews[username]
+
+
+def default_template() -> ReviewTemplate:
+    """The standard "Quarterly review" template (1-5 rating, potential, OKR, baseline,
+    contribution, growth, peer and upward questions)."""
+    return ensure_default_template(acting_user=None)
+
+
+def build_review_cycle(cast: Cast, *, launch: bool = True, **overrides: Any) -> ReviewSetup:
+    template = overrides.pop("template", None) or default_template()
+    kwargs: dict[str, Any] = {
+        "name": "Q3 2026 reviews",
+        "kind": "quarter",
+        "goal_cycle": cast.q3,
+        "next_goal_cycle": cast.q4,
+        "template": template,
+        "population": "organisation",
+        **DEADLINES,
+    }
+    kwargs.update(overrides)
+    cycle = create_review_cycle(acting_user=cast.hana, **kwargs)
+    setup = ReviewSetup(cycle=cycle, template=template)
+    if launch:
+        launch_review_cycle(review_cycle=cycle, acting_user=cast.hana)
+        # The launch asks for the OKR cycle's end figures once it commits; a test's
+        # transaction never commits, so run that task here.
+        keep_end_figures.call(cycle.goal_cycle_id)
+        setup.reviews = {
+            r.subject.username: r
+            for r in Review.objects.filter(review_cycle=cycle).select_related(
+                "subject", "manager", "review_cycle"
+            )
+        }
+    return setup
+
+
+def open_review_cycle(cast: Cast) -> ReviewCycle:
+    """An open review cycle over the cast (made, launched, when there is none)."""
+    found = ReviewCycle.objects.filter(state="open").order_by("pk").first()
+    if found is not None:
+        return found
+    n = ReviewCycle.objects.count() + 1
+    return build_review_cycle(cast, name=f"Open reviews {n}").cycle
+
+
+def draft_review_cycle(cast: Cast) -> ReviewCycle:
+    """A review cycle still in draft (made when there is none)."""
+    found = ReviewCycle.objects.filter(state="draft").order_by("pk").first()
+    if found is not None:
+        return found
+    n = ReviewCycle.objects.count() + 1
+    return build_review_cycle(cast, name=f"Draft reviews {n}", launch=False).cycle
