@@ -13,7 +13,10 @@ import os
 import secrets
 import shutil
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -101,3 +104,42 @@ def start(args: argparse.Namespace, name: str) -> str:
 def percentile(ordered: list[float], q: float) -> float:
     """The ``q`` quantile (0-1) of already sorted samples, nearest rank."""
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(label: str, calls: list[Callable[[], Any]], warmup: int) -> dict[str, Any]:
+    """Run the calls in turn: the first ``warmup`` untimed, then every fourth counted in SQL
+    queries and left out of the timings, the rest timed in milliseconds of wall and CPU time
+    (the benchmark process's, which holds the server-side work). Returns the row to print:
+    ``p50``, ``p95``, ``cpu_p50``, ``cpu_p95``, ``queries`` (a count or a range) and
+    ``samples``."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    wall: list[float] = []
+    cpu: list[float] = []
+    queries: list[int] = []
+    for n, call in enumerate(calls):
+        if n < warmup:
+            call()
+            continue
+        if n % 4 == 0:
+            with CaptureQueriesContext(connection) as captured:
+                call()
+            queries.append(len(captured.captured_queries))
+            continue
+        started, started_cpu = time.perf_counter(), time.process_time()
+        call()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    wall.sort()
+    cpu.sort()
+    low, high = min(queries), max(queries)
+    return {
+        "measure": label,
+        "p50": percentile(wall, 0.5),
+        "p95": percentile(wall, 0.95),
+        "cpu_p50": percentile(cpu, 0.5),
+        "cpu_p95": percentile(cpu, 0.95),
+        "queries": str(low) if low == high else f"{low}-{high}",
+        "samples": len(wall),
+    }

@@ -45,40 +45,6 @@ SESSION = "Bench calibration"
 TARGET_PEOPLE = 1000
 
 
-def timed(label: str, calls: list[Callable[[], Any]], warmup: int) -> dict[str, Any]:
-    """Time each call in milliseconds (after ``warmup`` untimed ones); count the queries of
-    every fourth, left out of the timings."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    samples: list[float] = []
-    cpu: list[float] = []
-    queries: list[int] = []
-    for n, call in enumerate(calls):
-        if n < warmup:
-            call()
-            continue
-        if n % 4 == 0:
-            with CaptureQueriesContext(connection) as captured:
-                call()
-            queries.append(len(captured.captured_queries))
-            continue
-        started, started_cpu = time.perf_counter(), time.process_time()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    ordered = sorted(samples)
-    span = f"{min(queries)}-{max(queries)}" if min(queries) != max(queries) else str(queries[0])
-    return {
-        "measure": label,
-        "p50": benchdb.percentile(ordered, 0.5),
-        "p95": benchdb.percentile(ordered, 0.95),
-        "cpu": benchdb.percentile(sorted(cpu), 0.5),
-        "queries": span,
-        "samples": len(samples),
-    }
-
-
 def deadlines(start: dt.date, offset: int) -> dict[str, dt.date]:
     names = (
         "self_review_due",
@@ -278,28 +244,28 @@ def main() -> None:
     n = args.requests + args.warmup
     page = f"/reviews/calibration/{session.pk}/"
     rows = [
-        timed("session page, HR, server-side", [page_as(hr, page)] * n, args.warmup),
-        timed(
+        benchdb.timed("session page, HR, server-side", [page_as(hr, page)] * n, args.warmup),
+        benchdb.timed(
             "session page, the facilitator, server-side",
             [page_as(facilitator, page)] * n,
             args.warmup,
         ),
-        timed(
+        benchdb.timed(
             "GET /api/calibration-sessions/{id}",
             [page_as(facilitator, f"/api/calibration-sessions/{session.pk}")] * n,
             args.warmup,
         ),
-        timed(
+        benchdb.timed(
             "distribution export (CSV)",
             [page_as(hr, f"{page}distribution.csv")] * n,
             args.warmup,
         ),
-        timed(
+        benchdb.timed(
             "the board, in-process (selectors.board)",
             [lambda: selectors.board(hr, session)] * n,
             args.warmup,
         ),
-        timed(
+        benchdb.timed(
             "completion check: every flag of the session",
             [lambda: selectors.unexplained_flags(session)] * (args.requests // 2 + args.warmup),
             args.warmup,
@@ -324,7 +290,7 @@ def main() -> None:
         return call
 
     rows.append(
-        timed(
+        benchdb.timed(
             "move a rating (move_rating), in-process",
             [mover(pk, rating) for pk, rating in picks],
             args.warmup,
@@ -340,7 +306,7 @@ def main() -> None:
     for r in rows:
         print(
             f"{r['measure'].ljust(width)}  {r['p50']:6.1f} ms  {r['p95']:6.1f} ms  "
-            f"{r['cpu']:6.1f} ms  {r['queries']}"
+            f"{r['cpu_p50']:6.1f} ms  {r['queries']}"
         )
     print(
         f"(budget for the session page: p95 < {BUDGET_PAGE_P95_MS:g} ms server-side; load "

@@ -35,53 +35,12 @@ import argparse
 import datetime as dt
 import random
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
 import benchdb
 
 BUDGET_PACK_P95_MS = 150.0
-
-
-def summarise(
-    label: str, samples: list[float], cpu: list[float], queries: list[int]
-) -> dict[str, Any]:
-    ordered = sorted(samples)
-    cpu_ordered = sorted(cpu)
-    span = f"{min(queries)}-{max(queries)}" if min(queries) != max(queries) else str(queries[0])
-    return {
-        "measure": label,
-        "p50": benchdb.percentile(ordered, 0.5),
-        "p95": benchdb.percentile(ordered, 0.95),
-        "cpu_p50": benchdb.percentile(cpu_ordered, 0.5),
-        "cpu_p95": benchdb.percentile(cpu_ordered, 0.95),
-        "queries": span,
-        "samples": len(samples),
-    }
-
-
-def timed(label: str, calls: list[Callable[[], Any]], warmup: int) -> dict[str, Any]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    samples: list[float] = []
-    cpu: list[float] = []
-    queries: list[int] = []
-    for n, call in enumerate(calls):
-        if n < warmup:
-            call()
-            continue
-        if n % 4 == 0:
-            with CaptureQueriesContext(connection) as captured:
-                call()
-            queries.append(len(captured.captured_queries))
-            continue
-        started, cpu_started = time.perf_counter(), time.process_time()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - cpu_started) * 1000)
-    return summarise(label, samples, cpu, queries)
 
 
 def prepare(args: argparse.Namespace, rng: random.Random) -> tuple[Any, list[Any]]:
@@ -186,17 +145,17 @@ def main() -> None:
         return call
 
     rows = [
-        timed(
+        benchdb.timed(
             "evidence pack page, GET /reviews/<id>/evidence/",
             [page(r, f"/reviews/{r.pk}/evidence/") for r in picks],
             args.warmup,
         ),
-        timed(
+        benchdb.timed(
             "evidence pack API, GET /api/reviews/<id>/evidence",
             [page(r, f"/api/reviews/{r.pk}/evidence") for r in picks],
             args.warmup,
         ),
-        timed(
+        benchdb.timed(
             "evidence pack in-process (evidence_pack)",
             [(lambda r=r: evidence_pack(managers[r.manager_id], r)) for r in picks],
             args.warmup,
@@ -212,7 +171,7 @@ def main() -> None:
     with_team = [r for r in picks if r.pk in led] or []
     if with_team:
         rows.append(
-            timed(
+            benchdb.timed(
                 "team context, GET /reviews/cycles/<id>/teams/<id>/",
                 [page(r, f"/reviews/cycles/{cycle.pk}/teams/{led[r.pk]}/") for r in with_team],
                 min(args.warmup, len(with_team) // 2),

@@ -13,10 +13,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from lineofsight.demo import check_ins_due, coaching, content, loader
+from lineofsight.demo import check_ins_due, coaching, content
 from lineofsight.goals import rollup
 from lineofsight.goals.models import (
     AlignmentLink,
@@ -32,14 +31,6 @@ from lineofsight.people.models import Person, Team
 WORKED_AE = "Build and close enterprise pipeline that supports team quota attainment"
 SALES = "Generate and close enough enterprise pipeline to hit 40 new logos"
 ARR = "Grow ARR from $12M to $18M"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = loader.load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -3,28 +3,11 @@ with a few drafted ratings and one flagged rating, and kudos on Jordan's key res
 
 from __future__ import annotations
 
-import pytest
-from django.db import transaction
 from django.test import Client
 
-from lineofsight.demo import loader
-from lineofsight.people.models import Person
 from lineofsight.reviews.calibration import rules
 from lineofsight.reviews.calibration import selectors as calibration
 from lineofsight.reviews.models import CalibrationSession, Kudos
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = loader.load_demo()
-        yield summary
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def people(demo, db):
-    return {p.username: p for p in Person.objects.all()}
 
 
 def test_the_session_is_live_over_sales_with_one_flagged_rating(people):

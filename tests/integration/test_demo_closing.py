@@ -4,23 +4,13 @@ worked example's account executive among them) and one key result carried over."
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
-from lineofsight.demo import loader
 from lineofsight.goals import grading
 from lineofsight.goals.closing import selectors as closing
 from lineofsight.goals.models import Cycle, KeyResult, Objective, Retrospective
 from lineofsight.people.models import Person
 
 WORKED_AE = "Build and close enterprise pipeline that supports team quota attainment"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = loader.load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

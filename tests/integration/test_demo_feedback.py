@@ -4,27 +4,10 @@ Priya from her three reports, shown in aggregate."""
 
 from __future__ import annotations
 
-import pytest
-from django.db import transaction
 from django.test import Client
 
-from lineofsight.demo import loader
-from lineofsight.people.models import Person
 from lineofsight.reviews.conversation import pages, selectors
 from lineofsight.reviews.models import Feedback, Review
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = loader.load_demo()
-        yield summary
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def people(demo, db):
-    return {p.username: p for p in Person.objects.all()}
 
 
 def _review(username: str) -> Review:

@@ -4,23 +4,13 @@ closed quarter over Sales, with the worked example's account executive in it."""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
 
-from lineofsight.demo import loader
 from lineofsight.demo.reviews import DEADLINE_OFFSETS
 from lineofsight.goals.models import Cycle, Objective
 from lineofsight.reviews import policy
 from lineofsight.reviews.cycles.default_template import DEFAULT_TEMPLATE_NAME
 from lineofsight.reviews.cycles.selectors import cycle_phase
 from lineofsight.reviews.models import Feedback, Review, ReviewCycle, ReviewTemplate
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        summary = loader.load_demo()
-        yield summary
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

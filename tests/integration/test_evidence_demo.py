@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-from django.db import transaction
-
-from lineofsight.demo import loader
 from lineofsight.people.models import Person
 from lineofsight.reviews.evidence.selectors import evidence_pack
 from lineofsight.reviews.models import Review
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield loader.load_demo()
-        transaction.set_rollback(True)
 
 
 def test_jordans_pack_tells_the_worked_example(demo, db):

@@ -47,7 +47,7 @@ from lineofsight.people.models import Person, Team
 from lineofsight.reviews import formula, policy
 from lineofsight.reviews.cycles import actions, export, selectors
 from lineofsight.reviews.cycles import template_actions as templates
-from lineofsight.reviews.models import ReviewCycle, ReviewTemplate
+from lineofsight.reviews.models import ReviewCycle, ReviewTemplate, question_values
 
 policy_router = Router(tags=["reviews: policy"])
 template_router = Router(tags=["reviews: templates"])
@@ -192,17 +192,6 @@ class TemplateArchiveIn(Input):
 
 
 def _template_row(template: ReviewTemplate) -> dict[str, Any]:
-    fields = [
-        "text",
-        "help_text",
-        "section",
-        "kind",
-        "for_self",
-        "for_manager",
-        "for_peer",
-        "for_upward",
-        "required",
-    ]
     return {
         "id": template.pk,
         "name": template.name,
@@ -211,7 +200,7 @@ def _template_row(template: ReviewTemplate) -> dict[str, Any]:
         "rate_potential": template.rate_potential,
         "potential_scale": template.potential_scale,
         "archived": template.archived,
-        "questions": [{f: getattr(q, f) for f in fields} for q in template.questions.all()],
+        "questions": [question_values(q) for q in template.questions.all()],
         "created_at": template.created_at,
         "updated_at": template.updated_at,
     }

@@ -12,6 +12,8 @@ see only their session's population; a peer sees only what they wrote.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -136,6 +138,24 @@ class QuestionFields(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# What a question says and who answers it: every field of ``QuestionFields`` but its place.
+QUESTION_FIELDS = (
+    "text",
+    "help_text",
+    "section",
+    "kind",
+    "for_self",
+    "for_manager",
+    "for_peer",
+    "for_upward",
+    "required",
+)
+
+
+def question_values(question: QuestionFields) -> dict[str, Any]:
+    return {f: getattr(question, f) for f in QUESTION_FIELDS}
 
 
 class TemplateQuestion(QuestionFields):

@@ -23,6 +23,7 @@ from lineofsight.reviews import formula
 from lineofsight.reviews.cycles.launching import write_launch
 from lineofsight.reviews.cycles.population import cycle_population
 from lineofsight.reviews.cycles.scales import DEADLINE_FIELDS, deadline_errors
+from lineofsight.reviews.cycles.template_actions import name_error
 from lineofsight.reviews.models import (
     CycleQuestion,
     PolicyMode,
@@ -30,7 +31,6 @@ from lineofsight.reviews.models import (
     ReviewTemplate,
 )
 
-NAME_MAX = 200
 BATCH = 1000
 # The parts an explicit formula may weigh (the math lives in ``reviews.formula``).
 FORMULA_PARTS = formula.PARTS
@@ -61,16 +61,8 @@ def review_cycle_errors(
 ) -> dict[str, str]:
     """What is wrong with a review cycle, by field (empty when it may be saved)."""
     errors: dict[str, str] = {}
-    if not name:
-        errors["name"] = "This field is required."
-    elif len(name) > NAME_MAX:
-        errors["name"] = f"Keep it under {NAME_MAX} characters."
-    else:
-        clash = ReviewCycle.objects.filter(name__iexact=name)
-        if instance is not None:
-            clash = clash.exclude(pk=instance.pk)
-        if clash.exists():
-            errors["name"] = f"A review cycle called {name!r} exists already."
+    if problem := name_error(ReviewCycle, name, instance, "review cycle"):
+        errors["name"] = problem
     if kind not in ReviewCycle.Kind.values:
         errors["kind"] = f"Choose one of: {', '.join(ReviewCycle.Kind.values)}."
     if goal_cycle is None:

@@ -17,6 +17,7 @@ from lineofsight.people.models import Person, Team
 from lineofsight.reviews.cycles.scales import PHASES
 from lineofsight.reviews.formula import PART_LABELS, PARTS
 from lineofsight.reviews.models import (
+    QUESTION_FIELDS,
     AnswerKind,
     PolicyMode,
     ReviewCycle,
@@ -132,23 +133,7 @@ def question_rows(formset: forms.BaseFormSet) -> tuple[list[dict[str, Any]], lis
         order = data.get("ORDER")
         kept.append((float(order) if order is not None else float(i + 1), i, data))
     kept.sort(key=lambda item: (item[0], item[1]))
-    rows = [
-        {
-            key: data.get(key)
-            for key in (
-                "text",
-                "help_text",
-                "section",
-                "kind",
-                "for_self",
-                "for_manager",
-                "for_peer",
-                "for_upward",
-                "required",
-            )
-        }
-        for _, _, data in kept
-    ]
+    rows = [{key: data.get(key) for key in QUESTION_FIELDS} for _, _, data in kept]
     return rows, [i for _, i, _ in kept]
 
 

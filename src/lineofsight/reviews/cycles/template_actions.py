@@ -24,6 +24,7 @@ from lineofsight.reviews.cycles.default_template import (
 from lineofsight.reviews.cycles.scales import normalise_scale, scale_errors
 from lineofsight.reviews.models import (
     AnswerKind,
+    ReviewCycle,
     ReviewTemplate,
     Section,
     TemplateQuestion,
@@ -34,6 +35,23 @@ from lineofsight.reviews.models import (
 NAME_MAX = 200
 DESCRIPTION_MAX = 5_000
 QUESTION_MAX = 500
+
+
+def name_error(
+    model: type[ReviewTemplate] | type[ReviewCycle], name: str, instance: Any, noun: str
+) -> str | None:
+    """What is wrong with the name of a template or a review cycle (names are unique,
+    whatever their case), or None."""
+    if not name:
+        return "This field is required."
+    if len(name) > NAME_MAX:
+        return f"Keep it under {NAME_MAX} characters."
+    clash = model.objects.filter(name__iexact=name)
+    if instance is not None:
+        clash = clash.exclude(pk=instance.pk)
+    if clash.exists():
+        return f"A {noun} called {name!r} exists already."
+    return None
 HELP_MAX = 2_000
 MAX_QUESTIONS = 100
 AUDIENCES = ("for_self", "for_manager", "for_peer", "for_upward")
@@ -126,16 +144,8 @@ def _template_errors(
     questions: Any,
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     errors: dict[str, str] = {}
-    if not name:
-        errors["name"] = "This field is required."
-    elif len(name) > NAME_MAX:
-        errors["name"] = f"Keep it under {NAME_MAX} characters."
-    else:
-        clash = ReviewTemplate.objects.filter(name__iexact=name)
-        if template is not None:
-            clash = clash.exclude(pk=template.pk)
-        if clash.exists():
-            errors["name"] = f"A template called {name!r} exists already."
+    if problem := name_error(ReviewTemplate, name, template, "template"):
+        errors["name"] = problem
     if len(description) > DESCRIPTION_MAX:
         errors["description"] = f"Keep it under {DESCRIPTION_MAX} characters."
     errors.update(scale_errors(rating_scale, "rating_scale"))

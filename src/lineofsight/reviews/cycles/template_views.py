@@ -39,6 +39,7 @@ from lineofsight.reviews.models import (
     ReviewTemplate,
     default_potential_scale,
     default_rating_scale,
+    question_values,
 )
 
 
@@ -156,17 +157,6 @@ def _initial(template: ReviewTemplate | None) -> dict[str, Any]:
             "potential": default_potential_scale(),
             "questions": [{**q, "ORDER": i + 1} for i, q in enumerate(default_questions())],
         }
-    fields = (
-        "text",
-        "help_text",
-        "section",
-        "kind",
-        "for_self",
-        "for_manager",
-        "for_peer",
-        "for_upward",
-        "required",
-    )
     return {
         "form": {
             "name": template.name,
@@ -176,8 +166,7 @@ def _initial(template: ReviewTemplate | None) -> dict[str, Any]:
         "scale": template.rating_scale,
         "potential": template.potential_scale,
         "questions": [
-            {**{f: getattr(q, f) for f in fields}, "ORDER": i + 1}
-            for i, q in enumerate(template.questions.all())
+            {**question_values(q), "ORDER": i + 1} for i, q in enumerate(template.questions.all())
         ],
     }
 

@@ -74,6 +74,36 @@ def _live_at(as_of: dt.datetime, prefix: str = "") -> Q:
     )
 
 
+def _objective_row(
+    o: Objective,
+    revisions: _Revisions,
+    *,
+    state: str,
+    progress: float | None,
+    key_results: list[KeyResultRow],
+    retrospective: Retro | None = None,
+) -> ObjectiveRow:
+    """An objective as the evidence shows it: as defined at the time the evidence
+    describes, with its figure then and its grades."""
+    return ObjectiveRow(
+        id=o.pk,
+        title=revisions.title(o),
+        level=o.level,
+        owner=_owner(o),
+        cycle=o.cycle.name,
+        commitment=o.commitment,
+        state=state,
+        progress=progress,
+        computed_grade=o.computed_grade,
+        adjusted_grade=o.adjusted_grade,
+        grade_reason=o.grade_reason,
+        rationale=o.rationale,
+        abandoned=revisions.abandoned(o),
+        key_results=key_results,
+        retrospective=retrospective,
+    )
+
+
 def _owner(o: Objective) -> str:
     if o.owner_team_id:
         return o.owner_team.name  # type: ignore[union-attr]
@@ -349,29 +379,18 @@ def evidence_pack(user: Person, review: Review) -> Pack:
         state = revisions.state(o)
         if state == "draft":
             return None
-        stored = obj_figures.get(o.pk)
         kr_rows = _key_result_rows(krs_of.get(o.pk, []), kr_at, names)
         if not with_history:
             for kr_row in kr_rows:
                 kr_row.check_ins = []
-        retro = retros.get(o.pk)
-        return ObjectiveRow(
-            id=o.pk,
-            title=revisions.title(o),
-            level=o.level,
-            owner=_owner(o),
-            cycle=o.cycle.name,
-            commitment=o.commitment,
+        return _objective_row(
+            o,
+            revisions,
             state=state,
-            progress=stored.progress if stored else None,
-            computed_grade=o.computed_grade,
-            adjusted_grade=o.adjusted_grade,
-            grade_reason=o.grade_reason,
-            rationale=o.rationale,
-            abandoned=revisions.abandoned(o),
+            progress=obj_figures[o.pk].progress if o.pk in obj_figures else None,
             key_results=kr_rows,
             retrospective=Retro(r.what_happened, r.in_control, r.learned, r.decision)
-            if (r := retro)
+            if (r := retros.get(o.pk))
             else None,
         )
 

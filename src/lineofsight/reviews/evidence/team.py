@@ -28,7 +28,7 @@ from lineofsight.insights import pace
 from lineofsight.people.models import Membership, Person, Team
 from lineofsight.reviews.evidence import figures
 from lineofsight.reviews.evidence.models import TeamContextVisit
-from lineofsight.reviews.evidence.selectors import _key_result_rows, _owner, _Revisions
+from lineofsight.reviews.evidence.selectors import _key_result_rows, _objective_row, _Revisions
 from lineofsight.reviews.evidence.shapes import KeyResultRow, ObjectiveRow, percent
 from lineofsight.reviews.evidence.visibility import visible_objective_ids
 from lineofsight.reviews.models import Review, ReviewCycle
@@ -202,20 +202,11 @@ def team_context(user: Person, rc: ReviewCycle, team: Team) -> TeamContext:
             for kr_row in kr_rows:
                 kr_row.check_ins = []
             team_rows.append(
-                ObjectiveRow(
-                    id=o.pk,
-                    title=revisions.title(o),
-                    level=o.level,
-                    owner=_owner(o),
-                    cycle=o.cycle.name,
-                    commitment=o.commitment,
+                _objective_row(
+                    o,
+                    revisions,
                     state=state,
                     progress=stored.progress if stored else None,
-                    computed_grade=o.computed_grade,
-                    adjusted_grade=o.adjusted_grade,
-                    grade_reason=o.grade_reason,
-                    rationale=o.rationale,
-                    abandoned=revisions.abandoned(o),
                     key_results=kr_rows,
                 )
             )
