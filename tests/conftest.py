@@ -13,6 +13,12 @@ The cast (usernames in brackets), reporting lines and teams:
 
 Enterprise Sales is led by Sam; Platform is led by Eli. Cycles: FY 2026 (annual, active),
 Q3 2026 (closed) and Q4 2026 (active) inside it.
+
+The suite runs on its own clock: it starts on Monday 23 November 2026 (in the eighth week of
+Q4) and runs on from there, whatever the day the suite is run, so what the tests expect of
+pace, due check-ins and discipline holds on any day. The console-script tests run the
+command in a process of its own, on the real clock, and pass the day they mean with
+``--today``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 
 from lineofsight.goals import actions as goal_actions
 from lineofsight.goals.models import Cycle
@@ -28,6 +35,13 @@ from lineofsight.people import actions as people_actions
 from lineofsight.people.models import Organisation, Person, Team
 
 PASSWORD = "correct-horse-battery"
+SUITE_STARTS = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_clock():  # type: ignore[no-untyped-def]
+    with time_machine.travel(SUITE_STARTS, tick=True):
+        yield
 
 
 @dataclass
