@@ -12,13 +12,11 @@ from lineofsight.reviews import formula
 
 SCALE = (1, 2, 3, 4, 5)
 
+# The weights the product accepts: 0 or from MIN_WEIGHT up (formula.weight_errors).
+weight = st.just(0.0) | st.floats(min_value=formula.MIN_WEIGHT, max_value=100)
 weights = st.fixed_dictionaries(
-    {
-        "okr_attainment": st.floats(min_value=0, max_value=100, allow_nan=False),
-        "baseline": st.floats(min_value=0, max_value=100, allow_nan=False),
-        "manager": st.floats(min_value=0, max_value=100, allow_nan=False),
-    }
-).filter(lambda w: sum(w.values()) > 1e-6)
+    {"okr_attainment": weight, "baseline": weight, "manager": weight}
+).filter(lambda w: sum(w.values()) > 0)
 attainments = st.none() | st.floats(min_value=0, max_value=1.5, allow_nan=False)
 on_scale = st.none() | st.floats(min_value=1, max_value=5, allow_nan=False)
 
@@ -122,6 +120,7 @@ def test_describe_and_mean():
         ({"manager": -1}, "formula_weights.manager", "cannot be negative"),
         ({"manager": math.inf}, "formula_weights.manager", "finite"),
         ({"manager": 5000}, "formula_weights.manager", "at or under 1000"),
+        ({"manager": 1, "baseline": 1e-9}, "formula_weights.baseline", "0 or at least 0.001"),
         ({"manager": 0, "baseline": 0}, "formula_weights", "at least one part"),
         ({}, "formula_weights", "at least one part"),
         ([1, 2], "formula_weights", "Give the weights"),
@@ -156,6 +155,7 @@ def test_the_figure_stays_on_the_scale_and_weights_used_sum_to_one(w, a, b, m):
 
 @given(weights, attainments, on_scale, on_scale, st.floats(min_value=0.01, max_value=10))
 def test_scaling_every_weight_changes_nothing(w, a, b, m, k):
+    assume(all(v == 0 or v * k >= formula.MIN_WEIGHT for v in w.values()))
     first = compute(w, a, b, m)
     second = compute({p: v * k for p, v in w.items()}, a, b, m)
     if first.value is None:

@@ -47,6 +47,9 @@ PART_WORDS: dict[str, str] = {
     MANAGER: "manager's rating",
 }
 MAX_WEIGHT = 1000.0
+# A weight is 0 (the part is left out) or at least this: smaller ones are typing slips, and
+# renormalising them loses all precision.
+MIN_WEIGHT = 0.001
 
 
 class FormulaError(ValueError):
@@ -59,8 +62,8 @@ class FormulaError(ValueError):
 
 def weight_errors(weights: object, *, field_name: str = "formula_weights") -> dict[str, str]:
     """What is wrong with a stated set of weights, by field (``formula_weights.manager``);
-    empty when they make a formula. Weights are numbers from 0 to 1000 over the known parts,
-    at least one above 0; they need not sum to one (they are renormalised)."""
+    empty when they make a formula. Weights are 0, or numbers from 0.001 to 1000, over the
+    known parts, at least one above 0; they need not sum to one (they are renormalised)."""
     if not isinstance(weights, Mapping):
         return {field_name: 'Give the weights as parts and numbers, e.g. {"manager": 1}.'}
     errors: dict[str, str] = {}
@@ -80,6 +83,8 @@ def weight_errors(weights: object, *, field_name: str = "formula_weights") -> di
             errors[name] = "A weight cannot be negative."
         elif number > MAX_WEIGHT:
             errors[name] = f"Keep a weight at or under {MAX_WEIGHT:g}."
+        elif 0 < number < MIN_WEIGHT:
+            errors[name] = f"Give a weight of 0 or at least {MIN_WEIGHT:g}."
         elif number > 0:
             positive = True
     if not errors and not positive:
