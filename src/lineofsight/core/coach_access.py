@@ -18,36 +18,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from lineofsight.core.viewer_facts import ViewerFacts
+
 if TYPE_CHECKING:
-    from lineofsight.goals.models import KeyResult, Objective
     from lineofsight.people.models import Person, Team
 
 
-class CoachRules:
+class CoachRules(ViewerFacts):
     """Mixed into ``Viewer``; relies on its ``pk``, ``is_hr``, ``is_active``,
-    ``led_team_ids`` and editing rules."""
-
-    @property
-    def pk(self) -> int:  # pragma: no cover - provided by Viewer
-        raise NotImplementedError
-
-    @property
-    def is_hr(self) -> bool:  # pragma: no cover - provided by Viewer
-        raise NotImplementedError
-
-    @property
-    def is_active(self) -> bool:  # pragma: no cover - provided by Viewer
-        raise NotImplementedError
-
-    @property
-    def led_team_ids(self) -> frozenset[int]:  # pragma: no cover - provided by Viewer
-        raise NotImplementedError
-
-    def can_edit_objective(self, objective: Objective) -> bool:  # pragma: no cover
-        raise NotImplementedError
-
-    def can_edit_key_result(self, key_result: KeyResult) -> bool:  # pragma: no cover
-        raise NotImplementedError
+    ``led_team_ids`` and editing rules (``ViewerFacts``)."""
 
     def can_coach_person(self, person: Person) -> bool:
         """Acknowledge findings about a person: their manager chain and HR."""

@@ -38,8 +38,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from lineofsight.core.viewer_facts import ViewerFacts
+
 if TYPE_CHECKING:
-    from lineofsight.people.models import Person, Team
+    from lineofsight.people.models import Team
     from lineofsight.reviews.models import CalibrationSession, Feedback, Review, ReviewCycle
 
 # Anonymous answers are shown only in aggregate, and only from this many answers up.
@@ -48,22 +50,9 @@ ANONYMITY_MINIMUM = 3
 SMALL_GROUP_MINIMUM = 4
 
 
-class ReviewRules:
-    """Mixed into ``Viewer``; relies on its ``person``, ``pk``, ``is_hr`` and ``is_active``."""
-
-    person: Person
-
-    @property
-    def pk(self) -> int:  # pragma: no cover - provided by Viewer
-        raise NotImplementedError
-
-    @property
-    def is_hr(self) -> bool:  # pragma: no cover - provided by Viewer
-        raise NotImplementedError
-
-    @property
-    def is_active(self) -> bool:  # pragma: no cover - provided by Viewer
-        raise NotImplementedError
+class ReviewRules(ViewerFacts):
+    """Mixed into ``Viewer``; relies on its ``person``, ``pk``, ``is_hr`` and ``is_active``
+    (``ViewerFacts``)."""
 
     def _chain_of_subject(self, prefix: str) -> Q:
         """Reviews whose subject reports to me, directly or not (the chain as it is today),

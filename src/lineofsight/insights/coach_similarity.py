@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 Similarity = Callable[[str, str], float]
 
 
-@functools.cache
 def _load(path: str) -> Similarity:
     try:
         found = import_string(path)

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.core.review_access import feedback_closed_because
-from lineofsight.core.web import SignedInRequest, is_htmx, page, render_page
+from lineofsight.core.web import SignedInRequest, apply_errors, is_htmx, page, render_page
 from lineofsight.people.models import Person
 from lineofsight.reviews.conversation import actions, pages, selectors, team_context
 from lineofsight.reviews.conversation.actions.requests import requests_closed_because
@@ -215,9 +215,7 @@ def acknowledge(request: SignedInRequest, review_id: int) -> HttpResponse:
                     acting_user=request.user, review=item, comment=form.cleaned_data["comment"]
                 )
             except InvalidInput as exc:
-                for key, errs in exc.errors.items():
-                    for message in errs:
-                        form.add_error(key if key in form.fields else None, message)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Acknowledged. Thank you.")
                 return redirect("review", item.pk)
@@ -261,9 +259,7 @@ def decline(request: SignedInRequest, feedback_id: int) -> HttpResponse:
                     acting_user=request.user, feedback=fb, reason=form.cleaned_data["reason"]
                 )
             except InvalidInput as exc:
-                for key, errs in exc.errors.items():
-                    for message in errs:
-                        form.add_error(key if key in form.fields else None, message)
+                apply_errors(form, exc)
             else:
                 messages.success(request, f"Declined the request to {fb.author.name}.")
                 return redirect("review-peers", fb.review_id)
