@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
+from lineofsight.goals import actions as goals
 from lineofsight.goals.models import AlignmentLink
 from lineofsight.people.selectors import forget_organisation_cache
 from lineofsight.reviews.evidence.models import ForwardDraft, TeamContextVisit
@@ -180,6 +181,28 @@ def test_drafts_are_proposed_edited_and_published_in_place(world, as_user, htmx)
     assert AlignmentLink.objects.filter(
         child=draft.objective, parent_objective=ex.next_team, ended_at__isnull=True
     ).exists()
+
+
+def test_drafts_are_proposed_only_from_team_objectives_the_person_may_see(world, as_user, htmx):
+    """Enterprise Sales also has a private objective next quarter (its lead's, not its
+    members'): no draft of Ava's is proposed from it, so its title is in none of hers."""
+    cast, ex, setup = world
+    secret = goals.create_objective(
+        acting_user=cast.sam,
+        title="Merge the two territories quietly",
+        level="team",
+        cycle=cast.q4,
+        owner_team=cast.enterprise,
+        visibility="private",
+    )
+    review = setup["ava"]
+    assert as_user(cast.sam).post(f"/reviews/{review.pk}/drafts/", **htmx).status_code == 200
+    drafts = list(ForwardDraft.objects.filter(review=review))
+    assert [d.parent_objective for d in drafts] == [ex.next_team]
+    client = as_user(cast.ava)
+    for draft in drafts:
+        page = client.get(f"/objectives/{draft.objective_id}/")
+        assert page.status_code == 200 and secret.title not in _text(page)
 
 
 def test_publishing_an_empty_draft_is_refused_and_plain_forms_redirect(world, as_user):

@@ -2,8 +2,10 @@
 
 ``plan_drafts`` decides what to propose: one draft per next-quarter objective of the teams
 the person's work fed this quarter (the teams that own the objectives their objectives were
-aligned to), or of the teams they belong to when it fed none. ``forward_part`` reads what
-the pack shows, through the access policy.
+aligned to), or of the teams they belong to when it fed none. A draft is the person's own
+objective and its title and rationale quote the team objectives it comes from, so only
+those the person may see are proposed from or quoted. ``forward_part`` reads what the pack
+shows, through the access policy.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ def plan_drafts(review: Review) -> list[Proposal]:
     mine = Objective.objects.filter(
         owner_person_id=review.subject_id, cycle_id__in=scope, state__in=("active", "closed")
     )
+    sees = Viewer.of(review.subject).objective_filter()
     fed: list[Objective] = []
     for link in (
         AlignmentLink.objects.filter(child__in=mine, ended_at__isnull=True)
@@ -70,13 +73,17 @@ def plan_drafts(review: Review) -> list[Proposal]:
             .order_by("team__name")
             .values_list("team_id", flat=True)
         )
+    quotable = set(
+        Objective.objects.filter(sees, pk__in=[o.pk for o in fed]).values_list("pk", flat=True)
+    )
     source_of: dict[int | None, Objective] = {}
     for o in fed:
-        source_of.setdefault(o.owner_team_id, o)
+        if o.pk in quotable:
+            source_of.setdefault(o.owner_team_id, o)
     out = []
     for parent in (
         Objective.objects.filter(
-            cycle=nxt, owner_team_id__in=team_ids, state=Objective.State.ACTIVE
+            sees, cycle=nxt, owner_team_id__in=team_ids, state=Objective.State.ACTIVE
         )
         .select_related("owner_team")
         .order_by("owner_team__name", "title", "pk")
