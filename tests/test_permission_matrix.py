@@ -66,7 +66,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from lineofsight.api.api import api
@@ -78,6 +77,7 @@ from lineofsight.integrations.models import Notification, TeamWebhook
 
 from .okrs import build_cascade
 from .reviews import default_template, draft_review_cycle, open_review_cycle
+from .routes import api_operations, page_names
 
 pytestmark = pytest.mark.django_db
 
@@ -1055,26 +1055,10 @@ API: dict[str, Row] = {
 }
 
 
-def _url_names(patterns, namespace="") -> set[str]:
-    names: set[str] = set()
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            if p.namespace in ("admin", "api") or str(p.pattern).startswith(("admin/", "api/")):
-                continue
-            names |= _url_names(p.url_patterns, p.namespace or namespace)
-        elif isinstance(p, URLPattern) and p.name:
-            names.add(p.name)
-    return names
-
-
 def test_every_page_and_endpoint_is_in_the_matrix():
-    pages = _url_names(get_resolver().url_patterns)
+    pages = page_names()
     assert pages - NOT_IN_MATRIX == set(PAGES), "pages without a row (or rows without a page)"
-    operations = {
-        op["operationId"]
-        for item in api.get_openapi_schema()["paths"].values()
-        for op in item.values()
-    }
+    operations = {op.operation_id for op in api_operations(api.get_openapi_schema())}
     assert operations == set(API), "endpoints without a row (or rows without an endpoint)"
 
 
