@@ -59,3 +59,16 @@ def test_bars_carry_their_width_as_svg_attributes_not_inline_styles() -> None:
     assert 'width="62"' in bar and "style=" not in bar
     assert 'role="progressbar"' in bar and 'aria-valuenow="62"' in bar
     assert 'width="50"' in los.share_bar(1, 2) and "style=" not in los.bar_spark([10, 100])
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [(1, "opportunities", "1 opportunity"), (1, "closes", "1 close"), (1, "days", "1 day"),
+     (1, "processes", "1 process"), (2, "closes", "2 closes"), (1, "ms", "1 ms"),
+     (1, "NPS", "1 NPS"), (1, "business", "1 business"), (1.5, "days", "1.5 days"),
+     (1, "%", "1%")],
+)
+def test_one_of_a_unit_reads_in_the_singular(value: float, unit: str, text: str) -> None:
+    from lineofsight.goals.scoring import fmt
+
+    assert fmt(value, unit) == text
