@@ -4,8 +4,10 @@ its PDF, team context first, the drafts edited in place, and their query counts.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -220,3 +222,20 @@ def test_the_heavy_pages_stay_within_their_pinned_counts(world, as_user):
     assert counts["evidence"] <= EVIDENCE_MAX, counts
     assert counts["packet"] <= PACKET_MAX and counts["pdf"] <= PACKET_MAX, counts
     assert counts["team"] <= TEAM_CONTEXT_MAX, counts
+
+
+def test_the_evidence_tables_name_confidence_in_words_and_keep_rows_in_their_columns(
+    world, as_user
+):
+    cast, ex, setup = world
+    html = _text(as_user(cast.sam).get(f"/reviews/{setup['ava'].pk}/evidence/"))
+    # The model's labels, never the stored value with its underscore cut out.
+    assert ">At risk<" in html and ">Off track<" in html
+    for squashed in ("Atrisk", "Offtrack", "Ontrack"):
+        assert squashed not in html
+    # Each figure is labelled for the narrow layout, where a row reads as a small card.
+    assert 'data-label="Confidence"' in html and 'data-label="Planned"' in html
+    # The rows are table rows: the objective page's key-result cards style list items only.
+    assert '<tr class="kr-row' in html
+    stylesheet = finders.find("lineofsight/app.css")
+    assert stylesheet and "\nli.kr-row {" in Path(stylesheet).read_text(encoding="utf-8")

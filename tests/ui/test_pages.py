@@ -204,7 +204,7 @@ def test_objective_explanation_fragment(cast, cascade, as_user, htmx):
     assert "Why 29 %?" in body
     assert "sum(weight x progress) / sum(weight)" in body
     assert cascade.ava_opps.title in body and "88 %" in body
-    assert "✓ Yes" in body
+    assert "icon-check" in body and "Yes</td>" in body
     assert "As of" in body
 
 

@@ -166,11 +166,11 @@ def _pattern_defs(chart_id: str, segments: Sequence[Segment]) -> str:
 
 
 def _pattern_fill(chart_id: str, seg: Segment) -> str:
-    """A style attribute filling with the segment's pattern (a style, so the stylesheet's
-    segment colour does not override it)."""
+    """A fill attribute with the segment's pattern (the stylesheet colours only segments
+    without one, so no inline style is needed)."""
     if seg.pattern == "solid":
         return ""
-    return f' style="fill: url(#{attr(chart_id)}-pattern-{attr(seg.key)})"'
+    return f' fill="url(#{attr(chart_id)}-pattern-{attr(seg.key)})"'
 
 
 def stacked_bar_chart(chart: StackedBarChart) -> str:
@@ -245,9 +245,10 @@ def stacked_legend(chart: StackedBarChart) -> str:
     for seg in chart.segments:
         fill = _pattern_fill(chart.chart_id, seg)
         items.append(
-            f'<li class="legend-item segment-{attr(seg.key)}"><svg class="legend-swatch" '
+            f'<li class="legend-item segment-{attr(seg.key)}" data-series="{attr(seg.key)}">'
+            f'<svg class="legend-swatch" '
             f'viewBox="0 0 16 14" width="16" height="14" aria-hidden="true">'
             f'<rect class="segment segment-{attr(seg.key)}" x="1" y="1" width="14" '
             f'height="12"{fill}/></svg>{escape(seg.label)}</li>'
         )
-    return f'<ul class="chart-legend">{"".join(items)}</ul>'
+    return f'<ul class="chart-legend" data-chart="{attr(chart.chart_id)}">{"".join(items)}</ul>'
