@@ -60,14 +60,26 @@ DEBUG = env_bool("LOS_DEBUG", False)
 # Under pytest the suite is hermetic: fast hashing, mail kept in memory.
 TESTING = env_bool("LOS_TESTING", "pytest" in sys.modules)
 
-SECRET_KEY = os.environ.get("LOS_SECRET_KEY", "")
+# The secret key: LOS_SECRET_KEY, else the one `scripts/run` made for this install beside the
+# database (so `lineofsight ...` works from a fresh shell in the project).
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+SECRET_KEY = os.environ.get("LOS_SECRET_KEY", "").strip()
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    try:
+        SECRET_KEY = SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{SECRET_KEY_FILE} cannot be read: {exc}") from None
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(f"{SECRET_KEY_FILE} is empty; delete it or set LOS_SECRET_KEY.")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
-            "LOS_SECRET_KEY is not set. Set it to a long random string "
-            "(or set LOS_DEBUG=1 for a local development server)."
+            f"LOS_SECRET_KEY is not set and there is no {SECRET_KEY_FILE}. Set LOS_SECRET_KEY "
+            "to a long random string, run scripts/run once (it makes the file), or set "
+            "LOS_DATA_DIR to the folder that holds it (or LOS_DEBUG=1 for a local development "
+            "server)."
         )
 
 ALLOWED_HOSTS = env_list("LOS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -237,7 +249,14 @@ EMAIL_TIMEOUT = env_int("LOS_EMAIL_TIMEOUT", 30, minimum=1)
 # model. Empty: lexical similarity only.
 COACH_SIMILARITY = os.environ.get("LOS_COACH_SIMILARITY", "").strip()
 
-SITE_URL = os.environ.get("LOS_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+# Without LOS_SITE_URL, links point at the address `scripts/run` serves (LOS_HOST, LOS_PORT).
+SERVE_HOST = os.environ.get("LOS_HOST", "127.0.0.1").strip() or "127.0.0.1"
+SERVE_PORT = env_int("LOS_PORT", 8000, minimum=1)
+if SERVE_PORT > 65535:
+    raise ImproperlyConfigured(f"LOS_PORT={SERVE_PORT} is not a port (1-65535).")
+SITE_URL = (
+    os.environ.get("LOS_SITE_URL", "").strip() or f"http://{SERVE_HOST}:{SERVE_PORT}"
+).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LOS_SITE_URL={SITE_URL!r} must start with http:// or https://.")
 WEBHOOK_EXTRA_HOSTS = env_list("LOS_WEBHOOK_HOSTS", [])
@@ -270,9 +289,12 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusals": {"()": "lineofsight.core.log_filters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOS_LOG_LEVEL", "INFO")},
     "loggers": {
+        # A refused request is one warning line naming the path, without a traceback.
+        "django.request": {"filters": ["one_line_refusals"]},
         "django.db.backends": {"level": "INFO"},
         # One line per background task is noise at scale; failures are logged by the product.
         "django_tasks": {"level": os.environ.get("LOS_TASKS_LOG_LEVEL", "WARNING")},

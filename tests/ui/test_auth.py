@@ -138,3 +138,24 @@ def test_navigation_shows_admin_link_to_hr_only(as_user, cast):
     assert "Acme" in body  # the organisation's name
     body = as_user(cast.hana).get(reverse("home")).content.decode()
     assert "/admin/" in body
+
+
+def test_a_refusal_is_logged_as_one_warning_line_without_a_traceback(as_user, cast, caplog):
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = as_user(cast.ava).get(reverse("cycle-close", args=[cast.q4.pk]))
+    assert response.status_code == 403
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert [r.levelname for r in records] == ["WARNING"]
+    assert records[0].getMessage() == f"Forbidden (Permission denied): /cycles/{cast.q4.pk}/close/"
+    assert records[0].exc_info is None
+    assert "Traceback" not in caplog.text
+
+
+def test_the_site_icon_is_served_and_linked(as_user, cast):
+    icon = Client().get("/favicon.ico")
+    assert icon.status_code == 301
+    served = Client().get(icon["Location"])
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO file
+    for page in (Client().get(reverse("login")), as_user(cast.ava).get(reverse("home"))):
+        assert 'rel="icon"' in page.content.decode()
