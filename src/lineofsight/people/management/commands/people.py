@@ -19,7 +19,7 @@ from lineofsight.core.commands import (
     table,
     to_json,
 )
-from lineofsight.people import actions
+from lineofsight.people import accounts, actions
 from lineofsight.people.models import Membership, Person
 from lineofsight.people.selectors import with_report_counts
 
@@ -107,6 +107,17 @@ class Command(SubcommandCommand):
             const=False,
             help="Deactivate: they can no longer sign in; their history stays.",
         )
+
+        p = sub.add_parser(
+            "delete",
+            help="Delete someone added by mistake (refused once any history refers to them).",
+        )
+        p.add_argument("username", metavar="USERNAME")
+
+        p = sub.add_parser(
+            "send-reset-link", help="Email someone a link to choose a new password."
+        )
+        p.add_argument("username", metavar="USERNAME")
 
     # -- list -------------------------------------------------------------------------
 
@@ -258,3 +269,17 @@ class Command(SubcommandCommand):
                 is_active=active,
             )
         self.stdout.write(f"Updated {person.username}.")
+
+    # -- delete, send-reset-link ------------------------------------------------------
+
+    def handle_delete(self, *, username: str, **_: Any) -> None:
+        person = find_person(username, "USERNAME")
+        with argument_errors(PERSON_FIELDS):
+            actions.delete_person(acting_user=None, person=person)
+        self.stdout.write(f"Deleted {username} ({person.name}).")
+
+    def handle_send_reset_link(self, *, username: str, **_: Any) -> None:
+        person = find_person(username, "USERNAME")
+        with argument_errors(PERSON_FIELDS):
+            accounts.send_password_reset(acting_user=None, person=person)
+        self.stdout.write(f"Sent {person.username} a link to choose a password ({person.email}).")
