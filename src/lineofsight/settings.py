@@ -7,6 +7,7 @@ rather than being silently replaced by a default.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import zoneinfo
@@ -104,6 +105,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
+    "axes",
     "ninja",
     "lineofsight.core",
     "lineofsight.people",
@@ -126,15 +128,53 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lineofsight.core.middleware.OrganisationTimezoneMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lineofsight.urls"
 WSGI_APPLICATION = "lineofsight.wsgi.application"
 AUTH_USER_MODEL = "people.Person"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its username and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "lineofsight.core.backends.HRAdminBackend",
 ]
+# Sign-in throttling (django-axes). After LOS_LOGIN_FAILURE_LIMIT failed passwords a sign-in
+# is refused for LOS_LOGIN_COOLOFF_MINUTES (or until HR unlocks it), counted per
+# LOS_LOGIN_LOCKOUT: "username+ip" (default: a guesser elsewhere cannot lock a person out),
+# "username", "ip", or several, comma-separated ("username+ip,ip" also stops one address
+# trying a password on many accounts). API tokens are not affected.
+_LOCKOUT_CRITERIA = {
+    "username+ip": ["username", "ip_address"],
+    "ip+username": ["username", "ip_address"],
+    "username": "username",
+    "ip": "ip_address",
+}
+AXES_FAILURE_LIMIT = env_int("LOS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOS_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+_lockout = [c.lower() for c in env_list("LOS_LOGIN_LOCKOUT", ["username+ip"])]
+if not _lockout or any(c not in _LOCKOUT_CRITERIA for c in _lockout):
+    raise ImproperlyConfigured(
+        f"LOS_LOGIN_LOCKOUT={os.environ.get('LOS_LOGIN_LOCKOUT')!r}: give one or more of "
+        "username+ip, username, ip (comma-separated)."
+    )
+AXES_LOCKOUT_PARAMETERS = [_LOCKOUT_CRITERIA[c] for c in _lockout]
+AXES_RESET_ON_SUCCESS = True  # a good password clears the count for that username and address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait does not grow while locked
+AXES_LOCKOUT_CALLABLE = "lineofsight.core.lockout.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the lockout); successes are not
+AXES_ENABLE_ADMIN = False  # HR unlocks through the product, which records it
+AXES_VERBOSE = False
+# The client's address: the connection's own, unless LOS_PROXY_COUNT proxies in front of
+# the server add it to X-Forwarded-For (never trusted otherwise: a client could forge it).
+_proxies = env_int("LOS_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = _proxies or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if _proxies else ("REMOTE_ADDR",)
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

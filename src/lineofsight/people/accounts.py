@@ -1,4 +1,4 @@
-"""Sign-in accounts: password reset links, setting one's own password.
+"""Sign-in accounts: password reset links, setting one's own password, sign-in lockouts.
 
 Nobody sets a password for someone else. HR sends a reset link to the person's own email
 address (Django's password-reset tokens: single use, and void once the password changes);
@@ -12,11 +12,15 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from axes.models import AccessAttempt
+from axes.utils import reset as reset_sign_in_failures
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
 
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
@@ -94,4 +98,38 @@ def set_own_password(*, acting_user: Person, person: Person, password: str) -> P
     person.set_password(password)
     person.save(update_fields=["password"])
     audit.record(actor=acting_user, action="person.set_password", subject=person)
+    _clear_failures(person)
     return person
+
+
+def locked_until(person: Person) -> Any:
+    """When the person's sign-in lockout ends (from any address), or None if not locked."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    locks = (
+        AccessAttempt.objects.filter(username=person.username, attempt_time__gte=since)
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    last = max((row["last"] for row in locks), default=None)
+    return last + settings.AXES_COOLOFF_TIME if last else None
+
+
+def _clear_failures(person: Person) -> int:
+    return int(reset_sign_in_failures(username=person.username) or 0)
+
+
+@transaction.atomic
+def unlock_sign_in(*, acting_user: Person | None, person: Person) -> int:
+    """Forget the failed sign-ins counted against ``person`` (HR or the operator), so a
+    lockout ends now; returns how many counts were cleared."""
+    if acting_user is not None and not acting_user.is_hr_admin:
+        raise NotAllowed("Only HR admins unlock sign-ins.")
+    cleared = _clear_failures(person)
+    audit.record(
+        actor=acting_user,
+        action="person.unlock_sign_in",
+        subject=person,
+        data={"cleared": cleared},
+    )
+    return cleared

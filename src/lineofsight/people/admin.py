@@ -7,6 +7,7 @@ address. People and teams that the product's history refers to cannot be deleted
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from lineofsight.core.errors import ActionError, InvalidInput
@@ -282,9 +284,9 @@ class PersonAdmin(DeletesThroughActions, MembershipsThroughActions, admin.ModelA
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]
     autocomplete_fields = ["manager"]
     inlines = [PersonMembershipInline]
-    actions = ["send_reset_links"]
+    actions = ["send_reset_links", "unlock_sign_ins"]
     fieldsets = (
-        (None, {"fields": ("username", "password_status")}),
+        (None, {"fields": ("username", "password_status", "sign_in_status")}),
         ("Line of Sight", {"fields": (*PERSON_FIELDS, "is_active")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
         (
@@ -300,6 +302,7 @@ class PersonAdmin(DeletesThroughActions, MembershipsThroughActions, admin.ModelA
     readonly_fields = [
         "username",
         "password_status",
+        "sign_in_status",
         "last_login",
         "date_joined",
         "is_superuser",
@@ -337,6 +340,17 @@ class PersonAdmin(DeletesThroughActions, MembershipsThroughActions, admin.ModelA
             obj.name,
         )
 
+    @admin.display(description="Signing in")
+    def sign_in_status(self, obj: Person) -> str:
+        until = accounts.locked_until(obj)
+        if until is None:
+            return "Not locked." if obj.is_active else "Deactivated: cannot sign in."
+        return format_html(
+            'Locked after too many wrong passwords, until {}. <a href="{}">Unlock now</a>.',
+            timezone.localtime(until).strftime("%d %b %Y %H:%M"),
+            reverse("admin:people_person_unlock", args=[obj.pk]),
+        )
+
     def get_urls(self) -> list[URLPattern]:
         return [
             path(
@@ -344,24 +358,80 @@ class PersonAdmin(DeletesThroughActions, MembershipsThroughActions, admin.ModelA
                 self.admin_site.admin_view(self.send_reset_link_view),
                 name="people_person_send_reset_link",
             ),
+            path(
+                "<int:person_id>/unlock/",
+                self.admin_site.admin_view(self.unlock_view),
+                name="people_person_unlock",
+            ),
             *super().get_urls(),
         ]
 
-    def send_reset_link_view(self, request: HttpRequest, person_id: int) -> HttpResponse:
+    def _confirm(
+        self,
+        request: HttpRequest,
+        person_id: int,
+        act: Callable[[HttpRequest, Person], bool],
+        title: str,
+        explanation: str,
+        button: str,
+    ) -> HttpResponse:
+        """A page that explains one change to a person and makes it on POST."""
         person = get_object_or_404(Person, pk=person_id)
         if not self.has_change_permission(request, person):
             raise PermissionDenied
         change_url = reverse("admin:people_person_change", args=[person.pk])
-        if request.method == "POST" and self._send_reset_link(request, person):
+        if request.method == "POST" and act(request, person):
             return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "person": person,
             "change_url": change_url,
-            "title": f"Send {person.name} a password reset link",
+            "title": title.format(name=person.name),
+            "explanation": explanation.format(name=person.name, email=person.email or "-"),
+            "button": button,
         }
-        return TemplateResponse(request, "admin/people/person/send_reset_link.html", context)
+        return TemplateResponse(request, "admin/people/person/confirm.html", context)
+
+    def send_reset_link_view(self, request: HttpRequest, person_id: int) -> HttpResponse:
+        return self._confirm(
+            request,
+            person_id,
+            self._send_reset_link,
+            "Send {name} a password reset link",
+            "Nobody sets a password for someone else. Line of Sight emails {name} at {email} "
+            "a link to choose a new password. The link works once, for three days at most; "
+            "until it is used their current password keeps working. The audit log records "
+            "that you sent it.",
+            "Send the link",
+        )
+
+    def unlock_view(self, request: HttpRequest, person_id: int) -> HttpResponse:
+        return self._confirm(
+            request,
+            person_id,
+            self._unlock,
+            "Unlock signing in for {name}",
+            "After too many wrong passwords, signing in as {name} is refused for a while. "
+            "Unlocking forgets those failures now, so they can sign in again at once. Make "
+            "sure it was them: someone else guessing their password also locks it. The "
+            "audit log records that you unlocked it.",
+            "Unlock",
+        )
+
+    def _unlock(self, request: HttpRequest, person: Person) -> bool:
+        try:
+            accounts.unlock_sign_in(acting_user=_actor(request), person=person)
+        except ActionError as exc:
+            _refusal(request, exc)
+            return False
+        messages.success(request, f"{person.name} can sign in again.")
+        return True
+
+    @admin.action(description="Unlock signing in for the selected people")
+    def unlock_sign_ins(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        for person in queryset.order_by("username"):
+            self._unlock(request, person)
 
     def _send_reset_link(self, request: HttpRequest, person: Person) -> bool:
         try:

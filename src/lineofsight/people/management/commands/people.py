@@ -119,6 +119,11 @@ class Command(SubcommandCommand):
         )
         p.add_argument("username", metavar="USERNAME")
 
+        p = sub.add_parser(
+            "unlock", help="Let someone locked out after wrong passwords sign in again now."
+        )
+        p.add_argument("username", metavar="USERNAME")
+
     # -- list -------------------------------------------------------------------------
 
     def handle_list(
@@ -270,7 +275,7 @@ class Command(SubcommandCommand):
             )
         self.stdout.write(f"Updated {person.username}.")
 
-    # -- delete, send-reset-link ------------------------------------------------------
+    # -- delete, send-reset-link, unlock ----------------------------------------------
 
     def handle_delete(self, *, username: str, **_: Any) -> None:
         person = find_person(username, "USERNAME")
@@ -283,3 +288,13 @@ class Command(SubcommandCommand):
         with argument_errors(PERSON_FIELDS):
             accounts.send_password_reset(acting_user=None, person=person)
         self.stdout.write(f"Sent {person.username} a link to choose a password ({person.email}).")
+
+    def handle_unlock(self, *, username: str, **_: Any) -> None:
+        person = find_person(username, "USERNAME")
+        was_locked = accounts.locked_until(person) is not None
+        with argument_errors(PERSON_FIELDS):
+            accounts.unlock_sign_in(acting_user=None, person=person)
+        if was_locked:
+            self.stdout.write(f"Unlocked {person.username}: they can sign in again now.")
+        else:
+            self.stdout.write(f"{person.username} was not locked out; nothing to unlock.")
