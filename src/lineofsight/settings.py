@@ -119,6 +119,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -303,11 +304,56 @@ WEBHOOK_EXTRA_HOSTS = env_list("LOS_WEBHOOK_HOSTS", [])
 WEBHOOK_ALLOW_HTTP = env_bool("LOS_WEBHOOK_ALLOW_HTTP", False)
 WEBHOOK_TIMEOUT_SECONDS = env_int("LOS_WEBHOOK_TIMEOUT", 10, minimum=1)
 
+# HTTPS. LOS_HTTPS=1 (the production set-up) turns on secure cookies, the redirect to HTTPS
+# and a year of HSTS; each can still be set on its own.
+HTTPS = env_bool("LOS_HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("LOS_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("LOS_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("LOS_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("LOS_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LOS_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("LOS_HSTS_PRELOAD", False)
+if (SECURE_HSTS_INCLUDE_SUBDOMAINS or SECURE_HSTS_PRELOAD) and not SECURE_HSTS_SECONDS:
+    raise ImproperlyConfigured(
+        "LOS_HSTS_INCLUDE_SUBDOMAINS and LOS_HSTS_PRELOAD need HSTS on: set LOS_HTTPS=1 or "
+        "LOS_HSTS_SECONDS."
+    )
+# Behind a proxy that terminates HTTPS: trust its X-Forwarded-Proto header (only then).
+if env_bool("LOS_PROXY_HTTPS_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): the product's pages load scripts, styles, images and
+# fonts only from the server itself, run no inline script or style and cannot be framed.
+# LOS_CSP: "enforce" (default), "report-only" (browsers report violations, block nothing)
+# or "off"; LOS_CSP_REPORT_URI: where browsers send their reports.
+_CSP_MODES = ("enforce", "report-only", "off")
+CSP_MODE = os.environ.get("LOS_CSP", "enforce").strip().lower()
+if CSP_MODE not in _CSP_MODES:
+    raise ImproperlyConfigured(f"LOS_CSP={CSP_MODE!r}: use one of {', '.join(_CSP_MODES)}.")
+_SELF, _NONE = "'self'", "'none'"
+_csp_directives: dict[str, list[str]] = {
+    "default-src": [_SELF],
+    "script-src": [_SELF],
+    "style-src": [_SELF],
+    "img-src": [_SELF, "data:"],  # data: for the icons inside the API docs' stylesheet
+    "font-src": [_SELF],
+    "connect-src": [_SELF],
+    "form-action": [_SELF],
+    "frame-ancestors": [_NONE],
+    "base-uri": [_SELF],
+    "object-src": [_NONE],
+}
+CSP_REPORT_URI = os.environ.get("LOS_CSP_REPORT_URI", "").strip()
+if CSP_REPORT_URI:
+    _csp_directives["report-uri"] = [CSP_REPORT_URI]
+if CSP_MODE == "enforce":
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+elif CSP_MODE == "report-only":
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
 
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -338,5 +384,7 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # One line per background task is noise at scale; failures are logged by the product.
         "django_tasks": {"level": os.environ.get("LOS_TASKS_LOG_LEVEL", "WARNING")},
+        # Sign-in throttling logs failures and lockouts as warnings; every sign-in is noise.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -129,3 +129,49 @@ def test_links_point_at_the_port_served_unless_the_site_url_is_given(lineofsight
     assert site_url(LOS_PORT="9000", LOS_SITE_URL="https://okr.example.com/") == (
         "https://okr.example.com"
     )
+
+
+PRODUCTION = {
+    "LOS_SECRET_KEY": "a-long-random-production-secret-" + "x7Qp2Lm9Vz4Rt8Kw3Ny6Hb1Jd5Fg0Sc",
+    "LOS_ALLOWED_HOSTS": "okr.example.com",
+    "LOS_SITE_URL": "https://okr.example.com",
+    "LOS_HTTPS": "1",
+}
+
+
+def _check_deploy(tmp_path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {**_fresh_shell_env(), "LOS_DATA_DIR": str(tmp_path), **PRODUCTION, **extra}
+    return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        [str(SCRIPT), "check", "--deploy"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_documented_production_set_up_passes_the_deploy_check(tmp_path):
+    full = _check_deploy(tmp_path, LOS_HSTS_INCLUDE_SUBDOMAINS="1", LOS_HSTS_PRELOAD="1")
+    assert full.returncode == 0, full.stderr
+    assert "System check identified no issues" in full.stdout, full.stderr
+    # LOS_HTTPS alone already answers the HTTPS warnings; only the HSTS options remain.
+    https = _check_deploy(tmp_path)
+    out = https.stdout + https.stderr
+    for code in ("W004", "W008", "W012", "W016"):
+        assert code not in out, out
+    plain = _check_deploy(tmp_path, LOS_HTTPS="0")
+    out = plain.stdout + plain.stderr
+    assert "W004" in out and "W008" in out
+
+
+def test_security_settings_refuse_values_they_cannot_understand(tmp_path):
+    for variable, value, message in (
+        ("LOS_CSP", "strict", "LOS_CSP='strict': use one of enforce, report-only, off."),
+        ("LOS_HSTS_SECONDS", "a year", "LOS_HSTS_SECONDS='a year' is not a whole number."),
+        ("LOS_HTTPS", "maybe", "LOS_HTTPS='maybe' is not a boolean"),
+        ("LOS_LOGIN_LOCKOUT", "email", "LOS_LOGIN_LOCKOUT='email': give one or more of"),
+    ):
+        refused = _check_deploy(tmp_path, **{variable: value})
+        assert refused.returncode != 0
+        assert message in refused.stderr, refused.stderr

@@ -206,7 +206,8 @@ def test_stacked_bars_show_counts_with_patterns_and_a_legend() -> None:
     assert "Legal: none" in (root.get("aria-label") or "")
     # Patterns tell segments apart without colour; they are defined once per chart.
     assert svg.count("<pattern ") == 2
-    assert 'style="fill: url(#departments-status-pattern-off_track)"' in svg
+    assert 'patterned" fill="url(#departments-status-pattern-off_track)"' in svg
+    assert "style=" not in svg  # the Content-Security-Policy refuses style attributes
     legend = charts.stacked_legend(chart)
     assert "url(#departments-status-pattern-at_risk)" in legend and ">On track</li>" in legend
     with pytest.raises(ValueError, match="one value per segment"):

@@ -79,15 +79,17 @@ def parent_value(obj: Any) -> str:
 def progress_bar(value: Any, label: str = "") -> str:
     """A labelled progress bar for a whole percentage, banded for colour and text."""
     number = int(value or 0)
+    width = max(0, min(100, number))
     band = "band-high" if number >= 70 else "band-mid" if number >= 40 else "band-low"
     return format_html(
         '<div class="progress-wrap"><div class="progress" role="progressbar" '
         'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{0}" aria-label="{1}">'
-        '<span class="progress-fill {2}" style="width: {0}%"></span></div>'
+        '<span class="progress-fill {2} w-{3}"></span></div>'
         '<span class="pct" data-percent="{0}">{0} %</span></div>',
         number,
         label or "Progress",
         band,
+        width,
     )
 
 

@@ -40,6 +40,11 @@
     htmx.ajax("GET", button.dataset.explain, { target: panel, swap: "innerHTML" });
   });
 
+  // Print buttons (the review packet): no inline handler, which the CSP would refuse.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("button[data-print]")) window.print();
+  });
+
   // Cycle switchers submit on change; the button stays for keyboard and no-script use.
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
