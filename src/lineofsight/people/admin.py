@@ -293,8 +293,8 @@ class PersonAdmin(DeletesThroughActions, MembershipsThroughActions, admin.ModelA
             "Django's own powers",
             {
                 "fields": ("is_superuser", "is_staff"),
-                "description": "Given only from the command line (`lineofsight "
-                "createsuperuser`); staff status follows the HR admin flag.",
+                "description": "Superuser status is given only from the command line "
+                "(lineofsight createsuperuser); staff status follows the HR admin flag.",
             },
         ),
     )

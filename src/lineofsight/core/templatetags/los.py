@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince
 
 from lineofsight.goals import scoring
 
@@ -115,3 +117,14 @@ def commitment_badge(objective: Any) -> str:
     return format_html(
         '<span class="badge commit-{0}" title="{1}">{2}</span>', objective.commitment, title, text
     )
+
+
+@register.filter
+def age(value: Any) -> str:
+    """How long ago a time was, in words: "just now", "12 minutes ago", "2 hours, 5 minutes
+    ago"."""
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value)} ago"
