@@ -598,8 +598,17 @@ PAGES: dict[str, Row] = {
         lambda w, f: {"decision": "approved", "note": "Matrix"},
     ),
 }
-# Signing in and out are for everyone and nobody's data; they are tested in tests/ui.
-NOT_IN_MATRIX = {"login", "logout"}
+# Signing in and out, resetting one's password and the site icon are for everyone and
+# nobody's data; they are tested in tests/ui.
+NOT_IN_MATRIX = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "favicon",
+}
 
 
 # -- the API -----------------------------------------------------------------------------------

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 
 from lineofsight.core.icons import icon as draw_icon
 from lineofsight.goals import scoring
@@ -190,3 +192,14 @@ def bar_spark(heights: Any) -> str:
         width,
         mark_safe(bars),  # noqa: S308 - numbers only
     )
+
+
+@register.filter
+def age(value: Any) -> str:
+    """How long ago a time was, in words: "just now", "12 minutes ago", "2 hours, 5 minutes
+    ago"."""
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value)} ago"

@@ -148,11 +148,6 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
 
-  // Print buttons (the review packet).
-  document.addEventListener("click", function (event) {
-    if (event.target.closest("[data-print]")) window.print();
-  });
-
   // "Why?" panels: a second click closes an open explanation.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-explain]");
@@ -167,6 +162,11 @@
     }
     button.setAttribute("aria-expanded", "true");
     htmx.ajax("GET", button.dataset.explain, { target: panel, swap: "innerHTML" });
+  });
+
+  // Print buttons (the review packet): no inline handler, which the CSP would refuse.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("button[data-print]")) window.print();
   });
 
   // Cycle switchers submit on change; the button stays for keyboard and no-script use.
