@@ -249,9 +249,10 @@ def stacked_legend(chart: StackedBarChart) -> str:
     for seg in chart.segments:
         shape = _segment_attrs(chart.chart_id, seg)
         items.append(
-            f'<li class="legend-item segment-{attr(seg.key)}"><svg class="legend-swatch" '
+            f'<li class="legend-item segment-{attr(seg.key)}" data-series="{attr(seg.key)}">'
+            f'<svg class="legend-swatch" '
             f'viewBox="0 0 16 14" width="16" height="14" aria-hidden="true">'
             f'<rect {shape} x="1" y="1" width="14" '
             f'height="12"/></svg>{escape(seg.label)}</li>'
         )
-    return f'<ul class="chart-legend">{"".join(items)}</ul>'
+    return f'<ul class="chart-legend" data-chart="{attr(chart.chart_id)}">{"".join(items)}</ul>'
