@@ -31,6 +31,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lineofsight.core import words
+
 INCREASE = "increase"
 DECREASE = "decrease"
 STAY_ABOVE = "stay_above"
@@ -110,8 +112,7 @@ def join(parts: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def quoted(title: str) -> str:
-    return f"“{title.strip()}”"
+quoted = words.quoted
 
 
 def _scaled(raw: str, suffix: str | None) -> float:
