@@ -90,3 +90,25 @@ def draft_review_cycle(cast: Cast) -> ReviewCycle:
         return found
     n = ReviewCycle.objects.count() + 1
     return build_review_cycle(cast, name=f"Draft reviews {n}", launch=False).cycle
+
+
+ANNUAL_DEADLINES = {
+    "self_review_due": dt.date(2027, 1, 22),
+    "peer_feedback_due": dt.date(2027, 1, 29),
+    "manager_review_due": dt.date(2027, 2, 5),
+    "calibration_due": dt.date(2027, 2, 12),
+    "sharing_due": dt.date(2027, 2, 19),
+}
+
+
+def build_annual_review_cycle(cast: Cast) -> ReviewSetup:
+    """The annual review of FY 2026 over the whole cast (its evidence: the year and its
+    quarters)."""
+    return build_review_cycle(
+        cast,
+        name="FY 2026 reviews",
+        kind="annual",
+        goal_cycle=cast.fy,
+        next_goal_cycle=None,
+        **ANNUAL_DEADLINES,
+    )

@@ -72,6 +72,15 @@ def test_feedback_save_and_submit(cast, setup, as_person):
     missing = ava.post(f"/feedback/{fb.pk}/submit", {"answers": []})
     assert missing.status_code == 422
     assert any(key.startswith("answers.") for key in missing.json()["errors"])
+    # The whole question names what is missing, never cut in the middle of a word.
+    long_one = next(
+        q
+        for q in questions_for(review.review_cycle, "self")
+        if q.required and q.kind == "rating_text" and len(q.text) > 60
+    )
+    assert missing.json()["errors"][f"answers.{long_one.pk}.rating"] == [
+        f"\u201c{long_one.text}\u201d needs a rating."
+    ]
     done = ava.post(f"/feedback/{fb.pk}/submit", {"answers": body(fb)})
     assert done.status_code == 200
     assert done.json()["state"] == "submitted" and done.json()["writable"] is False

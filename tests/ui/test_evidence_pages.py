@@ -4,6 +4,7 @@ its PDF, team context first, the drafts edited in place, and their query counts.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,10 @@ from pypdf import PdfReader
 from lineofsight.goals.models import AlignmentLink
 from lineofsight.people.selectors import forget_organisation_cache
 from lineofsight.reviews.evidence.models import ForwardDraft, TeamContextVisit
-from lineofsight.reviews.models import Review
+from lineofsight.reviews.models import Kudos, Review
 
-from ..reviews import build_review_cycle
-from ..worked_example import build_example
+from ..reviews import build_annual_review_cycle, build_review_cycle
+from ..worked_example import after_the_year, at, build_example, build_year
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +55,53 @@ def test_the_evidence_page_shows_the_four_parts(world, as_user):
     assert "qualified 22 of 25 enterprise opportunities" in html
     assert "as of the end of Q3 2026" in html
     assert "Propose drafts" in html
+
+
+def test_kudos_after_the_cycle_stay_out_of_its_pack(world, as_user):
+    cast, ex, setup = world
+    for day, message in ((at(9, 2), "Thanks for the September intro."), (at(10, 12), "Q4 thanks.")):
+        Kudos.objects.create(
+            author=cast.pia, recipient=cast.ava, key_result=ex.opps, message=message, created_at=day
+        )
+    client = as_user(cast.sam)
+    review = setup["ava"]
+    page = _text(client.get(f"/reviews/{review.pk}/evidence/"))
+    assert "as of the end of Q3 2026" in page
+    assert "Thanks for the September intro." in page and "Q4 thanks." not in page
+    pdf = _pdf_text(client.get(f"/reviews/{review.pk}/packet.pdf").content)
+    assert "Thanks for the September intro." in pdf and "Q4 thanks." not in pdf
+
+
+def test_key_results_on_a_team_objective_are_the_persons_own(world, as_user):
+    cast, ex, setup = world
+    page = _text(as_user(cast.hana).get(f"/reviews/{setup['sam'].pk}/evidence/"))
+    page = page.replace("&#x27;", "'")
+    assert "Sam reached 34 of 40 new enterprise logos and reached 150 of 200" in page
+    assert "had no key results" not in page
+    assert "Their key results on other objectives" in page
+    assert "No peer feedback was requested." in page and "0 of 0" not in page
+
+
+def test_an_annual_review_shows_each_quarter(cast, as_user):
+    ex = build_example(cast)
+    year = build_year(cast, ex)
+    with after_the_year():
+        setup = build_annual_review_cycle(cast)
+        client = as_user(cast.sam)
+        review = setup["ava"]
+        page = _text(client.get(f"/reviews/{review.pk}/evidence/")).replace("&#x27;", "'")
+        pdf = _pdf_text(client.get(f"/reviews/{review.pk}/packet.pdf").content)
+    assert "as of the end of FY 2026 (31 Dec 2026)" in page
+    assert "It covers the year's own objectives and those of each quarter inside it." in page
+    for text in (page, pdf):
+        assert ex.ava.title in text and year.logistics.title in text
+        assert "In Q3 2026, Ava qualified 22 of 25 enterprise opportunities" in text
+        assert "In Q4 2026, Ava qualified 3 of 5 logistics opportunities." in text
+    assert re.search(r'<h4 class="period-name">Q3 2026</h4>.*' + ex.ava.title, page, re.S)
+    assert re.search(
+        r'<h4 class="period-name">Q4 2026</h4>.*' + year.logistics.title, page, re.S
+    )
+    assert "No objectives of their own" not in page
 
 
 def test_outsiders_and_the_person_before_sharing_get_not_found(world, client):

@@ -115,6 +115,60 @@ def test_saving_a_draft_answers_htmx_without_a_reload(cast, setup, as_user, htmx
     assert response.status_code == 302 and response.url == f"/reviews/feedback/{fb.pk}/"
 
 
+def test_each_form_asks_its_own_questions_worded_for_its_writer(cast, setup, as_user):
+    review = setup["ava"]
+    see_team_context(cast.sam, review)
+    own = text(as_user(cast.ava).get(f"/reviews/feedback/{feedback_of(review, 'self').pk}/"))
+    manager = text(
+        as_user(cast.sam).get(f"/reviews/feedback/{feedback_of(review, 'manager').pk}/")
+    )
+    assert "What was in your control, and what was not?" in own
+    assert "What was in their control, and what was not?" in manager
+    assert "What was in your control" not in manager
+    assert "What did you learn" not in manager and "What will you grow" not in manager
+    assert "What did they learn" in manager and "What should they grow" in manager
+    assert "What was in their control" not in own
+
+
+def test_required_questions_are_marked_and_announced(cast, setup, as_user):
+    review = setup["ava"]
+    fb = feedback_of(review, "self")
+    response = as_user(cast.ava).get(f"/reviews/feedback/{fb.pk}/")
+    page = markup(response)
+    questions = questions_for(review.review_cycle, "self")
+    required = next(q for q in questions if q.required and q.kind == AnswerKind.TEXT)
+    optional = next(q for q in questions if not q.required and q.kind == AnswerKind.TEXT)
+    rated = next(q for q in questions if q.required and q.kind == AnswerKind.RATING_TEXT)
+
+    def block(q) -> str:
+        start = page.index(f'data-question="{q.pk}"')
+        return page[start : page.index("data-question=", start + 20)]
+
+    assert '<span class="visually-hidden"> (required)</span>' in block(required)
+    assert 'aria-required="true"' in block(required)
+    assert "(required)" not in block(optional) and "aria-required" not in block(optional)
+    legend = re.search(r"<legend>(.*?)</legend>", block(rated), re.S)
+    assert legend is not None and "(required)" in legend.group(1)
+    assert "Questions marked * required must be answered to submit." in text(response)
+
+
+def test_an_error_names_the_whole_question(cast, setup, as_user):
+    review = setup["ava"]
+    fb = feedback_of(review, "self")
+    long_required = next(
+        q
+        for q in questions_for(review.review_cycle, "self")
+        if q.required and q.kind == AnswerKind.TEXT and len(q.text) > 60
+    )
+    data = form_data(fb, "submit")
+    del data[f"q{long_required.pk}_text"]
+    response = as_user(cast.ava).post(f"/reviews/feedback/{fb.pk}/", data)
+    assert response.status_code == 422
+    page = text(response)
+    assert f"\u201c{long_required.text}\u201d needs an answer." in page
+    assert "\u2026" not in page
+
+
 def test_submitting_with_a_missing_answer_names_the_question(cast, setup, as_user):
     review = setup["ava"]
     fb = feedback_of(review, "self")
@@ -128,7 +182,7 @@ def test_submitting_with_a_missing_answer_names_the_question(cast, setup, as_use
     response = as_user(cast.ava).post(f"/reviews/feedback/{fb.pk}/", data)
     assert response.status_code == 422
     page = text(response)
-    assert f"{required.text[:40]}" in page and "this question needs a rating." in page
+    assert f"\u201c{required.text}\u201d needs a rating." in page
     assert not Answer.objects.filter(feedback=fb).exists()
     fb.refresh_from_db()
     assert fb.state == "open"

@@ -60,7 +60,12 @@ class EvidenceKeyResultOut(Schema):
     abandoned: str
     revision: str
     trend: str = Field(description="The confidence calls over the cycle, in words.")
-    check_ins: list[EvidenceCheckInOut]
+    check_ins: list[EvidenceCheckInOut] = Field(
+        description="The check-ins recorded in the period (from the cycle's start to the end)."
+    )
+    cycle: str = Field(
+        description="Its own OKR cycle: a quarter, for a rolling annual objective's key result."
+    )
 
 
 class EvidenceRetrospectiveOut(Schema):
@@ -176,6 +181,13 @@ class EvidenceForwardOut(Schema):
     can_edit: bool
 
 
+class EvidencePeriodOut(Schema):
+    name: str
+    kind: str = Field(description="'quarter' or 'annual'.")
+    start: dt.date
+    end: dt.date
+
+
 class EvidencePackOut(Schema):
     review_id: int
     person: str
@@ -189,7 +201,17 @@ class EvidencePackOut(Schema):
         "prepared: objectives show their latest roll-ups until then."
     )
     context: EvidenceContextOut
-    objectives: list[EvidenceObjectiveOut]
+    objectives: list[EvidenceObjectiveOut] = Field(
+        description="The person's own objectives; each names its cycle."
+    )
+    other_objectives: list[EvidenceObjectiveOut] = Field(
+        description="Objectives of a team or of someone else on which the person owns key "
+        "results, with those key results only."
+    )
+    periods: list[EvidencePeriodOut] = Field(
+        description="The OKR cycles the pack covers, the review's first: a quarter and its "
+        "year, or a year and each quarter inside it."
+    )
     contribution: EvidenceContributionOut
     forward: EvidenceForwardOut
 

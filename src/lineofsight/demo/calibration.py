@@ -1,7 +1,7 @@
 """The demo's calibration and recognition.
 
 * Colleagues thank Jordan (the worked example's account executive) with kudos on his key
-  results of the closed quarter, and thank Sofia for hers.
+  results of the closed quarter, during that quarter, and thank Sofia for hers.
 * Three managers, having opened their team's OKR summary first, have drafted ratings in
   their manager reviews: Priya rates Jordan 4 and Sofia 2, Chloe rates Noah 3.
 * HR (Fatima) has set up "Sales calibration" over the Sales department, facilitated by
@@ -55,12 +55,15 @@ RATINGS = (
     ),
 )
 
-# (author, recipient, which of the recipient's key results (its position), message)
+# (author, recipient, which of the recipient's key results (its position), the week of the
+# closed quarter it was given in, message): kudos given during the quarter, so its evidence
+# pack, which stops at the quarter's end, shows them.
 KUDOS = (
     (
         "priya",
         "jordan",
         0,
+        13,
         "22 qualified opportunities from outbound: that is most of what fed the team's "
         "pipeline this quarter. Thank you.",
     ),
@@ -68,17 +71,19 @@ KUDOS = (
         "ahmed",
         "jordan",
         2,
+        12,
         "The Globex close was a team effort, but you kept it moving every single week.",
     ),
     (
         "sofia",
         "jordan",
         1,
+        9,
         "Thanks for sharing your legal-review checklist; it saved me two weeks on Initech.",
     ),
-    ("jordan", "sofia", 0, "Your renewal playbook helped me keep two accounts I nearly lost."),
-    ("ahmed", "sofia", 0, "Best discovery notes I have worked from. Made the demo easy."),
-    ("noah", "sofia", 0, "Thanks for coaching my first three enterprise calls."),
+    ("jordan", "sofia", 0, 11, "Your renewal playbook helped me keep two accounts I nearly lost."),
+    ("ahmed", "sofia", 0, 10, "Best discovery notes I have worked from. Made the demo easy."),
+    ("noah", "sofia", 0, 8, "Thanks for coaching my first three enterprise calls."),
 )
 
 
@@ -93,13 +98,14 @@ def _key_results(person_id: int, quarter_id: int) -> list[KeyResult]:
 def load_calibration(loader: DemoLoader, cycle: ReviewCycle) -> CalibrationSession:
     people = loader.people
     quarter = loader.plan.quarters[PREVIOUS]
-    for author, recipient, position, message in KUDOS:
+    for author, recipient, position, week, message in KUDOS:
         owned = _key_results(people[recipient].pk, quarter.pk)
         recognition.give_kudos(
             acting_user=people[author],
             recipient=people[recipient],
             message=message,
             key_result=owned[min(position, len(owned) - 1)] if owned else None,
+            at=loader.plan.week_time(quarter, week, 30),
         )
     manager_reviews = {
         fb.review.subject.username: fb

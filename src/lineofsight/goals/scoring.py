@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from lineofsight.core import words
+
 
 class KeyResultKind(StrEnum):
     INCREASE = "increase"
@@ -174,23 +176,7 @@ def fmt(value: float | None, unit: str = "") -> str:
         return text
     if unit in ("%", "$", "€", "£"):
         return f"{unit}{text}" if unit != "%" else f"{text}%"
-    if value == 1:
-        unit = singular(unit)
-    return f"{text} {unit}"
-
-
-def singular(unit: str) -> str:
-    """A plural unit for one of it: "1 opportunity", "1 close", "1 day". Only plain
-    lower-case words of four letters or more are changed ("ms", "kWh", "NPS" stay)."""
-    if len(unit) < 4 or not unit.isalpha() or not unit.islower() or not unit.endswith("s"):
-        return unit
-    if unit.endswith("ies"):
-        return unit[:-3] + "y"
-    if unit.endswith(("sses", "shes", "ches", "xes")):
-        return unit[:-2]
-    if unit.endswith("ss"):
-        return unit
-    return unit[:-1]
+    return f"{text} {words.unit_for(value, unit)}"
 
 
 # ---------------------------------------------------------------------------------------

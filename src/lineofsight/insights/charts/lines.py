@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
+from lineofsight.core import words
 from lineofsight.insights.charts.svg import (
     MARKERS,
     attr,
@@ -167,7 +168,7 @@ def _default_summary(chart: LineChart) -> str:
             hi = format_value(band.upper[-1].value, chart.value_format, chart.unit)
             parts.append(f"{band.label}: {lo} to {hi} on {day_label(band.upper[-1].day)}")
     body = "; ".join(parts) if parts else "no figures yet"
-    return f"{chart.title}. {body}."
+    return f"{words.sentence(chart.title)} {body}."
 
 
 def line_chart(chart: LineChart) -> str:

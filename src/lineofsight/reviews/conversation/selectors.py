@@ -44,7 +44,7 @@ from lineofsight.reviews.models import (
     Review,
 )
 
-REVIEW_RELATED = ("review_cycle", "subject", "manager", "shared_by")
+REVIEW_RELATED = ("review_cycle__goal_cycle__parent", "subject", "manager", "shared_by")
 FEEDBACK_RELATED = (
     "author",
     "requested_by",

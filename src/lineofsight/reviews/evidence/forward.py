@@ -18,6 +18,7 @@ from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
 from lineofsight.goals.models import AlignmentLink, KeyResult, Objective
 from lineofsight.people.models import Membership, Person
+from lineofsight.reviews.evidence.figures import scope_of
 from lineofsight.reviews.evidence.models import ForwardDraft
 from lineofsight.reviews.evidence.shapes import DraftRow, Forward, ObjectiveRow
 from lineofsight.reviews.evidence.visibility import visible_objective_ids
@@ -47,7 +48,7 @@ def plan_drafts(review: Review) -> list[Proposal]:
     if nxt is None:
         return []
     cycle = rc.goal_cycle
-    scope = [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
+    scope = scope_of(cycle)
     mine = Objective.objects.filter(
         owner_person_id=review.subject_id, cycle_id__in=scope, state__in=("active", "closed")
     )

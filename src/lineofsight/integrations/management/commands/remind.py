@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lineofsight.core import words
 from lineofsight.core.commands import parse_date
 from lineofsight.core.loop import add_loop_arguments, check_loop_arguments, run_every
 from lineofsight.insights.check_ins_due import organisation_today
@@ -113,7 +114,7 @@ class Command(BaseCommand):
         for kept in keep_ended_figures():
             self.stdout.write(
                 f"Kept the figures of {kept.cycle.name} as of its end "
-                f"({kept.objectives} objectives, {kept.seconds:.1f} s)."
+                f"({words.count(kept.objectives, 'objective')}, {kept.seconds:.1f} s)."
             )
         self.stdout.write(
             f"Delivery: {report.describe()}. Done in {time.perf_counter() - started:.2f} s."

@@ -38,7 +38,7 @@ from lineofsight.reviews.conversation.actions._common import (
     today,
     viewer_of,
 )
-from lineofsight.reviews.conversation.questions import questions_for, scale_values, short
+from lineofsight.reviews.conversation.questions import named, questions_for, scale_values
 from lineofsight.reviews.models import (
     Answer,
     AnswerKind,
@@ -89,13 +89,13 @@ def _answer_errors(
         if question is None:
             errors[key] = f"Question {qid} is not part of this form."
             continue
-        label = short(question.text)
+        label = named(question.text)
         rating = answer.rating
         if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)):
             errors[f"{key}.rating"] = f"{label}: give the rating as a whole number."
             continue
         if rating is not None and question.kind == AnswerKind.TEXT:
-            errors[f"{key}.rating"] = f"{label}: this question takes a written answer only."
+            errors[f"{key}.rating"] = f"{label} takes a written answer only."
             continue
         if rating is not None and rating not in scale:
             errors[f"{key}.rating"] = (
@@ -109,7 +109,7 @@ def _answer_errors(
             continue
         text = clean_text(errors, f"{key}.text", answer.text, required=False)
         if text and question.kind == AnswerKind.RATING:
-            errors[f"{key}.text"] = f"{label}: this question takes a rating only."
+            errors[f"{key}.text"] = f"{label} takes a rating only."
             continue
         cleaned[qid] = AnswerIn(text, rating)
     return cleaned
@@ -286,12 +286,12 @@ def _missing(fb: Feedback) -> dict[str, str]:
         if not q.required:
             continue
         a = answers.get(q.pk)
-        label = short(q.text)
+        label = named(q.text)
         rated = q.kind in (AnswerKind.RATING, AnswerKind.RATING_TEXT)
         if rated and (a is None or a.rating is None):
-            errors[f"answers.{q.pk}.rating"] = f"{label}: this question needs a rating."
+            errors[f"answers.{q.pk}.rating"] = f"{label} needs a rating."
         if q.kind in (AnswerKind.TEXT, AnswerKind.RATING_TEXT) and (a is None or not a.text):
-            errors[f"answers.{q.pk}.text"] = f"{label}: this question needs an answer."
+            errors[f"answers.{q.pk}.text"] = f"{label} needs an answer."
     if fb.kind == Feedback.Kind.MANAGER:
         review = fb.review
         if review.rating is None:
