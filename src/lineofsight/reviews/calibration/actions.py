@@ -10,7 +10,8 @@ rules HR edits.
   the error names the people.
 * A move changes the rating (or potential) of one review in the session, with a reason: a
   ``RatingChange`` row keeps who, when, the old and the new value and why, and the review's
-  rating becomes the new value. A review already shared is not moved here (HR amends it).
+  rating becomes the new value. Only submitted ratings are calibrated (a manager review in
+  draft has none yet); a review already shared is not moved here (HR amends it).
 * An explanation answers one flag on one review; the newest one counts, all are kept.
 
 Every action checks the access policy, refuses bad input naming the field and writes
@@ -412,6 +413,11 @@ def move_rating(
     elif review.is_shared:
         errors["__all__"] = (
             f"{review.subject.name}'s review is shared already; HR amends it with a reason."
+        )
+    elif review.state in (Review.State.SELF_REVIEW, Review.State.MANAGER_REVIEW):
+        errors["__all__"] = (
+            f"{review.subject.name}'s manager review is not submitted yet; only submitted "
+            "ratings are calibrated."
         )
     old = getattr(review, field)
     if "value" not in errors and new == old:
