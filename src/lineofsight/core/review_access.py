@@ -279,12 +279,10 @@ class ReviewRules(ViewerFacts):
 
     def calibration_review_filter(self, prefix: str = "") -> Q:
         """A Q over Review (via ``prefix``), applied inside a session I may open: every review
-        of its population but my own (a calibrator never sees their own rating before it is
-        shared; HR sees all)."""
+        of its population but my own (a calibrator, HR included, never sees their own rating
+        there)."""
         if not self.is_active:
             return Q(pk__in=[])
-        if self.is_hr:
-            return Q()
         return ~Q(**{f"{prefix}subject_id": self.pk})
 
     def can_calibrate(self, session: CalibrationSession, review: Review) -> bool:

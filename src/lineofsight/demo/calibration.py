@@ -9,6 +9,7 @@
 * HR (Fatima) has set up "Sales calibration" over the Sales department, facilitated by
   Daniel with Priya, Chloe and Olivia taking part, and Daniel has opened it. Sofia's rating
   is flagged: a low rating despite strong peer recognition (three kudos in the period).
+  Daniel leads Sales, so his own review is in the session: HR completes it.
 
 Everything is written through the actions, inside the loader's transaction.
 """

@@ -443,6 +443,7 @@ class Board:
     formula_text: str
     can_facilitate: bool
     minimum: int = SMALL_GROUP_MINIMUM
+    holds_own_review: bool = False  # the viewer's own review is in it: HR completes it
 
     @property
     def flagged(self) -> list[Row]:
@@ -555,6 +556,7 @@ def board(user: Person, session: CalibrationSession) -> Board:
         formula_cycle=formula_cycle,
         formula_text=formula_text,
         can_facilitate=viewer.can_facilitate(session),
+        holds_own_review=session.reviews.filter(subject_id=viewer.pk).exists(),
     )
 
 
