@@ -86,7 +86,7 @@ def test_the_standard_template_covers_the_four_part_conversation(cast):
 def test_templates_and_cycles_made_before_ask_the_manager_its_own_question(cast):
     """The data migration: a question of the old standard template asked of both the person
     and the manager becomes two, and the manager's answers move to the manager's question."""
-    split = import_module("lineofsight.reviews.migrations.0003_question_for_each_writer").split
+    split = import_module("lineofsight.reviews.migrations.0005_question_for_each_writer").split
     old = "What was in your control, and what was not?"
     template = actions.create_review_template(
         acting_user=cast.hana,

@@ -104,13 +104,18 @@ def test_an_annual_review_shows_each_quarter(cast, as_user):
     assert "No objectives of their own" not in page
 
 
-def test_outsiders_and_the_person_before_sharing_get_not_found(world, client):
+def test_outsiders_get_not_found_and_the_person_reads_the_facts_first(world, client):
     cast, ex, setup = world
     review = setup["ava"]
-    for who in (cast.otto, cast.pia, cast.ava):
+    for who in (cast.otto, cast.pia):
         client.force_login(who)
         for url in ("evidence/", "packet/", "packet.pdf"):
             assert client.get(f"/reviews/{review.pk}/{url}").status_code == 404, (who, url)
+    # Ava, writing her self review, opens her own evidence pack: the OKR facts.
+    client.force_login(cast.ava)
+    page = client.get(f"/reviews/{review.pk}/evidence/")
+    assert page.status_code == 200
+    assert "qualified 22 of 25 enterprise opportunities" in _text(page)
 
 
 def test_the_person_sees_the_pack_once_shared_and_may_draft(world, client):
@@ -126,7 +131,7 @@ def test_the_packet_page_and_its_pdf_show_the_same_figures(world, as_user):
     cast, ex, setup = world
     review = setup["ava"]
     Review.objects.filter(pk=review.pk).update(
-        rating=3, rating_explanation="Solid quarter in a hard market."
+        rating=3, rating_explanation="Solid quarter in a hard market.", state="submitted"
     )
     client = as_user(cast.sam)
     page = client.get(f"/reviews/{review.pk}/packet/")
@@ -162,7 +167,9 @@ def test_the_pdf_leaves_out_what_the_viewer_may_not_see(world, client):
     shared = _pdf_text(client.get(f"/reviews/{review.pk}/packet.pdf").content)
     assert "Rating: 4 - Exceeds" in shared
     Review.objects.filter(pk=review.pk).update(state="submitted")
-    assert client.get(f"/reviews/{review.pk}/packet.pdf").status_code == 404
+    unshared = _pdf_text(client.get(f"/reviews/{review.pk}/packet.pdf").content)
+    assert "Review packet: Ava Adams" in unshared
+    assert "Rating" not in unshared and "Exceeds" not in unshared
 
 
 def test_team_context_first_is_recorded(world, as_user):

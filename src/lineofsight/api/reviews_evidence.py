@@ -17,7 +17,7 @@ from pydantic import Field
 from lineofsight.api.auth import caller
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS, fields_named
 from lineofsight.api.schemas import ErrorOut, Input
-from lineofsight.api.types import LongText, Number, ParamId, Title, Unit
+from lineofsight.api.types import LongText, Number, ParamId, Title, Unit, Visibility
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotAllowed
 from lineofsight.reviews.evidence import actions, forward, pdf, selectors, team
@@ -172,6 +172,9 @@ class ForwardDraftOut(Schema):
     parent: str
     key_results: list[str]
     published: bool
+    visibility: str = Field(
+        "", description="Who sees the objective: private (like the review) until its owner chooses."
+    )
 
 
 class EvidenceForwardOut(Schema):
@@ -366,12 +369,15 @@ def update_forward_draft(request: HttpRequest, id: ParamId, payload: ForwardDraf
 
 
 @drafts.post("/{id}/publish", response={200: ForwardDraftOut, **WRITE_ERRORS})
-def publish_forward_draft(request: HttpRequest, id: ParamId) -> Any:
+def publish_forward_draft(
+    request: HttpRequest, id: ParamId, visibility: Visibility | None = None
+) -> Any:
     """Publish a draft: it becomes the person's active objective, aligned (contributing)
-    to the team objective it was drafted for. Needs a rationale and a key result."""
+    to the team objective it was drafted for. Needs a rationale and a key result. It stays
+    private unless the person publishes it and chooses ``visibility`` (only they may)."""
     user = caller(request)
     draft = _draft(user, id)
-    actions.publish_forward_draft(acting_user=user, draft=draft)
+    actions.publish_forward_draft(acting_user=user, draft=draft, visibility=visibility)
     return _one(user, draft)
 
 

@@ -14,7 +14,7 @@ from lineofsight.core.errors import InvalidInput
 from lineofsight.reviews.conversation.actions import AnswerIn
 from lineofsight.reviews.conversation.actions._common import TEXT_MAX
 from lineofsight.reviews.conversation.selectors import Sheet
-from lineofsight.reviews.models import AnswerKind, Review, ReviewCycle
+from lineofsight.reviews.models import AnswerKind, Feedback, Review, ReviewCycle
 
 RATED = (AnswerKind.RATING, AnswerKind.RATING_TEXT)
 WRITTEN = (AnswerKind.TEXT, AnswerKind.RATING_TEXT)
@@ -94,6 +94,7 @@ class FeedbackForm(RatingFields):
         sheet: Sheet | None,
         review: Review,
         with_rating: bool,
+        draft: Feedback | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -120,14 +121,19 @@ class FeedbackForm(RatingFields):
                 if q.required and self.marks_required:
                     required_to_submit(self.fields[f"q{q.pk}_text"])
         if with_rating:
+            # A manager review in draft carries its own rating; amending starts from the
+            # review's (submitted) one.
             self.add_rating_fields(cycle)
             if self.marks_required:
                 for name in ("rating", "potential", "rating_explanation"):
                     if name in self.fields:
                         required_to_submit(self.fields[name])
-            self.initial.setdefault("rating", review.rating)
-            self.initial.setdefault("potential", review.potential)
-            self.initial.setdefault("rating_explanation", review.rating_explanation)
+            source: Any = review
+            prefix = ""
+            if draft is not None:
+                source, prefix = draft, "draft_"
+            for name in ("rating", "potential", "rating_explanation"):
+                self.initial.setdefault(name, getattr(source, prefix + name))
 
     def answers(self) -> dict[int, AnswerIn]:
         out: dict[int, AnswerIn] = {}

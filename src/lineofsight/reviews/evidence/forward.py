@@ -25,6 +25,11 @@ from lineofsight.reviews.evidence.visibility import visible_objective_ids
 from lineofsight.reviews.models import Review
 
 TITLE_LIMIT = 300
+SEEN_BY: dict[str, str] = {
+    Objective.Visibility.PRIVATE: "the person, their managers and HR",
+    Objective.Visibility.TEAM: "the person's teams, their managers and HR",
+    Objective.Visibility.PUBLIC: "everyone",
+}
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,9 @@ class Proposal:
     source: Objective | None  # this quarter's objective of that team the work fed
     title: str
     rationale: str
-    visibility: str = Objective.Visibility.PUBLIC
+    # A review is private, and so is what it proposes: the draft is the person's, their
+    # managers' and HR's until the person chooses to show it to more people.
+    visibility: str = Objective.Visibility.PRIVATE
 
 
 def _label(o: Objective) -> str:
@@ -154,7 +161,13 @@ def part(
         for o in team_objectives
         if o.pk in visible
     ]
-    return Forward(nxt.name, rows, _draft_rows(drafts, visible), viewer.can_draft_forward(review))
+    return Forward(
+        nxt.name,
+        rows,
+        _draft_rows(drafts, visible),
+        viewer.can_draft_forward(review),
+        is_owner=review.subject_id == viewer.pk,
+    )
 
 
 def _draft_rows(drafts: Sequence[ForwardDraft], visible: set[int]) -> list[DraftRow]:
@@ -169,6 +182,7 @@ def _draft_rows(drafts: Sequence[ForwardDraft], visible: set[int]) -> list[Draft
             parent=_label(d.parent_objective) if d.parent_objective else "",
             key_results=[kr.title for kr in d.objective.key_results.all()],
             published=d.published_at is not None,
+            visibility=SEEN_BY.get(d.objective.visibility, ""),
         )
         for d in drafts
         if d.objective_id in visible

@@ -166,8 +166,11 @@ def render_packet(packet: Packet) -> bytes:
         _write(pdf, note, size=9)
     if packet.manager:
         _write(pdf, f"Manager: {packet.manager}", size=9)
+    if packet.rating_draft:
+        _write(pdf, "Draft rating: only you see it until you submit the manager review.", size=9)
     if packet.rating:
-        _write(pdf, f"Rating: {packet.rating}", size=9, style="B")
+        what = "Draft rating" if packet.rating_draft else "Rating"
+        _write(pdf, f"{what}: {packet.rating}", size=9, style="B")
         if packet.potential:
             _write(pdf, f"Potential: {packet.potential}", size=9)
         if packet.rating_explanation:

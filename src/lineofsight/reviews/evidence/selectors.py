@@ -241,8 +241,10 @@ def _shifts(
 
 
 def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
-    """Peer feedback counts, named authors the viewer may read, anonymous answers counted."""
-    from lineofsight.core.review_access import ANONYMITY_MINIMUM
+    """Peer feedback counts, named authors the viewer may read, anonymous answers counted --
+    only once released (when the review's feedback phase closes), so that no count moves
+    with one anonymous answer."""
+    from lineofsight.core.review_access import ANONYMITY_MINIMUM, anonymous_released
 
     rows = list(
         Feedback.objects.filter(review=review, kind=Feedback.Kind.PEER)
@@ -252,13 +254,20 @@ def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
         )
         .values_list("state", "anonymous", "readable", "author__display_name", "author__username")
     )
-    submitted = [r for r in rows if r[0] == Feedback.State.SUBMITTED]
+    released = anonymous_released(review)
+    submitted = [r for r in rows if r[0] == Feedback.State.SUBMITTED and (released or not r[1])]
     named = sorted((r[3] or r[4]) for r in submitted if not r[1] and r[2])
     anonymous = sum(1 for r in submitted if r[1])
-    sees_some = viewer.manages_review(review) or review.subject_id == viewer.pk
+    sees_some = viewer.sees_outcome(review) or review.subject_id == viewer.pk
     shown = sees_some and anonymous >= ANONYMITY_MINIMUM
+    due = review.review_cycle.peer_feedback_due
     if not rows:
         note = "No peer feedback was requested."
+    elif not released and any(r[1] for r in rows):
+        note = (
+            "Anonymous answers are counted and shown together once the feedback phase closes "
+            f"({due.day} {due:%b %Y})."
+        )
     elif anonymous and not shown:
         note = (
             f"Anonymous answers are shown only in aggregate, from {ANONYMITY_MINIMUM} answers up."

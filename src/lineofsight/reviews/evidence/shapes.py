@@ -223,6 +223,7 @@ class DraftRow:
     parent: str  # "Sales: Generate ..."
     key_results: list[str]
     published: bool
+    visibility: str = ""  # who sees the objective: private until its owner chooses
 
 
 @dataclass
@@ -231,6 +232,7 @@ class Forward:
     team_objectives: list[ObjectiveRow]
     drafts: list[DraftRow]
     can_edit: bool
+    is_owner: bool = False  # the viewer owns the drafts: they choose who sees them
 
 
 @dataclass

@@ -61,7 +61,7 @@ def split(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("reviews", "0002_evidence_pack"),
+        ("reviews", "0004_private_forward_drafts"),
     ]
 
     operations = [
