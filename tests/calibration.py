@@ -69,7 +69,9 @@ def build_calibration(
     }
     session = actions.create_session(acting_user=cast.hana, **kwargs)
     if live:
-        session = actions.set_session_state(acting_user=cast.sam, session=session, state="live")
+        session = actions.set_session_state(
+            acting_user=kwargs["facilitator"], session=session, state="live"
+        )
     return Calibration(setup, session)
 
 

@@ -15,7 +15,7 @@ from lineofsight.people.models import Person, Team
 from lineofsight.reviews.conversation import actions
 from lineofsight.reviews.conversation.questions import questions_for
 from lineofsight.reviews.evidence.actions import record_team_context_visit
-from lineofsight.reviews.models import AnswerKind, Feedback, Review
+from lineofsight.reviews.models import AnswerKind, CycleQuestion, Feedback, Review
 
 from .conftest import Cast
 from .reviews import ReviewSetup
@@ -26,6 +26,16 @@ def feedback_of(review: Review, kind: str, author: Person | None = None) -> Feed
     if author is not None:
         qs = qs.filter(author=author)
     return qs.select_related("review__review_cycle", "review__subject", "author").get()
+
+
+def own_self_review(cast: Cast) -> tuple[Feedback, CycleQuestion]:
+    """Ava's self review, open in a fresh review cycle, and its first written question."""
+    from .reviews import build_review_cycle
+
+    setup = build_review_cycle(cast)
+    fb = feedback_of(setup["ava"], Feedback.Kind.SELF)
+    question = next(q for q in questions_for(setup.cycle, "self") if q.kind == "text")
+    return fb, question
 
 
 def complete_answers(

@@ -5,7 +5,9 @@ whole cast, with the closed quarter ``q3`` as the evidence and ``q4`` as the nex
 one review per person (reviewer: their manager; Cora, at the top, has none), each with an
 open self review and an open manager review. Keyword overrides go to
 ``create_review_cycle`` (e.g. ``population="teams", population_teams=[cast.sales]``);
-``launch=False`` leaves the cycle in draft.
+``launch=False`` leaves the cycle in draft. ``**DEADLINES_AHEAD`` gives a cycle whose phases
+are still to come (anonymous answers, for one, are released only when the feedback phase
+closes: travel to ``AFTER_FEEDBACK`` for that).
 """
 
 from __future__ import annotations
@@ -28,6 +30,16 @@ DEADLINES = {
     "calibration_due": dt.date(2026, 10, 30),
     "sharing_due": dt.date(2026, 11, 6),
 }
+# The same phases still ahead of the suite's clock (Monday 23 November 2026): the self review
+# and the feedback are open, and anonymous answers are not released before 4 December.
+DEADLINES_AHEAD = {
+    "self_review_due": dt.date(2026, 11, 27),
+    "peer_feedback_due": dt.date(2026, 12, 4),
+    "manager_review_due": dt.date(2026, 12, 11),
+    "calibration_due": dt.date(2026, 12, 16),
+    "sharing_due": dt.date(2026, 12, 23),
+}
+AFTER_FEEDBACK = dt.datetime(2026, 12, 5, 9, tzinfo=dt.UTC)  # the feedback phase is over
 
 
 @dataclass
@@ -90,3 +102,25 @@ def draft_review_cycle(cast: Cast) -> ReviewCycle:
         return found
     n = ReviewCycle.objects.count() + 1
     return build_review_cycle(cast, name=f"Draft reviews {n}", launch=False).cycle
+
+
+ANNUAL_DEADLINES = {
+    "self_review_due": dt.date(2027, 1, 22),
+    "peer_feedback_due": dt.date(2027, 1, 29),
+    "manager_review_due": dt.date(2027, 2, 5),
+    "calibration_due": dt.date(2027, 2, 12),
+    "sharing_due": dt.date(2027, 2, 19),
+}
+
+
+def build_annual_review_cycle(cast: Cast) -> ReviewSetup:
+    """The annual review of FY 2026 over the whole cast (its evidence: the year and its
+    quarters)."""
+    return build_review_cycle(
+        cast,
+        name="FY 2026 reviews",
+        kind="annual",
+        goal_cycle=cast.fy,
+        next_goal_cycle=None,
+        **ANNUAL_DEADLINES,
+    )

@@ -19,9 +19,11 @@ rule protects it:
 * ``hr-private`` - review templates and draft review cycles: HR; for everyone else they do
   not exist (404).
 
-* ``review-chain`` - Ava's review before it is shared (its evidence pack, packet, PDF and
-  forward drafts): her manager chain and HR; for everyone else, Ava included until it is
-  shared, it does not exist (404).
+* ``review-own`` - Ava's review before it is shared, read (its evidence pack, packet, PDF
+  and the list of forward drafts): Ava herself (the OKR facts, facts first), her manager
+  chain and HR; for everyone else it does not exist (404).
+* ``review-chain`` - drafting forward objectives on it before it is shared: her manager
+  chain and HR; Ava, who sees the review, gets 403 until it is shared; others 404.
 
 The review conversation is checked on Ava's review in a review cycle of its own, taken to
 *shared* (her self review, Pia's named peer feedback, Sam's manager review), with a request
@@ -36,8 +38,8 @@ to Dev still waiting for approval, and on Sam's review (not shared) for upward f
 * ``feedback-read`` - Pia's named peer feedback: Pia, and (named and submitted) Ava and her
   managers and HR; others 404;
 * ``feedback-author`` - writing it: Pia; the others who may read it get 403; others 404;
-* ``upward`` - upward feedback on Sam: his reports Ava and Pia; Cora and HR, who see his
-  review, get 403; the rest (Sam included) 404.
+* ``upward`` - upward feedback on Sam: his reports Ava and Pia; Sam himself, Cora and HR,
+  who see his review, get 403; the rest 404.
 
 Calibration is checked on "Sales calibration", live, over the open review cycle's Sales
 people (Sam, Ava rated 4 with 30 % attainment, Pia), facilitated by Sam with Eli taking
@@ -94,7 +96,7 @@ CONVERSATION_RULES: dict[str, tuple[set[str], set[str]]] = {
     "review-amend": ({"hana"}, {"ava", "sam", "cora"}),
     "feedback-read": ({"pia", "ava", "sam", "cora", "hana"}, set()),
     "feedback-author": ({"pia"}, {"ava", "sam", "cora", "hana"}),
-    "upward": ({"ava", "pia"}, {"cora", "hana"}),
+    "upward": ({"ava", "pia"}, {"sam", "cora", "hana"}),
 }
 # Calibration and recognition: rule -> (who may, who see it but may not); the rest get 404.
 CALIBRATION_RULES: dict[str, tuple[set[str], set[str]]] = {
@@ -505,11 +507,11 @@ PAGES: dict[str, Row] = {
     ),
     # The evidence pack: the pack, the packet and its PDF, team context, forward drafts.
     "review-evidence": Row(
-        "GET", lambda w, f: f"/reviews/{_ava_review(w)}/evidence/", "review-chain"
+        "GET", lambda w, f: f"/reviews/{_ava_review(w)}/evidence/", "review-own"
     ),
-    "review-packet": Row("GET", lambda w, f: f"/reviews/{_ava_review(w)}/packet/", "review-chain"),
+    "review-packet": Row("GET", lambda w, f: f"/reviews/{_ava_review(w)}/packet/", "review-own"),
     "review-packet-pdf": Row(
-        "GET", lambda w, f: f"/reviews/{_ava_review(w)}/packet.pdf", "review-chain"
+        "GET", lambda w, f: f"/reviews/{_ava_review(w)}/packet.pdf", "review-own"
     ),
     "review-team-context": Row(
         "GET",
@@ -598,8 +600,17 @@ PAGES: dict[str, Row] = {
         lambda w, f: {"decision": "approved", "note": "Matrix"},
     ),
 }
-# Signing in and out are for everyone and nobody's data; they are tested in tests/ui.
-NOT_IN_MATRIX = {"login", "logout"}
+# Signing in and out, resetting one's password and the site icon are for everyone and
+# nobody's data; they are tested in tests/ui.
+NOT_IN_MATRIX = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "favicon",
+}
 
 
 # -- the API -----------------------------------------------------------------------------------
@@ -883,13 +894,13 @@ API: dict[str, Row] = {
     ),
     # The evidence pack.
     "get_evidence_pack": Row(
-        "GET", lambda w, f: f"/api/reviews/{_ava_review(w)}/evidence", "review-chain"
+        "GET", lambda w, f: f"/api/reviews/{_ava_review(w)}/evidence", "review-own"
     ),
     "get_review_packet_pdf": Row(
-        "GET", lambda w, f: f"/api/reviews/{_ava_review(w)}/packet.pdf", "review-chain"
+        "GET", lambda w, f: f"/api/reviews/{_ava_review(w)}/packet.pdf", "review-own"
     ),
     "list_forward_drafts": Row(
-        "GET", lambda w, f: f"/api/reviews/{_ava_review(w)}/drafts", "review-chain"
+        "GET", lambda w, f: f"/api/reviews/{_ava_review(w)}/drafts", "review-own"
     ),
     "propose_forward_drafts": Row(
         "POST", lambda w, f: f"/api/reviews/{_ava_review(w)}/drafts", "review-chain"
@@ -1086,9 +1097,13 @@ def expected(rule: str, who: str, family: str) -> str:
     if rule in CALIBRATION_RULES:
         allowed, forbidden = CALIBRATION_RULES[rule]
         return "ok" if who in allowed else "forbidden" if who in forbidden else "hidden"
+    if rule == "review-own":
+        # Ava's review before it is shared, read: Ava (the facts first), her managers, HR.
+        return "ok" if who in REVIEW_CHAIN | {"ava"} else "hidden"
     if rule == "review-chain":
-        # Ava's review before it is shared: her managers and HR; nobody else (not Ava yet).
-        return "ok" if who in REVIEW_CHAIN else "hidden"
+        # Drafting on Ava's review before it is shared: her managers and HR; Ava sees the
+        # review but drafts only once it is shared.
+        return "ok" if who in REVIEW_CHAIN else "forbidden" if who == "ava" else "hidden"
     if rule == "hr-private":
         # Review templates and draft review cycles: HR's; nobody else knows they exist.
         return "ok" if who == "hana" else "hidden"

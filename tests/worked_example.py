@@ -11,12 +11,18 @@ reopened for the build and closed again by HR, which stores the grades):
   team objective: 22 of 25 qualified, 8 of 10 past legal review, 5 of 6 closes, called on
   track early and at risk late; an initiative of hers; a retrospective.
 * Enterprise Sales's Q4 objective, for the forward-looking drafts.
+
+``build_year`` carries Ava on into Q4 (an objective of hers aligned to the team's Q4
+objective, checked in on in November), for the annual review of FY 2026; ``after_the_year``
+moves the clock past the year's end.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+
+import time_machine
 
 from lineofsight.goals import actions
 from lineofsight.goals.models import Cycle, KeyResult, Objective
@@ -187,3 +193,47 @@ def build_example(cast: Cast, *, close: bool = True) -> Example:
             decision="change",
         )
     return Example(company, logos, nrr, team, team_opps, ava, opps, legal, closes, next_team)
+
+
+@dataclass
+class Year:
+    logistics: Objective
+    logistics_opps: KeyResult
+
+
+def build_year(cast: Cast, ex: Example) -> Year:
+    """Ava's Q4: "Open the logistics vertical", aligned to Enterprise Sales's Q4 objective,
+    3 of 5 logistics opportunities qualified by 20 November."""
+    logistics = actions.create_objective(
+        acting_user=cast.ava,
+        title="Open the logistics vertical",
+        level="individual",
+        cycle=cast.q4,
+        owner_person=cast.ava,
+        commitment="committed",
+        at=at(10, 2),
+    )
+    opps = actions.create_key_result(
+        acting_user=cast.ava,
+        objective=logistics,
+        title="5 logistics opportunities qualified",
+        kind="increase",
+        start_value=0,
+        target_value=5,
+        unit="opportunities",
+        owner=cast.ava,
+        cycle=cast.q4,
+        at=at(10, 2),
+    )
+    actions.align_objective(
+        acting_user=cast.ava, child=logistics, parent_objective=ex.next_team, at=at(10, 2, 11)
+    )
+    actions.record_check_in(
+        acting_user=cast.ava, key_result=opps, value=3, confidence="on_track", at=at(11, 20)
+    )
+    return Year(logistics, opps)
+
+
+def after_the_year() -> time_machine.travel:
+    """The clock in late January 2027: FY 2026 has ended."""
+    return time_machine.travel(dt.datetime(2027, 1, 20, 9, tzinfo=dt.UTC), tick=False)

@@ -7,6 +7,7 @@ rather than being silently replaced by a default.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import zoneinfo
@@ -60,14 +61,26 @@ DEBUG = env_bool("LOS_DEBUG", False)
 # Under pytest the suite is hermetic: fast hashing, mail kept in memory.
 TESTING = env_bool("LOS_TESTING", "pytest" in sys.modules)
 
-SECRET_KEY = os.environ.get("LOS_SECRET_KEY", "")
+# The secret key: LOS_SECRET_KEY, else the one `scripts/run` made for this install beside the
+# database (so `lineofsight ...` works from a fresh shell in the project).
+SECRET_KEY_FILE = DATA_DIR / "secret_key"
+SECRET_KEY = os.environ.get("LOS_SECRET_KEY", "").strip()
+if not SECRET_KEY and SECRET_KEY_FILE.is_file():
+    try:
+        SECRET_KEY = SECRET_KEY_FILE.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"{SECRET_KEY_FILE} cannot be read: {exc}") from None
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(f"{SECRET_KEY_FILE} is empty; delete it or set LOS_SECRET_KEY.")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
-            "LOS_SECRET_KEY is not set. Set it to a long random string "
-            "(or set LOS_DEBUG=1 for a local development server)."
+            f"LOS_SECRET_KEY is not set and there is no {SECRET_KEY_FILE}. Set LOS_SECRET_KEY "
+            "to a long random string, run scripts/run once (it makes the file), or set "
+            "LOS_DATA_DIR to the folder that holds it (or LOS_DEBUG=1 for a local development "
+            "server)."
         )
 
 ALLOWED_HOSTS = env_list("LOS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
@@ -92,6 +105,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
+    "axes",
     "ninja",
     "lineofsight.core",
     "lineofsight.people",
@@ -105,6 +119,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,15 +129,53 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lineofsight.core.middleware.OrganisationTimezoneMiddleware",
+    # Last: turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lineofsight.urls"
 WSGI_APPLICATION = "lineofsight.wsgi.application"
 AUTH_USER_MODEL = "people.Person"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its username and address are locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "lineofsight.core.backends.HRAdminBackend",
 ]
+# Sign-in throttling (django-axes). After LOS_LOGIN_FAILURE_LIMIT failed passwords a sign-in
+# is refused for LOS_LOGIN_COOLOFF_MINUTES (or until HR unlocks it), counted per
+# LOS_LOGIN_LOCKOUT: "username+ip" (default: a guesser elsewhere cannot lock a person out),
+# "username", "ip", or several, comma-separated ("username+ip,ip" also stops one address
+# trying a password on many accounts). API tokens are not affected.
+_LOCKOUT_CRITERIA = {
+    "username+ip": ["username", "ip_address"],
+    "ip+username": ["username", "ip_address"],
+    "username": "username",
+    "ip": "ip_address",
+}
+AXES_FAILURE_LIMIT = env_int("LOS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("LOS_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+_lockout = [c.lower() for c in env_list("LOS_LOGIN_LOCKOUT", ["username+ip"])]
+if not _lockout or any(c not in _LOCKOUT_CRITERIA for c in _lockout):
+    raise ImproperlyConfigured(
+        f"LOS_LOGIN_LOCKOUT={os.environ.get('LOS_LOGIN_LOCKOUT')!r}: give one or more of "
+        "username+ip, username, ip (comma-separated)."
+    )
+AXES_LOCKOUT_PARAMETERS = [_LOCKOUT_CRITERIA[c] for c in _lockout]
+AXES_RESET_ON_SUCCESS = True  # a good password clears the count for that username and address
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the wait does not grow while locked
+AXES_LOCKOUT_CALLABLE = "lineofsight.core.lockout.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the lockout); successes are not
+AXES_ENABLE_ADMIN = False  # HR unlocks through the product, which records it
+AXES_VERBOSE = False
+# The client's address: the connection's own, unless LOS_PROXY_COUNT proxies in front of
+# the server add it to X-Forwarded-For (never trusted otherwise: a client could forge it).
+_proxies = env_int("LOS_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = _proxies or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if _proxies else ("REMOTE_ADDR",)
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -237,18 +290,70 @@ EMAIL_TIMEOUT = env_int("LOS_EMAIL_TIMEOUT", 30, minimum=1)
 # model. Empty: lexical similarity only.
 COACH_SIMILARITY = os.environ.get("LOS_COACH_SIMILARITY", "").strip()
 
-SITE_URL = os.environ.get("LOS_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+# Without LOS_SITE_URL, links point at the address `scripts/run` serves (LOS_HOST, LOS_PORT).
+SERVE_HOST = os.environ.get("LOS_HOST", "127.0.0.1").strip() or "127.0.0.1"
+SERVE_PORT = env_int("LOS_PORT", 8000, minimum=1)
+if SERVE_PORT > 65535:
+    raise ImproperlyConfigured(f"LOS_PORT={SERVE_PORT} is not a port (1-65535).")
+SITE_URL = (
+    os.environ.get("LOS_SITE_URL", "").strip() or f"http://{SERVE_HOST}:{SERVE_PORT}"
+).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LOS_SITE_URL={SITE_URL!r} must start with http:// or https://.")
 WEBHOOK_EXTRA_HOSTS = env_list("LOS_WEBHOOK_HOSTS", [])
 WEBHOOK_ALLOW_HTTP = env_bool("LOS_WEBHOOK_ALLOW_HTTP", False)
 WEBHOOK_TIMEOUT_SECONDS = env_int("LOS_WEBHOOK_TIMEOUT", 10, minimum=1)
 
+# HTTPS. LOS_HTTPS=1 (the production set-up) turns on secure cookies, the redirect to HTTPS
+# and a year of HSTS; each can still be set on its own.
+HTTPS = env_bool("LOS_HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("LOS_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("LOS_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("LOS_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("LOS_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LOS_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("LOS_HSTS_PRELOAD", False)
+if (SECURE_HSTS_INCLUDE_SUBDOMAINS or SECURE_HSTS_PRELOAD) and not SECURE_HSTS_SECONDS:
+    raise ImproperlyConfigured(
+        "LOS_HSTS_INCLUDE_SUBDOMAINS and LOS_HSTS_PRELOAD need HSTS on: set LOS_HTTPS=1 or "
+        "LOS_HSTS_SECONDS."
+    )
+# Behind a proxy that terminates HTTPS: trust its X-Forwarded-Proto header (only then).
+if env_bool("LOS_PROXY_HTTPS_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): the product's pages load scripts, styles, images and
+# fonts only from the server itself, run no inline script or style and cannot be framed.
+# LOS_CSP: "enforce" (default), "report-only" (browsers report violations, block nothing)
+# or "off"; LOS_CSP_REPORT_URI: where browsers send their reports.
+_CSP_MODES = ("enforce", "report-only", "off")
+CSP_MODE = os.environ.get("LOS_CSP", "enforce").strip().lower()
+if CSP_MODE not in _CSP_MODES:
+    raise ImproperlyConfigured(f"LOS_CSP={CSP_MODE!r}: use one of {', '.join(_CSP_MODES)}.")
+_SELF, _NONE = "'self'", "'none'"
+_csp_directives: dict[str, list[str]] = {
+    "default-src": [_SELF],
+    "script-src": [_SELF],
+    "style-src": [_SELF],
+    "img-src": [_SELF, "data:"],  # data: for the icons inside the API docs' stylesheet
+    "font-src": [_SELF],
+    "connect-src": [_SELF],
+    "form-action": [_SELF],
+    "frame-ancestors": [_NONE],
+    "base-uri": [_SELF],
+    "object-src": [_NONE],
+}
+CSP_REPORT_URI = os.environ.get("LOS_CSP_REPORT_URI", "").strip()
+if CSP_REPORT_URI:
+    _csp_directives["report-uri"] = [CSP_REPORT_URI]
+if CSP_MODE == "enforce":
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+elif CSP_MODE == "report-only":
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_directives}
 
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -270,11 +375,16 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusals": {"()": "lineofsight.core.log_filters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOS_LOG_LEVEL", "INFO")},
     "loggers": {
+        # A refused request is one warning line naming the path, without a traceback.
+        "django.request": {"filters": ["one_line_refusals"]},
         "django.db.backends": {"level": "INFO"},
         # One line per background task is noise at scale; failures are logged by the product.
         "django_tasks": {"level": os.environ.get("LOS_TASKS_LOG_LEVEL", "WARNING")},
+        # Sign-in throttling logs failures and lockouts as warnings; every sign-in is noise.
+        "axes": {"level": "WARNING"},
     },
 }

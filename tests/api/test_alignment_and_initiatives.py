@@ -135,7 +135,7 @@ def test_alignment_rules_are_422_naming_the_field(cast, as_person):
     refused(
         {"child": c.sales.pk, "parent_objective": c.ava_obj.pk},
         "parent_objective",
-        "same level or above",
+        "A team objective aligns to the same level or above, not to an individual objective.",
     )
     refused({"child": c.sales.pk}, "parent_objective", "either")
     refused(

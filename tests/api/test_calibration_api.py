@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from lineofsight.reviews.calibration import rules
@@ -94,7 +96,8 @@ def test_moves_explanations_and_completion(cast, as_person):
     assert RatingChange.objects.count() == 1 and c.review("pia").rating == 4
     log = as_person("eli").get(f"{path}/changes").json()
     assert log["count"] == 1 and log["items"][0]["reason"] == "Renewals."
-    blocked = sam.post(f"{path}/state", {"state": "complete"})
+    hana = as_person("hana")
+    blocked = hana.post(f"{path}/state", {"state": "complete"})
     assert blocked.status_code == 422
     assert "Ava Adams" in blocked.json()["errors"]["state"][0]
     wrong = sam.post(
@@ -111,10 +114,27 @@ def test_moves_explanations_and_completion(cast, as_person):
         },
     )
     assert explained.status_code == 201
-    done = sam.post(f"{path}/state", {"state": "complete"})
+    done = hana.post(f"{path}/state", {"state": "complete"})
     assert done.status_code == 200 and done.json()["state"] == "complete"
     late = sam.post(f"{path}/moves", {"review": c.review("pia").pk, "value": 3, "reason": "x"})
     assert late.status_code == 422 and "live" in late.json()["errors"]["state"][0]
+
+
+def test_completing_tells_a_facilitator_nothing_about_their_own_review(cast, as_person):
+    # Sam facilitates and is in the population; his own rating is flagged.
+    c = build_calibration(cast, ratings={"sam": (5, 0.1), "ava": (3, 0.6), "pia": (3, 0.55)})
+    path = f"/calibration-sessions/{c.session.pk}"
+    refused = as_person("sam").post(f"{path}/state", {"state": "complete"})
+    assert refused.status_code == 422
+    said = json.dumps(refused.json())
+    assert "Sam Sato" not in said and "high rating" not in said and "flag" in said
+    assert "Your own review is in Sales calibration" in said
+    board = as_person("sam").get(path).json()
+    assert "high_rating_low_attainment" not in json.dumps(board)
+    assert c.review("sam").pk not in {row["review"] for row in board["people"]}
+    # HR, completing, is told about Sam's flag.
+    hr = as_person("hana").post(f"{path}/state", {"state": "complete"})
+    assert "Sam Sato (high rating, low okr attainment)" in hr.json()["errors"]["state"][0]
 
 
 def test_hr_changes_a_draft_session(cast, as_person):

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 
 from lineofsight.reviews.evidence.models import ForwardDraft, TeamContextVisit
 
-from ..reviews import build_review_cycle
-from ..worked_example import build_example
+from ..reviews import build_annual_review_cycle, build_review_cycle
+from ..worked_example import after_the_year, build_example, build_year
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +48,45 @@ def test_the_pack_has_the_same_numbers_as_the_page(world, as_person, client):
     assert story in page.replace("&#x27;", "'")
 
 
+def test_the_pack_counts_key_results_on_others_objectives_and_the_cycles_it_covers(
+    world, as_person
+):
+    cast, ex, setup = world
+    pack = as_person("hana").get(f"/reviews/{setup['sam'].pk}/evidence").json()
+    assert pack["contribution"]["story"].startswith("Sam reached 34 of 40 new enterprise logos")
+    assert [
+        (o["title"], [k["title"] for k in o["key_results"]]) for o in pack["other_objectives"]
+    ] == [(ex.company.title, [ex.logos.title]), (ex.team.title, [ex.team_opps.title])]
+    assert [(p["name"], p["kind"]) for p in pack["periods"]] == [
+        ("Q3 2026", "quarter"),
+        ("FY 2026", "annual"),
+    ]
+    assert pack["other_objectives"][0]["key_results"][0]["cycle"] == "Q3 2026"
+
+
+def test_an_annual_pack_over_the_api(cast, as_person):
+    ex = build_example(cast)
+    year = build_year(cast, ex)
+    with after_the_year():
+        setup = build_annual_review_cycle(cast)
+        pack = as_person("sam").get(f"/reviews/{setup['ava'].pk}/evidence").json()
+    assert pack["as_of"].startswith("2026-12-31T23:59:59")
+    assert [p["name"] for p in pack["periods"]] == ["FY 2026", "Q3 2026", "Q4 2026"]
+    assert [(o["cycle"], o["title"]) for o in pack["objectives"]] == [
+        ("Q3 2026", ex.ava.title),
+        ("Q4 2026", year.logistics.title),
+    ]
+    assert pack["contribution"]["story"].startswith("In Q3 2026, Ava qualified 22 of 25")
+
+
 def test_reviews_are_private(world, as_person):
     cast, ex, setup = world
     review = setup["ava"]
-    for who in ("otto", "pia", "ava"):
+    for who in ("otto", "pia"):
         assert as_person(who).get(f"/reviews/{review.pk}/evidence").status_code == 404
         assert as_person(who).get(f"/reviews/{review.pk}/packet.pdf").status_code == 404
+    # The person reads their own pack (the OKR facts) before the review is shared.
+    assert as_person("ava").get(f"/reviews/{review.pk}/evidence").status_code == 200
     assert as_person("hana").get("/reviews/999999/evidence").status_code == 404
 
 

@@ -5,6 +5,7 @@ and anonymous aggregates -- with the same access policy and errors naming the fi
 from __future__ import annotations
 
 import pytest
+import time_machine
 
 from lineofsight.reviews.conversation.questions import questions_for
 from lineofsight.reviews.models import Amendment, Answer, Feedback, RatingChange, Review
@@ -19,7 +20,7 @@ from ..review_conversation import (
     submit_self,
     write_peer,
 )
-from ..reviews import build_review_cycle
+from ..reviews import AFTER_FEEDBACK, DEADLINES_AHEAD, build_review_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,11 @@ def body(fb: Feedback) -> list[dict]:
         {"question": qid, "text": a.text, "rating": a.rating}
         for qid, a in complete_answers(fb).items()
     ]
+
+
+def version(fb: Feedback) -> int:
+    """The version a client would have read last."""
+    return Feedback.objects.get(pk=fb.pk).version
 
 
 def test_my_reviews_lists_tasks_and_my_own_reviews(cast, setup, as_person):
@@ -63,20 +69,30 @@ def test_feedback_save_and_submit(cast, setup, as_person):
     first = got["answers"][0]["question"]
     saved = ava.client.put(
         f"/api/feedback/{fb.pk}",
-        f'{{"answers": [{{"question": {first}, "text": "Draft"}}]}}',
+        f'{{"answers": [{{"question": {first}, "text": "Draft"}}], "version": {got["version"]}}}',
         content_type="application/json",
     )
     assert saved.status_code == 200
     assert saved.json()["answers"][0]["text"] == "Draft"
+    assert saved.json()["version"] == got["version"] + 1
     # Submitting with a missing required answer names it; nothing is kept from the attempt.
-    missing = ava.post(f"/feedback/{fb.pk}/submit", {"answers": []})
+    missing = ava.post(f"/feedback/{fb.pk}/submit", {"answers": [], "version": version(fb)})
     assert missing.status_code == 422
     assert any(key.startswith("answers.") for key in missing.json()["errors"])
-    done = ava.post(f"/feedback/{fb.pk}/submit", {"answers": body(fb)})
+    # The whole question names what is missing, never cut in the middle of a word.
+    long_one = next(
+        q
+        for q in questions_for(review.review_cycle, "self")
+        if q.required and q.kind == "rating_text" and len(q.text) > 60
+    )
+    assert missing.json()["errors"][f"answers.{long_one.pk}.rating"] == [
+        f"\u201c{long_one.text}\u201d needs a rating."
+    ]
+    done = ava.post(f"/feedback/{fb.pk}/submit", {"answers": body(fb), "version": version(fb)})
     assert done.status_code == 200
     assert done.json()["state"] == "submitted" and done.json()["writable"] is False
     assert Review.objects.get(pk=review.pk).state == "manager_review"
-    again = ava.post(f"/feedback/{fb.pk}/submit", {"answers": body(fb)})
+    again = ava.post(f"/feedback/{fb.pk}/submit", {"answers": body(fb), "version": version(fb)})
     assert again.status_code == 422 and "cannot change" in again.json()["detail"]
 
 
@@ -91,7 +107,7 @@ def test_bad_feedback_input_names_the_field(cast, setup, as_person):
     assert "answers.0.rating" in out_of_schema.json()["errors"]
     unknown = ava.post(f"/feedback/{fb.pk}/submit", {"answers": [], "colour": "red"})
     assert unknown.status_code == 422 and "colour" in unknown.json()["errors"]
-    rating = ava.post(f"/feedback/{fb.pk}/submit", {"answers": [], "rating": 3})
+    rating = ava.post(f"/feedback/{fb.pk}/submit", {"answers": [], "rating": 3, "version": 1})
     assert rating.json()["errors"] == {"rating": ["Only the manager review carries the rating."]}
     assert not Answer.objects.filter(feedback=fb).exists()
 
@@ -101,19 +117,26 @@ def test_the_manager_rates_through_the_api(cast, setup, as_person):
     submit_self(review)
     fb = feedback_of(review, "manager")
     sam = as_person("sam")
-    refused = sam.post(f"/feedback/{fb.pk}/submit", {"answers": body(fb), "rating": 4})
+    refused = sam.post(
+        f"/feedback/{fb.pk}/submit", {"answers": body(fb), "rating": 4, "version": 1}
+    )
     assert refused.status_code == 422 and "Team context first" in refused.json()["detail"]
     see_team_context(cast.sam, review)
     # The rating is kept when left out of a later draft.
     assert (
         sam.client.put(
-            f"/api/feedback/{fb.pk}", '{"rating": 3}', content_type="application/json"
+            f"/api/feedback/{fb.pk}", '{"rating": 3, "version": 1}', content_type="application/json"
         ).json()["rating"]
         == 3
     )
     done = sam.post(
         f"/feedback/{fb.pk}/submit",
-        {"answers": body(fb), "potential": 2, "rating_explanation": "Closed 5 of 6."},
+        {
+            "answers": body(fb),
+            "potential": 2,
+            "rating_explanation": "Closed 5 of 6.",
+            "version": version(fb),
+        },
     )
     assert done.status_code == 200, done.json()
     assert (done.json()["rating"], done.json()["potential"]) == (3, 2)
@@ -173,27 +196,32 @@ def test_peer_requests_approve_and_decline(cast, setup, as_person):
     assert as_person("otto").get(f"/reviews/{review.pk}/peer-requests").status_code == 404
 
 
-def test_upward_feedback_and_aggregates(cast, setup, as_person):
-    sams = setup["sam"]
+def test_upward_feedback_and_aggregates(cast, as_person):
+    sams = build_review_cycle(cast, **DEADLINES_AHEAD)["sam"]
     started = as_person("ava").post(f"/reviews/{sams.pk}/upward-feedback")
     assert started.status_code == 201
     assert (started.json()["kind"], started.json()["anonymous"]) == ("upward", True)
     assert as_person("otto").post(f"/reviews/{sams.pk}/upward-feedback").status_code == 404
     assert as_person("cora").post(f"/reviews/{sams.pk}/upward-feedback").status_code == 403
     fb = Feedback.objects.get(pk=started.json()["id"])
-    as_person("ava").post(f"/feedback/{fb.pk}/submit", {"answers": body(fb)})
+    as_person("ava").post(f"/feedback/{fb.pk}/submit", {"answers": body(fb), "version": 1})
     (agg,) = as_person("cora").get(f"/reviews/{sams.pk}/aggregates").json()
+    assert (agg["kind"], agg["shown"], agg["respondents"]) == ("upward", False, None)
+    assert "once the feedback phase closes (4 Dec 2026)" in agg["message"]
+    with time_machine.travel(AFTER_FEEDBACK):
+        (agg,) = as_person("cora").get(f"/reviews/{sams.pk}/aggregates").json()
     assert (agg["kind"], agg["shown"], agg["respondents"]) == ("upward", False, None)
     assert agg["message"] == "Not enough answers to show without revealing who wrote them."
 
 
 def test_anonymous_peer_aggregates_from_three(cast, as_person):
-    setup = build_review_cycle(cast, anonymous_peer_feedback=True)
+    setup = build_review_cycle(cast, anonymous_peer_feedback=True, **DEADLINES_AHEAD)
     review = setup["ava"]
     ask_peers(review, cast.sam, cast.pia, cast.dev, cast.otto)
     for peer, words in ((cast.pia, "Fast"), (cast.dev, "Clear"), (cast.otto, "Kind")):
         write_peer(review, peer, text=words)
-    got = as_person("sam").get(f"/reviews/{review.pk}").json()
+    with time_machine.travel(AFTER_FEEDBACK):
+        got = as_person("sam").get(f"/reviews/{review.pk}").json()
     assert [f["kind"] for f in got["feedback"]] == []  # nothing one by one
     (agg,) = got["aggregates"]
     assert agg["shown"] and agg["respondents"] == 3
@@ -209,7 +237,8 @@ def test_share_acknowledge_and_amend(cast, setup, as_person):
     submit_self(review)
     submit_manager(review)
     sam = as_person("sam")
-    assert as_person("ava").post(f"/reviews/{review.pk}/share").status_code == 404
+    assert as_person("ava").post(f"/reviews/{review.pk}/share").status_code == 403
+    assert as_person("pia").post(f"/reviews/{review.pk}/share").status_code == 404
     shared = sam.post(f"/reviews/{review.pk}/share")
     assert shared.status_code == 200 and shared.json()["state"] == "shared"
     assert sam.post(f"/reviews/{review.pk}/share").status_code == 422

@@ -86,7 +86,9 @@ def test_hr_closes_the_quarter_and_the_owner_closes_out(cast, sign_in, live_serv
     web.goto(f"{live_server.url}/people/{cast.ava.pk}/")
     web.evaluate("window.__stillHere = 'yes'")
     calibration = web.locator("[data-calibration]")
-    expect(calibration.locator("[data-reading]")).to_have_text("↓ Underconfident")
+    reading = calibration.locator("[data-reading]")
+    expect(reading).to_contain_text("Underconfident")
+    expect(reading.locator("svg")).to_have_count(1)  # its arrow, drawn as an icon
     expect(calibration).to_contain_text("Brier score 0.176 over 3 key results (9 check-ins)")
     calibration.get_by_label("Closed cycle").select_option(label="Q3 2026")
     expect(web.locator("[data-calibration]")).to_contain_text("No confidence calls")

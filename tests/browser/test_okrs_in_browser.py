@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from lineofsight.goals.models import CheckIn, KeyResult, Objective
 
+from ..conftest import PASSWORD
 from ..okrs import build_cascade
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,6 +58,82 @@ def test_expanding_the_alignment_tree(cast, sign_in, live_server):
     expect(children).to_be_hidden()
 
 
+def test_the_tree_expands_collapses_and_filters_without_reloading(cast, sign_in, live_server):
+    cascade = build_cascade(cast)
+    web = sign_in(cast.pia)
+    web.goto(f"{live_server.url}/tree/?cycle={cast.q4.pk}")
+    expect(web.locator(".tree-cycle")).to_contain_text("Q4 2026")
+    web.evaluate("window.notReloaded = true")
+    ava = web.locator(f"[data-objective='{cascade.ava_obj.pk}']")
+    expect(ava).to_have_count(0)  # two levels down: not loaded yet
+
+    web.get_by_role("button", name="Expand all").click()
+    expect(web.get_by_role("status")).to_have_text("Every objective is open.")
+    expect(ava).to_be_visible()
+    expect(web.locator("button.toggle[aria-expanded='false']")).to_have_count(0)
+
+    web.get_by_role("button", name="Collapse all").click()
+    expect(ava).to_be_hidden()
+    expect(web.locator("button.toggle[aria-expanded='true']")).to_have_count(0)
+
+    # The filter keeps the matches and the path down to them, by title or by owner.
+    web.get_by_label("Filter by title or owner").fill("healthcare")
+    platform = web.locator(f".tree-node[data-objective='{cascade.platform.pk}']")
+    expect(platform).to_be_visible()
+    expect(platform).to_have_class(re.compile("tree-match"))
+    expect(web.locator(f"#node-{cascade.company.pk}")).to_be_visible()  # its ancestor
+    expect(web.locator(f".tree-node[data-objective='{cascade.sales.pk}']")).to_be_hidden()
+    expect(web.get_by_role("status")).to_have_text("1 objective matches “healthcare”.")
+    web.get_by_label("Filter by title or owner").fill("ava adams")
+    expect(ava).to_be_visible()
+    expect(platform).to_be_hidden()
+    web.get_by_label("Filter by title or owner").press("Enter")  # no submit, no reload
+    web.get_by_label("Filter by title or owner").fill("")
+    expect(web.locator(f".tree-node[data-objective='{cascade.sales.pk}']")).to_be_visible()
+    assert web.evaluate("window.notReloaded") is True
+
+
+def test_the_navigation_folds_into_a_menu_on_a_phone(cast, sign_in, live_server):
+    web = sign_in(cast.ava)
+    web.set_viewport_size({"width": 390, "height": 844})
+    web.goto(f"{live_server.url}/tree/")
+    header = web.locator(".site-header").bounding_box()
+    assert header is not None and header["height"] < 844 * 0.12  # was 40 % of the screen
+    nav = web.get_by_role("navigation", name="Main")
+    expect(nav).to_be_hidden()
+    menu = web.get_by_role("button", name="Menu")
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    menu.focus()
+    web.keyboard.press("Enter")
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(nav.get_by_role("link", name="Check in")).to_be_visible()
+    web.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+    expect(menu).to_be_focused()
+    # Wide again, the navigation is always shown and the button is gone.
+    web.set_viewport_size({"width": 1366, "height": 768})
+    expect(nav.get_by_role("link", name="Check in")).to_be_visible()
+    expect(menu).to_be_hidden()
+
+
+def test_without_scripts_the_navigation_stays_open(cast, chromium, live_server):
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("Username").fill(cast.ava.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        nav = page.get_by_role("navigation", name="Main")
+        expect(nav.get_by_role("link", name="Teams")).to_be_visible()
+        expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    finally:
+        context.close()
+
+
 def test_check_in_moves_the_objective_without_reloading(cast, sign_in, live_server):
     cascade = build_cascade(cast)
     web = sign_in(cast.ava)
@@ -75,7 +154,9 @@ def test_check_in_moves_the_objective_without_reloading(cast, sign_in, live_serv
     expect(row.locator(".pct")).to_have_text("60 %")
     # (15/25 + 0 + 0) / 3 = 20 %
     expect(summary.locator(".pct")).to_have_text("20 %")
-    expect(summary).to_contain_text("At risk")
+    # The owner's new confidence, one click away beside the objective's forecast.
+    tracking = web.locator(f"#objective-tracking-{cascade.ava_obj.pk}")
+    expect(tracking.locator("[data-status]")).to_have_text("At risk")
     expect(web.locator("#check-in-history")).to_contain_text("Outbound sequence live")
     assert web.evaluate("window.__stillHere") == "yes"
     kr = KeyResult.objects.get(pk=cascade.ava_opps.pk)

@@ -43,16 +43,20 @@ def test_pace_forecast_and_abandoning(cast, sign_in, live_server):
     badge = row.locator(".kr-side [data-pace]")
     expect(badge).to_have_attribute("data-pace", "stale")
     expect(badge).to_contain_text("Stale: check-in overdue")
-    expect(row.locator(".kr-side [data-status]")).to_have_text("On track")  # confidence kept
+    # One status beside the progress; the owner's confidence is kept, on demand.
+    expect(row.locator(".kr-side .pace, .kr-side .status, .kr-side .miss")).to_have_count(1)
+    confidence = row.locator(".tracking-more [data-status]")
+    expect(confidence).to_be_hidden()
 
-    # Expected vs actual and the projection open on demand.
-    explanation = row.locator(".forecast-more .tracking-why")
-    expect(explanation).to_be_hidden()
-    row.get_by_text("How was this projected?").click()
-    expect(explanation).to_be_visible()
-    expect(explanation).to_contain_text("A straight line through 3 readings")
-    row.get_by_text("Expected vs actual").click()
+    # Confidence, expected vs actual and the projection open together, by keyboard too.
+    summary = row.get_by_text("Confidence, forecast and pace")
+    summary.focus()
+    web.keyboard.press("Enter")
+    expect(confidence).to_have_text("On track")
     expect(row.locator("[data-expected]")).to_have_text("50 %")
+    expect(row.locator(".tracking-why").last).to_contain_text(
+        "A straight line through 3 readings"
+    )
 
     # A check-in today makes the figures current: the badge changes without a reload.
     row.get_by_role("button", name="Check in").click()

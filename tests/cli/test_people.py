@@ -168,3 +168,26 @@ def test_update_refusals_change_nothing(cast, run, unchanged, args, message):
 def test_unknown_subcommand_is_refused(cast, run):
     with pytest.raises(CommandError, match="invalid choice: 'fire'"):
         run("people", "fire", "ava")
+
+
+def test_delete_refuses_someone_the_history_refers_to(cast, run):
+    with pytest.raises(CommandError) as refused:
+        run("people", "delete", "sam")
+    message = str(refused.value)
+    assert message.startswith("USERNAME: Sam Sato cannot be deleted")
+    assert "teams" in message and "Deactivate them instead" in message
+    assert Person.objects.filter(username="sam").exists()
+
+
+def test_delete_removes_someone_added_by_mistake(cast, run):
+    run("people", "add", "typo", "--name", "Typo", "--email", "t@acme.test", "--no-password")
+    assert run("people", "delete", "typo") == "Deleted typo (Typo).\n"
+    assert not Person.objects.filter(username="typo").exists()
+    assert AuditEvent.objects.filter(action="person.delete", actor=None).exists()
+
+
+def test_send_reset_link_emails_the_person(cast, run, mailoutbox):
+    out = run("people", "send-reset-link", "ava")
+    assert out == "Sent ava a link to choose a password (ava@acme.test).\n"
+    assert [m.to for m in mailoutbox] == [["ava@acme.test"]]
+    assert "/password-reset/" in mailoutbox[0].body

@@ -79,3 +79,33 @@ def test_a_bad_cycle_changes_nothing(world, run, cast):
     with pytest.raises(CommandError, match="--cycle: FY 2099 starts on 2099-01-01"):
         run("snapshot", "--cycle", "Q4 2026", "--cycle", "FY 2099")
     assert not WeeklyFigures.objects.exists()
+
+
+def test_the_loop_refreshes_the_figures_after_a_check_in(world, run):
+    from lineofsight.core.models import AuditEvent
+    from lineofsight.insights.models import WeeklyFigures as Stored
+
+    run("snapshot", "--cycle", "q4 2026", "--quiet")
+    organisation = Stored.objects.filter(subject="organisation", scope="all")
+    before = organisation.order_by("-week_ending").values_list("progress", flat=True).first()
+    actions.record_check_in(
+        acting_user=world.cast.sam, key_result=world.logos, value=36, confidence="on_track"
+    )
+    out = run("snapshot", "--loop", "--interval", "1", "--runs", "2")
+    assert len(re.findall(r"^Stored \d+ weeks? in", out, re.M)) == 2, out
+    after = organisation.order_by("-week_ending").values_list("progress", flat=True).first()
+    assert after > before
+    assert AuditEvent.objects.filter(action="insights.snapshot").count() >= 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--runs", "2"), "--runs: give a number of runs of 1 or more, with --loop."),
+        (("--loop", "--interval", "0"), "--interval: give at least 1 second."),
+        (("--loop", "--backfill"), "--backfill: a backfill is a single run; leave --loop out."),
+    ],
+)
+def test_the_loop_refuses_arguments_it_cannot_follow(cast, run, args, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run("snapshot", *args)

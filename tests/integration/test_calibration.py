@@ -30,9 +30,9 @@ from ..reviews import build_review_cycle
 pytestmark = pytest.mark.django_db
 
 # The session, its teams, its reviews, the people's teams (two), their previous ratings, the
-# organisation's time zone, kudos, peer ratings, explanations, rules, the change log and the
-# participants.
-BOARD_QUERIES = 13
+# organisation's time zone, kudos, peer ratings, explanations, rules, the change log, the
+# participants and whether the viewer's own review is in it.
+BOARD_QUERIES = 14
 
 
 def names(rows) -> list[str]:
@@ -177,7 +177,7 @@ def test_states_go_draft_live_complete_moved_by_the_facilitator_or_hr(cast):
 def test_completing_is_refused_while_a_required_explanation_is_missing(cast):
     c = build_calibration(cast)  # Ava: rated 4 with 30 % attainment
     with pytest.raises(InvalidInput) as caught:
-        actions.set_session_state(acting_user=cast.sam, session=c.session, state="complete")
+        actions.set_session_state(acting_user=cast.hana, session=c.session, state="complete")
     message = caught.value.errors["state"][0]
     assert "Ava Adams (high rating, low okr attainment)" in message
     assert "Pia" not in message
@@ -190,7 +190,30 @@ def test_completing_is_refused_while_a_required_explanation_is_missing(cast):
         rule=rules.HIGH_RATING_LOW_ATTAINMENT,
         text="Closed the two biggest deals of the region for the team; her own OKRs slipped.",
     )
-    session = actions.set_session_state(acting_user=cast.sam, session=c.session, state="complete")
+    session = actions.set_session_state(acting_user=cast.hana, session=c.session, state="complete")
+    assert session.state == "complete"
+
+
+def test_a_facilitator_learns_nothing_of_their_own_review_from_completing(cast):
+    # Sam facilitates and is in the population; his own rating is flagged (5 with 10 %).
+    c = build_calibration(cast, ratings={"sam": (5, 0.1), "ava": (3, 0.6), "pia": (3, 0.55)})
+    hr_board = calibration.board(cast.hana, c.session)
+    flagged = {r.name: [f.code for f in r.flags] for r in hr_board.rows if r.flags}
+    assert flagged == {"Sam Sato": [rules.HIGH_RATING_LOW_ATTAINMENT]}
+    with pytest.raises(InvalidInput) as own_flagged:
+        actions.set_session_state(acting_user=cast.sam, session=c.session, state="complete")
+    message = own_flagged.value.summary()
+    assert "Sam Sato" not in message and "high rating" not in message
+    assert "Explain the flagged ratings" not in message
+    # Unflagged, the refusal reads exactly the same: it tells him nothing about his review.
+    rate(c.review("sam"), 3, attainment=0.7)
+    with pytest.raises(InvalidInput) as own_plain:
+        actions.set_session_state(acting_user=cast.sam, session=c.session, state="complete")
+    assert own_plain.value.errors == own_flagged.value.errors
+    assert not calibration.board(cast.sam, c.session).missing
+    assert calibration.board(cast.sam, c.session).holds_own_review
+    # HR completes it (HR reads every flag, a calibrator's own included).
+    session = actions.set_session_state(acting_user=cast.hana, session=c.session, state="complete")
     assert session.state == "complete"
 
 
@@ -203,7 +226,7 @@ def test_a_flag_without_a_required_explanation_does_not_block(cast):
         requires_explanation=False,
         params={},
     )
-    session = actions.set_session_state(acting_user=cast.sam, session=c.session, state="complete")
+    session = actions.set_session_state(acting_user=cast.hana, session=c.session, state="complete")
     assert session.state == "complete"
 
 

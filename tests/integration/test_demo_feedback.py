@@ -1,9 +1,12 @@
 """The demo's review conversation: Jordan's submitted self review and Sofia's named peer
 feedback on him, a request waiting for approval, a draft, and anonymous upward feedback on
-Priya from her three reports, shown in aggregate."""
+Priya from her three reports, shown in aggregate once the feedback phase closes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import time_machine
 from django.test import Client
 
 from lineofsight.reviews.conversation import pages, selectors
@@ -48,22 +51,31 @@ def test_a_request_waits_for_approval_and_a_draft_is_kept(people):
     assert sofia.state == "open" and sofia.answers.count() == 1
 
 
-def test_upward_feedback_on_priya_reads_in_aggregate(people):
+def test_upward_feedback_on_priya_reads_in_aggregate_once_released(people):
     priya = _review("priya")
     upward = selectors.visible_feedback(people["daniel"], priya)
     assert "upward" not in upward.named
-    aggregate = upward.aggregates["upward"]
+    assert upward.aggregates["upward"].shown is False  # the feedback phase is still open
+    after = priya.review_cycle.peer_feedback_due + dt.timedelta(days=1)
+    with time_machine.travel(dt.datetime.combine(after, dt.time(12), tzinfo=dt.UTC)):
+        aggregate = selectors.visible_feedback(people["daniel"], priya).aggregates["upward"]
     assert aggregate.shown and aggregate.respondents == 3
     rated = next(q for q in aggregate.questions if q.counts)
     assert rated.average == 4.0
 
 
-def test_the_review_page_opens_for_the_manager_not_the_person(people):
+def test_the_review_page_reads_whole_for_the_manager_and_facts_first_for_the_person(people):
     jordan = _review("jordan")
     client = Client()
     client.force_login(people["priya"])
-    page = client.get(f"/reviews/{jordan.pk}/")
-    assert page.status_code == 200
-    assert "His legal-review checklist saved me two weeks" in page.content.decode()
+    page = client.get(f"/reviews/{jordan.pk}/").content.decode()
+    assert "His legal-review checklist saved me two weeks" in page
+    assert "Draft rating" in page  # Priya's own draft, marked as such to her
+    client.force_login(people["daniel"])
+    page = client.get(f"/reviews/{jordan.pk}/").content.decode()
+    assert "His legal-review checklist saved me two weeks" in page
+    assert "Built most of the team's qualified pipeline" not in page  # Priya's draft
     client.force_login(people["jordan"])
-    assert client.get(f"/reviews/{jordan.pk}/").status_code == 404
+    page = client.get(f"/reviews/{jordan.pk}/").content.decode()
+    assert "22 qualified, 8 past legal review and 5 closes" in page  # his own self review
+    assert "His legal-review checklist" not in page and "Draft rating" not in page

@@ -26,3 +26,17 @@ def test_jordans_pack_tells_the_worked_example(demo, db):
     assert [i.title for i in pack.contribution.initiatives] == [
         "Outbound sequence for the top 50 healthcare accounts"
     ]
+    # Colleagues thanked him during the quarter: inside the pack, which stops at its end.
+    assert len(pack.contribution.kudos) == 3
+    assert all(k.at <= pack.as_of for k in pack.contribution.kudos)
+
+
+def test_the_demo_priya_owns_key_results_on_the_sales_objective(demo, db):
+    """Priya owns key results on her team's objective, not on one of her own."""
+    priya = Review.objects.select_related(
+        "subject", "review_cycle__goal_cycle__parent", "review_cycle__next_goal_cycle"
+    ).get(subject__username="priya")
+    pack = evidence_pack(Person.objects.get(username="fatima"), priya)
+    assert "had no key results" not in pack.contribution.story
+    assert pack.contribution.story.startswith("Priya reached ")
+    assert pack.other_objectives

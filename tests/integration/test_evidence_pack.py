@@ -20,8 +20,8 @@ from lineofsight.reviews.evidence.models import CycleEndFigure, CycleEndFigures,
 from lineofsight.reviews.evidence.selectors import evidence_pack
 from lineofsight.reviews.models import Feedback, Kudos
 
-from ..reviews import build_review_cycle
-from ..worked_example import at, build_example
+from ..reviews import build_annual_review_cycle, build_review_cycle
+from ..worked_example import after_the_year, at, build_example, build_year
 
 pytestmark = pytest.mark.django_db
 
@@ -264,6 +264,156 @@ def test_the_pack_leaves_out_objectives_the_viewer_may_not_see(world):
         o.title for b in evidence_pack(cast.sam, review).context.teams for o in b.objectives
     ]
     assert "Private plan" not in titles_hr + titles_sam  # not Ava's team, not fed by her
+
+
+# ---------------------------------------------------------------------------------------
+# Every key result the person owns, wherever it sits
+
+
+def test_key_results_owned_on_a_team_objective_tell_the_story(cast):
+    ex = build_example(cast, close=False)
+    inbound = goals.create_key_result(
+        acting_user=cast.sam,
+        objective=ex.team,
+        title="12 enterprise opportunities qualified from inbound",
+        kind="increase",
+        start_value=0,
+        target_value=12,
+        unit="opportunities",
+        owner=cast.pia,
+        cycle=cast.q3,
+        at=at(7, 1),
+    )
+    goals.record_check_in(
+        acting_user=cast.pia, key_result=inbound, value=9, confidence="on_track", at=at(9, 20)
+    )
+    goals.set_cycle_state(acting_user=cast.hana, cycle=cast.q3, state="closed")
+    setup = build_review_cycle(cast)
+    pack = evidence_pack(cast.sam, setup["pia"])
+    assert pack.contribution.story == (
+        "Pia qualified 9 of 12 enterprise opportunities. This fed Enterprise Sales's "
+        "“Generate and close enough enterprise pipeline for 40 new logos”; the "
+        "company came in at 34 of 40 new enterprise logos, so this mattered."
+    )
+    assert pack.objectives == []
+    (team_row,) = pack.other_objectives
+    assert team_row.title == ex.team.title
+    assert [(k.title, k.actual, len(k.check_ins)) for k in team_row.key_results] == [
+        (inbound.title, 9, 1)
+    ]
+
+
+def test_a_key_result_on_the_company_objective_counts_too(world):
+    cast, ex, setup = world
+    pack = evidence_pack(cast.hana, setup["sam"])
+    story = pack.contribution.story
+    assert story.startswith(
+        "Sam reached 34 of 40 new enterprise logos and reached 150 of 200 qualified "
+        "enterprise opportunities. These fed Acme's “Grow ARR from $12M to $18M” and "
+        "Enterprise Sales's"
+    ), story
+    assert "had no key results" not in story
+    assert "the company came in at 34" not in story  # his own figure, not told twice
+    assert [(o.title, [k.title for k in o.key_results]) for o in pack.other_objectives] == [
+        (ex.company.title, [ex.logos.title]),
+        (ex.team.title, [ex.team_opps.title]),
+    ]
+
+
+# ---------------------------------------------------------------------------------------
+# Bounded by the cycle's dates
+
+
+def test_everything_in_the_pack_falls_inside_the_cycle(cast):
+    ex = build_example(cast, close=False)
+    year = goals.create_objective(
+        acting_user=cast.ava,
+        title="Become the team's healthcare specialist",
+        level="individual",
+        cycle=cast.fy,
+        owner_person=cast.ava,
+        at=at(1, 10),
+    )
+    deals = goals.create_key_result(
+        acting_user=cast.ava,
+        objective=year,
+        title="4 healthcare deals closed",
+        kind="increase",
+        start_value=0,
+        target_value=4,
+        owner=cast.ava,
+        cycle=cast.fy,
+        at=at(1, 10),
+    )
+    for month, value in ((5, 1), (8, 3)):
+        goals.record_check_in(
+            acting_user=cast.ava,
+            key_result=deals,
+            value=value,
+            confidence="on_track",
+            at=at(month, 10),
+        )
+    goals.set_cycle_state(acting_user=cast.hana, cycle=cast.q3, state="closed")
+    setup = build_review_cycle(cast)
+    for day, message in ((at(9, 2), "Thanks for the September intro."), (at(10, 12), "Q4 thanks.")):
+        Kudos.objects.create(
+            author=cast.pia, recipient=cast.ava, key_result=ex.opps, message=message, created_at=day
+        )
+    # The year's grades, given when the year closes, describe the year, not the quarter.
+    Objective.objects.filter(pk__in=[ex.company.pk, year.pk]).update(
+        computed_grade=0.7, adjusted_grade=0.75, grade_reason="A strong second half."
+    )
+    KeyResult.objects.filter(pk=deals.pk).update(computed_grade=0.75)
+    pack = evidence_pack(cast.sam, setup["ava"])
+    assert [k.message for k in pack.contribution.kudos] == ["Thanks for the September intro."]
+    mine = {o.title: o for o in pack.objectives}
+    (kr,) = mine[year.title].key_results
+    assert kr.actual == 3 and [c.value for c in kr.check_ins] == [3]  # May's was before Q3
+    assert kr.trend == "on track throughout"
+    assert (kr.computed_grade, mine[year.title].computed_grade) == (None, None)
+    assert (mine[year.title].adjusted_grade, mine[year.title].grade_reason) == (None, "")
+    (company,) = pack.context.company
+    assert company.computed_grade is None and company.adjusted_grade is None
+    logos = next(k for k in company.key_results if k.title == ex.logos.title)
+    assert logos.computed_grade == 0.85 and logos.cycle == "Q3 2026"  # the quarter's own
+
+
+# ---------------------------------------------------------------------------------------
+# An annual review: the year, quarter by quarter
+
+
+def test_an_annual_review_shows_the_year_quarter_by_quarter(cast):
+    ex = build_example(cast)
+    year = build_year(cast, ex)
+    with after_the_year():
+        setup = build_annual_review_cycle(cast)
+        pack = evidence_pack(cast.sam, setup["ava"])
+        summary = team.team_context(cast.sam, setup.cycle, cast.enterprise)
+    assert {o.title for o in summary.objectives} >= {ex.team.title, ex.next_team.title}
+    assert pack.ended and not pack.pending and pack.as_of.date() == dt.date(2026, 12, 31)
+    assert [(p.name, p.kind) for p in pack.periods] == [
+        ("FY 2026", "annual"),
+        ("Q3 2026", "quarter"),
+        ("Q4 2026", "quarter"),
+    ]
+    assert [(g.label, [o.title for o in g.objectives]) for g in pack.objective_groups] == [
+        ("Q3 2026", [ex.ava.title]),
+        ("Q4 2026", [year.logistics.title]),
+    ]
+    q3 = pack.objective_groups[0].objectives[0]
+    assert [k.computed_grade for k in q3.key_results] == [0.88, 0.8, 0.83]
+    assert pack.contribution.story == (
+        "In Q3 2026, Ava qualified 22 of 25 enterprise opportunities, got 8 of 10 past legal "
+        "review and closed 5 of 6. In Q4 2026, Ava qualified 3 of 5 logistics opportunities. "
+        "These fed Enterprise Sales's “Generate and close enough enterprise pipeline for 40 "
+        "new logos” and Enterprise Sales's “Close the late-stage pipeline for 42 new "
+        "logos”; the company came in at 34 of 40 new enterprise logos, so this mattered."
+    )
+    team_titles = [o.title for b in pack.context.teams for o in b.objectives]
+    assert team_titles == [ex.team.title, ex.next_team.title]
+    (company,) = pack.context.company
+    assert company.cycle == "FY 2026"
+    assert {k.cycle for k in company.key_results} == {"Q3 2026"}
 
 
 # ---------------------------------------------------------------------------------------

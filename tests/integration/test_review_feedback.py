@@ -93,13 +93,13 @@ def test_required_answers_are_named_and_nothing_is_saved(cast, setup):
     with pytest.raises(InvalidInput) as exc:
         actions.submit_feedback(acting_user=cast.ava, feedback=fb, answers=answers)
     errors = exc.value.errors
+    # The whole question, however long: never cut in the middle of a word.
     assert errors[f"answers.{required_text.pk}.text"] == [
-        f"{required_text.text[:59]}\u2026: this question needs an answer."
-        if len(required_text.text) > 60
-        else f"{required_text.text}: this question needs an answer."
+        f"\u201c{required_text.text}\u201d needs an answer."
     ]
-    assert "needs a rating" in errors[f"answers.{required_rating.pk}.rating"][0]
-    assert required_rating.text[:20] in errors[f"answers.{required_rating.pk}.rating"][0]
+    assert errors[f"answers.{required_rating.pk}.rating"] == [
+        f"\u201c{required_rating.text}\u201d needs a rating."
+    ]
     assert _counts() == before
     fb.refresh_from_db()
     assert fb.state == Feedback.State.OPEN
@@ -175,11 +175,11 @@ def test_the_manager_review_waits_for_the_team_context(cast, setup):
     assert review.rating is None and not RatingChange.objects.exists()
     see_team_context(cast.sam, review)
     actions.save_feedback(acting_user=cast.sam, feedback=fb, answers={}, rating=3)
-    review.refresh_from_db()
-    assert review.rating == 3
+    fb.refresh_from_db()
+    assert fb.draft_rating == 3
 
 
-def test_setting_and_changing_the_rating_is_logged(cast, setup):
+def test_a_draft_rating_stays_on_the_draft_and_counts_from_submission(cast, setup):
     review = setup["ava"]
     assert review.rating is None  # never pre-filled, whatever the attainment
     fb = feedback_of(review, Feedback.Kind.MANAGER)
@@ -189,11 +189,12 @@ def test_setting_and_changing_the_rating_is_logged(cast, setup):
     actions.save_feedback(
         acting_user=cast.sam, feedback=fb, answers={}, rating=4, rating_explanation="Why"
     )
-    changes = list(RatingChange.objects.filter(review=review).values_list("old_value", "new_value"))
-    assert changes == [(None, 3), (3, 4)]
-    assert set(RatingChange.objects.values_list("author", flat=True)) == {cast.sam.pk}
+    fb.refresh_from_db()
     review.refresh_from_db()
-    assert (review.rating, review.rating_explanation) == (4, "Why")
+    # The draft is Sam's alone: nothing on the review, no history yet.
+    assert (fb.draft_rating, fb.draft_rating_explanation) == (4, "Why")
+    assert (review.rating, review.rating_explanation) == (None, "")
+    assert not RatingChange.objects.exists()
     with pytest.raises(InvalidInput) as exc:
         actions.save_feedback(acting_user=cast.sam, feedback=fb, answers={}, rating=9)
     assert exc.value.errors == {"rating": ["Choose a rating from 1 to 5."]}
@@ -201,9 +202,18 @@ def test_setting_and_changing_the_rating_is_logged(cast, setup):
     with pytest.raises(InvalidInput) as exc:
         actions.save_feedback(acting_user=cast.sam, feedback=fb, answers={}, potential=7)
     assert exc.value.errors == {"potential": ["Choose a potential from 1 to 3."]}
-    assert RatingChange.objects.count() == 2
     actions.save_feedback(acting_user=cast.sam, feedback=fb, answers={}, potential=2)
-    assert RatingChange.objects.filter(field="potential", new_value=2).count() == 1
+    submit_self(review)
+    actions.submit_feedback(acting_user=cast.sam, feedback=fb, answers=complete_answers(fb))
+    review.refresh_from_db()
+    fb.refresh_from_db()
+    assert (review.rating, review.potential, review.rating_explanation) == (4, 2, "Why")
+    assert (fb.draft_rating, fb.draft_potential, fb.draft_rating_explanation) == (None, None, "")
+    changes = list(
+        RatingChange.objects.filter(review=review).values_list("field", "old_value", "new_value")
+    )
+    assert changes == [("rating", None, 4), ("potential", None, 2)]
+    assert set(RatingChange.objects.values_list("author", flat=True)) == {cast.sam.pk}
 
 
 def test_submitting_the_manager_review_needs_the_rating_and_its_explanation(cast, setup):
@@ -279,4 +289,4 @@ def test_a_manager_with_no_team_context_to_open_is_not_held_up(cast):
     setup = build_review_cycle(cast)
     fb = feedback_of(setup["ray"], Feedback.Kind.MANAGER)
     actions.save_feedback(acting_user=cast.eli, feedback=fb, answers={}, rating=3)
-    assert Review.objects.get(pk=setup["ray"].pk).rating == 3
+    assert Feedback.objects.get(pk=fb.pk).draft_rating == 3

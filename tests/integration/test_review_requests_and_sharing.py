@@ -4,9 +4,10 @@ amendments and the notifications they send, through the actions."""
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.core import mail
 
-from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.integrations.delivery import deliver_due
 from lineofsight.integrations.models import Notification
 from lineofsight.people import actions as people_actions
@@ -24,7 +25,7 @@ from ..review_conversation import (
     submit_self,
     write_peer,
 )
-from ..reviews import build_review_cycle
+from ..reviews import AFTER_FEEDBACK, DEADLINES_AHEAD, build_review_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def setup(cast):
 
 @pytest.fixture
 def anonymous(cast):
-    return build_review_cycle(cast, anonymous_peer_feedback=True)
+    return build_review_cycle(cast, anonymous_peer_feedback=True, **DEADLINES_AHEAD)
 
 
 def _extra_peers(n: int) -> list[Person]:
@@ -174,17 +175,16 @@ def test_anonymous_answers_are_shown_only_in_aggregate_from_three(cast, anonymou
     ask_peers(review, cast.sam, cast.pia, cast.dev, cast.otto)
     write_peer(review, cast.pia, text="Closes fast", rating=5)
     write_peer(review, cast.dev, text="Clear notes", rating=3)
+    write_peer(review, cast.otto, text="Always on time", rating=4)
+    # Before the feedback phase closes nothing shows, even with three answers in.
     seen = selectors.visible_feedback(cast.sam, review)
     assert "peer" not in seen.named  # never one by one, even to the manager
     assert seen.aggregates["peer"].shown is False
     assert seen.aggregates["peer"].respondents is None  # not even how many
-    assert seen.aggregates["peer"].message == (
-        "Not enough answers to show without revealing who wrote them."
-    )
     hr = selectors.visible_feedback(cast.hana, review)
     assert "peer" not in hr.named and hr.aggregates["peer"].shown is False
-    write_peer(review, cast.otto, text="Always on time", rating=4)
-    agg = selectors.visible_feedback(cast.sam, review).aggregates["peer"]
+    with time_machine.travel(AFTER_FEEDBACK):
+        agg = selectors.visible_feedback(cast.sam, review).aggregates["peer"]
     assert agg.shown and agg.respondents == 3
     written = [q for q in agg.questions if q.shown]
     assert written and all(q.question.kind == "text" for q in written)  # the standard peer form
@@ -199,6 +199,17 @@ def test_anonymous_answers_are_shown_only_in_aggregate_from_three(cast, anonymou
         assert not selectors.feedback_for_user(who).filter(review=review, anonymous=True).exists()
 
 
+def test_released_with_fewer_than_three_answers_nothing_shows(cast, anonymous):
+    review = anonymous["ava"]
+    ask_peers(review, cast.sam, cast.pia, cast.dev, cast.otto)
+    write_peer(review, cast.pia)
+    write_peer(review, cast.dev)
+    with time_machine.travel(AFTER_FEEDBACK):
+        agg = selectors.visible_feedback(cast.sam, review).aggregates["peer"]
+    assert (agg.shown, agg.respondents, agg.questions) == (False, None, ())
+    assert agg.message == "Not enough answers to show without revealing who wrote them."
+
+
 def test_a_question_fewer_than_three_answered_stays_hidden(cast, anonymous):
     review = anonymous["ava"]
     ask_peers(review, cast.sam, cast.pia, cast.dev, cast.otto)
@@ -209,17 +220,19 @@ def test_a_question_fewer_than_three_answered_stays_hidden(cast, anonymous):
         if peer != cast.pia:
             answers[optional.pk] = actions.AnswerIn(text="")
         actions.submit_feedback(acting_user=peer, feedback=fb, answers=answers)
-    agg = selectors.visible_feedback(cast.sam, review).aggregates["peer"]
+    with time_machine.travel(AFTER_FEEDBACK):
+        agg = selectors.visible_feedback(cast.sam, review).aggregates["peer"]
     assert agg.shown
     hidden = next(q for q in agg.questions if q.question.id == optional.pk)
-    assert (hidden.shown, hidden.answered, hidden.texts) == (False, 1, ())
+    # Hidden, and without saying how many answered it (one, here).
+    assert (hidden.shown, hidden.answered, hidden.texts) == (False, None, ())
 
 
 # -- upward ----------------------------------------------------------------------------------
 
 
-def test_reports_give_upward_feedback_on_their_manager(cast, setup):
-    sams = setup["sam"]
+def test_reports_give_upward_feedback_on_their_manager(cast):
+    sams = build_review_cycle(cast, **DEADLINES_AHEAD)["sam"]
     fb = actions.start_upward_feedback(acting_user=cast.ava, review=sams)
     assert (fb.kind, fb.author, fb.anonymous, fb.state) == ("upward", cast.ava, True, "open")
     assert actions.start_upward_feedback(acting_user=cast.ava, review=sams).pk == fb.pk
@@ -229,11 +242,12 @@ def test_reports_give_upward_feedback_on_their_manager(cast, setup):
     actions.submit_feedback(acting_user=cast.ava, feedback=fb, answers=complete_answers(fb))
     pia = actions.start_upward_feedback(acting_user=cast.pia, review=sams)
     actions.submit_feedback(acting_user=cast.pia, feedback=pia, answers=complete_answers(pia))
-    # Two reports: never enough to show anonymous answers, to anyone.
-    for who in (cast.cora, cast.hana):
-        seen = selectors.visible_feedback(who, sams)
-        assert "upward" not in seen.named
-        assert seen.aggregates["upward"].shown is False
+    # Two reports: never enough to show anonymous answers, to anyone, even once released.
+    with time_machine.travel(AFTER_FEEDBACK):
+        for who in (cast.cora, cast.hana):
+            seen = selectors.visible_feedback(who, sams)
+            assert "upward" not in seen.named
+            assert seen.aggregates["upward"].shown is False
 
 
 # -- sharing and acknowledgement -------------------------------------------------------------
@@ -249,13 +263,16 @@ def test_sharing_and_acknowledging(cast, setup, django_capture_on_commit_callbac
     for who in (cast.ava, cast.pia, cast.otto):
         with pytest.raises(NotAllowed):
             share(review, who)
-    assert not selectors.reviews_for_user(cast.ava).filter(pk=review.pk).exists()
+    # Ava opens her review from the start, but reads its outcome only once it is shared.
+    assert selectors.reviews_for_user(cast.ava).filter(pk=review.pk).exists()
+    with pytest.raises(NotFound):
+        selectors.get_review_outcome_for_user(cast.ava, review.pk)
     with django_capture_on_commit_callbacks(execute=True):
         share(review, cast.sam)
     deliver_due()
     review.refresh_from_db()
     assert (review.state, review.shared_by) == (Review.State.SHARED, cast.sam)
-    assert selectors.reviews_for_user(cast.ava).filter(pk=review.pk).exists()
+    assert selectors.get_review_outcome_for_user(cast.ava, review.pk) == review
     subjects = [m.subject for m in mail.outbox]
     assert subjects == ["Your review for Q3 2026 reviews is shared with you"]
     with pytest.raises(InvalidInput):
@@ -348,6 +365,7 @@ def test_anonymous_feedback_is_never_amended(cast, anonymous):
     review = anonymous["ava"]
     ask_peers(review, cast.sam, cast.pia)
     fb = write_peer(review, cast.pia)
+    submit_self(review)
     submit_manager(review)
     with pytest.raises(NotAllowed):
         actions.amend_review(

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.models import AuditEvent
 from lineofsight.reviews import policy
+from lineofsight.reviews.conversation import actions as conversation
+from lineofsight.reviews.conversation.questions import questions_for
 from lineofsight.reviews.cycles import template_actions as actions
 from lineofsight.reviews.cycles.default_template import DEFAULT_TEMPLATE_NAME
 from lineofsight.reviews.models import ReviewPolicy, ReviewTemplate, TemplateQuestion
+
+from ..review_conversation import feedback_of, see_team_context
+from ..reviews import build_review_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +69,63 @@ def test_the_standard_template_covers_the_four_part_conversation(cast):
         assert words in okr_texts
     assert any(q.for_peer for q in questions) and any(q.for_upward for q in questions)
     assert [q.position for q in questions] == list(range(1, len(questions) + 1))
+    # Each review asks its own questions, worded for its writer: the manager writes about
+    # the person ("their"), the person about themselves ("your").
+    manager = [q.text for q in questions if q.for_manager]
+    own = [q.text for q in questions if q.for_self]
+    assert "What was in their control, and what was not?" in manager
+    assert not [t for t in manager if re.search(r"\byou(r)?\b", t, re.I)]
+    assert not [t for t in own if re.search(r"\b(they|their|them)\b", t, re.I)]
+    shared = [q.text for q in questions if q.for_self and q.for_manager]
+    assert all(q.section == "baseline" for q in questions if q.text in shared)
     # Asked for again, it is the same template.
     assert actions.ensure_default_template(acting_user=cast.hana).pk == template.pk
     assert ReviewTemplate.objects.count() == 1
+
+
+def test_templates_and_cycles_made_before_ask_the_manager_its_own_question(cast):
+    """The data migration: a question of the old standard template asked of both the person
+    and the manager becomes two, and the manager's answers move to the manager's question."""
+    split = import_module("lineofsight.reviews.migrations.0005_question_for_each_writer").split
+    old = "What was in your control, and what was not?"
+    template = actions.create_review_template(
+        acting_user=cast.hana,
+        name="Made last year",
+        questions=[
+            {"text": old, "section": "okrs", "for_self": True, "for_manager": True},
+            {"text": "What landed?", "section": "okrs", "for_self": True, "for_manager": True},
+        ],
+    )
+    setup = build_review_cycle(cast, template=template)
+    review = setup["ava"]
+    see_team_context(cast.sam, review)
+    (asked, _) = questions_for(review.review_cycle, "manager")
+    manager = feedback_of(review, "manager")
+    conversation.save_feedback(
+        acting_user=cast.sam,
+        feedback=manager,
+        answers={asked.pk: conversation.AnswerIn(text="The outbound volume was hers.")},
+    )
+    own = feedback_of(review, "self")
+    conversation.save_feedback(
+        acting_user=cast.ava,
+        feedback=own,
+        answers={asked.pk: conversation.AnswerIn(text="Outbound was mine.")},
+    )
+
+    split(django_apps, None)
+
+    assert [q.text for q in questions_for(review.review_cycle, "self")] == [old, "What landed?"]
+    theirs = [q.text for q in questions_for(review.review_cycle, "manager")]
+    assert theirs == ["What was in their control, and what was not?", "What landed?"]
+    assert [(a.question.text, a.text) for a in manager.answers.all()] == [
+        (theirs[0], "The outbound volume was hers.")
+    ]
+    assert [(a.question.text, a.text) for a in own.answers.all()] == [(old, "Outbound was mine.")]
+    texts = {(q.text, q.for_self, q.for_manager) for q in template.questions.all()}
+    assert (old, True, False) in texts and (theirs[0], False, True) in texts
+    split(django_apps, None)  # a second run finds nothing left to split
+    assert template.questions.count() == 3
 
 
 # -- create, edit, duplicate, archive ----------------------------------------------------

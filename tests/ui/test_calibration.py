@@ -73,9 +73,10 @@ def test_moving_a_rating_through_the_form_logs_it(cast, as_user):
 
 def test_completing_with_a_missing_explanation_says_who_then_works_once_explained(cast, as_user):
     c = build_calibration(cast)
-    client = as_user(cast.sam)
-    refused = client.post(url(c, "state/"), {"state": "complete"}, follow=True)
+    refused = as_user(cast.hana).post(url(c, "state/"), {"state": "complete"}, follow=True)
     assert "Explain the flagged ratings first: Ava Adams" in refused.content.decode()
+    client = as_user(cast.sam)  # the facilitator explains; his own review is in the session
+    assert "Your own review is in this session" in client.get(url(c)).content.decode()
     c.session.refresh_from_db()
     assert c.session.state == "live"
     explain = url(c, f"reviews/{c.review('ava').pk}/explain/")
@@ -88,7 +89,7 @@ def test_completing_with_a_missing_explanation_says_who_then_works_once_explaine
     )
     assert good.status_code == 302
     assert "Explained: Two regional deals." in client.get(url(c)).content.decode()
-    client.post(url(c, "state/"), {"state": "complete"})
+    as_user(cast.hana).post(url(c, "state/"), {"state": "complete"})
     c.session.refresh_from_db()
     assert c.session.state == "complete"
     assert "ratings no longer move here" in client.get(url(c)).content.decode()

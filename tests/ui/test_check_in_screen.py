@@ -119,7 +119,10 @@ def test_the_screen_lists_my_key_results_most_urgent_first(cast, now, as_user):
     assert 'data-due-state="overdue"' in calls
     assert "Overdue since" in calls
     assert 'data-pace="stale"' in calls  # never green when a check-in is overdue
-    assert 'data-status="at_risk"' in calls  # the owner's confidence beside it
+    assert calls.count('class="pace ') == 1  # one status: the pace, stale winning
+    head = html[: html.index('id="checkin-row-')]
+    assert "data-risk-worst=" in head and "data-status=" not in head  # objectives: pace too
+    assert '<option value="at_risk" selected>' in calls  # the owner's confidence, to change
     assert f'<label for="id_kr-{now.calls.pk}-value">Current value (calls)</label>' in calls
     assert f'<label for="id_kr-{now.demo.pk}-done">Milestone</label>' in html
     assert f'name="kr-{now.calls.pk}-value" value="4"' in html
@@ -139,7 +142,7 @@ def test_a_row_saves_with_htmx_and_moves_the_objective(cast, now, as_user, htmx)
     assert response.status_code == 200
     html = response.content.decode()
     assert html.startswith(f'<div class="checkin-row" id="checkin-row-{now.calls.pk}"')
-    assert 'data-saved="true"' in html and "✓ Saved" in html
+    assert 'data-saved="true"' in html and 'class="row-status" role="status">' in html
     assert 'data-due-state="upcoming"' in html
     # Out of band: the objective's figures, the screen's summary and the navigation's count.
     objective_pct = (10 / 20 + 0 + 0.3) / 3
@@ -352,7 +355,7 @@ def test_the_screen_runs_a_fixed_number_of_queries(
 
 
 # The page: session, person, the policy's look-up of my teams, the organisation (its time zone
-# and thresholds), my key results, the objectives' statuses and aligned children. A row save
-# adds the check-in's own writes and roll-up.
-CHECK_IN_SCREEN_MAX = 8
-CHECK_IN_ROW_SAVE_MAX = 24
+# and thresholds), my key results, the objectives' statuses and aligned children, and the key
+# results behind each objective's pace. A row save adds the check-in's own writes and roll-up.
+CHECK_IN_SCREEN_MAX = 9
+CHECK_IN_ROW_SAVE_MAX = 26

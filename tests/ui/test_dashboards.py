@@ -230,7 +230,8 @@ def test_leadership_charts_tables_and_api_agree(cast, world, as_user):
     assert values_in(html, "company-trend", data_series=key) == trend
     assert values_in(html, "company-trend-table", data_series=key) == trend
 
-    # The headline tiles are the organisation's stored figures.
+    # The headline tiles: progress from the live roll-ups (equal to the stored figure just
+    # after a snapshot), the rest the organisation's stored figures.
     org = data["organisation"]
     headline = {e["data-figure"]: e["data-value"] for e in elements_in(html, "headline")}
     assert float(headline["progress"]) == org["progress"]
@@ -360,3 +361,41 @@ def test_dashboard_queries_do_not_grow_with_the_organisation(cast, world, as_use
     assert after == before
     for name, count in before.items():
         assert count <= BOUNDS[name], (name, count)
+
+
+# -- fresh after a check-in ------------------------------------------------------------------
+
+
+def test_a_check_in_shows_at_once_and_stored_figures_say_how_old_they_are(cast, world, as_user):
+    """The snapshot was taken; then Sam checks in 36 logos. The headline progress is the
+    live one at once, on the page and in the API; the stored figures say when they were
+    taken and how long ago."""
+    from lineofsight.goals import actions as goal_actions
+    from lineofsight.insights.charts import figure
+
+    client = as_user(cast.hana)
+    before = client.get(f"/api/dashboards/leadership?cycle={cast.q4.pk}").json()
+    goal_actions.record_check_in(
+        acting_user=cast.sam, key_result=world.logos, value=36, confidence="on_track"
+    )
+    after = client.get(f"/api/dashboards/leadership?cycle={cast.q4.pk}").json()
+    assert after["progress_now"] > before["progress_now"]
+    world.company.refresh_from_db()
+    assert after["progress_now"] == figure(world.company.progress)  # the only company objective
+    assert after["organisation"]["progress"] == before["organisation"]["progress"]  # stored
+    assert after["as_of"] == before["as_of"]
+
+    html = page(client, f"/dashboards/?cycle={cast.q4.pk}")
+    headline = {e["data-figure"]: e["data-value"] for e in elements_in(html, "headline")}
+    assert float(headline["progress"]) == after["progress_now"]
+    assert "mean progress, live" in html
+    assert "Check-ins on time, need attention and likely to miss: stored figures as of" in html
+    assert "(just now)." in html  # the snapshot was taken moments ago
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2, minutes=5)
+    with time_machine.travel(later, tick=False):
+        assert "(2\xa0hours, 5\xa0minutes ago)." in page(client, f"/dashboards/?cycle={cast.q4.pk}")
+
+    take_snapshots(acting_user=None, cycles=[cast.q4])
+    refreshed = client.get(f"/api/dashboards/leadership?cycle={cast.q4.pk}").json()
+    assert refreshed["organisation"]["progress"] == after["progress_now"]
+    assert refreshed["as_of"] > before["as_of"]

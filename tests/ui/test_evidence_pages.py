@@ -4,8 +4,11 @@ its PDF, team context first, the drafts edited in place, and their query counts.
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -14,10 +17,10 @@ from lineofsight.goals import actions as goals
 from lineofsight.goals.models import AlignmentLink
 from lineofsight.people.selectors import forget_organisation_cache
 from lineofsight.reviews.evidence.models import ForwardDraft, TeamContextVisit
-from lineofsight.reviews.models import Review
+from lineofsight.reviews.models import Kudos, Review
 
-from ..reviews import build_review_cycle
-from ..worked_example import build_example
+from ..reviews import build_annual_review_cycle, build_review_cycle
+from ..worked_example import after_the_year, at, build_example, build_year
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +58,65 @@ def test_the_evidence_page_shows_the_four_parts(world, as_user):
     assert "Propose drafts" in html
 
 
-def test_outsiders_and_the_person_before_sharing_get_not_found(world, client):
+def test_kudos_after_the_cycle_stay_out_of_its_pack(world, as_user):
+    cast, ex, setup = world
+    for day, message in ((at(9, 2), "Thanks for the September intro."), (at(10, 12), "Q4 thanks.")):
+        Kudos.objects.create(
+            author=cast.pia, recipient=cast.ava, key_result=ex.opps, message=message, created_at=day
+        )
+    client = as_user(cast.sam)
+    review = setup["ava"]
+    page = _text(client.get(f"/reviews/{review.pk}/evidence/"))
+    assert "as of the end of Q3 2026" in page
+    assert "Thanks for the September intro." in page and "Q4 thanks." not in page
+    pdf = _pdf_text(client.get(f"/reviews/{review.pk}/packet.pdf").content)
+    assert "Thanks for the September intro." in pdf and "Q4 thanks." not in pdf
+
+
+def test_key_results_on_a_team_objective_are_the_persons_own(world, as_user):
+    cast, ex, setup = world
+    page = _text(as_user(cast.hana).get(f"/reviews/{setup['sam'].pk}/evidence/"))
+    page = page.replace("&#x27;", "'")
+    assert "Sam reached 34 of 40 new enterprise logos and reached 150 of 200" in page
+    assert "had no key results" not in page
+    assert "Their key results on other objectives" in page
+    assert "No peer feedback was requested." in page and "0 of 0" not in page
+
+
+def test_an_annual_review_shows_each_quarter(cast, as_user):
+    ex = build_example(cast)
+    year = build_year(cast, ex)
+    with after_the_year():
+        setup = build_annual_review_cycle(cast)
+        client = as_user(cast.sam)
+        review = setup["ava"]
+        page = _text(client.get(f"/reviews/{review.pk}/evidence/")).replace("&#x27;", "'")
+        pdf = _pdf_text(client.get(f"/reviews/{review.pk}/packet.pdf").content)
+    assert "as of the end of FY 2026 (31 Dec 2026)" in page
+    assert "It covers the year's own objectives and those of each quarter inside it." in page
+    for text in (page, pdf):
+        assert ex.ava.title in text and year.logistics.title in text
+        assert "In Q3 2026, Ava qualified 22 of 25 enterprise opportunities" in text
+        assert "In Q4 2026, Ava qualified 3 of 5 logistics opportunities." in text
+    assert re.search(r'<h4 class="period-name">Q3 2026</h4>.*' + ex.ava.title, page, re.S)
+    assert re.search(
+        r'<h4 class="period-name">Q4 2026</h4>.*' + year.logistics.title, page, re.S
+    )
+    assert "No objectives of their own" not in page
+
+
+def test_outsiders_get_not_found_and_the_person_reads_the_facts_first(world, client):
     cast, ex, setup = world
     review = setup["ava"]
-    for who in (cast.otto, cast.pia, cast.ava):
+    for who in (cast.otto, cast.pia):
         client.force_login(who)
         for url in ("evidence/", "packet/", "packet.pdf"):
             assert client.get(f"/reviews/{review.pk}/{url}").status_code == 404, (who, url)
+    # Ava, writing her self review, opens her own evidence pack: the OKR facts.
+    client.force_login(cast.ava)
+    page = client.get(f"/reviews/{review.pk}/evidence/")
+    assert page.status_code == 200
+    assert "qualified 22 of 25 enterprise opportunities" in _text(page)
 
 
 def test_the_person_sees_the_pack_once_shared_and_may_draft(world, client):
@@ -77,7 +132,7 @@ def test_the_packet_page_and_its_pdf_show_the_same_figures(world, as_user):
     cast, ex, setup = world
     review = setup["ava"]
     Review.objects.filter(pk=review.pk).update(
-        rating=3, rating_explanation="Solid quarter in a hard market."
+        rating=3, rating_explanation="Solid quarter in a hard market.", state="submitted"
     )
     client = as_user(cast.sam)
     page = client.get(f"/reviews/{review.pk}/packet/")
@@ -113,7 +168,9 @@ def test_the_pdf_leaves_out_what_the_viewer_may_not_see(world, client):
     shared = _pdf_text(client.get(f"/reviews/{review.pk}/packet.pdf").content)
     assert "Rating: 4 - Exceeds" in shared
     Review.objects.filter(pk=review.pk).update(state="submitted")
-    assert client.get(f"/reviews/{review.pk}/packet.pdf").status_code == 404
+    unshared = _pdf_text(client.get(f"/reviews/{review.pk}/packet.pdf").content)
+    assert "Review packet: Ava Adams" in unshared
+    assert "Rating" not in unshared and "Exceeds" not in unshared
 
 
 def test_team_context_first_is_recorded(world, as_user):
@@ -243,3 +300,20 @@ def test_the_heavy_pages_stay_within_their_pinned_counts(world, as_user):
     assert counts["evidence"] <= EVIDENCE_MAX, counts
     assert counts["packet"] <= PACKET_MAX and counts["pdf"] <= PACKET_MAX, counts
     assert counts["team"] <= TEAM_CONTEXT_MAX, counts
+
+
+def test_the_evidence_tables_name_confidence_in_words_and_keep_rows_in_their_columns(
+    world, as_user
+):
+    cast, ex, setup = world
+    html = _text(as_user(cast.sam).get(f"/reviews/{setup['ava'].pk}/evidence/"))
+    # The model's labels, never the stored value with its underscore cut out.
+    assert ">At risk<" in html and ">Off track<" in html
+    for squashed in ("Atrisk", "Offtrack", "Ontrack"):
+        assert squashed not in html
+    # Each figure is labelled for the narrow layout, where a row reads as a small card.
+    assert 'data-label="Confidence"' in html and 'data-label="Planned"' in html
+    # The rows are table rows: the objective page's key-result cards style list items only.
+    assert '<tr class="kr-row' in html
+    stylesheet = finders.find("lineofsight/app.css")
+    assert stylesheet and "\nli.kr-row {" in Path(stylesheet).read_text(encoding="utf-8")

@@ -168,6 +168,20 @@ def test_objective_page_shows_everything(cast, cascade, as_user):
     assert reverse("key-result-check-in", args=[cascade.ava_opps.pk]) in body
 
 
+def test_a_value_of_one_takes_its_unit_in_the_singular(cast, cascade, as_user):
+    actions.record_check_in(
+        acting_user=cast.sam, key_result=cascade.logos, value=1, confidence="at_risk"
+    )
+    body = text(as_user(cast.sam).get(reverse("objective", args=[cascade.company.pk])))
+    assert "1 logo " in body and "40 logos" in body
+    assert not re.search(r"\b1 logos\b", body)
+    actions.record_check_in(
+        acting_user=cast.sam, key_result=cascade.logos, value=2, confidence="at_risk"
+    )
+    body = text(as_user(cast.sam).get(reverse("objective", args=[cascade.company.pk])))
+    assert "2 logos" in body and "1 logo " in body  # the history keeps the first reading
+
+
 def test_objective_page_hides_editing_from_non_editors(cast, cascade, as_user):
     body = text(as_user(cast.otto).get(reverse("objective", args=[cascade.sales.pk])))
     assert reverse("objective-edit", args=[cascade.sales.pk]) not in body
@@ -204,7 +218,7 @@ def test_objective_explanation_fragment(cast, cascade, as_user, htmx):
     assert "Why 29 %?" in body
     assert "sum(weight x progress) / sum(weight)" in body
     assert cascade.ava_opps.title in body and "88 %" in body
-    assert "✓ Yes" in body
+    assert "icon-check" in body and "Yes</td>" in body
     assert "As of" in body
 
 
@@ -260,6 +274,25 @@ def test_explanation_as_of_a_past_date(cast, as_user, htmx):
     assert "did not exist yet" in body
 
 
+def revise_target(cast, cascade, *, reading: float, target: float, reason: str) -> None:
+    """Ava checks in on her key result, then revises its target with a reason."""
+    actions.record_check_in(
+        acting_user=cast.ava, key_result=cascade.ava_opps, value=reading, confidence="at_risk"
+    )
+    actions.update_key_result(
+        acting_user=cast.ava, key_result=cascade.ava_opps, target_value=target, reason=reason
+    )
+
+
+def test_a_reason_with_its_own_full_stop_gets_no_second_one(cast, cascade, as_user, htmx):
+    revise_target(cast, cascade, reading=10, target=20, reason="Two AEs left in August.")
+    today = dt.datetime.now(tz=dt.UTC).date().isoformat()
+    url = reverse("key-result-explain", args=[cascade.ava_opps.pk])
+    body = text(as_user(cast.ava).get(url, {"as_of": today}, **htmx))
+    assert "reason: Two AEs left in August)." in body
+    assert not re.search(r"\.\W?\.", body.replace("...", ""))
+
+
 def test_explanation_masks_objectives_the_viewer_cannot_see(cast, cascade, as_user):
     make_private(cast, cascade)
     body = text(as_user(cast.otto).get(reverse("objective-explain", args=[cascade.sales.pk])))
@@ -271,15 +304,7 @@ def test_explanation_masks_objectives_the_viewer_cannot_see(cast, cascade, as_us
 
 
 def test_history_lists_revisions_with_reasons(cast, cascade, as_user):
-    actions.record_check_in(
-        acting_user=cast.ava, key_result=cascade.ava_opps, value=3, confidence="on_track"
-    )
-    actions.update_key_result(
-        acting_user=cast.ava,
-        key_result=cascade.ava_opps,
-        target_value=30,
-        reason="Territory grew",
-    )
+    revise_target(cast, cascade, reading=3, target=30, reason="Territory grew")
     actions.update_objective(
         acting_user=cast.ava,
         objective=cascade.ava_obj,

@@ -200,9 +200,9 @@ def test_review_conversation_pages_do_not_grow_with_the_feedback(cast, as_user):
 
 # Session and person, the organisation, the nav's due count (for a calibrator with key
 # results), the board (the session, its teams, reviews, the people's teams (two), previous
-# ratings, kudos, peer ratings, explanations, rules, the change log, participants) and the
-# session's messages.
-CALIBRATION_PAGE_MAX = 17
+# ratings, kudos, peer ratings, explanations, rules, the change log, participants, whether
+# the viewer's own review is in it) and the session's messages.
+CALIBRATION_PAGE_MAX = 18
 
 
 @pytest.mark.parametrize("viewer", ["hana", "sam"])

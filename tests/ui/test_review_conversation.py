@@ -8,6 +8,7 @@ import html
 import re
 
 import pytest
+import time_machine
 
 from lineofsight.reviews.conversation.questions import questions_for
 from lineofsight.reviews.models import (
@@ -29,7 +30,7 @@ from ..review_conversation import (
     submit_self,
     write_peer,
 )
-from ..reviews import build_review_cycle
+from ..reviews import AFTER_FEEDBACK, DEADLINES_AHEAD, build_review_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,8 @@ def markup(response) -> str:
 
 
 def form_data(fb: Feedback, action: str = "save", **extra) -> dict[str, str]:
-    data = {"action": action}
+    """The form as posted: its answers and the version it was loaded at (the latest)."""
+    data = {"action": action, "version": str(Feedback.objects.get(pk=fb.pk).version)}
     for qid, answer in complete_answers(fb).items():
         if answer.text:
             data[f"q{qid}_text"] = answer.text
@@ -69,7 +71,7 @@ def test_the_inbox_lists_what_to_write_with_deadlines(cast, setup, as_user):
     assert "Upward feedback on Sam Sato" in page  # Ava reports to Sam, who is in the cycle
     assert "Fri 9 Oct" in page  # the self review deadline
     assert "Q3 2026 reviews" in page
-    assert "You can read it once it is shared with you." in page
+    assert "Your manager's review and rating show once it is shared with you." in page
     sam = text(as_user(cast.sam).get("/reviews/"))
     assert "Manager review of Ava Adams" in sam and "Manager review of Pia Park" in sam
     assert "Manager review of Dev Diaz" not in sam
@@ -115,6 +117,60 @@ def test_saving_a_draft_answers_htmx_without_a_reload(cast, setup, as_user, htmx
     assert response.status_code == 302 and response.url == f"/reviews/feedback/{fb.pk}/"
 
 
+def test_each_form_asks_its_own_questions_worded_for_its_writer(cast, setup, as_user):
+    review = setup["ava"]
+    see_team_context(cast.sam, review)
+    own = text(as_user(cast.ava).get(f"/reviews/feedback/{feedback_of(review, 'self').pk}/"))
+    manager = text(
+        as_user(cast.sam).get(f"/reviews/feedback/{feedback_of(review, 'manager').pk}/")
+    )
+    assert "What was in your control, and what was not?" in own
+    assert "What was in their control, and what was not?" in manager
+    assert "What was in your control" not in manager
+    assert "What did you learn" not in manager and "What will you grow" not in manager
+    assert "What did they learn" in manager and "What should they grow" in manager
+    assert "What was in their control" not in own
+
+
+def test_required_questions_are_marked_and_announced(cast, setup, as_user):
+    review = setup["ava"]
+    fb = feedback_of(review, "self")
+    response = as_user(cast.ava).get(f"/reviews/feedback/{fb.pk}/")
+    page = markup(response)
+    questions = questions_for(review.review_cycle, "self")
+    required = next(q for q in questions if q.required and q.kind == AnswerKind.TEXT)
+    optional = next(q for q in questions if not q.required and q.kind == AnswerKind.TEXT)
+    rated = next(q for q in questions if q.required and q.kind == AnswerKind.RATING_TEXT)
+
+    def block(q) -> str:
+        start = page.index(f'data-question="{q.pk}"')
+        return page[start : page.index("data-question=", start + 20)]
+
+    assert '<span class="visually-hidden"> (required)</span>' in block(required)
+    assert 'aria-required="true"' in block(required)
+    assert "(required)" not in block(optional) and "aria-required" not in block(optional)
+    legend = re.search(r"<legend>(.*?)</legend>", block(rated), re.S)
+    assert legend is not None and "(required)" in legend.group(1)
+    assert "Questions marked * required must be answered to submit." in text(response)
+
+
+def test_an_error_names_the_whole_question(cast, setup, as_user):
+    review = setup["ava"]
+    fb = feedback_of(review, "self")
+    long_required = next(
+        q
+        for q in questions_for(review.review_cycle, "self")
+        if q.required and q.kind == AnswerKind.TEXT and len(q.text) > 60
+    )
+    data = form_data(fb, "submit")
+    del data[f"q{long_required.pk}_text"]
+    response = as_user(cast.ava).post(f"/reviews/feedback/{fb.pk}/", data)
+    assert response.status_code == 422
+    page = text(response)
+    assert f"\u201c{long_required.text}\u201d needs an answer." in page
+    assert "\u2026" not in page
+
+
 def test_submitting_with_a_missing_answer_names_the_question(cast, setup, as_user):
     review = setup["ava"]
     fb = feedback_of(review, "self")
@@ -128,7 +184,7 @@ def test_submitting_with_a_missing_answer_names_the_question(cast, setup, as_use
     response = as_user(cast.ava).post(f"/reviews/feedback/{fb.pk}/", data)
     assert response.status_code == 422
     page = text(response)
-    assert f"{required.text[:40]}" in page and "this question needs a rating." in page
+    assert f"\u201c{required.text}\u201d needs a rating." in page
     assert not Answer.objects.filter(feedback=fb).exists()
     fb.refresh_from_db()
     assert fb.state == "open"
@@ -173,9 +229,9 @@ def test_only_the_author_writes_and_others_may_only_read(cast, setup, as_user):
     assert as_user(cast.otto).get(f"/reviews/feedback/{fb.pk}/").status_code == 404
     assert as_user(cast.pia).get(f"/reviews/feedback/{fb.pk}/").status_code == 404
     sam = as_user(cast.sam)
-    page = text(sam.get(f"/reviews/feedback/{fb.pk}/"))
-    assert "Not submitted yet." in page  # a draft is the author's alone
-    assert sam.post(f"/reviews/feedback/{fb.pk}/", form_data(fb)).status_code == 403
+    # A draft is the author's alone: to her manager it does not exist yet.
+    assert sam.get(f"/reviews/feedback/{fb.pk}/").status_code == 404
+    assert sam.post(f"/reviews/feedback/{fb.pk}/", form_data(fb)).status_code == 404
     submit_self(review, text="Ava's own words")
     assert "Ava's own words" in text(sam.get(f"/reviews/feedback/{fb.pk}/"))
 
@@ -219,7 +275,7 @@ def test_the_manager_writes_rates_and_submits(cast, setup, as_user):
     assert (review.state, review.rating, review.potential) == ("submitted", 4, 2)
     page = text(client.get(f"/reviews/{review.pk}/"))
     assert "4 · Exceeds" in page and "Closed 5 of 6 in a hard quarter." in page
-    assert "Set in the manager review." in page  # the rating change in the history
+    assert "Submitted in the manager review." in page  # the rating change in the history
     assert "Share with Ava Adams" in page
 
 
@@ -228,9 +284,9 @@ def test_the_manager_writes_rates_and_submits(cast, setup, as_user):
 
 def test_the_review_page_follows_the_access_policy(cast, setup, as_user):
     review = setup["ava"]
-    for who in (cast.ava, cast.pia, cast.dev, cast.eli, cast.otto):
+    for who in (cast.pia, cast.dev, cast.eli, cast.otto):
         assert as_user(who).get(f"/reviews/{review.pk}/").status_code == 404, who
-    for who in (cast.sam, cast.cora, cast.hana):
+    for who in (cast.ava, cast.sam, cast.cora, cast.hana):
         assert as_user(who).get(f"/reviews/{review.pk}/").status_code == 200, who
     assert as_user(cast.sam).get("/reviews/999999/").status_code == 404
 
@@ -241,7 +297,7 @@ def test_the_shared_review_reads_whole_for_the_person(cast, setup, as_user):
     for part in (
         "Ava Adams",
         "Evidence pack",
-        "Self review",
+        "Your self review",
         "From Pia Park",
         "Helped me close Brightwater.",
         "4 · Exceeds",
@@ -254,16 +310,17 @@ def test_the_shared_review_reads_whole_for_the_person(cast, setup, as_user):
 
 
 def test_anonymous_feedback_reads_in_aggregate_only(cast, as_user):
-    setup = build_review_cycle(cast, anonymous_peer_feedback=True)
+    setup = build_review_cycle(cast, anonymous_peer_feedback=True, **DEADLINES_AHEAD)
     review = setup["ava"]
     ask_peers(review, cast.sam, cast.pia, cast.dev, cast.otto)
     write_peer(review, cast.pia, text="Pia wrote this")
     write_peer(review, cast.dev, text="Dev wrote this")
-    page = text(as_user(cast.sam).get(f"/reviews/{review.pk}/"))
-    assert "Not enough answers to show without revealing who wrote them." in page
-    assert "Pia wrote this" not in page and "From Pia Park" not in page
     write_peer(review, cast.otto, text="Otto wrote this")
-    page = text(as_user(cast.hana).get(f"/reviews/{review.pk}/"))
+    page = text(as_user(cast.sam).get(f"/reviews/{review.pk}/"))
+    assert "shown together, in aggregate, once the feedback phase closes (4 Dec 2026)" in page
+    assert "wrote this" not in page and "From Pia Park" not in page
+    with time_machine.travel(AFTER_FEEDBACK):
+        page = text(as_user(cast.hana).get(f"/reviews/{review.pk}/"))
     assert "3 people answered" in page
     assert all(f"{n} wrote this" in page for n in ("Pia", "Dev", "Otto"))
     assert "From Pia Park" not in page and "From Otto Olsen" not in page
@@ -311,8 +368,8 @@ def test_the_person_asks_and_the_manager_approves_or_declines(cast, setup, as_us
     assert as_user(cast.otto).get(f"/reviews/{review.pk}/peers/").status_code == 404
 
 
-def test_upward_feedback_starts_from_the_inbox(cast, setup, as_user):
-    sams = setup["sam"]
+def test_upward_feedback_starts_from_the_inbox(cast, as_user):
+    sams = build_review_cycle(cast, **DEADLINES_AHEAD)["sam"]
     client = as_user(cast.ava)
     response = client.post(f"/reviews/{sams.pk}/upward/")
     fb = Feedback.objects.get(review=sams, kind="upward", author=cast.ava)
@@ -330,7 +387,8 @@ def test_sharing_then_acknowledging_with_a_comment(cast, setup, as_user):
     review = setup["ava"]
     submit_self(review)
     submit_manager(review)
-    assert as_user(cast.ava).post(f"/reviews/{review.pk}/share/").status_code == 404
+    assert as_user(cast.ava).post(f"/reviews/{review.pk}/share/").status_code == 403
+    assert as_user(cast.pia).post(f"/reviews/{review.pk}/share/").status_code == 404
     response = as_user(cast.sam).post(f"/reviews/{review.pk}/share/")
     assert response.status_code == 302
     review.refresh_from_db()

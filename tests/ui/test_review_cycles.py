@@ -15,6 +15,7 @@ from django.test import Client
 from lineofsight.core.models import AuditEvent
 from lineofsight.reviews import policy
 from lineofsight.reviews.cycles import template_actions
+from lineofsight.reviews.cycles.default_template import default_questions
 from lineofsight.reviews.models import (
     Feedback,
     Review,
@@ -139,6 +140,26 @@ def test_the_new_template_form_starts_from_the_standard_template(cast):
     assert "Add a question" in page
 
 
+def test_the_new_template_form_words_each_question_for_its_writer(cast):
+    page = signed_in(cast.hana).get("/reviews/templates/new/").content.decode()
+    rows = re.split(r'<div class="question-row', page)[1:]
+
+    def row_with(question: str) -> str:
+        (row,) = [r for r in rows if f'value="{question}"' in r]
+        return row
+
+    def asked_of(row: str, audience: str) -> bool:
+        tag = re.search(rf'<input[^>]*name="q-\d+-for_{audience}"[^>]*>', row)
+        assert tag is not None
+        return "checked" in tag.group(0)
+
+    theirs = row_with("What was in their control, and what was not?")
+    yours = row_with("What was in your control, and what was not?")
+    assert asked_of(theirs, "manager") and not asked_of(theirs, "self")
+    assert asked_of(yours, "self") and not asked_of(yours, "manager")
+    assert "Word each question for whoever answers it" in page
+
+
 def test_hr_creates_a_template_reordering_and_skipping_removed_rows(cast):
     questions = [
         {**QUESTIONS[0], "order": 2},
@@ -201,7 +222,7 @@ def test_editing_a_template_leaves_cycles_made_from_it_alone(cast):
     )
     assert response.status_code == 302
     assert template.questions.count() == 2
-    assert setup.cycle.questions.count() == 12
+    assert setup.cycle.questions.count() == len(default_questions())
     assert len(ReviewCycle.objects.get().rating_scale) == 5
 
 

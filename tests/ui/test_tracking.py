@@ -73,36 +73,40 @@ def expected(*krs):
     return tracking.key_result_tracking(fresh)
 
 
-def test_objective_page_shows_pace_beside_confidence_and_the_forecast(cast, history, as_user):
+def test_objective_page_shows_one_status_per_key_result_and_the_rest_on_demand(
+    cast, history, as_user
+):
     body = text(as_user(cast.ava).get(reverse("objective", args=[history.ava_obj.pk])))
     want = expected(history.ava_opps, history.ava_legal)
     opps = block(body, f"kr-{history.ava_opps.pk}")
     t = want[history.ava_opps.pk]
     assert t.status == "on_track"  # 12 of 25 = 0.48 of an expected 0.5
-    assert f'data-pace="{t.status}"' in opps
-    assert PACE_ICONS["on_track"] in opps and "On track</span>" in opps
-    # The owner's confidence is kept, beside the pace, not replaced by it.
-    assert 'data-status="at_risk"' in opps
-    assert opps.index('data-pace="on_track"') < opps.index('data-status="at_risk"')
-    # Expected vs actual, on demand.
-    assert "<summary>Expected vs actual</summary>" in opps
-    assert f'data-expected="{t.pace.expected}">50 %' in opps
-    assert f'data-actual="{t.pace.actual}">48 %' in opps
-    assert escape(t.pace.explanation) in opps
+    # Beside the progress: one status, the pace, with its icon and words.
+    side = opps[opps.index('class="kr-side"') :]
+    assert side.count('class="pace ') == 1 and f'data-pace="{t.status}"' in side
+    assert f"icon-{PACE_ICONS['on_track']}" in side and "On track</span>" in side
+    assert "data-status=" not in side and "data-miss-risk=" not in side
+    # The owner's confidence is kept, not replaced, in the disclosure with the forecast.
+    details = opps[opps.index('<details class="tracking tracking-more"') : opps.index("</details>")]
+    assert "<summary>Confidence, forecast and pace" in details
+    assert 'data-status="at_risk"' in details and "At risk</span>" in details
+    assert f'data-expected="{t.pace.expected}">50 %' in details
+    assert f'data-actual="{t.pace.actual}">48 %' in details
+    assert escape(t.pace.explanation) in details
     # The forecast, its band and grade, the miss flag and how it was made.
     assert t.forecast is not None and t.forecast.method == "linear"
-    assert f'data-forecast="{t.forecast.progress}"' in opps
-    assert f"{round(t.forecast.progress * 100)} %" in opps
-    assert f'data-miss-risk="{t.forecast.miss_risk}"' in opps
-    assert t.forecast.miss_risk.label in opps
-    assert "<summary>How was this projected?</summary>" in opps
-    assert escape(t.forecast.explanation) in opps
-    assert "Success means 70 %" in opps
-    # Stale is never green.
+    assert f'data-forecast="{t.forecast.progress}"' in details
+    assert f"{round(t.forecast.progress * 100)} %" in details
+    assert f'data-miss-risk="{t.forecast.miss_risk}"' in details
+    assert t.forecast.miss_risk.label in details
+    assert escape(t.forecast.explanation) in details
+    assert "Success means 70 %" in details
+    # Stale is never green, and it wins over the owner's "on track".
     legal = block(body, f"kr-{history.ava_legal.pk}")
     assert want[history.ava_legal.pk].status == "stale"
-    assert 'data-pace="stale"' in legal and 'data-pace="on_track"' not in legal
-    assert "Stale: check-in overdue" in legal and 'data-status="on_track"' in legal
+    legal_side = legal[legal.index('class="kr-side"') :]
+    assert 'data-pace="stale"' in legal_side and 'data-pace="on_track"' not in legal
+    assert "Stale: check-in overdue" in legal_side and 'data-status="on_track"' in legal
 
 
 def test_objective_page_rolls_the_risk_up_and_says_what_success_means(cast, history, as_user):
@@ -131,7 +135,7 @@ def test_home_shows_pace_and_forecast_for_my_key_results_and_risk_on_cards(
     for kr in (history.ava_opps, history.ava_legal, history.ava_closes):
         row = block(body, f"kr-{kr.pk}")
         assert f'data-pace="{want[kr.pk].status}"' in row
-        assert "How was this projected?" in row
+        assert "<summary>Confidence, forecast and pace" in row
     card = body.split(f'data-objective="{history.ava_obj.pk}"', 1)[1]
     assert 'data-risk-worst="stale"' in card.split("</li>", 1)[0]
 
@@ -160,7 +164,7 @@ def test_a_check_in_refreshes_pace_and_forecast_without_a_reload(cast, history, 
     body = text(response)
     row = block(body, f"kr-{history.ava_legal.pk}")
     assert 'data-pace="on_track"' in row  # 0.7 of an expected 0.5: no longer stale
-    assert "How was this projected?" in row
+    assert "<summary>Confidence, forecast and pace" in row
     assert f'id="objective-tracking-{history.ava_obj.pk}" hx-swap-oob="true"' in body
     home = text(
         as_user(cast.ava).post(

@@ -64,7 +64,8 @@ def test_a_question_answered_by_fewer_than_the_minimum_is_left_out():
     out = agg.aggregate([RATED, WRITTEN], people, SCALE, minimum=3, shuffle=keep_order)
     rated, written = out.questions
     assert rated.shown and rated.answered == 3
-    assert (written.shown, written.answered, written.texts) == (False, 2, ())
+    # Hidden without saying how many answered it (two): no count below the minimum.
+    assert (written.shown, written.answered, written.texts) == (False, None, ())
     assert "Not enough answers to this question" in written.message
 
 
@@ -78,7 +79,7 @@ def test_ratings_off_the_scale_and_blank_texts_do_not_count():
     assert sum(c.count for c in q.counts) == 2 and q.average == 3.0
     blank = [[agg.AnswerRow(2, "   ")] for _ in range(3)]
     (w,) = agg.aggregate([WRITTEN], blank, SCALE, minimum=3).questions
-    assert w.shown is False and w.answered == 0
+    assert w.shown is False and w.answered is None
 
 
 @given(

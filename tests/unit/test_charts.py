@@ -206,7 +206,8 @@ def test_stacked_bars_show_counts_with_patterns_and_a_legend() -> None:
     assert "Legal: none" in (root.get("aria-label") or "")
     # Patterns tell segments apart without colour; they are defined once per chart.
     assert svg.count("<pattern ") == 2
-    assert 'style="fill: url(#departments-status-pattern-off_track)"' in svg
+    assert 'patterned" fill="url(#departments-status-pattern-off_track)"' in svg
+    assert "style=" not in svg  # the Content-Security-Policy refuses style attributes
     legend = charts.stacked_legend(chart)
     assert "url(#departments-status-pattern-at_risk)" in legend and ">On track</li>" in legend
     with pytest.raises(ValueError, match="one value per segment"):
@@ -305,3 +306,31 @@ def test_stacked_bars_never_overflow(rows: list[list[int]]) -> None:
     for i, r in enumerate(rows):
         expected = 490 - 100 if sum(r) else 0
         assert by_row[f"r{i}"] == pytest.approx(expected, abs=0.05)
+
+
+def test_each_company_objective_line_and_its_legend_entry_share_one_colour_class() -> None:
+    from types import SimpleNamespace
+
+    from lineofsight.insights import chart_specs
+
+    weeks = [SimpleNamespace(day=START + dt.timedelta(days=7 * i), progress=0.1 * i)
+             for i in range(3)]
+    objectives = [
+        SimpleNamespace(objective=SimpleNamespace(pk=pk, title=f"Objective {pk}"), weeks=weeks)
+        for pk in (12, 7, 30, 4, 9, 1, 2)
+    ]
+    spec = chart_specs.company_trend(objectives, start=START, end=END, today=END)
+    svg, legend = charts.line_chart(spec), charts.legend(spec)
+    for i, o in enumerate(objectives):
+        key = f"objective-{o.objective.pk}"
+        tone = f"tone-{i % charts.TONES + 1}"
+        drawn = re.search(rf'<g class="chart-series ([^"]*)" data-series="{key}"', svg)
+        keyed = re.search(rf'<li class="legend-item ([^"]*)" data-series="{key}"', legend)
+        assert drawn and keyed
+        assert tone in drawn.group(1).split() and tone in keyed.group(1).split()
+        assert drawn.group(1) == keyed.group(1)
+    assert f'data-chart="{spec.chart_id}"' in legend
+    # A burn-up says what it shows on the chart itself: axes labels, the target, today.
+    item_svg = charts.line_chart(burn_up(compact=True))
+    assert ">100 %</text>" in item_svg and ">0 %</text>" in item_svg
+    assert ">1 Oct</text>" in item_svg and ">31 Dec</text>" in item_svg

@@ -26,6 +26,13 @@ def test_a_fourth_objective_asks_which_one_to_drop() -> None:
     assert "Clean up the pipeline" in finding.suggestion  # the newest, as a candidate
 
 
+def test_an_eighth_objective_takes_an() -> None:
+    objectives = [obj(f"Objective {i}", level="individual", person=4) for i in range(8)]
+    settings = CoachSettings(max_objectives_person=7)
+    [finding] = check_focus(population(*objectives), settings)
+    assert "An eighth objective means one has to go" in finding.message
+
+
 def test_more_than_one_over_asks_which_ones() -> None:
     objectives = [obj(f"Objective {i}", level="individual", person=5) for i in range(5)]
     [finding] = check_focus(population(*objectives))

@@ -45,6 +45,37 @@ def test_the_numbers_come_from_the_data_not_from_the_wording():
     assert "mattered" not in story
 
 
+def test_a_year_is_told_one_sentence_per_quarter():
+    q4 = n.Measure("5 logistics opportunities qualified", start=0, target=5, actual=3)
+    dropped = n.Measure("Launch the partner program.", kind=n.MILESTONE, abandoned=True)
+    story = n.contribution_story(
+        "Jordan",
+        [],
+        [SALES],
+        None,
+        periods=[("In Q3 2026", [OPPS, CLOSES]), ("In Q4 2026", [q4, dropped])],
+    )
+    assert story == (
+        "In Q3 2026, Jordan qualified 22 of 25 enterprise opportunities and closed 5 of 6. "
+        "In Q4 2026, Jordan qualified 3 of 5 logistics opportunities. "
+        "“Launch the partner program” was abandoned during the cycle and is not counted. "
+        "These fed Enterprise Sales's “Generate and close enough enterprise pipeline for 40 "
+        "new logos”."
+    )
+
+
+def test_titles_ending_in_a_full_stop_get_no_second_one():
+    done = n.Measure("Ship the EU region.", kind=n.MILESTONE, done=True)
+    story = n.contribution_story("Jordan", [done], [SALES])
+    assert story.startswith("Jordan delivered “Ship the EU region”. This fed")
+    assert ".”." not in story
+
+
+def test_a_rate_is_not_told_as_a_count():
+    rate = n.Measure("35% win rate on RFPs", unit="%", start=25, target=35, actual=31)
+    assert n.phrase(rate) == "moved \u201c35% win rate on RFPs\u201d from 25 to 31 (target 35)"
+
+
 def test_a_person_without_key_results_is_told_so():
     assert n.contribution_story("Dev", [], [SALES], LOGOS) == (
         "Dev had no key results of their own in this cycle."
@@ -106,7 +137,7 @@ def test_counted_phrases():
     assert n.counted_rest(n.Measure("$1.5M expansion pipeline", target=1_500_000)) == (
         "expansion pipeline"
     )
-    assert n.counted_rest(n.Measure("35% win rate on RFPs", target=35)) == "win rate on RFPs"
+    assert n.counted_rest(n.Measure("35% win rate on RFPs", target=35)) is None  # a rate
 
 
 def test_the_company_measure_prefers_an_explicit_link_then_a_named_unit():

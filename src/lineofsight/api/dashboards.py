@@ -143,6 +143,10 @@ class LeadershipDashboardOut(Schema):
     today: dt.date
     expected: float = Field(description="Progress expected by today at an even pace.")
     as_of: DateTime | None = Field(description="When the stored figures were taken.")
+    progress_now: float | None = Field(
+        description="The company objectives' mean progress now, in the caller's scope, from "
+        "the roll-ups every check-in updates (organisation.progress is as of as_of)."
+    )
     organisation: DashboardSubjectOut | None
     company_objectives: list[DashboardCompanyObjectiveOut]
     departments: list[DashboardSubjectOut]
@@ -432,6 +436,7 @@ def leadership_dashboard(request: HttpRequest, query: Query[DashboardLeadershipQ
         "today": data.today,
         "expected": data.expected,
         "as_of": data.as_of,
+        "progress_now": data.progress_now,
         "organisation": subject_row(data.organisation) if data.organisation else None,
         "company_objectives": [
             {

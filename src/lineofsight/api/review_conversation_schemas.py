@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from lineofsight.api.review_types import AnswerKindName, ScaleValue, SectionName
-from lineofsight.api.schemas import Input
+from lineofsight.api.schemas import ErrorOut, Input
 from lineofsight.api.types import DateTime, Id, LongText, Reason
 
 MAX_ANSWERS = 200
@@ -72,10 +72,18 @@ class FeedbackOut(Schema):
     author_name: str
     submitted_at: DateTime | None
     updated_at: DateTime
+    version: int = Field(
+        description="Send it back when saving or submitting: a write made from an older "
+        "version is refused with 409."
+    )
     writable: bool = Field(description="Whether you may save or submit it now.")
     closed_reason: str = Field(description="Why it cannot be written now ('' when it can).")
     answers: list[FeedbackAnswerOut]
-    rating: int | None = Field(None, description="Manager review: the overall rating.")
+    rating: int | None = Field(
+        None,
+        description="Manager review: the overall rating (to its author alone while the "
+        "manager review is a draft, state open).",
+    )
     potential: int | None = None
     rating_explanation: str = ""
     attainment: float | None = Field(
@@ -100,6 +108,17 @@ class FeedbackIn(Input):
     )
     potential: ScaleValue | None = Field(None, description="Manager review only.")
     rating_explanation: LongText | None = Field(None, description="Manager review only.")
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=2_000_000_000,
+        description="Required: the version of the feedback you read (GET /api/feedback/{id}). "
+        "If it was saved since, nothing is saved: 409 with the newer feedback.",
+    )
+
+
+class FeedbackConflictOut(ErrorOut):
+    current: FeedbackOut = Field(description="The feedback as it is saved now.")
 
 
 class RatingCountOut(Schema):
@@ -112,7 +131,7 @@ class AggregateQuestionOut(Schema):
     question: int
     question_text: str
     kind: AnswerKindName
-    answered: int
+    answered: int | None = Field(description="How many answered; null when not shown.")
     shown: bool
     counts: list[RatingCountOut]
     average: float | None
@@ -165,12 +184,20 @@ class ReviewDetailOut(Schema):
     state_label: str
     phase: str
     phase_label: str
-    rating: int | None
+    rating: int | None = Field(
+        description="The submitted rating (as calibrated), for those who may read the "
+        "outcome; the manager review's draft rating to its author alone."
+    )
     rating_label: str
+    rating_is_draft: bool = Field(description="The rating is your own draft: nobody else sees it.")
     potential: int | None
     potential_label: str
     rating_explanation: str
     attainment: float | None = Field(description="OKR attainment 0-1: evidence, not the rating.")
+    outcome_shown: bool = Field(
+        description="Whether you see the review's outcome (manager review, rating, others' "
+        "feedback, history): the person's own review only once it is shared."
+    )
     policy: str
     formula: FormulaOut | None = Field(description="Only in a cycle with an explicit formula.")
     shared_at: DateTime | None
@@ -187,7 +214,10 @@ class PeerRequestOut(Schema):
     review: int
     peer: int
     peer_name: str
-    state: str
+    state: str = Field(
+        description="requested, declined, open or submitted; on anonymous feedback an open or "
+        "submitted request is 'asked' (who answered is never told)."
+    )
     status: str = Field(description="What you are told about it.")
     requested_by: int | None
     approved_by: int | None

@@ -3,9 +3,11 @@ may see, feedback (read, save a draft, submit), peer requests and their approval
 feedback, sharing, acknowledgement, amendments and anonymous aggregates.
 
 The same selectors and actions as the pages, so the same access policy: a review is read by
-the person once shared, their manager chain and HR (others get 404); feedback by its author
-and, when named and submitted, by those who may read the review; anonymous feedback only in
-aggregate, from three answers up.
+its manager chain and HR, and by the person (its outcome once shared); others get 404;
+feedback by its author (a draft by nobody else) and, when named and submitted, by those who
+may read the review's outcome; anonymous feedback only in aggregate, released together when
+the feedback phase closes, from three answers up. Writes of feedback carry the ``version``
+they were made from: 409 when someone saved since.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from ninja import Router, Status
 
 from lineofsight.api.auth import caller
 from lineofsight.api.common import References
-from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
+from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS, body
 from lineofsight.api.review_conversation_schemas import (
     AcknowledgeIn,
     AmendmentIn,
@@ -25,6 +27,7 @@ from lineofsight.api.review_conversation_schemas import (
     DeclineIn,
     FeedbackAggregateOut,
     FeedbackAnswerIn,
+    FeedbackConflictOut,
     FeedbackIn,
     FeedbackOut,
     MyReviewsOut,
@@ -34,6 +37,7 @@ from lineofsight.api.review_conversation_schemas import (
 )
 from lineofsight.api.types import ParamId
 from lineofsight.core.access import Viewer
+from lineofsight.core.errors import Conflict, InvalidInput, NotAllowed
 from lineofsight.core.review_access import feedback_closed_because
 from lineofsight.people.selectors import people_visible_to
 from lineofsight.reviews.conversation import actions, pages, selectors
@@ -81,6 +85,7 @@ def _feedback_row(user: Any, sheet: selectors.Sheet) -> dict[str, Any]:
         "author_name": fb.author.name,
         "submitted_at": fb.submitted_at,
         "updated_at": fb.updated_at,
+        "version": fb.version,
         "writable": Viewer.of(user).can_write_feedback(fb),
         "closed_reason": feedback_closed_because(fb),
         "answers": [
@@ -98,12 +103,14 @@ def _feedback_row(user: Any, sheet: selectors.Sheet) -> dict[str, Any]:
         ],
     }
     if fb.kind == Feedback.Kind.MANAGER:
-        row.update(
-            rating=review.rating,
-            potential=review.potential,
-            rating_explanation=review.rating_explanation,
-            attainment=review.attainment,
-        )
+        seen = selectors.rating_view(Viewer.of(user), review, fb)
+        if seen is not None:
+            row.update(
+                rating=seen.rating,
+                potential=seen.potential,
+                rating_explanation=seen.explanation,
+                attainment=review.attainment,
+            )
     return row
 
 
@@ -119,7 +126,7 @@ def _aggregate(kind: str, a: agg.Aggregate) -> dict[str, Any]:
                 "question": q.question.id,
                 "question_text": q.question.text,
                 "kind": q.question.kind,
-                "answered": q.answered if a.shown else 0,
+                "answered": q.answered if a.shown else None,
                 "shown": q.shown,
                 "counts": [
                     {"value": c.value, "label": c.label, "count": c.count} for c in q.counts
@@ -148,6 +155,7 @@ def _history(line: selectors.HistoryLine) -> dict[str, Any]:
 def _detail(user: Any, review: Review) -> dict[str, Any]:
     data = pages.review_page(user, review, with_evidence=False)  # see /reviews/{id}/evidence
     cycle = review.review_cycle
+    seen = data.rating
     indication = data.extra.get("indication")
     return {
         "id": review.pk,
@@ -161,12 +169,14 @@ def _detail(user: Any, review: Review) -> dict[str, Any]:
         "state_label": review.get_state_display(),
         "phase": data.phase.key,
         "phase_label": data.phase.label,
-        "rating": review.rating,
+        "rating": seen.rating if seen else None,
         "rating_label": data.rating_label,
-        "potential": review.potential,
+        "rating_is_draft": bool(seen and seen.draft),
+        "potential": seen.potential if seen else None,
         "potential_label": data.potential_label,
-        "rating_explanation": review.rating_explanation,
-        "attainment": review.attainment,
+        "rating_explanation": seen.explanation if seen else "",
+        "attainment": review.attainment if seen else None,
+        "outcome_shown": data.sees_outcome,
         "policy": data.policy_line,
         "formula": {
             "value": indication.value,
@@ -198,7 +208,7 @@ def _request_row(line: selectors.RequestLine) -> dict[str, Any]:
         "review": fb.review_id,
         "peer": fb.author_id,
         "peer_name": fb.author.name,
-        "state": fb.state,
+        "state": line.state,
         "status": line.status,
         "requested_by": fb.requested_by_id,
         "approved_by": fb.approved_by_id,
@@ -251,8 +261,10 @@ def list_my_reviews(request: HttpRequest) -> Any:
 
 @reviews.get("/{id}", response={200: ReviewDetailOut, **READ_ERRORS})
 def get_review(request: HttpRequest, id: ParamId) -> Any:
-    """One review with the sections you may see: the person once it is shared, their
-    managers and HR."""
+    """One review with the sections you may see: its managers and HR; the person from the
+    start, with their own self review and no rating, manager review or feedback of others
+    until it is shared (``outcome_shown``). A draft rating shows to its author alone
+    (``rating_is_draft``)."""
     user = caller(request)
     return _detail(user, selectors.get_review_for_user(user, id))
 
@@ -260,10 +272,12 @@ def get_review(request: HttpRequest, id: ParamId) -> Any:
 @reviews.get("/{id}/aggregates", response={200: list[FeedbackAggregateOut], **READ_ERRORS})
 def get_feedback_aggregates(request: HttpRequest, id: ParamId) -> Any:
     """Anonymous peer and upward feedback on the review, in aggregate only: counts per
-    rating, averages and the written answers without names in random order; nothing until
-    at least three people answered."""
+    rating, averages and the written answers without names in random order; nothing (not
+    even a count) until the answers are released together when the review's feedback phase
+    closes, and then only from three answers up. For those who may read the review's
+    outcome (the person once it is shared)."""
     user = caller(request)
-    review = selectors.get_review_for_user(user, id)
+    review = selectors.get_review_outcome_for_user(user, id)
     return [_aggregate(k, a) for k, a in selectors.anonymous_aggregates(review).items()]
 
 
@@ -305,9 +319,10 @@ def _amendment(a: Amendment) -> dict[str, Any]:
 
 @reviews.get("/{id}/amendments", response={200: list[AmendmentOut], **READ_ERRORS})
 def list_amendments(request: HttpRequest, id: ParamId) -> Any:
-    """Changes made after submission, oldest first, each with its reason."""
+    """Changes made after submission, oldest first, each with its reason (for those who may
+    read the review's outcome)."""
     user = caller(request)
-    review = selectors.get_review_for_user(user, id)
+    review = selectors.get_review_outcome_for_user(user, id)
     return [_amendment(a) for a in Amendment.objects.filter(review=review).order_by("pk")]
 
 
@@ -343,7 +358,8 @@ def amend_review(request: HttpRequest, id: ParamId, payload: AmendmentIn) -> Any
 @reviews.get("/{id}/peer-requests", response={200: list[PeerRequestOut], **READ_ERRORS})
 def list_peer_requests(request: HttpRequest, id: ParamId) -> Any:
     """Who was asked for feedback on the review (for the person and their managers). On
-    anonymous feedback the person is not told who answered."""
+    anonymous feedback nobody is told who answered: an open or submitted request's state
+    is ``asked``."""
     user = caller(request)
     review = selectors.get_review_for_requests(user, id)
     return [_request_row(line) for line in selectors.peer_requests(user, review)]
@@ -418,22 +434,46 @@ def get_feedback(request: HttpRequest, id: ParamId) -> Any:
 def _write(request: HttpRequest, id: int, payload: FeedbackIn, submit: bool) -> Any:
     user = caller(request)
     fb = selectors.get_feedback_for_user(user, id)
+    if not Viewer.of(user).writes_feedback(fb):
+        raise NotAllowed("Only its author writes this feedback.")
+    if payload.version is None:
+        raise InvalidInput.one(
+            "version",
+            "Send the version you read (GET /api/feedback/{id} gives it): a save made from an "
+            "older version is refused instead of overwriting a newer one.",
+        )
     call = actions.submit_feedback if submit else actions.save_feedback
-    call(acting_user=user, feedback=fb, answers=_answers(payload.answers), **_rating_args(payload))
+    try:
+        call(
+            acting_user=user,
+            feedback=fb,
+            answers=_answers(payload.answers),
+            version=payload.version,
+            **_rating_args(payload),
+        )
+    except Conflict as exc:
+        fresh = selectors.get_feedback_for_user(user, id)
+        current = _feedback_row(user, selectors.feedback_sheet(fresh))
+        return Status(409, {**body(exc.summary(), exc.errors), "current": current})
     fb = selectors.get_feedback_for_user(user, id)
     return _feedback_row(user, selectors.feedback_sheet(fb))
 
 
-@feedback.put("/{id}", response={200: FeedbackOut, **WRITE_ERRORS})
+@feedback.put("/{id}", response={200: FeedbackOut, 409: FeedbackConflictOut, **WRITE_ERRORS})
 def save_feedback(request: HttpRequest, id: ParamId, payload: FeedbackIn) -> Any:
-    """Save a draft (its author, while open). Answers sent replace the stored ones for their
-    questions; the manager review also takes the rating, potential and explanation."""
+    """Save a draft (its author, while open; nobody else reads it). Answers sent replace the
+    stored ones for their questions; the manager review also takes the rating, potential and
+    explanation, kept on the draft until it is submitted. ``version`` (required) is the
+    version you read: if someone saved since, nothing is saved and 409 answers with the
+    newer feedback in ``current``."""
     return _write(request, id, payload, submit=False)
 
 
-@feedback.post("/{id}/submit", response={200: FeedbackOut, **WRITE_ERRORS})
+@feedback.post(
+    "/{id}/submit", response={200: FeedbackOut, 409: FeedbackConflictOut, **WRITE_ERRORS}
+)
 def submit_feedback(request: HttpRequest, id: ParamId, payload: FeedbackIn) -> Any:
     """Save what is sent and submit: every required answer must be there (errors name the
     question, as ``answers.<question id>.text`` or ``.rating``). Submitted feedback is
-    immutable."""
+    immutable. ``version`` as for saving (409 when someone saved since)."""
     return _write(request, id, payload, submit=True)

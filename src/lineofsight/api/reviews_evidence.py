@@ -17,7 +17,7 @@ from pydantic import Field
 from lineofsight.api.auth import caller
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS, fields_named
 from lineofsight.api.schemas import ErrorOut, Input
-from lineofsight.api.types import LongText, Number, ParamId, Title, Unit
+from lineofsight.api.types import LongText, Number, ParamId, Title, Unit, Visibility
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotAllowed
 from lineofsight.reviews.evidence import actions, forward, pdf, selectors, team
@@ -60,7 +60,12 @@ class EvidenceKeyResultOut(Schema):
     abandoned: str
     revision: str
     trend: str = Field(description="The confidence calls over the cycle, in words.")
-    check_ins: list[EvidenceCheckInOut]
+    check_ins: list[EvidenceCheckInOut] = Field(
+        description="The check-ins recorded in the period (from the cycle's start to the end)."
+    )
+    cycle: str = Field(
+        description="Its own OKR cycle: a quarter, for a rolling annual objective's key result."
+    )
 
 
 class EvidenceRetrospectiveOut(Schema):
@@ -167,6 +172,9 @@ class ForwardDraftOut(Schema):
     parent: str
     key_results: list[str]
     published: bool
+    visibility: str = Field(
+        "", description="Who sees the objective: private (like the review) until its owner chooses."
+    )
 
 
 class EvidenceForwardOut(Schema):
@@ -174,6 +182,13 @@ class EvidenceForwardOut(Schema):
     team_objectives: list[EvidenceObjectiveOut]
     drafts: list[ForwardDraftOut]
     can_edit: bool
+
+
+class EvidencePeriodOut(Schema):
+    name: str
+    kind: str = Field(description="'quarter' or 'annual'.")
+    start: dt.date
+    end: dt.date
 
 
 class EvidencePackOut(Schema):
@@ -189,7 +204,17 @@ class EvidencePackOut(Schema):
         "prepared: objectives show their latest roll-ups until then."
     )
     context: EvidenceContextOut
-    objectives: list[EvidenceObjectiveOut]
+    objectives: list[EvidenceObjectiveOut] = Field(
+        description="The person's own objectives; each names its cycle."
+    )
+    other_objectives: list[EvidenceObjectiveOut] = Field(
+        description="Objectives of a team or of someone else on which the person owns key "
+        "results, with those key results only."
+    )
+    periods: list[EvidencePeriodOut] = Field(
+        description="The OKR cycles the pack covers, the review's first: a quarter and its "
+        "year, or a year and each quarter inside it."
+    )
     contribution: EvidenceContributionOut
     forward: EvidenceForwardOut
 
@@ -344,12 +369,15 @@ def update_forward_draft(request: HttpRequest, id: ParamId, payload: ForwardDraf
 
 
 @drafts.post("/{id}/publish", response={200: ForwardDraftOut, **WRITE_ERRORS})
-def publish_forward_draft(request: HttpRequest, id: ParamId) -> Any:
+def publish_forward_draft(
+    request: HttpRequest, id: ParamId, visibility: Visibility | None = None
+) -> Any:
     """Publish a draft: it becomes the person's active objective, aligned (contributing)
-    to the team objective it was drafted for. Needs a rationale and a key result."""
+    to the team objective it was drafted for. Needs a rationale and a key result. It stays
+    private unless the person publishes it and chooses ``visibility`` (only they may)."""
     user = caller(request)
     draft = _draft(user, id)
-    actions.publish_forward_draft(acting_user=user, draft=draft)
+    actions.publish_forward_draft(acting_user=user, draft=draft, visibility=visibility)
     return _one(user, draft)
 
 

@@ -30,6 +30,11 @@ class InvalidInput(ActionError):
         )
 
 
+class Conflict(InvalidInput):
+    """A write based on a version of the thing that is no longer the latest (someone saved
+    it since it was read). Nothing was changed; the caller shows the newer version."""
+
+
 class NotAllowed(ActionError):
     """The person may see the thing but may not make this change."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -39,9 +40,18 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+class TokenOwnerFixed(Exception):
+    """A token's person cannot change: it would let someone act as another person."""
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def live(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True)
+
+    def update(self, **kwargs: object) -> int:
+        if {"person", "person_id"} & kwargs.keys():
+            raise TokenOwnerFixed("A token belongs to the person who made it, for good.")
+        return super().update(**kwargs)
 
 
 class ApiToken(models.Model):
@@ -58,12 +68,27 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
+    _owner_id: int | None = None  # the person it was loaded with
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}...)"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The last guard behind the actions: no code path may hand a token to someone else.
+        owner = getattr(self, "_owner_id", None)
+        if owner is not None and self.person_id != owner:
+            raise TokenOwnerFixed("A token belongs to the person who made it, for good.")
+        super().save(*args, **kwargs)
+        self._owner_id = self.person_id
+
+    @classmethod
+    def from_db(cls, *args: Any, **kwargs: Any) -> ApiToken:
+        token = super().from_db(*args, **kwargs)
+        token._owner_id = token.__dict__.get("person_id")
+        return token
 
     @staticmethod
     def new_secret() -> str:

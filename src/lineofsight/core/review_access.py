@@ -2,15 +2,24 @@
 
 Reviews, ratings, feedback and calibration are private:
 
-* **HR admins** see and amend everything (anonymous answers included only in aggregate,
-  like everyone else).
-* **The person** sees their own review once it is shared (before that: only their own self
-  review, which they write).
+* **One's own review** is seen as its subject, whatever one's role (an HR admin or a
+  calibrator included): the review page and the evidence pack (the OKR facts) from the day
+  the review cycle opens, one's own self review (the draft to write, then to re-read once
+  submitted), who was asked for feedback -- and the manager review, the rating, the feedback
+  of others and the history only once the review is shared (``sees_outcome``).
+* **HR admins** see and amend everyone else's reviews (anonymous answers included only in
+  aggregate, like everyone else).
 * **The manager chain** (the person's managers, at any level, as the reporting line stands
-  today) and the review's assigned manager see the review, its rating and all its feedback.
+  today) and the review's assigned manager see the review, its rating and its submitted
+  feedback.
+* **A draft is its author's alone** until submitted: a self review, a peer or upward answer,
+  a manager review and its rating. The rating lives on the manager review's draft until it
+  is submitted, so nothing that counts or shows ratings (calibration, exports, the packet,
+  the API) ever meets a draft one.
 * **Calibrators** (a session's facilitator and participants) see the ratings and evidence of
   the reviews in their session's population only, and only through the calibration views;
-  never their own review there. Only the facilitator and HR move ratings.
+  never their own review there, nor anything about it. Only the facilitator and HR move
+  ratings.
 * **A peer** sees only the feedback they wrote (and the request addressed to them).
   Colleagues are asked by the person (the request waits for a manager's approval) or by a
   manager; **upward feedback** on a manager is written by their direct reports. Once the
@@ -20,10 +29,15 @@ Reviews, ratings, feedback and calibration are private:
   is immutable. Amendments (with a reason, kept with the old and new value) by HR, and by the
   review's managers for the manager review and rating until the review is shared.
 * **Anonymous feedback** (peer or upward, when the cycle says so) is never shown one answer
-  at a time to anybody: only in aggregate, and only when at least three people answered
-  (``ANONYMITY_MINIMUM``). The filters below therefore never return another author's
-  anonymous feedback row; the aggregate selectors read it on their own, and show counts and
-  averages only.
+  at a time to anybody, and nobody learns who answered: a request reads "asked" whether it
+  was answered or not. The answers are released together, in aggregate, when the feedback
+  phase of the review closes (``anonymous_released``: its deadline passed, the manager
+  submitted the review, or the review cycle closed) and only when at least three people
+  answered (``ANONYMITY_MINIMUM``). From then on no more anonymous answers are taken, so
+  the set shown never changes; before, nothing shows, not even a count. The filters below
+  never return another author's anonymous feedback row; the aggregate selectors read it on
+  their own, and show counts, averages and unnamed texts only. Anonymous answers leave no
+  row in the audit log (a row naming its writer or its moment would tell who answered).
 * **Kudos** are public. **Spot-bonus nominations** are visible to the nominee's manager chain,
   HR and the nominator; not to the nominee.
 * **Review cycles** in draft, templates and calibration rules are HR's; an open or closed
@@ -34,9 +48,12 @@ Missing and forbidden look the same (404) for reads.
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils import timezone
 
 from lineofsight.core.viewer_facts import ViewerFacts
 
@@ -64,27 +81,46 @@ class ReviewRules(ViewerFacts):
     # -- reviews -----------------------------------------------------------------------
 
     def review_filter(self, prefix: str = "") -> Q:
-        """A Q over Review (or a relation to it, via ``prefix``): the reviews I may open."""
-        from lineofsight.reviews.models import Review
-
+        """A Q over Review (or a relation to it, via ``prefix``): the reviews I may open --
+        my own (what I see of it is ``sees_outcome``'s to say), those of the people below me
+        and those assigned to me; HR all."""
         if not self.is_active:
             return Q(pk__in=[])
         if self.is_hr:
             return Q()
-        shared = Q(**{f"{prefix}subject_id": self.pk}) & Q(
+        return Q(**{f"{prefix}subject_id": self.pk}) | self._chain_of_subject(prefix)
+
+    def outcome_filter(self, prefix: str = "") -> Q:
+        """A Q over Review: the reviews whose outcome I may read (the manager review and the
+        rating, the feedback of others, the history): someone else's as their manager or HR,
+        my own once it is shared with me."""
+        from lineofsight.reviews.models import Review
+
+        if not self.is_active:
+            return Q(pk__in=[])
+        mine = Q(**{f"{prefix}subject_id": self.pk})
+        own_shared = mine & Q(
             **{f"{prefix}state__in": [Review.State.SHARED, Review.State.ACKNOWLEDGED]}
         )
-        return shared | self._chain_of_subject(prefix)
+        others = ~mine if self.is_hr else self._chain_of_subject(prefix) & ~mine
+        return others | own_shared
 
     def manages_review(self, review: Review) -> bool:
-        """The review's assigned manager, the subject's manager chain, or HR."""
-        if not self.is_active:
+        """The review's assigned manager, the subject's manager chain, or HR -- never on
+        one's own review."""
+        if not self.is_active or review.subject_id == self.pk:
             return False
         if self.is_hr or review.manager_id == self.pk:
             return True
         return self.pk in review.subject.chain_ids
 
     def sees_review(self, review: Review) -> bool:
+        """Opening the review page and its evidence pack: its managers and HR, and the
+        person (who sees the outcome only once it is shared)."""
+        return self.manages_review(review) or (self.is_active and review.subject_id == self.pk)
+
+    def sees_outcome(self, review: Review) -> bool:
+        """``outcome_filter`` for one review."""
         if self.manages_review(review):
             return True
         return self.is_active and review.subject_id == self.pk and review.is_shared
@@ -106,42 +142,22 @@ class ReviewRules(ViewerFacts):
     # -- feedback ----------------------------------------------------------------------
 
     def feedback_filter(self, prefix: str = "") -> Q:
-        """A Q over Feedback: what I may read one by one. Never another author's anonymous
-        feedback (that is read only in aggregate)."""
-        from lineofsight.reviews.models import Feedback, Review
+        """A Q over Feedback: what I may read one by one. My own, in any state; someone
+        else's only once submitted (a draft is its author's alone), named, and on a review
+        whose outcome I may read (the person: the manager review and named peer and upward
+        feedback, once the review is shared). Never another author's anonymous feedback
+        (that is read only in aggregate)."""
+        from lineofsight.reviews.models import Feedback
 
         if not self.is_active:
             return Q(pk__in=[])
         mine = Q(**{f"{prefix}author_id": self.pk})
-        named = Q(**{f"{prefix}anonymous": False})
-        if self.is_hr:
-            return mine | named
-        chain = self._chain_of_subject(f"{prefix}review__") & named
-        # The person, once the review is shared: the manager review and named peer and
-        # upward feedback.
-        shared = (
-            Q(**{f"{prefix}review__subject_id": self.pk})
-            & Q(
-                **{
-                    f"{prefix}review__state__in": [
-                        Review.State.SHARED,
-                        Review.State.ACKNOWLEDGED,
-                    ]
-                }
-            )
-            & Q(
-                **{
-                    f"{prefix}kind__in": [
-                        Feedback.Kind.MANAGER,
-                        Feedback.Kind.PEER,
-                        Feedback.Kind.UPWARD,
-                    ]
-                }
-            )
+        others = (
+            Q(**{f"{prefix}anonymous": False})
             & Q(**{f"{prefix}state": Feedback.State.SUBMITTED})
-            & named
+            & self.outcome_filter(f"{prefix}review__")
         )
-        return mine | chain | shared
+        return mine | others
 
     def writes_feedback(self, feedback: Feedback) -> bool:
         """A feedback row is written by its author and nobody else (not HR, not the chain)."""
@@ -162,7 +178,7 @@ class ReviewRules(ViewerFacts):
 
     def sees_peer_requests(self, review: Review) -> bool:
         """Who was asked for feedback on a review (never what they wrote): the person and
-        their managers and HR. On anonymous feedback the person is not told who answered."""
+        their managers and HR. On anonymous feedback nobody is told who answered."""
         return self.can_request_peer_feedback(review)
 
     def gives_upward_feedback_on(self, review: Review) -> bool:
@@ -183,7 +199,7 @@ class ReviewRules(ViewerFacts):
         new value): HR at any time; the review's managers too, but only the manager review
         and the rating, and only until the review is shared. Anonymous feedback is never
         amended (nobody may read it one answer at a time)."""
-        if not self.is_active:
+        if not self.is_active or review.subject_id == self.pk:
             return False
         if feedback is not None and feedback.anonymous:
             return False
@@ -263,12 +279,10 @@ class ReviewRules(ViewerFacts):
 
     def calibration_review_filter(self, prefix: str = "") -> Q:
         """A Q over Review (via ``prefix``), applied inside a session I may open: every review
-        of its population but my own (a calibrator never sees their own rating before it is
-        shared; HR sees all)."""
+        of its population but my own (a calibrator, HR included, never sees their own rating
+        there)."""
         if not self.is_active:
             return Q(pk__in=[])
-        if self.is_hr:
-            return Q()
         return ~Q(**{f"{prefix}subject_id": self.pk})
 
     def can_calibrate(self, session: CalibrationSession, review: Review) -> bool:
@@ -293,9 +307,40 @@ class ReviewRules(ViewerFacts):
         return self.is_active and self.is_hr
 
 
-def feedback_closed_because(feedback: Feedback) -> str:
+def organisation_today() -> dt.date:
+    """Today in the organisation's time zone (what phases and deadlines are read in)."""
+    from lineofsight.people.selectors import organisation_time_zone
+
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation_time_zone()))
+
+
+def anonymous_released(review: Review, today: dt.date | None = None) -> bool:
+    """Whether the anonymous answers on a review are released: read together, in aggregate,
+    and no more taken. They are once the review's feedback phase is over -- the peer feedback
+    deadline passed, the manager submitted the review, or the review cycle closed -- never
+    one answer at a time before."""
+    return released_in(review.review_cycle, review.state, today)
+
+
+def released_in(cycle: ReviewCycle, review_state: str, today: dt.date | None = None) -> bool:
+    """``anonymous_released`` from a review's cycle and state (for rows read as values)."""
+    if cycle.state != "open" or review_state not in ("self_review", "manager_review"):
+        return True
+    return (today or organisation_today()) > cycle.peer_feedback_due
+
+
+def anonymous_closed_message(review: Review) -> str:
+    due = review.review_cycle.peer_feedback_due
+    return (
+        f"The anonymous answers on this review were released together when its feedback "
+        f"phase closed ({due.day} {due:%b %Y}); no more are taken, so that none can be told apart."
+    )
+
+
+def feedback_closed_because(feedback: Feedback, today: dt.date | None = None) -> str:
     """Why a feedback row cannot be written now ("" when it can): submitted feedback is
-    immutable (only amended, with a reason); each kind has its phase of the review."""
+    immutable (only amended, with a reason); each kind has its phase of the review; an
+    anonymous answer is taken only until the answers are released."""
     review = feedback.review
     if review.review_cycle.state != "open":
         cycle = review.review_cycle
@@ -310,4 +355,6 @@ def feedback_closed_because(feedback: Feedback) -> str:
         return "The self review phase of this review is over."
     if feedback.kind != "self" and review.state not in ("self_review", "manager_review"):
         return "The manager review was submitted; feedback is closed."
+    if feedback.anonymous and anonymous_released(review, today):
+        return anonymous_closed_message(review)
     return ""

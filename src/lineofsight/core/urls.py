@@ -13,6 +13,7 @@ urlpatterns = [
         ),
         name="login",
     ),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/tokens/", views.token_list, name="tokens"),
     path("settings/tokens/<int:token_id>/revoke/", views.token_revoke, name="token-revoke"),

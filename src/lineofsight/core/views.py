@@ -1,10 +1,11 @@
-"""Signing in and out, and the personal API tokens page."""
+"""Signing in and out, the personal API tokens page, and the site icon."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lineofsight.core import tokens
@@ -23,6 +24,12 @@ def _token_page(
         {"nav": "tokens", "tokens": rows, "form": form, "secret": secret},
         status=status,
     )
+
+
+@require_http_methods(["GET", "HEAD"])
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own; send them to the icon's static file."""
+    return HttpResponsePermanentRedirect(static("lineofsight/favicon.ico"))
 
 
 @page

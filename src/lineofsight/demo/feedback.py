@@ -5,10 +5,11 @@ transaction, in the review cycle's peer-feedback phase:
   first: 22 of 25 qualified, 8 of 10 past legal review, 5 of 6 closes.
 * Jordan asked Sofia and Ahmed for feedback and Priya approved: Sofia has written hers (her
   name shown); Ahmed's is still to write.
-* Sofia has a self review in draft; Noah asked Ethan for feedback, which waits for Chloe's
-  approval.
-* Priya's three reports gave upward feedback on her (anonymous): three answers, so her
-  managers and HR read it in aggregate.
+* Sofia started a self review and left it in draft past its deadline (Priya has since
+  submitted her review: see the calibration); Noah asked Ethan for feedback, which waits
+  for Chloe's approval.
+* Priya's three reports gave upward feedback on her (anonymous): three answers, which her
+  managers and HR read in aggregate once the feedback phase closes, all together.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from lineofsight.reviews.conversation import actions
+from lineofsight.reviews.conversation.actions.requests import requests_closed_because
 from lineofsight.reviews.conversation.questions import questions_for
 from lineofsight.reviews.models import AnswerKind, Feedback, Review, ReviewCycle
 
@@ -135,6 +137,10 @@ def load_feedback(loader: DemoLoader, cycle: ReviewCycle) -> None:
     )
 
     priya = reviews["priya"]
+    if requests_closed_because(priya, Feedback.Kind.UPWARD):
+        # A demo loaded for a day long past: its feedback phase is over by the real clock,
+        # and anonymous answers are never taken after their release.
+        return
     for author, (rating, words) in UPWARD_ON_PRIYA.items():
         fb = actions.start_upward_feedback(acting_user=people[author], review=priya)
         fb = own(priya, Feedback.Kind.UPWARD, author)

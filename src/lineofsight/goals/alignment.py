@@ -16,6 +16,7 @@ breadth of the affected branch, never with the whole organisation.
 
 from __future__ import annotations
 
+from lineofsight.core import words
 from lineofsight.goals.models import AlignmentLink, KeyResult, Objective
 
 LEVEL_RANK = {"individual": 0, "team": 1, "company": 2}
@@ -94,8 +95,9 @@ def check_link(
         return {field: "An objective cannot align to itself or to its own key results."}
     if LEVEL_RANK[parent_obj.level] < LEVEL_RANK[child.level]:
         errors[field] = (
-            f"A {child.get_level_display().lower()} objective aligns to the same level or "
-            f"above, not to a {parent_obj.get_level_display().lower()} objective."
+            f"{words.with_article(child.get_level_display().lower(), capital=True)} objective "
+            "aligns to the same level or above, not to "
+            f"{words.with_article(parent_obj.get_level_display().lower())} objective."
         )
     if not (parent_cycle.pk == child.cycle_id or child.cycle.parent_id == parent_cycle.pk):
         errors[field] = (

@@ -35,7 +35,7 @@ from lineofsight.core.errors import InvalidInput
 from lineofsight.core.web import SignedInRequest, apply_errors, is_htmx, page, render_page
 from lineofsight.goals import actions, scoring, selectors
 from lineofsight.goals.models import KeyResult, Objective
-from lineofsight.insights import check_ins_due
+from lineofsight.insights import check_ins_due, tracking
 from lineofsight.insights.check_ins_due import DueList, DueRow
 
 DONE_CHOICES = [("", "\u2013"), ("done", "Done"), ("not_done", "Not done")]
@@ -156,7 +156,9 @@ def _groups(user: Any, rows: list[Row]) -> list[Group]:
         objective = row.key_result.objective
         grouped.setdefault(objective.pk, Group(objective, None)).rows.append(row)
     objectives = [g.objective for g in grouped.values()]
-    for card in selectors.cards(user, objectives):
+    cards = selectors.cards(user, objectives)
+    tracking.annotate_cards(cards)  # each objective's one status: its pace, as everywhere
+    for card in cards:
         grouped[card.objective.pk].card = card
     return list(grouped.values())
 
@@ -271,7 +273,9 @@ def _unposted_form(d: DueRow) -> CheckInRowForm:
 
 def _group_of(request: SignedInRequest, row: Row) -> Group:
     objective = row.key_result.objective
-    return Group(objective, selectors.cards(request.user, [objective])[0], [row])
+    cards = selectors.cards(request.user, [objective])
+    tracking.annotate_cards(cards)
+    return Group(objective, cards[0], [row])
 
 
 def _record(request: SignedInRequest, to_save: list[CheckInRowForm]) -> bool:

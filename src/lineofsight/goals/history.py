@@ -37,7 +37,7 @@ class Abandonment:
 
     def note(self) -> str:
         """The wording explanations use for a term that does not count."""
-        reason = self.reason.strip().rstrip(".")
+        reason = _clause(self.reason)
         because = f": {reason}" if reason else ""
         return f"abandoned on {self.day().isoformat()}{because}, not counted"
 
@@ -120,6 +120,11 @@ def _local_day(at: dt.datetime) -> str:
     return timezone.localtime(at, zoneinfo.ZoneInfo(organisation_time_zone())).date().isoformat()
 
 
+def _clause(text: str) -> str:
+    """A reason as a clause inside parentheses: without the full stop a sentence would add."""
+    return text.strip().rstrip(".").rstrip()
+
+
 def describe_key_result_revision(rev: KeyResultRevision) -> str:
     """ "revision 2 of 2026-11-02 (0 to 40 logos, weight 1; reason: territory doubled)"."""
     kind = scoring.KeyResultKind(rev.kind)
@@ -131,7 +136,7 @@ def describe_key_result_revision(rev: KeyResultRevision) -> str:
         what = f"{sign} {scoring.fmt(rev.target_value, unit)}"
     else:
         what = f"{scoring.fmt(rev.start_value, unit)} to {scoring.fmt(rev.target_value, unit)}"
-    reason = f"; reason: {rev.reason}" if rev.reason and rev.number > 1 else ""
+    reason = f"; reason: {_clause(rev.reason)}" if rev.reason and rev.number > 1 else ""
     return (
         f"revision {rev.number} of {_local_day(rev.valid_from)} ({what}, weight "
         f"{rev.weight:g}{reason})"
@@ -140,7 +145,7 @@ def describe_key_result_revision(rev: KeyResultRevision) -> str:
 
 def describe_objective_revision(rev: ObjectiveRevision) -> str:
     mode = scoring.ProgressMode(rev.progress_mode).label.lower()
-    reason = f"; reason: {rev.reason}" if rev.reason and rev.number > 1 else ""
+    reason = f"; reason: {_clause(rev.reason)}" if rev.reason and rev.number > 1 else ""
     return (
         f"revision {rev.number} of {_local_day(rev.valid_from)} ({rev.state}, "
         f"{rev.commitment}, progress from {mode}{reason})"

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from lineofsight.core import words
+
 
 class KeyResultKind(StrEnum):
     INCREASE = "increase"
@@ -174,7 +176,7 @@ def fmt(value: float | None, unit: str = "") -> str:
         return text
     if unit in ("%", "$", "€", "£"):
         return f"{unit}{text}" if unit != "%" else f"{text}%"
-    return f"{text} {unit}"
+    return f"{text} {words.unit_for(value, unit)}"
 
 
 # ---------------------------------------------------------------------------------------

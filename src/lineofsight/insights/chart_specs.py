@@ -79,6 +79,7 @@ def burn_up(
             "Target (100 %)",
             (charts.Point(start, 1.0), charts.Point(end, 1.0)),
             "reference",
+            tag="Target",
         )
     )
     if item.success < 1.0:
@@ -88,6 +89,7 @@ def burn_up(
                 f"Success for an aspirational objective ({percent(item.success)} %)",
                 (charts.Point(start, item.success), charts.Point(end, item.success)),
                 "reference",
+                tag="Success",
             )
         )
     if item.is_paced:
@@ -144,18 +146,18 @@ def burn_up(
         bands=bands,
         today=today,
         summary=summary,
-        width=320 if compact else 640,
-        height=120 if compact else 240,
+        width=420 if compact else 720,
+        height=220 if compact else 280,
         compact=compact,
     )
 
 
 def _week_series(key: str, label: str, weeks: Sequence[WeekPoint], attr: str,
-                 marker: str) -> charts.Series:
+                 marker: str, tone: int = 0) -> charts.Series:
     points = tuple(
         charts.Point(w.day, getattr(w, attr)) for w in weeks if getattr(w, attr) is not None
     )
-    return charts.Series(key, label, points, "line", marker)
+    return charts.Series(key, label, points, "line", marker, tone)
 
 
 def organisation_trend(
@@ -193,6 +195,7 @@ def company_trend(
             o.weeks,
             "progress",
             SERIES_MARKERS[i % len(SERIES_MARKERS)],
+            tone=i % charts.TONES + 1,
         )
         for i, o in enumerate(objectives)
     )

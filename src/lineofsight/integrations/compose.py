@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lineofsight.core import words
 from lineofsight.goals.scoring import Confidence, percent
 from lineofsight.insights.due import Due, DueState, fmt_day
 from lineofsight.insights.pace import PaceStatus
@@ -53,7 +54,7 @@ class DigestLine:
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (plural or word + 's')}"
+    return words.count(n, word, plural)
 
 
 def _confidence(value: str) -> str:

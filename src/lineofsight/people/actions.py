@@ -22,7 +22,7 @@ from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals.cadence import Cadence
 from lineofsight.people.models import Membership, Organisation, Person, Team, validate_time_zone
-from lineofsight.people.selectors import forget_organisation_cache
+from lineofsight.people.selectors import forget_organisation_cache, history_of
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 
@@ -173,6 +173,36 @@ def update_person(
     return person
 
 
+def deletion_refusal(obj: Person | Team) -> str:
+    """Why this person or team cannot be deleted ("" when nothing refers to them)."""
+    history = history_of(obj)
+    if not history:
+        return ""
+    what = ", ".join(f"{n} {label}" for label, n in sorted(history.items()))
+    if isinstance(obj, Person):
+        return (
+            f"{obj.name} cannot be deleted: the product's history refers to them ({what}). "
+            "Deactivate them instead: they can no longer sign in, and their history keeps "
+            "its author."
+        )
+    return f"{obj.name} cannot be deleted: other records refer to it ({what})."
+
+
+@transaction.atomic
+def delete_person(*, acting_user: Person | None, person: Person) -> None:
+    """Delete someone who was added by mistake. Refused once anything carries their name
+    (check-ins, objectives, reviews, kudos, audit rows, ...): deactivate them instead, so no
+    history loses its author."""
+    _require_hr(acting_user)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    refusal = deletion_refusal(person)
+    if refusal:
+        raise InvalidInput.one("person", refusal)
+    data = {"username": person.username, "name": person.name}
+    audit.record(actor=acting_user, action="person.delete", subject=person, data=data)
+    person.delete()
+
+
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:180] or "team"
     slug = base
@@ -222,6 +252,68 @@ def create_team(
         Membership.objects.get_or_create(person=lead, team=team)
     audit.record(actor=acting_user, action="team.create", subject=team, data={"name": team.name})
     return team
+
+
+@transaction.atomic
+def update_team(
+    *,
+    acting_user: Person | None,
+    team: Team,
+    name: str | None = None,
+    slug: str | None = None,
+    kind: str | None = None,
+) -> Team:
+    """Rename a team, change its slug or its kind (the company stays the one at the top)."""
+    _require_hr(acting_user)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    errors: dict[str, str] = {}
+    changes: dict[str, str] = {}
+    if name is not None:
+        if not name.strip():
+            errors["name"] = "Enter the team's name."
+        changes["name"] = name.strip()
+    if slug is not None:
+        if not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
+            errors["slug"] = "Use letters, digits, hyphens and underscores only."
+        elif Team.objects.filter(slug=slug).exclude(pk=team.pk).exists():
+            errors["slug"] = f"The slug {slug!r} is taken."
+        changes["slug"] = slug
+    if kind is not None:
+        if kind not in Team.Kind.values:
+            errors["kind"] = f"Choose one of {', '.join(Team.Kind.values)}."
+        elif (kind == Team.Kind.COMPANY) != (team.parent_id is None):
+            errors["kind"] = "Only the team at the top is the company."
+        changes["kind"] = kind
+    if errors:
+        raise InvalidInput(errors)
+    changes = {key: value for key, value in changes.items() if getattr(team, key) != value}
+    before = {key: getattr(team, key) for key in changes}
+    for key, value in changes.items():
+        setattr(team, key, value)
+    if changes:
+        team.save(update_fields=list(changes))
+    audit.record(
+        actor=acting_user, action="team.update", subject=team, data={"from": before, "to": changes}
+    )
+    return team
+
+
+@transaction.atomic
+def delete_team(*, acting_user: Person | None, team: Team) -> None:
+    """Delete a team made by mistake; refused once it has teams inside it, objectives, figures
+    or anything else that refers to it (its memberships go with it)."""
+    _require_hr(acting_user)
+    team = Team.objects.select_for_update().get(pk=team.pk)
+    refusal = deletion_refusal(team)
+    if refusal:
+        raise InvalidInput.one("team", refusal)
+    audit.record(
+        actor=acting_user,
+        action="team.delete",
+        subject=team,
+        data={"name": team.name, "slug": team.slug},
+    )
+    team.delete()
 
 
 @transaction.atomic

@@ -1,19 +1,29 @@
-"""Admin for the organisation. Saves go through the named actions so paths and audit stay right."""
+"""Admin for the organisation. Every change goes through the named actions, so paths stay
+right and each change leaves an audit row under the HR admin's name.
+
+Nobody sets a password for someone else here: HR sends a reset link to the person's own
+address. People and teams that the product's history refers to cannot be deleted.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
-from lineofsight.core.errors import InvalidInput
+from lineofsight.core.errors import ActionError, InvalidInput
 from lineofsight.insights.due import WEEKDAYS
-from lineofsight.people import actions
+from lineofsight.people import accounts, actions
 from lineofsight.people.models import Membership, Organisation, Person, Team
 
 
@@ -133,14 +143,118 @@ def _actor(request: HttpRequest) -> Person | None:
     return user if getattr(user, "is_hr_admin", False) else None  # type: ignore[return-value]
 
 
-class MembershipInline(admin.TabularInline):
+def _refusal(request: HttpRequest, exc: ActionError) -> None:
+    text = exc.summary() if isinstance(exc, InvalidInput) else str(exc)
+    messages.error(request, text)
+
+
+def _adopt(obj: Any, saved: Any) -> None:
+    """Make the admin's unsaved object the row an action created, so the admin's own steps
+    (inlines, its change message, the redirect) carry on with it."""
+    obj.__dict__.update(saved.__dict__)
+
+
+class MembershipsThroughActions:
+    """Saves the membership rows of an inline through ``add_member``/``remove_member``."""
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)  # type: ignore[misc]
+            return
+        actor = _actor(request)
+        formset.save(commit=False)
+        try:
+            for gone in formset.deleted_objects:
+                old = Membership.objects.select_related("team", "person").get(pk=gone.pk)
+                actions.remove_member(acting_user=actor, team=old.team, person=old.person)
+            for row, _fields in formset.changed_objects:
+                old = Membership.objects.select_related("team", "person").get(pk=row.pk)
+                actions.remove_member(acting_user=actor, team=old.team, person=old.person)
+                actions.add_member(acting_user=actor, team=row.team, person=row.person)
+            for row in formset.new_objects:
+                actions.add_member(acting_user=actor, team=row.team, person=row.person)
+        except ActionError as exc:
+            _refusal(request, exc)
+
+
+class DeletesThroughActions:
+    """One at a time, after checking that nothing refers to the row (no bulk delete)."""
+
+    def get_actions(self, request: HttpRequest) -> Any:
+        found = super().get_actions(request)  # type: ignore[misc]
+        found.pop("delete_selected", None)
+        return found
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if obj is not None:
+            refusal = actions.deletion_refusal(obj)
+            if refusal:
+                messages.error(request, refusal)
+                opts = obj._meta
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+
+
+class PersonMembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["team"]
+    fields = ["team"]
+    verbose_name = "team membership"
 
 
-class PersonChangeForm(UserChangeForm):
+class TeamMembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["person"]
+    verbose_name = "member"
+
+
+PERSON_FIELDS = ["display_name", "email", "job_title", "manager", "is_hr_admin", "is_executive"]
+
+
+class PersonAddForm(forms.ModelForm):
+    """A new person has no password: they get a link to choose one."""
+
+    class Meta:
+        model = Person
+        fields = ["username", *PERSON_FIELDS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+        self.fields["email"].required = True
+        self.fields["email"].help_text = "The link to choose a password is sent here."
+
+    def clean_username(self) -> str:
+        username = (self.cleaned_data.get("username") or "").strip()
+        if Person.objects.filter(username__iexact=username).exists():
+            raise ValidationError(f"Someone already has the username {username!r}.")
+        return username
+
+
+class PersonChangeForm(forms.ModelForm):
     """Refuses a manager that would make a loop, before anything is saved."""
+
+    class Meta:
+        model = Person
+        fields = [*PERSON_FIELDS, "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "display_name" in self.fields:
+            self.fields["display_name"].required = True
+        if "is_active" in self.fields:
+            self.fields["is_active"].help_text = (
+                "Untick to deactivate: they can no longer sign in and their API tokens stop "
+                "working; everything they did keeps their name."
+            )
 
     def clean_manager(self) -> Person | None:
         manager = self.cleaned_data.get("manager")
@@ -155,7 +269,7 @@ class PersonChangeForm(UserChangeForm):
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(DeletesThroughActions, MembershipsThroughActions, admin.ModelAdmin):
     form = PersonChangeForm
     list_display = [
         "username",
@@ -169,46 +283,210 @@ class PersonAdmin(UserAdmin):
     list_filter = ["is_hr_admin", "is_executive", "is_active"]
     search_fields = ["username", "display_name", "email", "first_name", "last_name"]
     autocomplete_fields = ["manager"]
-    inlines = [MembershipInline]
+    inlines = [PersonMembershipInline]
+    actions = ["send_reset_links", "unlock_sign_ins"]
     fieldsets = (
-        *(UserAdmin.fieldsets or ()),
+        (None, {"fields": ("username", "password_status", "sign_in_status")}),
+        ("Line of Sight", {"fields": (*PERSON_FIELDS, "is_active")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
         (
-            "Line of Sight",
-            {"fields": ("display_name", "job_title", "manager", "is_hr_admin", "is_executive")},
+            "Django's own powers",
+            {
+                "fields": ("is_superuser", "is_staff"),
+                "description": "Superuser status is given only from the command line "
+                "(lineofsight createsuperuser); staff status follows the HR admin flag.",
+            },
         ),
     )
-    add_fieldsets = (
-        *(UserAdmin.add_fieldsets or ()),
-        (
-            "Line of Sight",
-            {"fields": ("display_name", "job_title", "manager", "is_hr_admin", "is_executive")},
-        ),
-    )
+    add_fieldsets = ((None, {"fields": ("username", *PERSON_FIELDS)}),)
+    readonly_fields = [
+        "username",
+        "password_status",
+        "sign_in_status",
+        "last_login",
+        "date_joined",
+        "is_superuser",
+        "is_staff",
+    ]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Person | None = None) -> Any:
+        return self.add_fieldsets if obj is None else self.fieldsets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> Any:
-        # Staff status follows the HR admin flag; only superusers hand out Django's own powers.
-        fixed = ["is_staff", "last_login", "date_joined"]
-        if not request.user.is_superuser:
-            fixed += ["is_superuser", "groups", "user_permissions"]
-        return fixed
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(
+        self, request: HttpRequest, obj: Person | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = PersonAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inline_instances(self, request: HttpRequest, obj: Person | None = None) -> Any:
+        return [] if obj is None else super().get_inline_instances(request, obj)
+
+    @admin.display(description="Password")
+    def password_status(self, obj: Person) -> str:
+        state = (
+            "Chosen by its owner."
+            if obj.has_usable_password()
+            else "None yet: they cannot sign in with a password until they choose one."
+        )
+        return format_html(
+            '{} Nobody else can see or set it. <a href="{}">Send {} a link to choose a new '
+            "one</a>.",
+            state,
+            reverse("admin:people_person_send_reset_link", args=[obj.pk]),
+            obj.name,
+        )
+
+    @admin.display(description="Signing in")
+    def sign_in_status(self, obj: Person) -> str:
+        until = accounts.locked_until(obj)
+        if until is None:
+            return "Not locked." if obj.is_active else "Deactivated: cannot sign in."
+        return format_html(
+            'Locked after too many wrong passwords, until {}. <a href="{}">Unlock now</a>.',
+            timezone.localtime(until).strftime("%d %b %Y %H:%M"),
+            reverse("admin:people_person_unlock", args=[obj.pk]),
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:person_id>/send-reset-link/",
+                self.admin_site.admin_view(self.send_reset_link_view),
+                name="people_person_send_reset_link",
+            ),
+            path(
+                "<int:person_id>/unlock/",
+                self.admin_site.admin_view(self.unlock_view),
+                name="people_person_unlock",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _confirm(
+        self,
+        request: HttpRequest,
+        person_id: int,
+        act: Callable[[HttpRequest, Person], bool],
+        title: str,
+        explanation: str,
+        button: str,
+    ) -> HttpResponse:
+        """A page that explains one change to a person and makes it on POST."""
+        person = get_object_or_404(Person, pk=person_id)
+        if not self.has_change_permission(request, person):
+            raise PermissionDenied
+        change_url = reverse("admin:people_person_change", args=[person.pk])
+        if request.method == "POST" and act(request, person):
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "person": person,
+            "change_url": change_url,
+            "title": title.format(name=person.name),
+            "explanation": explanation.format(name=person.name, email=person.email or "-"),
+            "button": button,
+        }
+        return TemplateResponse(request, "admin/people/person/confirm.html", context)
+
+    def send_reset_link_view(self, request: HttpRequest, person_id: int) -> HttpResponse:
+        return self._confirm(
+            request,
+            person_id,
+            self._send_reset_link,
+            "Send {name} a password reset link",
+            "Nobody sets a password for someone else. Line of Sight emails {name} at {email} "
+            "a link to choose a new password. The link works once, for three days at most; "
+            "until it is used their current password keeps working. The audit log records "
+            "that you sent it.",
+            "Send the link",
+        )
+
+    def unlock_view(self, request: HttpRequest, person_id: int) -> HttpResponse:
+        return self._confirm(
+            request,
+            person_id,
+            self._unlock,
+            "Unlock signing in for {name}",
+            "After too many wrong passwords, signing in as {name} is refused for a while. "
+            "Unlocking forgets those failures now, so they can sign in again at once. Make "
+            "sure it was them: someone else guessing their password also locks it. The "
+            "audit log records that you unlocked it.",
+            "Unlock",
+        )
+
+    def _unlock(self, request: HttpRequest, person: Person) -> bool:
+        try:
+            accounts.unlock_sign_in(acting_user=_actor(request), person=person)
+        except ActionError as exc:
+            _refusal(request, exc)
+            return False
+        messages.success(request, f"{person.name} can sign in again.")
+        return True
+
+    @admin.action(description="Unlock signing in for the selected people")
+    def unlock_sign_ins(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        for person in queryset.order_by("username"):
+            self._unlock(request, person)
+
+    def _send_reset_link(self, request: HttpRequest, person: Person) -> bool:
+        try:
+            accounts.send_password_reset(acting_user=_actor(request), person=person)
+        except ActionError as exc:
+            _refusal(request, exc)
+            return False
+        messages.success(
+            request, f"A link to choose a new password was sent to {person.name} ({person.email})."
+        )
+        return True
+
+    @admin.action(description="Send a password reset link to the selected people")
+    def send_reset_links(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        for person in queryset.order_by("username"):
+            self._send_reset_link(request, person)
 
     def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
-        obj.is_staff = obj.is_hr_admin or obj.is_superuser
         actor = _actor(request)
-        new_manager = obj.manager
-        if change:
-            old_manager_id = Person.objects.values_list("manager_id", flat=True).get(pk=obj.pk)
-            super().save_model(request, obj, form, change)
-            if old_manager_id != (new_manager.pk if new_manager else None):
-                try:
-                    actions.set_manager(acting_user=actor, person=obj, manager=new_manager)
-                except InvalidInput as exc:
-                    obj.manager_id = old_manager_id
-                    Person.objects.filter(pk=obj.pk).update(manager_id=old_manager_id)
-                    messages.error(request, exc.summary())
-        else:
-            obj.manager_path = new_manager.subtree_prefix if new_manager else "/"
-            super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        if not change:
+            person = actions.create_person(
+                acting_user=actor,
+                username=data["username"],
+                display_name=data["display_name"],
+                email=data["email"],
+                password=None,
+                job_title=data.get("job_title") or "",
+                manager=data.get("manager"),
+                is_hr_admin=data.get("is_hr_admin", False),
+                is_executive=data.get("is_executive", False),
+            )
+            _adopt(obj, person)
+            self._send_reset_link(request, person)
+            return
+        person = Person.objects.get(pk=obj.pk)
+        changed = set(form.changed_data)
+        fields = {
+            name: data[name]
+            for name in ("display_name", "email", "job_title", "is_hr_admin", "is_executive")
+            if name in changed
+        }
+        if "is_active" in changed:
+            fields["is_active"] = data["is_active"]
+        try:
+            if fields:
+                person = actions.update_person(acting_user=actor, person=person, **fields)
+            if "manager" in changed:
+                actions.set_manager(acting_user=actor, person=person, manager=data["manager"])
+        except ActionError as exc:
+            _refusal(request, exc)
+        _adopt(obj, Person.objects.get(pk=obj.pk))
+
+    def delete_model(self, request: HttpRequest, obj: Person) -> None:
+        actions.delete_person(acting_user=_actor(request), person=obj)
 
 
 class TeamForm(forms.ModelForm):
@@ -231,32 +509,50 @@ class TeamForm(forms.ModelForm):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(DeletesThroughActions, MembershipsThroughActions, admin.ModelAdmin):
     form = TeamForm
     list_display = ["name", "kind", "parent", "lead", "check_in_cadence"]
     list_filter = ["kind", "check_in_cadence"]
     search_fields = ["name", "slug"]
     autocomplete_fields = ["parent", "lead"]
     prepopulated_fields = {"slug": ("name",)}
-    inlines = [MembershipInline]
+    inlines = [TeamMembershipInline]
 
     def save_model(self, request: HttpRequest, obj: Team, form: Any, change: bool) -> None:
-        if change:
-            old_parent_id, old_cadence = Team.objects.values_list(
-                "parent_id", "check_in_cadence"
-            ).get(pk=obj.pk)
-            new_parent = obj.parent
-            obj.parent_id = old_parent_id
-            new_cadence = obj.check_in_cadence
-            obj.check_in_cadence = old_cadence
-            super().save_model(request, obj, form, change)
-            if new_cadence != old_cadence:
-                actions.set_team_cadence(acting_user=_actor(request), team=obj, cadence=new_cadence)
-            if old_parent_id != (new_parent.pk if new_parent else None):
-                try:
-                    actions.move_team(acting_user=_actor(request), team=obj, parent=new_parent)
-                except InvalidInput as exc:
-                    messages.error(request, exc.summary())
-        else:
-            obj.path = obj.parent.subtree_prefix if obj.parent else "/"
-            super().save_model(request, obj, form, change)
+        actor = _actor(request)
+        data = form.cleaned_data
+        if not change:
+            team = actions.create_team(
+                acting_user=actor,
+                name=data["name"],
+                kind=data["kind"],
+                parent=data.get("parent"),
+                lead=data.get("lead"),
+                slug=data["slug"],
+            )
+            if data.get("check_in_cadence"):
+                team = actions.set_team_cadence(
+                    acting_user=actor, team=team, cadence=data["check_in_cadence"]
+                )
+            _adopt(obj, team)
+            return
+        team = Team.objects.get(pk=obj.pk)
+        changed = set(form.changed_data)
+        try:
+            fields = {name: data[name] for name in ("name", "slug", "kind") if name in changed}
+            if fields:
+                team = actions.update_team(acting_user=actor, team=team, **fields)
+            if "lead" in changed:
+                team = actions.set_team_lead(acting_user=actor, team=team, lead=data["lead"])
+            if "check_in_cadence" in changed:
+                team = actions.set_team_cadence(
+                    acting_user=actor, team=team, cadence=data["check_in_cadence"]
+                )
+            if "parent" in changed:
+                team = actions.move_team(acting_user=actor, team=team, parent=data["parent"])
+        except ActionError as exc:
+            _refusal(request, exc)
+        _adopt(obj, Team.objects.get(pk=obj.pk))
+
+    def delete_model(self, request: HttpRequest, obj: Team) -> None:
+        actions.delete_team(acting_user=_actor(request), team=obj)

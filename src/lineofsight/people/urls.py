@@ -1,12 +1,31 @@
-"""The directory: people and teams."""
+"""The directory: people and teams; resetting a password."""
 
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lineofsight.people import views
+from lineofsight.people import password_views, views
 
 urlpatterns = [
     path("people/", views.people_list, name="people"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("teams/", views.team_list, name="teams"),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
+    path("password-reset/", password_views.RequestResetLink.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="people/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        password_views.ChooseNewPassword.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="people/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
 ]

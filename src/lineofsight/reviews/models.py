@@ -270,8 +270,9 @@ class Review(models.Model):
         PERSON, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews_to_write"
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.SELF_REVIEW)
-    # The rating in force (the manager's, as moved in calibration); its history is the
-    # RatingChange log. Values are those of the cycle's rating scale.
+    # The rating in force (the manager's once the manager review is submitted, as moved in
+    # calibration); its history is the RatingChange log. Values are those of the cycle's
+    # rating scale. Empty while the manager review is a draft (see Feedback.draft_rating).
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     potential = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_explanation = models.TextField(blank=True)
@@ -333,6 +334,14 @@ class Feedback(models.Model):
         PERSON, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decline_reason = models.TextField(blank=True)
+    # The manager review's rating while it is a draft, its author's alone: submitting the
+    # manager review moves it onto the review, so a draft rating never counts anywhere.
+    draft_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    draft_potential = models.PositiveSmallIntegerField(null=True, blank=True)
+    draft_rating_explanation = models.TextField(blank=True)
+    # Moves on with every save that changes something: a save made from an older version
+    # is refused, so two open copies of a draft never overwrite each other silently.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     submitted_at = models.DateTimeField(null=True, blank=True)

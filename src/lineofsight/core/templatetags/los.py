@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 
+from lineofsight.core.icons import icon as draw_icon
 from lineofsight.goals import scoring
 
 register = template.Library()
@@ -48,6 +52,19 @@ def confidence_key(value: Any) -> str:
 
 
 @register.filter
+def target_words(kr: Any) -> str:
+    """How a key result's current reading relates to its target, by kind: "of 20 deals" when
+    it counts up, "down to 90 days" when it counts down, "keep at or above 80%" for a
+    threshold (a reading is never "95 days of 90 days")."""
+    target = value_unit(kr.target_value, kr.unit)
+    return {
+        "decrease": f"down to {target}",
+        "stay_above": f"keep at or above {target}",
+        "stay_below": f"keep at or below {target}",
+    }.get(str(kr.kind), f"of {target}")
+
+
+@register.filter
 def kind_label(value: Any) -> str:
     try:
         return scoring.KeyResultKind(str(value)).label
@@ -75,20 +92,52 @@ def parent_value(obj: Any) -> str:
 # here rather than with {% include %}, which costs far more per use.
 
 
+def bar_svg(percent: int, css: str = "progress", attrs: str = "") -> str:
+    """A bar filled to ``percent`` (0-100) as inline SVG: widths are attributes, so no inline
+    style is needed (a Content-Security-Policy may forbid those)."""
+    number = max(0, min(100, int(percent)))
+    band = "band-high" if number >= 70 else "band-mid" if number >= 40 else "band-low"
+    return format_html(
+        '<svg class="{0}" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false"{1}>'
+        '<rect class="progress-track" width="100" height="10"/>'
+        '<rect class="progress-fill {2}" width="{3}" height="10"/></svg>',
+        css,
+        mark_safe(attrs),  # noqa: S308 - built by the callers below from escaped values
+        band,
+        number,
+    )
+
+
 @register.simple_tag
 def progress_bar(value: Any, label: str = "") -> str:
     """A labelled progress bar for a whole percentage, banded for colour and text."""
     number = int(value or 0)
-    band = "band-high" if number >= 70 else "band-mid" if number >= 40 else "band-low"
-    return format_html(
-        '<div class="progress-wrap"><div class="progress" role="progressbar" '
-        'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{0}" aria-label="{1}">'
-        '<span class="progress-fill {2}" style="width: {0}%"></span></div>'
-        '<span class="pct" data-percent="{0}">{0} %</span></div>',
+    attrs = format_html(
+        ' role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{0}" '
+        'aria-label="{1}"',
         number,
         label or "Progress",
-        band,
     )
+    return format_html(
+        '<div class="progress-wrap">{0}<span class="pct" data-percent="{1}">{1} %</span></div>',
+        bar_svg(number, "progress", attrs),
+        number,
+    )
+
+
+@register.simple_tag
+def share_bar(share: Any, total: Any = None) -> str:
+    """A small bar for a 0.0-1.0 share (or ``share`` out of ``total``), beside the figure
+    written as text (decoration)."""
+    try:
+        ratio = float(share) / float(total) if total is not None else float(share)
+        number = round(ratio * 100)
+    except (TypeError, ValueError, ZeroDivisionError):
+        number = 0
+    return bar_svg(number, "progress share-bar", ' aria-hidden="true"')
+
+
+CONFIDENCE_ICONS = {"on_track": "check", "at_risk": "alert", "off_track": "cross"}
 
 
 @register.simple_tag
@@ -96,20 +145,61 @@ def status_badge(status: Any) -> str:
     """The latest confidence, with an icon and words (never colour alone)."""
     key = confidence_key(status)
     return format_html(
-        '<span class="status status-{0}" data-status="{0}">'
-        '<span class="status-icon" aria-hidden="true"></span>{1}</span>',
+        '<span class="status status-{0}" data-status="{0}">{1}{2}</span>',
         key,
+        draw_icon(CONFIDENCE_ICONS.get(key, "dash")),
         confidence_label(status),
     )
+
+
+@register.simple_tag
+def icon(name: str, extra_class: str = "") -> str:
+    """An inline SVG icon from ``core.icons`` (decoration: words carry the meaning)."""
+    return draw_icon(name, extra_class)
 
 
 @register.simple_tag
 def commitment_badge(objective: Any) -> str:
     """Committed (expected to reach 100 %) or aspirational (about 70 % is good)."""
     if objective.commitment == "committed":
-        title, text = "Committed: expected to reach 100 %", "\u25a0 Committed"
+        title, mark, text = "Committed: expected to reach 100 %", "square", "Committed"
     else:
-        title, text = "Aspirational: about 70 % is a good result", "\u25c7 Aspirational"
+        title, mark, text = "Aspirational: about 70 % is a good result", "diamond-outline", (
+            "Aspirational"
+        )
     return format_html(
-        '<span class="badge commit-{0}" title="{1}">{2}</span>', objective.commitment, title, text
+        '<span class="badge commit-{0}" title="{1}">{2}{3}</span>',
+        objective.commitment,
+        title,
+        draw_icon(mark),
+        text,
     )
+
+
+@register.simple_tag
+def bar_spark(heights: Any) -> str:
+    """Tiny bars for a list of 0-100 heights, as inline SVG (decoration: the figures are
+    written beside it)."""
+    values = [max(0, min(100, int(h))) for h in heights or ()]
+    bars = "".join(
+        f'<rect x="{i * 6}" y="{20 - h / 5:.1f}" width="4" height="{max(h / 5, 0.5):.1f}"/>'
+        for i, h in enumerate(values)
+    )
+    width = max(1, len(values) * 6 - 2)
+    return format_html(
+        '<svg class="spark" viewBox="0 0 {0} 20" width="{0}" height="20" aria-hidden="true" '
+        'focusable="false">{1}</svg>',
+        width,
+        mark_safe(bars),  # noqa: S308 - numbers only
+    )
+
+
+@register.filter
+def age(value: Any) -> str:
+    """How long ago a time was, in words: "just now", "12 minutes ago", "2 hours, 5 minutes
+    ago"."""
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value)} ago"

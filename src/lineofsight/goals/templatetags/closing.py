@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from lineofsight.core.icons import icon
 from lineofsight.goals import grading
 
 register = template.Library()
@@ -44,12 +45,10 @@ def verdict_badge(verdict: Any) -> str:
     """Success or missed, with a symbol and the words of ``grading.Verdict``."""
     if verdict is None:
         return ""
-    icon = "\u2713" if verdict.success else "\u2715"
     return format_html(
-        '<span class="verdict verdict-{0}" data-verdict="{0}">'
-        '<span aria-hidden="true">{1}</span> {2}</span>',
+        '<span class="verdict verdict-{0}" data-verdict="{0}">{1} {2}</span>',
         verdict.outcome,
-        icon,
+        icon("check" if verdict.success else "cross"),
         verdict.words,
     )
 
@@ -58,15 +57,14 @@ def verdict_badge(verdict: Any) -> str:
 def reading_badge(reading: Any) -> str:
     """Overconfident (arrow up), underconfident (arrow down) or well calibrated (check)."""
     icons = {
-        "overconfident": "\u2191",
-        "underconfident": "\u2193",
-        "well_calibrated": "\u2713",
-        "no_calls": "\u2013",
+        "overconfident": "arrow-up",
+        "underconfident": "arrow-down",
+        "well_calibrated": "check",
+        "no_calls": "dash",
     }
     return format_html(
-        '<span class="reading reading-{0}" data-reading="{0}">'
-        '<span aria-hidden="true">{1}</span> {2}</span>',
+        '<span class="reading reading-{0}" data-reading="{0}">{1} {2}</span>',
         reading.value,
-        icons.get(reading.value, ""),
+        icon(icons.get(reading.value, "dash")),
         reading.label,
     )

@@ -36,6 +36,7 @@ from lineofsight.insights.charts.bars import (
     stacked_legend,
 )
 from lineofsight.insights.charts.lines import (
+    TONES,
     Band,
     LineChart,
     Point,
@@ -62,6 +63,7 @@ __all__ = [
     "MARKERS",
     "MONTHS",
     "PATTERNS",
+    "TONES",
     "Band",
     "Bar",
     "BarChart",

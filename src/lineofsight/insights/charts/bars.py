@@ -165,12 +165,16 @@ def _pattern_defs(chart_id: str, segments: Sequence[Segment]) -> str:
     return f"<defs>{''.join(defs)}</defs>" if defs else ""
 
 
-def _pattern_fill(chart_id: str, seg: Segment) -> str:
-    """A style attribute filling with the segment's pattern (a style, so the stylesheet's
-    segment colour does not override it)."""
+def _segment_attrs(chart_id: str, seg: Segment) -> str:
+    """The class of a segment's shape, and its pattern as a fill attribute: the stylesheet
+    gives the solid colour only to segments that have no pattern (``.patterned`` ones keep
+    this attribute), and a style attribute would break the Content-Security-Policy."""
     if seg.pattern == "solid":
-        return ""
-    return f' style="fill: url(#{attr(chart_id)}-pattern-{attr(seg.key)})"'
+        return f'class="segment segment-{attr(seg.key)}"'
+    return (
+        f'class="segment segment-{attr(seg.key)} patterned" '
+        f'fill="url(#{attr(chart_id)}-pattern-{attr(seg.key)})"'
+    )
 
 
 def stacked_bar_chart(chart: StackedBarChart) -> str:
@@ -213,13 +217,13 @@ def stacked_bar_chart(chart: StackedBarChart) -> str:
         for seg, value in zip(chart.segments, row.values, strict=True):
             share = value / scale if scale > 0 else 0.0
             w = share * (right - left)
-            fill = _pattern_fill(chart.chart_id, seg)
+            shape = _segment_attrs(chart.chart_id, seg)
             tip = f"{row.label}: {format_value(value, 'count')} {seg.label.lower()}"
             if total > 0:
                 tip += f" ({percent(value / total)} %)"
             out.append(
-                f'<rect class="segment segment-{attr(seg.key)}" x="{num(x)}" '
-                f'y="{num(y + 3)}" width="{num(w)}" height="{chart.row_height - 6}"{fill} '
+                f'<rect {shape} x="{num(x)}" '
+                f'y="{num(y + 3)}" width="{num(w)}" height="{chart.row_height - 6}" '
                 f'data-segment="{attr(seg.key)}" data-value="{data_value(value)}">'
                 f"<title>{escape(tip)}</title></rect>"
             )
@@ -243,11 +247,12 @@ def stacked_bar_chart(chart: StackedBarChart) -> str:
 def stacked_legend(chart: StackedBarChart) -> str:
     items = []
     for seg in chart.segments:
-        fill = _pattern_fill(chart.chart_id, seg)
+        shape = _segment_attrs(chart.chart_id, seg)
         items.append(
-            f'<li class="legend-item segment-{attr(seg.key)}"><svg class="legend-swatch" '
+            f'<li class="legend-item segment-{attr(seg.key)}" data-series="{attr(seg.key)}">'
+            f'<svg class="legend-swatch" '
             f'viewBox="0 0 16 14" width="16" height="14" aria-hidden="true">'
-            f'<rect class="segment segment-{attr(seg.key)}" x="1" y="1" width="14" '
-            f'height="12"{fill}/></svg>{escape(seg.label)}</li>'
+            f'<rect {shape} x="1" y="1" width="14" '
+            f'height="12"/></svg>{escape(seg.label)}</li>'
         )
-    return f'<ul class="chart-legend">{"".join(items)}</ul>'
+    return f'<ul class="chart-legend" data-chart="{attr(chart.chart_id)}">{"".join(items)}</ul>'

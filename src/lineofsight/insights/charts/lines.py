@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
+from lineofsight.core import words
 from lineofsight.insights.charts.svg import (
     MARKERS,
     attr,
@@ -21,6 +22,8 @@ from lineofsight.insights.charts.svg import (
     open_svg,
 )
 
+TONES = 6  # colours for series without one of their own (app: dashboards.css)
+
 
 @dataclass(frozen=True)
 class Point:
@@ -32,19 +35,32 @@ class Point:
 @dataclass(frozen=True)
 class Series:
     """One line. ``kind``: ``line`` (readings, with markers), ``reference`` (a target or an
-    even-pace line: dashed, its ends marked), ``projection`` (dotted, ends marked)."""
+    even-pace line: dashed, its ends marked), ``projection`` (dotted, ends marked).
+
+    ``tone`` (1-6) picks the colour of a series that has no colour of its own (one of several
+    objectives): chart and legend carry the same ``tone-<n>`` class, so the stylesheet colours
+    both from one rule. 0 leaves the colour to the series' key (``series-<key>``)."""
 
     key: str
     label: str
     points: tuple[Point, ...]
     kind: str = "line"
     marker: str = "circle"
+    tone: int = 0
+    tag: str = ""  # a short name written on the chart at the line's right end ("Target")
+
+    @property
+    def css(self) -> str:
+        tone = f" tone-{self.tone}" if self.tone else ""
+        return f"series-{attr(self.key)} series-kind-{self.kind}{tone}"
 
     def __post_init__(self) -> None:
         if self.kind not in ("line", "reference", "projection"):
             raise ValueError(f"unknown series kind {self.kind!r}")
         if self.marker not in MARKERS:
             raise ValueError(f"unknown marker {self.marker!r}")
+        if not 0 <= self.tone <= TONES:
+            raise ValueError(f"tone must be 0 to {TONES}, not {self.tone}")
 
 
 @dataclass(frozen=True)
@@ -74,7 +90,7 @@ class LineChart:
     summary: str = ""  # the aria-label; built from the series when empty
     width: int = 640
     height: int = 240
-    compact: bool = False  # small multiples: fewer ticks, no axis titles
+    compact: bool = False  # small multiples: fewer ticks
 
 
 @dataclass(frozen=True)
@@ -110,18 +126,18 @@ def _x_ticks(start: dt.date, end: dt.date, compact: bool) -> list[dt.date]:
     """The first day of each month inside the range, plus the two ends."""
     days = (end - start).days
     ticks = [start]
-    if not compact:
-        if days <= 45:
-            step = 7
-            ticks += [start + dt.timedelta(days=d) for d in range(step, days, step)]
-        else:
-            month = dt.date(start.year, start.month, 1)
-            while True:
-                month = dt.date(month.year + (month.month // 12), month.month % 12 + 1, 1)
-                if month >= end:
-                    break
-                if (month - start).days >= 7 and (end - month).days >= 7:
-                    ticks.append(month)
+    if days <= 45:
+        step = 14 if compact else 7
+        ticks += [start + dt.timedelta(days=d) for d in range(step, days - 3, step)]
+    else:
+        gap = 14 if compact else 7  # room for the labels of neighbouring ticks
+        month = dt.date(start.year, start.month, 1)
+        while True:
+            month = dt.date(month.year + (month.month // 12), month.month % 12 + 1, 1)
+            if month >= end:
+                break
+            if (month - start).days >= gap and (end - month).days >= gap:
+                ticks.append(month)
     if end != start:
         ticks.append(end)
     return ticks
@@ -152,7 +168,7 @@ def _default_summary(chart: LineChart) -> str:
             hi = format_value(band.upper[-1].value, chart.value_format, chart.unit)
             parts.append(f"{band.label}: {lo} to {hi} on {day_label(band.upper[-1].day)}")
     body = "; ".join(parts) if parts else "no figures yet"
-    return f"{chart.title}. {body}."
+    return f"{words.sentence(chart.title)} {body}."
 
 
 def line_chart(chart: LineChart) -> str:
@@ -170,10 +186,9 @@ def line_chart(chart: LineChart) -> str:
     if chart.value_format != "percent" and y_min < chart.y_min:
         y_min = -nice_max(-y_min)
     width, height = chart.width, chart.height
-    left = 8.0 if chart.compact else 46.0
-    bottom_pad = 6.0 if chart.compact else 26.0
+    left, bottom_pad = 46.0, 26.0
     frame = _Frame(
-        left, width - 10.0, 10.0, height - bottom_pad, chart.start, chart.end, y_min, y_max
+        left, width - 12.0, 12.0, height - bottom_pad, chart.start, chart.end, y_min, y_max
     )
     label = chart.summary or _default_summary(chart)
     out = open_svg(chart.chart_id, "line", width, height, chart.title, chart.description, label)
@@ -186,28 +201,39 @@ def line_chart(chart: LineChart) -> str:
             f'<line x1="{num(frame.left)}" y1="{num(y)}" x2="{num(frame.right)}" '
             f'y2="{num(y)}"/>'
         )
-        if not chart.compact:
-            grid.append(
-                f'<text class="tick-y" x="{num(frame.left - 6)}" y="{num(y + 4)}" '
-                f'text-anchor="end">{escape(format_value(tick, chart.value_format, chart.unit))}'
-                "</text>"
-            )
+        grid.append(
+            f'<text class="tick-y" x="{num(frame.left - 6)}" y="{num(y + 4)}" '
+            f'text-anchor="end">{escape(format_value(tick, chart.value_format, chart.unit))}'
+            "</text>"
+        )
     for day in _x_ticks(chart.start, chart.end, chart.compact):
         x = frame.x(day)
         grid.append(
             f'<line class="tick-x" x1="{num(x)}" y1="{num(frame.bottom)}" x2="{num(x)}" '
             f'y2="{num(frame.bottom + 4)}"/>'
         )
-        if not chart.compact:
-            anchor = "start" if day == chart.start else "end" if day == chart.end else "middle"
-            grid.append(
-                f'<text class="tick-x" x="{num(x)}" y="{num(frame.bottom + 17)}" '
-                f'text-anchor="{anchor}">{escape(day_label(day))}</text>'
-            )
+        anchor = "start" if day == chart.start else "end" if day == chart.end else "middle"
+        grid.append(
+            f'<text class="tick-x" x="{num(x)}" y="{num(frame.bottom + 17)}" '
+            f'text-anchor="{anchor}">{escape(day_label(day))}</text>'
+        )
     grid.append(
         f'<line class="axis" x1="{num(frame.left)}" y1="{num(frame.bottom)}" '
         f'x2="{num(frame.right)}" y2="{num(frame.bottom)}"/>'
     )
+    grid.append(
+        f'<line class="axis" x1="{num(frame.left)}" y1="{num(frame.top)}" '
+        f'x2="{num(frame.left)}" y2="{num(frame.bottom)}"/>'
+    )
+    for s in chart.series:
+        if s.tag and s.points:
+            last = s.points[-1]
+            y = frame.y(last.value)
+            y = y + 15 if y - frame.top < 14 else y - 5  # under a line at the top, else over it
+            grid.append(
+                f'<text class="series-tag series-{attr(s.key)}" x="{num(frame.x(last.day) - 4)}" '
+                f'y="{num(y)}" text-anchor="end">{escape(s.tag)}</text>'
+            )
     grid.append("</g>")
     out += grid
 
@@ -217,9 +243,9 @@ def line_chart(chart: LineChart) -> str:
             f'<g class="chart-today" aria-hidden="true"><line x1="{num(x)}" '
             f'y1="{num(frame.top)}" x2="{num(x)}" y2="{num(frame.bottom)}"/>'
             + (
-                ""
-                if chart.compact
-                else f'<text x="{num(x + 3)}" y="{num(frame.top + 10)}">Today</text>'
+                f'<text x="{num(x - 3)}" y="{num(frame.bottom - 6)}" text-anchor="end">Today</text>'
+                if x > frame.left + 0.75 * (frame.right - frame.left)
+                else f'<text x="{num(x + 3)}" y="{num(frame.bottom - 6)}">Today</text>'
             )
             + "</g>"
         )
@@ -247,9 +273,7 @@ def line_chart(chart: LineChart) -> str:
         if not s.points:
             continue
         key = attr(s.key)
-        out.append(
-            f'<g class="chart-series series-{key} series-kind-{s.kind}" data-series="{key}">'
-        )
+        out.append(f'<g class="chart-series {s.css}" data-series="{key}">')
         coords = " ".join(f"{num(frame.x(p.day))},{num(frame.y(p.value))}" for p in s.points)
         if len(s.points) > 1:
             out.append(f'<polyline class="line" points="{coords}" fill="none"/>')
@@ -280,19 +304,20 @@ def legend(chart: LineChart) -> str:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         marker = "" if s.kind != "line" else draw_marker(s.marker, 14, 7, 3.4, "", s.label)
         items.append(
-            f'<li class="legend-item series-{attr(s.key)} series-kind-{s.kind}">'
+            f'<li class="legend-item {s.css}" data-series="{attr(s.key)}">'
             f'<svg class="legend-swatch" viewBox="0 0 28 14" width="28" height="14" '
             f'aria-hidden="true"><line class="line" x1="1" y1="7" x2="27" y2="7"{dash_attr}/>'
             f"{marker}</svg>{escape(s.label)}</li>"
         )
     for band in chart.bands:
         items.append(
-            f'<li class="legend-item band-{attr(band.key)}"><svg class="legend-swatch" '
+            f'<li class="legend-item band-{attr(band.key)}" data-series="{attr(band.key)}">'
+            f'<svg class="legend-swatch" '
             f'viewBox="0 0 28 14" width="28" height="14" aria-hidden="true">'
             f'<rect class="chart-band band-{attr(band.key)}" x="1" y="2" width="26" '
             f'height="10"/></svg>{escape(band.label)}</li>'
         )
-    return f'<ul class="chart-legend">{"".join(items)}</ul>'
+    return f'<ul class="chart-legend" data-chart="{attr(chart.chart_id)}">{"".join(items)}</ul>'
 
 
 # ---------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from lineofsight.core import words
+
 from .facts import KeyResultFacts, ObjectiveFacts, Population
 
 LIVE_STATES = frozenset({"active", "draft"})
@@ -28,8 +30,7 @@ def live_objectives(population: Population) -> Iterator[ObjectiveFacts]:
     return (o for o in population.objectives if is_live(o))
 
 
-def quoted(title: str) -> str:
-    return f"\u201c{title.strip()}\u201d"
+quoted = words.quoted
 
 
 def person_name(population: Population, person_id: int) -> str:
@@ -102,12 +103,11 @@ def with_unit(value: float, unit: str) -> str:
         return f"{number(value)} {unit}"
     if unit in {"$", "\u20ac", "\u00a3"}:
         return f"{unit}{number(value)}"
-    return f"{number(value)} {unit}"
+    return f"{number(value)} {words.unit_for(value, unit)}"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count} {word}"
+    return words.count(count, singular, plural_form)
 
 
 def listing(items: Iterable[str], limit: int = 5) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from lineofsight.core import words
+
 from .common import (
     listing,
     live_key_results,
@@ -74,8 +76,8 @@ def _person_finding(
     over = count - limit
     if over == 1:
         ordinal = _ORDINALS.get(count, f"{count}th")
-        question = (f"A {ordinal} objective means one has to go: which one will {name} "
-                    "drop?")
+        question = (f"{words.with_article(ordinal, capital=True)} objective means one has "
+                    f"to go: which one will {name} drop?")
     else:
         question = f"{over} have to go: which ones will {name} drop?"
     return Finding(

@@ -34,7 +34,7 @@ def _day(day: date) -> str:
 
 
 def _cadence(days: int) -> str:
-    return _CADENCES.get(days, f"every {days} days")
+    return _CADENCES.get(days, f"every {plural(days, 'day')}")
 
 
 def _tracked(kr: KeyResultFacts) -> bool:
@@ -139,8 +139,8 @@ def _stale(objective: ObjectiveFacts, kr: KeyResultFacts, cycle: CycleFacts) -> 
         subject_id=kr.id,
         objective_id=objective.id,
         message=(
-            f"{quoted(kr.title)} {what}, {days} days ago; its check-ins are due "
-            f"{_cadence(kr.cadence_days)} ({kr.cadence_days} days)."
+            f"{quoted(kr.title)} {what}, {plural(days, 'day')} ago; its check-ins are due "
+            f"{_cadence(kr.cadence_days)} ({plural(kr.cadence_days, 'day')})."
         ),
         suggestion=(
             "A short check-in now -- the current value, a confidence, any blocker -- keeps "

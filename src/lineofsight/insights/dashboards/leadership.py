@@ -96,6 +96,7 @@ class Leadership:
     today: dt.date
     expected: float  # progress expected by today at an even pace through the cycle
     as_of: dt.datetime | None  # of the stored figures; None before the first run
+    progress_now: float | None  # the company objectives' mean progress now, in the scope
     organisation: SubjectRow | None
     company: list[CompanyObjective]
     departments: list[SubjectRow]
@@ -224,6 +225,7 @@ def leadership(
         today=today,
         expected=figure(pace.expected_progress(cycle.start_date, cycle.end_date, today)),
         as_of=latest["as_of"] if latest else None,
+        progress_now=_company_progress_now(objectives, scope),
         organisation=organisation,
         company=company,
         departments=departments,
@@ -233,3 +235,18 @@ def leadership(
         lagging=lagging,
         at_risk=at_risk,
     )
+
+
+
+def _company_progress_now(objectives: list[Objective], scope: str) -> float | None:
+    """The organisation's progress as the snapshot computes it (the mean of the company
+    objectives' progress; public ones only outside the 'all' scope), from the roll-ups that
+    every check-in updates, so it is current. The viewer's company objectives are at hand:
+    everyone sees every public one, and the 'all' scope is HR's and executives', who see
+    them all."""
+    counted = [
+        o.progress
+        for o in objectives
+        if scope == aggregate.ALL or o.visibility == Objective.Visibility.PUBLIC
+    ]
+    return figure(sum(counted) / len(counted)) if counted else None

@@ -41,25 +41,31 @@ def _figure(value: float, text: str, field: str = "") -> str:
     return f'<span{attr} data-value="{data_value(value)}">{text}</span>'
 
 
-def _signals(item: Any, kr: Any, tracked: Any) -> str:
+def _status(item: Any, tracked: Any) -> str:
+    """The block's one status (its pace, by the product's single rule) and how far along it
+    is against the even pace."""
+    return (
+        '<p class="signals"><span class="kr-status" '
+        f'title="{escape(tracked.pace.explanation)}">{pace_badge(tracked)}</span> '
+        f'<span class="meta">now {_figure(item.progress, _pct(item.progress))}, expected '
+        f"{_figure(item.expected, _pct(item.expected))}</span></p>"
+    )
+
+
+def _details(item: Any, kr: Any, tracked: Any) -> str:
+    """The secondary signals, shown on demand: confidence, forecast, check-ins on time."""
     parts = [
-        '<p class="signals">',
-        f'<span class="signal"><span class="tracking-label">Pace</span> {pace_badge(tracked)}'
-        "</span>",
-        '<span class="signal"><span class="tracking-label">Confidence</span> '
-        f"{status_badge(kr.confidence)}</span>",
-        '<span class="signal"><span class="tracking-label">Now</span> '
-        f"{_figure(item.progress, _pct(item.progress))} <span class=\"meta\">/ expected "
-        f"{_figure(item.expected, _pct(item.expected))}</span></span>",
+        '<dl class="tracking-facts">',
+        f"<div><dt>Owner's confidence</dt><dd>{status_badge(kr.confidence)}</dd></div>",
     ]
     forecast = item.forecast
     if forecast:
         progress, low, high = forecast
         band = f' <span class="meta">band {percent(low)}\u2013{percent(high)} %</span>'
         parts.append(
-            '<span class="signal"><span class="tracking-label">Forecast</span> '
+            '<div class="forecast-line"><dt>Forecast</dt><dd>'
             f"{_figure(progress, _pct(progress))}{band if low != high else ''} "
-            f"{miss_badge(tracked.forecast)}</span>"
+            f"{miss_badge(tracked.forecast)}</dd></div>"
         )
     if kr.source == "check_ins":
         kept = item.discipline
@@ -70,10 +76,8 @@ def _signals(item: Any, kr: Any, tracked: Any) -> str:
             )
         else:
             on_time = '<span class="meta">nothing due yet</span>'
-        parts.append(
-            f'<span class="signal"><span class="tracking-label">On time</span> {on_time}</span>'
-        )
-    parts.append("</p>")
+        parts.append(f"<div><dt>Check-ins on time</dt><dd>{on_time}</dd></div>")
+    parts.append("</dl>")
     return "\n    ".join(parts)
 
 
@@ -150,11 +154,12 @@ data-key-result="{kr.pk}">
     <h{level} class="kr-title">{heading}</h{level}>
     <span class="meta">{meta}</span>
   </div>
-  {_signals(item, kr, tracked)}
+  {_status(item, tracked)}
   <figure class="dash-chart burn-up-chart">{burn_up_chart(item, today, compact)}</figure>
-  <details class="numbers"><summary>Show the numbers{' and the history' if compact else ''}\
-</summary>
-    <table class="dash-table compact" id="{table}-{kr.pk}">
+  <details class="numbers"><summary>Confidence, forecast and the numbers\
+<span class="visually-hidden"> of {title}</span></summary>
+    {_details(item, kr, tracked)}
+    <div class="table-wrap" tabindex="0"><table class="dash-table compact" id="{table}-{kr.pk}">
       <caption class="visually-hidden">Check-ins and plan of {title}</caption>
       <thead><tr><th scope="col">Day</th><th scope="col">Reading</th>\
 <th scope="col">Progress</th><th scope="col">Owner's confidence</th></tr></thead>
@@ -164,7 +169,7 @@ data-key-result="{kr.pk}">
       <tbody class="plan">
         {_plan(item, kr, tracked)}
       </tbody>
-    </table>
+    </table></div>
     {why}
   </details>
 </article>"""

@@ -24,7 +24,7 @@ def burn_up_chart(item: Any, today: Any, compact: bool = False) -> SafeString:
     spec = chart_specs.burn_up(
         item, today=today, compact=compact, prefix="burnup-small" if compact else "burnup"
     )
-    return _figure(charts.line_chart(spec), "" if compact else charts.legend(spec))
+    return _figure(charts.line_chart(spec), charts.legend(spec))
 
 
 @register.simple_tag

@@ -11,21 +11,25 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 
+from lineofsight.core.icons import icon
+from lineofsight.core.templatetags.los import status_badge
 from lineofsight.goals import scoring
 from lineofsight.insights.forecast import MissRisk
 from lineofsight.insights.pace import PaceStatus
 
 register = template.Library()
 
+# Each status's icon (an inline SVG from ``core.icons``: symbols drawn as characters are
+# missing from many fonts).
 PACE_ICONS = {
-    "on_track": "\u2713",  # check mark
-    "at_risk": "!",
-    "off_track": "\u2715",  # multiplication x
-    "stale": "\u29d6",  # hourglass
-    "pending": "\u2026",  # ellipsis
-    "not_started": "\u2013",  # dash
+    "on_track": "check",
+    "at_risk": "alert",
+    "off_track": "cross",
+    "stale": "hourglass",
+    "pending": "ellipsis",
+    "not_started": "dash",
 }
-MISS_ICONS = {"unlikely": "\u25b2", "possible": "\u25c6", "likely": "\u25bc", "unknown": "?"}
+MISS_ICONS = {"unlikely": "up", "possible": "diamond", "likely": "down", "unknown": "question"}
 
 
 def _status(value: Any) -> PaceStatus | None:
@@ -38,9 +42,8 @@ def _status(value: Any) -> PaceStatus | None:
 
 def _none_badge(words: str) -> str:
     return format_html(
-        '<span class="pace pace-none" data-pace="none">'
-        '<span class="pace-icon" aria-hidden="true">{0}</span>{1}</span>',
-        "\u2013",
+        '<span class="pace pace-none" data-pace="none">{0}{1}</span>',
+        icon("dash"),
         words,
     )
 
@@ -52,10 +55,9 @@ def pace_badge(value: Any) -> str:
     if status is None:
         return _none_badge("Not tracked")
     return format_html(
-        '<span class="pace pace-{0}" data-pace="{0}">'
-        '<span class="pace-icon" aria-hidden="true">{1}</span>{2}</span>',
+        '<span class="pace pace-{0}" data-pace="{0}">{1}{2}</span>',
         status.value,
-        PACE_ICONS[status.value],
+        icon(PACE_ICONS[status.value]),
         status.label,
     )
 
@@ -92,10 +94,9 @@ def miss_badge(projection: Any) -> str:
     """Whether a forecast is likely to reach success: icon and words."""
     risk = MissRisk(str(getattr(projection.miss_risk, "value", projection.miss_risk)))
     return format_html(
-        '<span class="miss miss-{0}" data-miss-risk="{0}">'
-        '<span class="miss-icon" aria-hidden="true">{1}</span>{2}</span>',
+        '<span class="miss miss-{0}" data-miss-risk="{0}">{1}{2}</span>',
         risk.value,
-        MISS_ICONS[risk.value],
+        icon(MISS_ICONS[risk.value]),
         risk.label,
     )
 
@@ -127,3 +128,19 @@ def projected(value: Any, unit: str = "") -> str:
         return "\u2013"
     rounded = round(number) if abs(number) >= 100 else round(number, 1)
     return scoring.fmt(float(rounded), unit or "")
+
+
+@register.simple_tag
+def kr_status(kr: Any) -> str:
+    """A key result's one status, by the product's single rule: its pace (stale, whatever
+    the figures say, once a check-in is overdue); the owner's confidence and the forecast
+    are secondary detail, shown on demand. A key result that is not tracked (abandoned, or
+    in a closed cycle) shows its owner's last confidence instead."""
+    tracking = getattr(kr, "tracking", None)
+    if tracking is None:
+        return status_badge(getattr(kr, "confidence", None))
+    return format_html(
+        '<span class="kr-status" title="{0}">{1}</span>',
+        tracking.pace.explanation,
+        pace_badge(tracking.pace),
+    )

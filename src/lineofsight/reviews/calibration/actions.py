@@ -7,11 +7,15 @@ rules HR edits.
   HR may change it while it is a draft.
 * A session goes draft > live > complete, moved by its facilitator or HR. Ratings move only
   while it is live. Completing is refused while a flag that needs an explanation has none;
-  the error names the people.
+  the error names the people. A calibrator never learns anything about their own review,
+  not even from a refusal: a session that holds one's own review is completed by another
+  HR admin.
 * A move changes the rating (or potential) of one review in the session, with a reason: a
   ``RatingChange`` row keeps who, when, the old and the new value and why, and the review's
-  rating becomes the new value. A review already shared is not moved here (HR amends it).
-* An explanation answers one flag on one review; the newest one counts, all are kept.
+  rating becomes the new value. Only submitted ratings are calibrated (a manager review in
+  draft has none yet); a review already shared is not moved here (HR amends it).
+* An explanation answers one flag on one review, as the actor's board shows it; the newest
+  one counts, all are kept.
 
 Every action checks the access policy, refuses bad input naming the field and writes
 nothing then, and records an audit row.
@@ -313,6 +317,14 @@ def set_session_state(
             "state", f"{session.review_cycle.name} is not open; its ratings cannot move."
         )
     if state == STATES.COMPLETE:
+        if session.reviews.filter(subject_id=viewer.pk).exists():
+            # The check below reads every rating of the session, one's own included: its
+            # answer would tell one about one's own review, so it is never given to them.
+            raise InvalidInput.one(
+                "state",
+                f"Your own review is in {session.name}, so an HR admin other than you "
+                "completes it (explaining any flag on your review first).",
+            )
         missing = calibration.unexplained_flags(session)
         if missing:
             raise InvalidInput.one("state", _missing_message(missing))
@@ -413,6 +425,11 @@ def move_rating(
         errors["__all__"] = (
             f"{review.subject.name}'s review is shared already; HR amends it with a reason."
         )
+    elif review.state in (Review.State.SELF_REVIEW, Review.State.MANAGER_REVIEW):
+        errors["__all__"] = (
+            f"{review.subject.name}'s manager review is not submitted yet; only submitted "
+            "ratings are calibrated."
+        )
     old = getattr(review, field)
     if "value" not in errors and new == old:
         errors["value"] = f"The {field} is {scale.label(old)} already."
@@ -450,7 +467,9 @@ def explain_flag(
         errors["rule"] = f"Choose one of: {', '.join(rules.CODES)}."
     body = _text(errors, "text", text, limit=TEXT_MAX)
     if "rule" not in errors:
-        rows = calibration.load_rows(session, with_explanations=False)
+        rows = calibration.load_rows(
+            session, visible=viewer.calibration_review_filter(), with_explanations=False
+        )
         calibration.apply_rules(
             rows, calibration.scale_of(session.review_cycle), calibration.rules_in_force()
         )

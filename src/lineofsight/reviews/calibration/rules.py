@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from lineofsight.core import words
+
 HIGH_RATING_LOW_ATTAINMENT = "high_rating_low_attainment"
 BIG_MOVE = "big_move"
 LOW_RATING_HIGH_RECOGNITION = "low_rating_high_recognition"
@@ -279,7 +281,7 @@ def _pct(value: float) -> str:
 
 
 def _levels(n: int) -> str:
-    return f"{n} level" if n == 1 else f"{n} levels"
+    return words.count(n, "level")
 
 
 def _high_rating_low_attainment(
@@ -393,7 +395,7 @@ def _manager_skew(facts: Sequence[Facts], s: RuleSetting, scale: Scale) -> Itera
             s.code,
             DEFINITIONS[s.code].title,
             f"{m.manager_name}'s ratings run {direction}: a mean of {m.mean:.2f} over "
-            f"{m.ratings} ratings against the session's {m.population_mean:.2f} "
+            f"{words.count(m.ratings, 'rating')} against the session's {m.population_mean:.2f} "
             f"({m.difference:+.2f}; flagged from {threshold:g}).",
             s.requires_explanation,
         )

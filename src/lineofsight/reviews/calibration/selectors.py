@@ -16,11 +16,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
-from lineofsight.core.review_access import SMALL_GROUP_MINIMUM
+from lineofsight.core.review_access import (
+    ANONYMITY_MINIMUM,
+    SMALL_GROUP_MINIMUM,
+    organisation_today,
+    released_in,
+)
 from lineofsight.goals.scoring import percent
 from lineofsight.people.models import Membership, Person, Team
 from lineofsight.people.selectors import organisation_time_zone
@@ -337,14 +342,26 @@ def load_rows(
         feedback__state=Feedback.State.SUBMITTED,
         rating__isnull=False,
     ).order_by()
-    for review_id, peers, mean in (
+    # Peer ratings: named ones, and anonymous ones only as the review shows them (released,
+    # from the anonymity minimum up), so no figure here moves with one anonymous answer.
+    today = organisation_today()
+    peer_sums: dict[int, tuple[int, int, int]] = {}  # review -> (people, sum, answers)
+    for review_id, anonymous, peers, total, n in (
         answers.filter(feedback__kind=Feedback.Kind.PEER)
-        .values("feedback__review_id")
-        .annotate(peers=Count("feedback__author_id", distinct=True), mean=Avg("rating"))
-        .values_list("feedback__review_id", "peers", "mean")
+        .values("feedback__review_id", "feedback__anonymous")
+        .annotate(
+            peers=Count("feedback__author_id", distinct=True), total=Sum("rating"), n=Count("pk")
+        )
+        .values_list("feedback__review_id", "feedback__anonymous", "peers", "total", "n")
     ):
-        rows[review_id].peer_ratings = peers
-        rows[review_id].peer_mean = float(mean) if mean is not None else None
+        row = rows[review_id]
+        if anonymous and not (peers >= ANONYMITY_MINIMUM and released_in(cycle, row.state, today)):
+            continue
+        people, summed, count = peer_sums.get(review_id, (0, 0, 0))
+        peer_sums[review_id] = (people + peers, summed + total, count + n)
+    for review_id, (people, summed, count) in peer_sums.items():
+        rows[review_id].peer_ratings = people
+        rows[review_id].peer_mean = summed / count if count else None
     if cycle.policy_mode == PolicyMode.FORMULA:
         for review_id, mean in (
             answers.filter(feedback__kind=Feedback.Kind.MANAGER, question__section=Section.BASELINE)
@@ -426,6 +443,7 @@ class Board:
     formula_text: str
     can_facilitate: bool
     minimum: int = SMALL_GROUP_MINIMUM
+    holds_own_review: bool = False  # the viewer's own review is in it: HR completes it
 
     @property
     def flagged(self) -> list[Row]:
@@ -538,6 +556,7 @@ def board(user: Person, session: CalibrationSession) -> Board:
         formula_cycle=formula_cycle,
         formula_text=formula_text,
         can_facilitate=viewer.can_facilitate(session),
+        holds_own_review=session.reviews.filter(subject_id=viewer.pk).exists(),
     )
 
 

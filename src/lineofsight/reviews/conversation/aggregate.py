@@ -4,16 +4,20 @@ When a review cycle marks peer or upward feedback anonymous, nobody (HR included
 answers one by one. What is shown instead, per question:
 
 * for a rated question, how many people gave each rating of the scale, and the average;
-* for a written answer, the texts, without names and in random order (never the order they
-  were written in, which could tell who wrote which).
+* for a written answer, the texts, without names and in an order that tells nothing of who
+  wrote which or when (never the order they were written in): random, or -- as the review
+  page asks, so that reading again shows the same -- a keyed hash of each text.
 
 Nothing at all is shown until at least ``minimum`` people answered (three, the policy's
 ``ANONYMITY_MINIMUM``); a question that fewer people answered than that is left out on its
-own, even when the feedback as a whole has enough answers.
+own, even when the feedback as a whole has enough answers, and without saying how many did.
+Before the answers are released (when the review's feedback phase closes) nothing is shown
+either, not even a count: ``held_back``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +25,12 @@ from dataclasses import dataclass
 NOT_ENOUGH = "Not enough answers to show without revealing who wrote them."
 NOT_ENOUGH_FOR_QUESTION = (
     "Not enough answers to this question to show them without revealing who wrote them."
+)
+NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five"}
+HELD_BACK = (
+    "Anonymous answers are shown together, in aggregate, once the feedback phase closes "
+    "({due}), and only if at least {minimum} people answered. Until then nothing is shown, "
+    "not even how many answered."
 )
 
 
@@ -59,7 +69,7 @@ class RatingCount:
 @dataclass(frozen=True)
 class QuestionAggregate:
     question: QuestionSpec
-    answered: int  # people who answered this question
+    answered: int | None  # people who answered this question (None when hidden)
     shown: bool
     counts: tuple[RatingCount, ...] = ()
     average: float | None = None
@@ -76,6 +86,13 @@ class Aggregate:
     questions: tuple[QuestionAggregate, ...] = ()
     respondents: int | None = None  # only told once shown
     message: str = ""
+
+
+def held_back(due: dt.date, minimum: int) -> Aggregate:
+    """What is shown of anonymous answers before they are released: nothing, and when."""
+    day = f"{due.day} {due:%b %Y}"
+    count = NUMBERS.get(minimum, str(minimum))
+    return Aggregate(shown=False, minimum=minimum, message=HELD_BACK.format(due=day, minimum=count))
 
 
 def _answered(spec: QuestionSpec, answer: AnswerRow | None) -> bool:
@@ -112,9 +129,7 @@ def aggregate(
                 assert mine is not None
                 answers.append(mine)
         if len(answers) < minimum:
-            out.append(
-                QuestionAggregate(spec, len(answers), False, message=NOT_ENOUGH_FOR_QUESTION)
-            )
+            out.append(QuestionAggregate(spec, None, False, message=NOT_ENOUGH_FOR_QUESTION))
             continue
         counts: tuple[RatingCount, ...] = ()
         average = None

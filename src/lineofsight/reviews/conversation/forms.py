@@ -14,7 +14,7 @@ from lineofsight.core.errors import InvalidInput
 from lineofsight.reviews.conversation.actions import AnswerIn
 from lineofsight.reviews.conversation.actions._common import TEXT_MAX
 from lineofsight.reviews.conversation.selectors import Sheet
-from lineofsight.reviews.models import AnswerKind, Review, ReviewCycle
+from lineofsight.reviews.models import AnswerKind, Feedback, Review, ReviewCycle
 
 RATED = (AnswerKind.RATING, AnswerKind.RATING_TEXT)
 WRITTEN = (AnswerKind.TEXT, AnswerKind.RATING_TEXT)
@@ -40,6 +40,15 @@ def _rating_field(label: str, choices: list[tuple[int, str]], help_text: str = "
         widget=forms.RadioSelect,
         help_text=help_text,
     )
+
+
+def required_to_submit(field: forms.Field) -> forms.Field:
+    """Mark a field that must be filled in to submit, though a draft may leave it empty: the
+    page shows the mark and tells screen readers (text boxes also say ``aria-required``)."""
+    field.required_to_submit = True  # type: ignore[attr-defined]
+    if not isinstance(field.widget, forms.RadioSelect):
+        field.widget.attrs["aria-required"] = "true"
+    return field
 
 
 class RatingFields(forms.Form):
@@ -74,7 +83,10 @@ class RatingFields(forms.Form):
 
 
 class FeedbackForm(RatingFields):
-    """One field per answer part: ``q<id>_rating`` and/or ``q<id>_text``."""
+    """One field per answer part: ``q<id>_rating`` and/or ``q<id>_text``. What submitting
+    needs (required questions; the manager's rating, potential and explanation) is marked."""
+
+    marks_required = True
 
     def __init__(
         self,
@@ -82,6 +94,7 @@ class FeedbackForm(RatingFields):
         sheet: Sheet | None,
         review: Review,
         with_rating: bool,
+        draft: Feedback | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -93,6 +106,8 @@ class FeedbackForm(RatingFields):
             if q.kind in RATED:
                 self.fields[f"q{q.pk}_rating"] = _rating_field(q.text, choices, q.help_text)
                 self.initial.setdefault(f"q{q.pk}_rating", line.rating)
+                if q.required and self.marks_required:
+                    required_to_submit(self.fields[f"q{q.pk}_rating"])
             if q.kind in WRITTEN:
                 label = q.text if q.kind == AnswerKind.TEXT else f"{q.text} (comment)"
                 self.fields[f"q{q.pk}_text"] = forms.CharField(
@@ -103,11 +118,22 @@ class FeedbackForm(RatingFields):
                     help_text=q.help_text if q.kind == AnswerKind.TEXT else "",
                 )
                 self.initial.setdefault(f"q{q.pk}_text", line.text)
+                if q.required and self.marks_required:
+                    required_to_submit(self.fields[f"q{q.pk}_text"])
         if with_rating:
+            # A manager review in draft carries its own rating; amending starts from the
+            # review's (submitted) one.
             self.add_rating_fields(cycle)
-            self.initial.setdefault("rating", review.rating)
-            self.initial.setdefault("potential", review.potential)
-            self.initial.setdefault("rating_explanation", review.rating_explanation)
+            if self.marks_required:
+                for name in ("rating", "potential", "rating_explanation"):
+                    if name in self.fields:
+                        required_to_submit(self.fields[name])
+            source: Any = review
+            prefix = ""
+            if draft is not None:
+                source, prefix = draft, "draft_"
+            for name in ("rating", "potential", "rating_explanation"):
+                self.initial.setdefault(name, getattr(source, prefix + name))
 
     def answers(self) -> dict[int, AnswerIn]:
         out: dict[int, AnswerIn] = {}
@@ -196,6 +222,8 @@ class AcknowledgeForm(forms.Form):
 
 class AmendForm(FeedbackForm):
     """Amending a submitted review: the rating fields and/or one feedback's answers."""
+
+    marks_required = False  # an amendment changes what it names; nothing else is needed
 
     reason = forms.CharField(
         label="Reason for the amendment",

@@ -44,8 +44,9 @@ def feedback_requested(
     *, name: str, about: str, cycle: str, due: dt.date, url: str, anonymous: bool
 ) -> Message:
     privacy = (
-        f"Your answers are shown to {about}'s managers only in aggregate with others', and "
-        "only when at least three people answered."
+        f"Your answers are shown to {about}'s managers only in aggregate with others', all "
+        "together once the feedback phase closes, and only when at least three people "
+        "answered; nobody is told who answered."
         if anonymous
         else f"Your name is shown with your answers to {about}'s managers and, once the "
         f"review is shared, to {about}."

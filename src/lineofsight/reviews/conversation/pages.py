@@ -17,7 +17,7 @@ from lineofsight.people.models import Person
 from lineofsight.reviews import formula
 from lineofsight.reviews.conversation import selectors
 from lineofsight.reviews.conversation.actions.requests import OPEN_REVIEW_STATES
-from lineofsight.reviews.cycles.scales import DEADLINE_FIELDS, Phase, phase_on, scale_label
+from lineofsight.reviews.cycles.scales import DEADLINE_FIELDS, Phase, phase_on
 from lineofsight.reviews.evidence.selectors import evidence_pack
 from lineofsight.reviews.models import Feedback, PolicyMode, Review, ReviewCycle
 
@@ -251,10 +251,19 @@ class ReviewPage:
     requests: list[selectors.RequestLine]
     history: list[selectors.HistoryLine]
     can: dict[str, bool]
-    rating_label: str
-    potential_label: str
+    rating: selectors.RatingView | None  # None: not the viewer's to see (yet)
+    sees_outcome: bool  # the manager review, others' feedback, the history
+    is_subject: bool
     policy_line: str
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rating_label(self) -> str:
+        return self.rating.rating_label if self.rating else ""
+
+    @property
+    def potential_label(self) -> str:
+        return self.rating.potential_label if self.rating else ""
 
     @property
     def self_review(self) -> selectors.Sheet | None:
@@ -284,6 +293,15 @@ class ReviewPage:
     def pending(self) -> list[selectors.RequestLine]:
         return [line for line in self.requests if line.feedback.state == "requested"]
 
+    @property
+    def my_draft(self) -> Feedback | None:
+        """The viewer's own self or manager review on this review, while a draft."""
+        for kind in (Feedback.Kind.SELF, Feedback.Kind.MANAGER):
+            fb = self.feedback.mine.get(kind)
+            if fb is not None and fb.state == Feedback.State.OPEN:
+                return fb
+        return None
+
 
 def _indication(review: Review, feedback: selectors.FeedbackOnReview) -> Any:
     """What the cycle's explicit formula indicates (None in context mode, the default)."""
@@ -309,10 +327,13 @@ def _indication(review: Review, feedback: selectors.FeedbackOnReview) -> Any:
 def review_page(user: Person, review: Review, *, with_evidence: bool = True) -> ReviewPage:
     """Everything the review page shows to this viewer (the review was read through the
     policy by the caller): the evidence pack, the feedback it may read, the rating with the
-    attainment beside it (and the formula's figure in a formula cycle), the history."""
+    attainment beside it (and the formula's figure in a formula cycle), the history. The
+    person sees their own review from the start, but its outcome only once it is shared; a
+    draft shows to its author alone, marked as one."""
     viewer = Viewer.of(user)
     cycle = review.review_cycle
-    manages = viewer.manages_review(review) and review.subject_id != viewer.pk
+    manages = viewer.manages_review(review)
+    outcome = viewer.sees_outcome(review)
     submitted = review.state not in OPEN_REVIEW_STATES
     feedback = selectors.visible_feedback(user, review)
     amendable = {
@@ -334,7 +355,7 @@ def review_page(user: Person, review: Review, *, with_evidence: bool = True) -> 
     extra: dict[str, Any] = {"amendable": amendable}
     if with_evidence and viewer.sees_evidence(review):
         extra["evidence"] = evidence_pack(user, review)
-    indication = _indication(review, feedback)
+    indication = _indication(review, feedback) if outcome else None
     if indication is not None:
         extra["indication"] = indication
         extra["formula_text"] = formula.describe(cycle.formula_weights)
@@ -343,10 +364,11 @@ def review_page(user: Person, review: Review, *, with_evidence: bool = True) -> 
         phase=phase_of(cycle),
         feedback=feedback,
         requests=selectors.peer_requests(user, review) if manages else [],
-        history=selectors.history(review),
+        history=selectors.history(review) if outcome else [],
         can=can,
-        rating_label=scale_label(cycle.rating_scale, review.rating),
-        potential_label=scale_label(cycle.potential_scale, review.potential),
+        rating=selectors.rating_view(viewer, review, feedback.mine.get(Feedback.Kind.MANAGER)),
+        sees_outcome=outcome,
+        is_subject=review.subject_id == viewer.pk,
         policy_line=policy_line(cycle),
         extra=extra,
     )

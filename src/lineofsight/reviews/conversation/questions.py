@@ -67,7 +67,6 @@ def scale_values(levels: Sequence[dict[str, Any]]) -> list[int]:
     return [value for value, _ in scale_pairs(levels)]
 
 
-def short(text: str, limit: int = 60) -> str:
-    """A question's text cut to fit an error message."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+def named(text: str) -> str:
+    """A question as an error message names it: its whole text, on one line, in quotes."""
+    return f"\u201c{' '.join(text.split())}\u201d"

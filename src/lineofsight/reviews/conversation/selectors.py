@@ -6,9 +6,12 @@
   reading.
 * ``visible_feedback``: the feedback on a review that the viewer may read one by one (named
   feedback only; anonymous feedback is read in ``anonymous_aggregates``).
-* ``anonymous_aggregates``: anonymous peer and upward answers, in aggregate, from three
-  answers up.
-* ``peer_requests``: who was asked for feedback on a review (for the person and managers).
+* ``anonymous_aggregates``: anonymous peer and upward answers, in aggregate, released
+  together when the review's feedback phase closes, from three answers up.
+* ``rating_view``: the rating as one viewer may see it (the submitted one, or the author's
+  own draft, marked).
+* ``peer_requests``: who was asked for feedback on a review (for the person and managers),
+  never who answered anonymously.
 * ``history``: rating changes and amendments.
 
 The page-level reads (the inbox and the review page) are in ``reviews.conversation.pages``.
@@ -16,16 +19,18 @@ The page-level reads (the inbox and the review page) are in ``reviews.conversati
 
 from __future__ import annotations
 
+import hmac
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
-from lineofsight.core.review_access import ANONYMITY_MINIMUM
+from lineofsight.core.review_access import ANONYMITY_MINIMUM, anonymous_released
 from lineofsight.people.models import Person
 from lineofsight.reviews.conversation import aggregate as agg
 from lineofsight.reviews.conversation.questions import (
@@ -44,7 +49,7 @@ from lineofsight.reviews.models import (
     Review,
 )
 
-REVIEW_RELATED = ("review_cycle", "subject", "manager", "shared_by")
+REVIEW_RELATED = ("review_cycle__goal_cycle__parent", "subject", "manager", "shared_by")
 FEEDBACK_RELATED = (
     "author",
     "requested_by",
@@ -246,8 +251,9 @@ class FeedbackOnReview:
 
 
 def visible_feedback(user: Person, review: Review) -> FeedbackOnReview:
-    """The submitted named feedback the viewer may read on a review, and the anonymous
-    feedback in aggregate (five queries whatever the number of answers)."""
+    """The submitted named feedback the viewer may read on a review, their own rows, and the
+    anonymous feedback in aggregate when they may read the review's outcome (five queries
+    whatever the number of answers)."""
     viewer = Viewer.of(user)
     questions = _cycle_questions(review)
     rows = list(
@@ -265,16 +271,28 @@ def visible_feedback(user: Person, review: Review) -> FeedbackOnReview:
             continue
         sheet = _sheet(fb, questions.get(fb.kind, []), fb.answers.all())
         out.named.setdefault(fb.kind, []).append(sheet)
-    out.aggregates = anonymous_aggregates(review, questions)
+    if viewer.sees_outcome(review):
+        out.aggregates = anonymous_aggregates(review, questions)
     return out
+
+
+def get_review_outcome_for_user(user: Person, pk: int) -> Review:
+    """A review whose outcome (rating, feedback, history) the viewer may read, or
+    ``NotFound``: the person's own only once shared."""
+    review = get_review_for_user(user, pk)
+    if not Viewer.of(user).sees_outcome(review):
+        raise NotFound("No such review.")
+    return review
 
 
 def anonymous_aggregates(
     review: Review, questions: dict[str, list[CycleQuestion]] | None = None
 ) -> dict[str, agg.Aggregate]:
-    """The anonymous peer and upward feedback on a review, in aggregate only (shown once at
-    least ``ANONYMITY_MINIMUM`` people answered). The caller has checked the viewer may see
-    the review. Kinds nobody was asked for anonymously are absent (one or two queries)."""
+    """The anonymous peer and upward feedback on a review, in aggregate only: nothing at all
+    (not even a count) until the answers are released together when the review's feedback
+    phase closes (``anonymous_released``), then only from ``ANONYMITY_MINIMUM`` answers up;
+    the set never changes after. The caller has checked the viewer may read the review's
+    outcome. Kinds nobody was asked for anonymously are absent (one or two queries)."""
     questions = questions if questions is not None else _cycle_questions(review)
     answers: dict[int, list[agg.AnswerRow]] = defaultdict(list)
     present: set[str] = set()  # kinds with anonymous feedback asked or written
@@ -289,6 +307,9 @@ def anonymous_aggregates(
         if state == Feedback.State.SUBMITTED:
             submitted[fb_id] = kind
     cycle = review.review_cycle
+    if not anonymous_released(review):
+        held = agg.held_back(cycle.peer_feedback_due, ANONYMITY_MINIMUM)
+        return {kind: held for kind in sorted(present)}
     if submitted:
         for fb_id, qid, text, rating in Answer.objects.filter(
             feedback_id__in=list(submitted)
@@ -302,9 +323,69 @@ def anonymous_aggregates(
         ids = [fb_id for fb_id, k in submitted.items() if k == kind]
         specs = [agg.QuestionSpec(q.pk, q.text, q.kind, q.section) for q in questions.get(kind, [])]
         out[kind] = agg.aggregate(
-            specs, [answers[i] for i in ids], scale, minimum=ANONYMITY_MINIMUM
+            specs,
+            [answers[i] for i in ids],
+            scale,
+            minimum=ANONYMITY_MINIMUM,
+            shuffle=_keyed_order(f"{review.pk}:{kind}"),
         )
     return out
+
+
+def _keyed_order(salt: str) -> Callable[[list[str]], None]:
+    """Put written answers in an order fixed by a keyed hash of each text: the same on every
+    read, and unrelated to who wrote which or when."""
+    key = settings.SECRET_KEY.encode()
+
+    def order(texts: list[str]) -> None:
+        texts.sort(key=lambda t: hmac.new(key, f"{salt}\0{t}".encode(), "sha256").digest())
+
+    return order
+
+
+# ---------------------------------------------------------------------------------------
+# The rating as a viewer may see it
+
+
+@dataclass(frozen=True)
+class RatingView:
+    """The rating, potential and explanation as one viewer may see them: the review's (the
+    submitted rating, as calibrated) for those who may read its outcome; the manager
+    review's draft to its author alone, marked as a draft."""
+
+    rating: int | None
+    potential: int | None
+    explanation: str
+    rating_label: str
+    potential_label: str
+    draft: bool
+
+
+def rating_view(viewer: Viewer, review: Review, mine: Feedback | None) -> RatingView | None:
+    """``mine``: the viewer's own manager review on the review, if any (its draft fields
+    loaded). None when the viewer may see no rating here."""
+    cycle = review.review_cycle
+    drafting = review.state in (Review.State.SELF_REVIEW, Review.State.MANAGER_REVIEW)
+    if drafting and mine is not None and mine.kind == Feedback.Kind.MANAGER:
+        rating, potential, explanation = (
+            mine.draft_rating,
+            mine.draft_potential,
+            mine.draft_rating_explanation,
+        )
+        draft = True
+    elif viewer.sees_outcome(review):
+        rating, potential, explanation = review.rating, review.potential, review.rating_explanation
+        draft = False
+    else:
+        return None
+    return RatingView(
+        rating,
+        potential,
+        explanation,
+        scale_label(cycle.rating_scale, rating),
+        scale_label(cycle.potential_scale, potential),
+        draft,
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -316,14 +397,26 @@ class RequestLine:
     feedback: Feedback
     status: str  # what the viewer is told
 
+    @property
+    def state(self) -> str:
+        """The request's state as the viewer may know it: "asked" for an open or submitted
+        anonymous request (who answered is never told)."""
+        fb = self.feedback
+        if fb.anonymous and fb.state in (Feedback.State.OPEN, Feedback.State.SUBMITTED):
+            return "asked"
+        return str(fb.state)
+
+
+ASKED_ANONYMOUSLY = "Asked (answers are anonymous: nobody is told who answered)"
+
 
 def peer_requests(user: Person, review: Review) -> list[RequestLine]:
-    """Who was asked for peer feedback on a review, with the request's state. The person is
-    not told who answered anonymous feedback (an open and a submitted request read the same)."""
+    """Who was asked for peer feedback on a review, with the request's state. On anonymous
+    feedback nobody -- the person, the manager, HR -- is told who answered: an open and a
+    submitted request read the same."""
     viewer = Viewer.of(user)
     if not viewer.sees_peer_requests(review):
         return []
-    manager_view = viewer.manages_review(review) and review.subject_id != viewer.pk
     lines = []
     rows = (
         Feedback.objects.filter(review=review, kind=Feedback.Kind.PEER)
@@ -336,8 +429,8 @@ def peer_requests(user: Person, review: Review) -> list[RequestLine]:
             status = "Waiting for the manager's approval"
         elif fb.state == Feedback.State.DECLINED:
             status = f"Declined: {fb.decline_reason}"
-        elif fb.anonymous and not manager_view:
-            status = "Asked (answers are anonymous)"
+        elif fb.anonymous:
+            status = ASKED_ANONYMOUSLY
         elif fb.state == Feedback.State.SUBMITTED:
             status = "Submitted"
         else:

@@ -4,10 +4,12 @@
   my own reviews (readable once shared).
 * ``/reviews/feedback/<id>/``: a feedback form (self, manager, peer, upward) for its author:
   save a draft without a reload (htmx), submit; read-only once submitted, and for those who
-  may read it. The manager review opens only after the team's OKR summary (team context
-  first).
+  may read it (a draft is its author's alone). The form carries the version it was loaded
+  at: a save from an older one is refused (409) with the newer text shown beside the form.
+  The manager review opens only after the team's OKR summary (team context first).
 * ``/reviews/<id>/``: the review page (header, evidence, feedback, rating, history,
-  acknowledgement), per the access policy.
+  acknowledgement), per the access policy: the person's own from the start, its outcome
+  once shared.
 * ``/reviews/<id>/peers/``: asking colleagues for feedback, and approving or declining the
   requests; ``/reviews/<id>/upward/`` starts upward feedback on one's manager.
 * ``/reviews/<id>/share/``, ``/reviews/<id>/acknowledge/``, ``/reviews/<id>/amend/``.
@@ -25,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lineofsight.core.access import Viewer
-from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
+from lineofsight.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from lineofsight.core.review_access import feedback_closed_because
 from lineofsight.core.web import SignedInRequest, apply_errors, is_htmx, page, render_page
 from lineofsight.people.models import Person
@@ -72,21 +74,42 @@ def _feedback_context(
         "form": form,
         "sheet": sheet,
         "is_author": is_author,
+        "is_subject": review.subject_id == viewer.pk,
         "closed": feedback_closed_because(fb),
         "phase": pages.phase_of(cycle),
         "policy_line": pages.policy_line(cycle),
-        "rating_label": "",
+        "rating": None,
         "requests": None,
+        "version": fb.version,
     }
     if fb.kind == Feedback.Kind.MANAGER:
-        from lineofsight.reviews.cycles.scales import scale_label
-
-        context["rating_label"] = scale_label(cycle.rating_scale, review.rating)
-        context["potential_label"] = scale_label(cycle.potential_scale, review.potential)
+        context["rating"] = selectors.rating_view(viewer, review, fb if is_author else None)
         context["team_context_url"] = team_context.url(review, viewer)
     if fb.kind == Feedback.Kind.SELF and is_author:
         context["requests"] = selectors.peer_requests(request.user, review)
     return context
+
+
+def _sent_version(request: SignedInRequest) -> int:
+    """The version the form was loaded at (a form without one is older than any)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+
+
+def _conflict(
+    request: SignedInRequest, fb: Feedback, form: FeedbackForm, exc: Conflict
+) -> HttpResponse:
+    """A save made from an older version: the newer stored text beside the form, which keeps
+    what was typed (and the current version, so saving again after merging goes through)."""
+    fresh = selectors.get_feedback_for_user(request.user, fb.pk)
+    form.apply(exc)
+    context = _feedback_context(request, fresh, form, selectors.feedback_sheet(fresh))
+    context["newer"] = context["sheet"]
+    response = render_page(request, "reviews/conversation/feedback.html", context, status=409)
+    if is_htmx(request):
+        response["HX-Retarget"] = f"#feedback-{fb.pk}"
+        response["HX-Reswap"] = "outerHTML show:#feedback-conflict:top"
+    return response
 
 
 @page
@@ -119,25 +142,29 @@ def feedback(request: SignedInRequest, feedback_id: int) -> HttpResponse:
             _feedback_context(request, fb, None, sheet),
         )
     if request.method == "GET":
-        form = FeedbackForm(sheet=sheet, review=fb.review, with_rating=with_rating)
+        form = FeedbackForm(sheet=sheet, review=fb.review, draft=fb, with_rating=with_rating)
         return render_page(
             request,
             "reviews/conversation/feedback.html",
             _feedback_context(request, fb, form, sheet),
         )
-    form = FeedbackForm(request.POST, sheet=sheet, review=fb.review, with_rating=with_rating)
+    form = FeedbackForm(
+        request.POST, sheet=sheet, review=fb.review, draft=fb, with_rating=with_rating
+    )
     submitting = request.POST.get("action") == "submit"
     if form.is_valid():
         rating = form.rating_values() if with_rating else {}
+        write = actions.submit_feedback if submitting else actions.save_feedback
         try:
-            if submitting:
-                actions.submit_feedback(
-                    acting_user=request.user, feedback=fb, answers=form.answers(), **rating
-                )
-            else:
-                actions.save_feedback(
-                    acting_user=request.user, feedback=fb, answers=form.answers(), **rating
-                )
+            write(
+                acting_user=request.user,
+                feedback=fb,
+                answers=form.answers(),
+                version=_sent_version(request),
+                **rating,
+            )
+        except Conflict as exc:
+            return _conflict(request, fb, form, exc)
         except InvalidInput as exc:
             form.apply(exc)
         else:
@@ -147,10 +174,11 @@ def feedback(request: SignedInRequest, feedback_id: int) -> HttpResponse:
                     return redirect("review", fb.review_id)
                 return redirect("my-reviews")
             if is_htmx(request):
+                fb.refresh_from_db(fields=["version"])
                 return render_page(
                     request,
                     "reviews/conversation/draft_saved.html",
-                    {"saved_at": timezone.now()},
+                    {"saved_at": timezone.now(), "version": fb.version},
                 )
             messages.success(request, "Draft saved.")
             return redirect("review-feedback", fb.pk)

@@ -1,7 +1,8 @@
 """The standard "Quarterly review" template: a 1-5 rating scale and questions that follow the
 four-part conversation -- OKRs (planned versus actual, what was in the person's control, what
 they learned), the role's baseline expectations rated on their own, contribution, growth --
-plus peer and upward questions."""
+plus peer and upward questions. The self review and the manager review each ask their own
+version of a question, worded for the person writing it."""
 
 from __future__ import annotations
 
@@ -20,13 +21,28 @@ RATING_TEXT = AnswerKind.RATING_TEXT
 # (section, kind, text, help text, self, manager, peer, upward, required)
 _Q = tuple[str, str, str, str, bool, bool, bool, bool, bool]
 
+# Each kind of feedback asks its own questions, worded for whoever writes it: the self review
+# speaks to the person ("your"), the manager review about them ("their"). The baseline
+# expectations are statements both rate, so they are asked of both as they stand.
 DEFAULT_QUESTIONS: tuple[_Q, ...] = (
     (
         Section.OKRS,
         TEXT,
-        "For each objective: what was planned, and what actually happened?",
+        "For each of your objectives: what was planned, and what actually happened?",
         "Facts first: the key results as planned and where they landed.",
         True,
+        False,
+        False,
+        False,
+        True,
+    ),
+    (
+        Section.OKRS,
+        TEXT,
+        "For each of their objectives: what was planned, and what actually happened?",
+        "Facts first: the key results as planned and where they landed (the evidence pack "
+        "has the figures).",
+        False,
         True,
         False,
         False,
@@ -36,8 +52,19 @@ DEFAULT_QUESTIONS: tuple[_Q, ...] = (
         Section.OKRS,
         TEXT,
         "What was in your control, and what was not?",
-        "Separate the effort and decisions from the market, dependencies and luck.",
+        "Separate your effort and decisions from the market, dependencies and luck.",
         True,
+        False,
+        False,
+        False,
+        True,
+    ),
+    (
+        Section.OKRS,
+        TEXT,
+        "What was in their control, and what was not?",
+        "Separate their effort and decisions from the market, dependencies and luck.",
+        False,
         True,
         False,
         False,
@@ -49,6 +76,17 @@ DEFAULT_QUESTIONS: tuple[_Q, ...] = (
         "What did you learn, and what would you do differently?",
         "",
         True,
+        False,
+        False,
+        False,
+        False,
+    ),
+    (
+        Section.OKRS,
+        TEXT,
+        "What did they learn, and what should they do differently next time?",
+        "",
+        False,
         True,
         False,
         False,
@@ -90,10 +128,22 @@ DEFAULT_QUESTIONS: tuple[_Q, ...] = (
     (
         Section.CONTRIBUTION,
         TEXT,
-        "How did the work help the team and the company? Help given to colleagues, "
-        "bottlenecks removed, what a scorecard would miss.",
+        "How did your work help the team and the company? Help you gave colleagues, "
+        "bottlenecks you removed, what a scorecard would miss.",
         "",
         True,
+        False,
+        False,
+        False,
+        False,
+    ),
+    (
+        Section.CONTRIBUTION,
+        TEXT,
+        "How did their work help the team and the company? Help they gave colleagues, "
+        "bottlenecks they removed, what a scorecard would miss.",
+        "",
+        False,
         True,
         False,
         False,
@@ -105,6 +155,17 @@ DEFAULT_QUESTIONS: tuple[_Q, ...] = (
         "What will you grow next quarter, and which OKRs will you take on?",
         "Draft next quarter's individual OKRs from next quarter's team OKRs.",
         True,
+        False,
+        False,
+        False,
+        False,
+    ),
+    (
+        Section.GROWTH,
+        TEXT,
+        "What should they grow next quarter, and which OKRs should they take on?",
+        "Draft their next quarter's individual OKRs from next quarter's team OKRs, together.",
+        False,
         True,
         False,
         False,

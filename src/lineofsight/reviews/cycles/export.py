@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from lineofsight.core.access import Viewer
 from lineofsight.people.models import Membership, Person
 from lineofsight.people.selectors import organisation_time_zone
+from lineofsight.reviews.cycles.selectors import outcome_flag
 from lineofsight.reviews.models import CalibrationSession, Review, ReviewCycle
 
 HEADER = (
@@ -98,26 +99,32 @@ def rating_rows(user: Person, cycle: ReviewCycle) -> Iterator[list[str]]:
     """The rows (header first) of the reviews ``user`` may open in ``cycle``, in name order:
     three queries, the reviews read ``CHUNK`` at a time."""
     yield list(HEADER)
-    reviews = Review.objects.filter(review_cycle=cycle).filter(Viewer.of(user).review_filter())
+    viewer = Viewer.of(user)
+    reviews = Review.objects.filter(review_cycle=cycle).filter(viewer.review_filter())
     teams = _teams_of(reviews)
     sessions = _sessions_of(reviews)
     states = dict(Review.State.choices)
     tz = zoneinfo.ZoneInfo(organisation_time_zone())
     rating_labels = {level["value"]: str(level["label"]) for level in cycle.rating_scale}
     potential_labels = {level["value"]: str(level["label"]) for level in cycle.potential_scale}
-    rows = reviews.order_by("subject__display_name", "subject__username", "pk").values_list(
-        "pk",
-        "subject_id",
-        "subject__display_name",
-        "subject__username",
-        "manager__display_name",
-        "manager__username",
-        "rating",
-        "potential",
-        "attainment",
-        "state",
-        "shared_at",
-        "acknowledged_at",
+    rows = (
+        reviews.annotate(rating_visible=outcome_flag(viewer))
+        .order_by("subject__display_name", "subject__username", "pk")
+        .values_list(
+            "pk",
+            "subject_id",
+            "subject__display_name",
+            "subject__username",
+            "manager__display_name",
+            "manager__username",
+            "rating",
+            "potential",
+            "attainment",
+            "state",
+            "shared_at",
+            "acknowledged_at",
+            "rating_visible",
+        )
     )
     for (
         pk,
@@ -132,7 +139,10 @@ def rating_rows(user: Person, cycle: ReviewCycle) -> Iterator[list[str]]:
         state,
         shared_at,
         acknowledged_at,
+        rating_visible,
     ) in rows.iterator(chunk_size=CHUNK):
+        if not rating_visible:  # one's own review before it is shared
+            rating = potential = None
         yield [
             safe_cell(value)
             for value in (

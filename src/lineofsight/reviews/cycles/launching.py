@@ -162,6 +162,8 @@ def _write_feedback(cycle: ReviewCycle, now: dt.datetime, kind: str, author: str
             f_state=Value(Feedback.State.OPEN, output_field=CharField()),
             f_anonymous=Value(False, output_field=BooleanField()),
             f_decline=Value("", output_field=CharField()),
+            f_explanation=Value("", output_field=CharField()),
+            f_version=Value(1, output_field=IntegerField()),
             f_created=Value(now, output_field=DateTimeField()),
             f_updated=Value(now, output_field=DateTimeField()),
         )
@@ -172,6 +174,8 @@ def _write_feedback(cycle: ReviewCycle, now: dt.datetime, kind: str, author: str
             "f_state",
             "f_anonymous",
             "f_decline",
+            "f_explanation",
+            "f_version",
             "f_created",
             "f_updated",
         )
@@ -183,6 +187,8 @@ def _write_feedback(cycle: ReviewCycle, now: dt.datetime, kind: str, author: str
         "state",
         "anonymous",
         "decline_reason",
+        "draft_rating_explanation",
+        "version",
         "created_at",
         "updated_at",
     )

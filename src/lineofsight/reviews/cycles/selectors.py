@@ -3,8 +3,11 @@
 * Open and closed cycles' names, deadlines and phases are visible to every employee; drafts
   to HR only. The list shows a person the cycles that concern them (they are reviewed in it,
   write a review or feedback in it, or manage someone reviewed in it); HR sees all.
-* Progress counts are taken over the reviews the viewer may open (``Viewer.review_filter``):
-  the whole cycle for HR, their part of the organisation for a manager.
+* Progress counts are taken over the whole cycle for HR, and otherwise over the reviews whose
+  outcome the viewer may read (``Viewer.outcome_filter``): their part of the organisation for
+  a manager, never one's own review before it is shared (its counts would tell who answered).
+* Ratings in the HR table show only where the viewer may read the outcome
+  (``rating_visible``): not an HR admin's own review before it is shared.
 * Templates are HR's.
 
 Every function runs a fixed number of queries, whatever the size of the cycle.
@@ -15,12 +18,24 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
+from lineofsight.core.review_access import released_in
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import organisation_time_zone
 from lineofsight.reviews.cycles.scales import PHASES, Phase, phase_on
@@ -31,6 +46,15 @@ from lineofsight.reviews.models import (
     ReviewCycle,
     ReviewTemplate,
 )
+
+
+def outcome_flag(viewer: Viewer) -> Any:
+    """An annotation over Review: whether the viewer may read its outcome (its rating)."""
+    return Case(
+        When(viewer.outcome_filter(), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 def _viewer(user: Person) -> Viewer | None:
@@ -121,23 +145,33 @@ class Progress:
 
 
 def cycle_progress(user: Person, cycle: ReviewCycle) -> Progress:
-    """Progress counts per phase over the reviews ``user`` may open (three queries)."""
+    """Progress counts per phase over the whole cycle for HR, else over the reviews whose
+    outcome ``user`` may read (three queries)."""
     viewer = _viewer(user)
     visible = Review.objects.filter(review_cycle=cycle)
-    visible = visible.none() if viewer is None else visible.filter(viewer.review_filter())
+    if viewer is None:
+        visible = visible.none()
+    else:
+        visible = visible.filter(
+            viewer.review_filter() if viewer.is_hr else viewer.outcome_filter()
+        )
     counts = visible.aggregate(
         total=Count("pk"),
         shared=Count("pk", filter=Q(state__in=[Review.State.SHARED, Review.State.ACKNOWLEDGED])),
         acknowledged=Count("pk", filter=Q(state=Review.State.ACKNOWLEDGED)),
     )
     by_kind: dict[tuple[str, str], int] = {}
-    for kind, state, n in (
+    today = organisation_today()
+    for kind, state, anonymous, review_state, n in (
         Feedback.objects.filter(review__in=visible.values("pk"))
         .order_by()
-        .values_list("kind", "state")
+        .values_list("kind", "state", "anonymous", "review__state")
         .annotate(n=Count("pk"))
     ):
-        by_kind[(kind, state)] = n
+        held_back = anonymous and not released_in(cycle, review_state, today)
+        if held_back and state == Feedback.State.SUBMITTED:
+            state = Feedback.State.OPEN  # counted once released, never one at a time before
+        by_kind[(kind, state)] = by_kind.get((kind, state), 0) + n
 
     def fb(kind: str, *states: str) -> int:
         return sum(by_kind.get((kind, s), 0) for s in states)
@@ -168,13 +202,15 @@ def cycle_progress(user: Person, cycle: ReviewCycle) -> Progress:
 
 
 def cycle_reviews(user: Person, cycle: ReviewCycle, state: str = "") -> QuerySet[Review]:
-    """The reviews of a cycle the viewer may open, for the HR table (page it)."""
+    """The reviews of a cycle the viewer may open, for the HR table (page it), each with
+    ``rating_visible``."""
     viewer = _viewer(user)
     if viewer is None:
         return Review.objects.none()
     qs = (
         Review.objects.filter(review_cycle=cycle)
         .filter(viewer.review_filter())
+        .annotate(rating_visible=outcome_flag(viewer))
         .select_related("subject", "manager")
         .order_by("subject__display_name", "subject__username", "pk")
     )

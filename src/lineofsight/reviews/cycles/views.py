@@ -18,6 +18,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lineofsight.core import words
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
@@ -217,9 +218,8 @@ def cycle_launch(request: SignedInRequest, cycle_id: int) -> HttpResponse:
         except InvalidInput as exc:
             error = exc.summary()
         else:
-            messages.success(
-                request, f"{cycle.name} is open: {cycle.reviews.count()} reviews were created."
-            )
+            created = words.count(cycle.reviews.count(), "review")
+            messages.success(request, f"{cycle.name} is open: {created} created.")
             return redirect("review-cycle", cycle.pk)
     return render_page(
         request,

@@ -4,8 +4,10 @@ manager opened a team's context, and the forward-looking drafts (propose, edit, 
 Drafts are ordinary draft objectives of the person in the next OKR cycle, written through
 the goals actions (so the access policy, validation, revisions and audit of objectives
 apply); a ``ForwardDraft`` row ties each to its review and to the next quarter's team
-objective it will align to. Nothing becomes an active objective until someone presses
-publish, which activates it and aligns it (with its rationale) through the goals actions.
+objective it will align to. Like the review they come from, they are private (the person,
+their managers, HR) until the person chooses otherwise. Nothing becomes an active objective
+until someone presses publish, which activates it and aligns it (with its rationale)
+through the goals actions.
 """
 
 from __future__ import annotations
@@ -330,15 +332,26 @@ def update_forward_draft(
 
 
 @transaction.atomic
-def publish_forward_draft(*, acting_user: Person, draft: ForwardDraft) -> Objective:
+def publish_forward_draft(
+    *, acting_user: Person, draft: ForwardDraft, visibility: str | None = None
+) -> Objective:
     """Make a draft the person's objective: it needs a rationale and at least one key
     result; it becomes active and is aligned (contributing) to next quarter's team
-    objective it was drafted for, through the goals actions."""
+    objective it was drafted for, through the goals actions. It stays private unless the
+    person, publishing it themselves, chooses who sees it (``visibility``)."""
     draft = _draft(draft)
     _drafting(acting_user, draft.review)
     _open_draft(draft)
     objective = draft.objective
     errors: dict[str, str] = {}
+    if visibility is not None and visibility != objective.visibility:
+        if acting_user.pk != objective.owner_person_id:
+            errors["visibility"] = (
+                f"Only {draft.review.subject.name} chooses who sees their objective; it stays "
+                f"{objective.get_visibility_display().lower()}."
+            )
+        elif visibility not in Objective.Visibility.values:
+            errors["visibility"] = f"Choose one of: {', '.join(Objective.Visibility.values)}."
     if not objective.rationale.strip():
         errors["rationale"] = (
             "Say why hitting this makes the team objective more likely; it is kept with the "
@@ -352,11 +365,14 @@ def publish_forward_draft(*, acting_user: Person, draft: ForwardDraft) -> Object
     if errors:
         raise InvalidInput(errors)
     assert parent is not None
+    changes: dict[str, Any] = {"state": Objective.State.ACTIVE}
+    if visibility is not None and visibility != objective.visibility:
+        changes["visibility"] = visibility
     goals.update_objective(
         acting_user=acting_user,
         objective=objective,
-        state=Objective.State.ACTIVE,
         reason="Published from the review conversation.",
+        **changes,
     )
     already = objective.parent_links.filter(
         Q(parent_objective=parent), ended_at__isnull=True

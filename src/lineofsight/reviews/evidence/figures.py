@@ -65,6 +65,43 @@ def scope_of(cycle: Cycle) -> list[int]:
     return [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The OKR cycles a review's evidence covers, in the order it shows them: a quarter, then
+    the year around it (the year's own objectives and key results, and rolling annual
+    objectives with this quarter's key results); or a year, then each quarter inside it (the
+    quarterly check-ins alongside the annual review)."""
+
+    cycle: Cycle
+    cycles: tuple[Cycle, ...]
+
+    @property
+    def ids(self) -> list[int]:
+        return [c.pk for c in self.cycles]
+
+    @property
+    def annual(self) -> bool:
+        return self.cycle.kind == Cycle.Kind.ANNUAL
+
+    def name(self, cycle_id: int) -> str:
+        return next((c.name for c in self.cycles if c.pk == cycle_id), "")
+
+    def graded_within(self, cycle_id: int) -> bool:
+        """Whether grades of that cycle belong to this evidence: a cycle that ends by this
+        one's end (a quarter's grades in its year's review, not the year's grades, given
+        when the year closes, in a quarter's)."""
+        return any(c.pk == cycle_id and c.end_date <= self.cycle.end_date for c in self.cycles)
+
+
+def coverage(cycle: Cycle) -> Coverage:
+    """What the evidence of ``cycle`` covers (one query for a year, none for a quarter whose
+    year is loaded with it)."""
+    if cycle.kind == Cycle.Kind.ANNUAL:
+        quarters = Cycle.objects.filter(parent=cycle).order_by("start_date", "end_date", "pk")
+        return Coverage(cycle, (cycle, *quarters))
+    return Coverage(cycle, (cycle, cycle.parent) if cycle.parent_id else (cycle,))  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------------------------------
 # Objectives: stored once per cycle
 

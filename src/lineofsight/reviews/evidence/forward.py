@@ -20,12 +20,18 @@ from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
 from lineofsight.goals.models import AlignmentLink, KeyResult, Objective
 from lineofsight.people.models import Membership, Person
+from lineofsight.reviews.evidence.figures import scope_of
 from lineofsight.reviews.evidence.models import ForwardDraft
 from lineofsight.reviews.evidence.shapes import DraftRow, Forward, ObjectiveRow
 from lineofsight.reviews.evidence.visibility import visible_objective_ids
 from lineofsight.reviews.models import Review
 
 TITLE_LIMIT = 300
+SEEN_BY: dict[str, str] = {
+    Objective.Visibility.PRIVATE: "the person, their managers and HR",
+    Objective.Visibility.TEAM: "the person's teams, their managers and HR",
+    Objective.Visibility.PUBLIC: "everyone",
+}
 
 
 @dataclass(frozen=True)
@@ -34,7 +40,9 @@ class Proposal:
     source: Objective | None  # this quarter's objective of that team the work fed
     title: str
     rationale: str
-    visibility: str = Objective.Visibility.PUBLIC
+    # A review is private, and so is what it proposes: the draft is the person's, their
+    # managers' and HR's until the person chooses to show it to more people.
+    visibility: str = Objective.Visibility.PRIVATE
 
 
 def _label(o: Objective) -> str:
@@ -49,7 +57,7 @@ def plan_drafts(review: Review) -> list[Proposal]:
     if nxt is None:
         return []
     cycle = rc.goal_cycle
-    scope = [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
+    scope = scope_of(cycle)
     mine = Objective.objects.filter(
         owner_person_id=review.subject_id, cycle_id__in=scope, state__in=("active", "closed")
     )
@@ -160,7 +168,13 @@ def part(
         for o in team_objectives
         if o.pk in visible
     ]
-    return Forward(nxt.name, rows, _draft_rows(drafts, visible), viewer.can_draft_forward(review))
+    return Forward(
+        nxt.name,
+        rows,
+        _draft_rows(drafts, visible),
+        viewer.can_draft_forward(review),
+        is_owner=review.subject_id == viewer.pk,
+    )
 
 
 def _draft_rows(drafts: Sequence[ForwardDraft], visible: set[int]) -> list[DraftRow]:
@@ -175,6 +189,7 @@ def _draft_rows(drafts: Sequence[ForwardDraft], visible: set[int]) -> list[Draft
             parent=_label(d.parent_objective) if d.parent_objective else "",
             key_results=[kr.title for kr in d.objective.key_results.all()],
             published=d.published_at is not None,
+            visibility=SEEN_BY.get(d.objective.visibility, ""),
         )
         for d in drafts
         if d.objective_id in visible

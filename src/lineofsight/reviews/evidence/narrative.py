@@ -15,9 +15,11 @@ The rules:
    (target 10)"; decreasing ones "brought <title> from 14 to 9 (target 7)"; thresholds
    "kept <title>" or "did not keep <title> (last reading 98.5)"; milestones "delivered
    <title>" or "did not finish <title>". Without a reading: "had no reading on <title>".
-   Abandoned key results are not told as results: a separate sentence names them.
+   Abandoned key results are not told as results: a separate sentence names them. A year is
+   told one sentence per quarter ("In Q3 2026, Jordan qualified ...").
 2. **Where it led.** "These fed <owner>'s <objective>" for the objectives the person's
-   objectives were aligned to (contributing or supporting), in the order given.
+   objectives were aligned to (contributing or supporting), and those that hold key results
+   of theirs, in the order given.
 3. **Whether it mattered.** When a company key result is found at the end of that line
    (``pick_company_measure``): "the company came in at 34 of 40 new logos, so this mattered"
    when the company missed it (every unit counted), "the company reached 42 of 40 ..., and
@@ -30,6 +32,8 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from lineofsight.core import words
 
 INCREASE = "increase"
 DECREASE = "decrease"
@@ -110,8 +114,7 @@ def join(parts: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def quoted(title: str) -> str:
-    return f"“{title.strip()}”"
+quoted = words.quoted
 
 
 def _scaled(raw: str, suffix: str | None) -> float:
@@ -121,11 +124,12 @@ def _scaled(raw: str, suffix: str | None) -> float:
 
 def counted_rest(m: Measure) -> str | None:
     """What follows the target in a title that starts with it ("25 enterprise opportunities
-    qualified" -> "enterprise opportunities qualified"), parentheses dropped; else None."""
+    qualified" -> "enterprise opportunities qualified"), parentheses dropped; else None. A
+    rate ("35% win rate on RFPs") counts nothing, so it is not told as a count."""
     if m.target is None:
         return None
     found = _LEADING_NUMBER.match(m.title)
-    if not found:
+    if not found or found.group(2) == "%":
         return None
     try:
         value = _scaled(found.group(1), found.group(2))
@@ -208,16 +212,24 @@ def contribution_story(
     measures: Sequence[Measure],
     fed: Sequence[Destination] = (),
     company: Measure | None = None,
+    *,
+    periods: Sequence[tuple[str, Sequence[Measure]]] = (),
 ) -> str:
     """The plain-language story of how the person's key results fed the team and company
-    figures (see the module's rules)."""
+    figures (see the module's rules). ``periods`` tells a year: the key results grouped
+    under a lead-in per period ("In Q3 2026", "Over FY 2026"), one sentence each, in place
+    of ``measures``."""
     name = first_name.strip() or "They"
-    done = [m for m in measures if not m.abandoned]
-    dropped = [m for m in measures if m.abandoned]
+    told = [(lead, list(ms)) for lead, ms in periods] if periods else [("", list(measures))]
+    everything = [m for _, ms in told for m in ms]
+    done = [m for m in everything if not m.abandoned]
+    dropped = [m for m in everything if m.abandoned]
     sentences: list[str] = []
-    if done:
-        sentences.append(f"{name} {join([phrase(m) for m in done])}.")
-    elif not dropped:
+    for lead, ms in told:
+        live = [phrase(m) for m in ms if not m.abandoned]
+        if live:
+            sentences.append(f"{lead + ', ' if lead else ''}{name} {join(live)}.")
+    if not done and not dropped:
         sentences.append(f"{name} had no key results of their own in this cycle.")
     if dropped:
         what = join([quoted(m.title) for m in dropped])

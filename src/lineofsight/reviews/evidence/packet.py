@@ -42,6 +42,7 @@ class Packet:
     attainment: float | None
     employee_comment: str
     feedback: list[FeedbackBlock]
+    rating_draft: bool = False  # the rating is the viewer's own draft, seen by them alone
 
 
 def _label(scale: list[dict[str, object]], value: int | None) -> str:
@@ -54,13 +55,14 @@ def _label(scale: list[dict[str, object]], value: int | None) -> str:
 
 
 def review_packet(user: Person, review: Review) -> Packet:
-    """The pack and the review's content the viewer may read (two more queries)."""
+    """The pack and the review's content the viewer may read (two more queries): the
+    submitted rating to those who may read the outcome, a draft (feedback or rating) to its
+    author alone, marked as one."""
+    from lineofsight.reviews.conversation.selectors import rating_view
+
     pack = evidence_pack(user, review)
     viewer = Viewer.of(user)
     rc = review.review_cycle
-    sees_rating = viewer.manages_review(review) or (
-        review.subject_id == viewer.pk and review.is_shared
-    )
     blocks = []
     rows = (
         Feedback.objects.filter(review=review)
@@ -70,10 +72,13 @@ def review_packet(user: Person, review: Review) -> Packet:
         .prefetch_related(Prefetch("answers", queryset=Answer.objects.select_related("question")))
         .order_by("kind", "pk")
     )
+    mine: Feedback | None = None
     for fb in rows:
         submitted = fb.state == Feedback.State.SUBMITTED
+        if fb.author_id == viewer.pk and fb.kind == Feedback.Kind.MANAGER:
+            mine = fb
         if not submitted and fb.author_id != viewer.pk:
-            continue  # drafts are their author's until submitted
+            continue  # drafts are their author's until submitted (the filter says so too)
         blocks.append(
             FeedbackBlock(
                 kind=fb.get_kind_display(),
@@ -89,14 +94,16 @@ def review_packet(user: Person, review: Review) -> Packet:
                 ],
             )
         )
+    seen = rating_view(viewer, review, mine)
     return Packet(
         pack=pack,
         state=review.get_state_display(),
         manager=review.manager.name if review.manager else "",
-        rating=_label(rc.rating_scale, review.rating) if sees_rating else "",
-        potential=_label(rc.potential_scale, review.potential) if sees_rating else "",
-        rating_explanation=review.rating_explanation if sees_rating else "",
-        attainment=review.attainment if sees_rating else None,
+        rating=_label(rc.rating_scale, seen.rating) if seen else "",
+        potential=_label(rc.potential_scale, seen.potential) if seen else "",
+        rating_explanation=seen.explanation if seen else "",
+        attainment=review.attainment if seen else None,
         employee_comment=review.employee_comment if review.is_shared else "",
         feedback=blocks,
+        rating_draft=bool(seen and seen.draft),
     )

@@ -79,7 +79,7 @@ def _heading(pdf: FPDF, text: str, size: float = 12) -> None:
     _write(pdf, text, size=size, style="B", height=6)
 
 
-def _kr_table(pdf: FPDF, rows: list[KeyResultRow]) -> None:
+def _kr_table(pdf: FPDF, rows: list[KeyResultRow], cycle: str = "") -> None:
     widths = (78, 24, 22, 16, 16, 24)
     head = ("Key result", "Planned", "Actual", "Progress", "Grade", "Confidence")
     pdf.set_font("Helvetica", style="B", size=8)
@@ -92,7 +92,7 @@ def _kr_table(pdf: FPDF, rows: list[KeyResultRow]) -> None:
         if kr.adjusted_grade is not None:
             grade += f" / {_grade(kr.adjusted_grade)}"
         cells = (
-            kr.title,
+            f"{kr.title} ({kr.cycle})" if kr.cycle and kr.cycle != cycle else kr.title,
             kr.planned,
             kr.landed,
             _pct(kr.percent),
@@ -134,7 +134,7 @@ def _objective(pdf: FPDF, o: ObjectiveRow, with_retro: bool = True) -> None:
     if o.fed:
         _write(pdf, "Aligned to: " + "; ".join(o.fed), size=8)
     if o.key_results:
-        _kr_table(pdf, o.key_results)
+        _kr_table(pdf, o.key_results, o.cycle)
     if with_retro and o.retrospective:
         r = o.retrospective
         _write(pdf, f"What happened: {r.what_happened}", size=8)
@@ -159,13 +159,18 @@ def render_packet(packet: Packet) -> bytes:
     as_of = f"{pack.as_of:%d %b %Y}"
     when = f"as of the end of {pack.goal_cycle} ({as_of})" if pack.ended else f"as of {as_of}"
     _write(pdf, f"{pack.review_cycle} - OKR evidence {when}. State: {packet.state}.", size=9)
+    if pack.annual:
+        _write(pdf, "It covers the year's own objectives and those of each quarter inside it.")
     if pack.pending:
         note = "Objectives show their latest roll-ups until their end figures are ready."
         _write(pdf, note, size=9)
     if packet.manager:
         _write(pdf, f"Manager: {packet.manager}", size=9)
+    if packet.rating_draft:
+        _write(pdf, "Draft rating: only you see it until you submit the manager review.", size=9)
     if packet.rating:
-        _write(pdf, f"Rating: {packet.rating}", size=9, style="B")
+        what = "Draft rating" if packet.rating_draft else "Rating"
+        _write(pdf, f"{what}: {packet.rating}", size=9, style="B")
         if packet.potential:
             _write(pdf, f"Potential: {packet.potential}", size=9)
         if packet.rating_explanation:
@@ -187,10 +192,18 @@ def render_packet(packet: Packet) -> bytes:
             _write(pdf, f"{s.at:%d %b %Y} - {s.subject} {s.title} - {s.change}{reason}", size=8)
 
     _heading(pdf, f"2. {pack.person}'s objectives: planned against actual")
-    if not pack.objectives:
-        _write(pdf, "No objectives of their own in this cycle.")
-    for o in pack.objectives:
-        _objective(pdf, o)
+    groups = pack.objective_groups
+    if not groups:
+        _write(pdf, f"No objectives of their own in this {'year' if pack.annual else 'cycle'}.")
+    for group in groups:
+        if pack.annual or len(groups) > 1:
+            _write(pdf, group.label, size=10, style="BU", height=5)
+        for o in group.objectives:
+            _objective(pdf, o)
+    if pack.other_objectives:
+        _write(pdf, "Their key results on other objectives", size=10, style="BU", height=5)
+        for o in pack.other_objectives:
+            _objective(pdf, o)
 
     _heading(pdf, "3. Contribution")
     _write(pdf, pack.contribution.story, size=10)
@@ -199,13 +212,16 @@ def render_packet(packet: Packet) -> bytes:
         for i in pack.contribution.initiatives:
             _write(pdf, f"- {i.title} ({i.state}) on {i.key_result}", size=8)
     fb = pack.contribution.feedback
-    _write(
-        pdf,
-        f"Peer feedback: {fb.submitted} of {fb.requested} requested submitted"
-        + (f"; named: {', '.join(fb.named_authors)}" if fb.named_authors else "")
-        + (f". {fb.note}" if fb.note else "."),
-        size=8,
-    )
+    if fb.requested:
+        _write(
+            pdf,
+            f"Peer feedback: {fb.submitted} of {fb.requested} requested submitted"
+            + (f"; named: {', '.join(fb.named_authors)}" if fb.named_authors else "")
+            + (f". {fb.note}" if fb.note else "."),
+            size=8,
+        )
+    else:
+        _write(pdf, f"Peer feedback: {fb.note}", size=8)
     if pack.contribution.kudos:
         _write(pdf, "Kudos received", size=10, style="B", height=5)
         for k in pack.contribution.kudos:

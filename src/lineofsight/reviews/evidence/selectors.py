@@ -23,6 +23,7 @@ from lineofsight.core.errors import NotFound
 from lineofsight.goals import history
 from lineofsight.goals.models import (
     AlignmentLink,
+    Cycle,
     Initiative,
     KeyResult,
     Objective,
@@ -41,6 +42,7 @@ from lineofsight.reviews.evidence.shapes import (
     KudosRow,
     ObjectiveRow,
     Pack,
+    Period,
     Retro,
     Shift,
     TeamBlock,
@@ -82,9 +84,11 @@ def _objective_row(
     progress: float | None,
     key_results: list[KeyResultRow],
     retrospective: Retro | None = None,
+    graded: bool = True,
 ) -> ObjectiveRow:
     """An objective as the evidence shows it: as defined at the time the evidence
-    describes, with its figure then and its grades."""
+    describes, with its figure then and its grades (``graded``: when they belong to the
+    period; a year's grades are not part of a quarter's evidence)."""
     return ObjectiveRow(
         id=o.pk,
         title=revisions.title(o),
@@ -94,9 +98,9 @@ def _objective_row(
         commitment=o.commitment,
         state=state,
         progress=progress,
-        computed_grade=o.computed_grade,
-        adjusted_grade=o.adjusted_grade,
-        grade_reason=o.grade_reason,
+        computed_grade=o.computed_grade if graded else None,
+        adjusted_grade=o.adjusted_grade if graded else None,
+        grade_reason=o.grade_reason if graded else "",
         rationale=o.rationale,
         abandoned=revisions.abandoned(o),
         key_results=key_results,
@@ -111,13 +115,22 @@ def _owner(o: Objective) -> str:
 
 
 def _key_result_rows(
-    krs: Sequence[KeyResult], at: dict[int, figures.KeyResultAt], names: dict[int, str]
+    krs: Sequence[KeyResult],
+    at: dict[int, figures.KeyResultAt],
+    names: dict[int, str],
+    covered: figures.Coverage | None = None,
+    since: dt.datetime | None = None,
 ) -> list[KeyResultRow]:
+    """Key results as the evidence shows them: their figure at the end; the check-ins (and
+    the confidence trend) recorded in the period from ``since``; grades when ``covered``
+    counts their cycle's (see ``Coverage.graded_within``)."""
     rows = []
     for kr in krs:
         item = at.get(kr.pk)
         if item is None:
             continue
+        graded = covered is None or covered.graded_within(kr.cycle_id)
+        readings = [r for r in item.readings if since is None or r.at >= since]
         rows.append(
             KeyResultRow(
                 id=kr.pk,
@@ -132,16 +145,17 @@ def _key_result_rows(
                 done=item.done,
                 progress=item.progress,
                 confidence=item.confidence,
-                computed_grade=kr.computed_grade,
-                adjusted_grade=kr.adjusted_grade,
-                grade_reason=kr.grade_reason,
+                computed_grade=kr.computed_grade if graded else None,
+                adjusted_grade=kr.adjusted_grade if graded else None,
+                grade_reason=kr.grade_reason if graded else "",
                 abandoned=item.abandoned.note() if item.abandoned else "",
                 revision=item.revision_note,
-                trend=narrative.confidence_trend([r.confidence for r in item.readings]),
+                trend=narrative.confidence_trend([r.confidence for r in readings]),
                 check_ins=[
                     CheckInRow(r.at, r.value, r.done, r.confidence, r.note, r.blockers)
-                    for r in item.readings
+                    for r in readings
                 ],
+                cycle=covered.name(kr.cycle_id) if covered else "",
             )
         )
     return rows
@@ -227,8 +241,10 @@ def _shifts(
 
 
 def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
-    """Peer feedback counts, named authors the viewer may read, anonymous answers counted."""
-    from lineofsight.core.review_access import ANONYMITY_MINIMUM
+    """Peer feedback counts, named authors the viewer may read, anonymous answers counted --
+    only once released (when the review's feedback phase closes), so that no count moves
+    with one anonymous answer."""
+    from lineofsight.core.review_access import ANONYMITY_MINIMUM, anonymous_released
 
     rows = list(
         Feedback.objects.filter(review=review, kind=Feedback.Kind.PEER)
@@ -238,13 +254,20 @@ def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
         )
         .values_list("state", "anonymous", "readable", "author__display_name", "author__username")
     )
-    submitted = [r for r in rows if r[0] == Feedback.State.SUBMITTED]
+    released = anonymous_released(review)
+    submitted = [r for r in rows if r[0] == Feedback.State.SUBMITTED and (released or not r[1])]
     named = sorted((r[3] or r[4]) for r in submitted if not r[1] and r[2])
     anonymous = sum(1 for r in submitted if r[1])
-    sees_some = viewer.manages_review(review) or review.subject_id == viewer.pk
+    sees_some = viewer.sees_outcome(review) or review.subject_id == viewer.pk
     shown = sees_some and anonymous >= ANONYMITY_MINIMUM
+    due = review.review_cycle.peer_feedback_due
     if not rows:
         note = "No peer feedback was requested."
+    elif not released and any(r[1] for r in rows):
+        note = (
+            "Anonymous answers are counted and shown together once the feedback phase closes "
+            f"({due.day} {due:%b %Y})."
+        )
     elif anonymous and not shown:
         note = (
             f"Anonymous answers are shown only in aggregate, from {ANONYMITY_MINIMUM} answers up."
@@ -281,7 +304,8 @@ def evidence_pack(user: Person, review: Review) -> Pack:
     rc = review.review_cycle
     cycle = rc.goal_cycle
     as_of, ended, pending = figures.evidence_instant(cycle)
-    scope = [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
+    covered = figures.coverage(cycle)
+    scope = covered.ids
     since, _ = cycle.bounds(figures.organisation_time_zone())
     subject = review.subject
     related = ("owner_team", "owner_person", "cycle")
@@ -290,15 +314,23 @@ def evidence_pack(user: Person, review: Review) -> Pack:
         .select_related(*related)
         .order_by("cycle__start_date", "pk")
     )
+    # Objectives of a team or of someone else that may hold key results the person owned
+    # then (a subquery of the next query; which ones do is known once the figures are read).
+    holding = (
+        KeyResult.objects.filter(
+            Q(owner=subject) | Q(revisions__owner=subject, revisions__valid_from__lte=as_of),
+            cycle_id__in=scope,
+            created_at__lte=as_of,
+        )
+        .exclude(objective__owner_person=subject)
+        .values("objective_id")
+    )
     all_links = list(
         AlignmentLink.objects.filter(_live_at(as_of), child_id__in=[o.pk for o in mine_all])
         .select_related("parent_key_result")
         .order_by("child_id", "pk")
     )
-    all_fed = [
-        link.parent_objective_id or link.parent_key_result.objective_id  # type: ignore[union-attr]
-        for link in all_links
-    ]
+    all_fed = [_target_id(link) for link in all_links]
     team_ids = list(
         Membership.objects.filter(person=subject)
         .order_by("team__name")
@@ -308,7 +340,8 @@ def evidence_pack(user: Person, review: Review) -> Pack:
         Objective.objects.filter(
             Q(level=Objective.Level.COMPANY, cycle_id__in=scope)
             | Q(owner_team_id__in=team_ids, cycle_id__in=scope)
-            | Q(pk__in=all_fed),
+            | Q(pk__in=all_fed)
+            | Q(pk__in=holding),
             created_at__lte=as_of,
         )
         .select_related(*related)
@@ -333,18 +366,7 @@ def evidence_pack(user: Person, review: Review) -> Pack:
     )
     mine = [o for o in mine_all if o.pk in visible]
     links = [link for link in all_links if link.child_id in visible]
-    fed_ids = [
-        link.parent_objective_id or link.parent_key_result.objective_id  # type: ignore[union-attr]
-        for link in links
-    ]
     others = {o.pk: o for o in candidates if o.pk in visible}
-    second_links = list(
-        AlignmentLink.objects.filter(
-            _live_at(as_of), child_id__in=sorted(set(fed_ids) & set(others))
-        )
-        .select_related("parent_key_result")
-        .order_by("child_id", "pk")
-    )
     shown: dict[int, Objective] = {o.pk: o for o in mine}
     shown.update(others)
     revisions = _Revisions(shown, as_of)
@@ -375,11 +397,29 @@ def evidence_pack(user: Person, review: Review) -> Pack:
         for r in Retrospective.objects.filter(objective_id__in=[o.pk for o in mine])
     }
 
-    def row(o: Objective, *, with_history: bool) -> ObjectiveRow | None:
+    def owned(kr: KeyResult) -> bool:
+        return kr.pk in kr_at and kr_at[kr.pk].owner_id == subject.pk
+
+    held = [
+        o
+        for o in others.values()
+        if o.owner_person_id != subject.pk and any(owned(kr) for kr in krs_of.get(o.pk, []))
+    ]
+    fed_ids = [_target_id(link) for link in links] + [o.pk for o in held]
+    second_links = list(
+        AlignmentLink.objects.filter(
+            _live_at(as_of), child_id__in=sorted(set(fed_ids) & set(others))
+        )
+        .select_related("parent_key_result")
+        .order_by("child_id", "pk")
+    )
+
+    def row(o: Objective, *, with_history: bool, only_theirs: bool = False) -> ObjectiveRow | None:
         state = revisions.state(o)
         if state == "draft":
             return None
-        kr_rows = _key_result_rows(krs_of.get(o.pk, []), kr_at, names)
+        theirs = [kr for kr in krs_of.get(o.pk, []) if owned(kr) or not only_theirs]
+        kr_rows = _key_result_rows(theirs, kr_at, names, covered, since)
         if not with_history:
             for kr_row in kr_rows:
                 kr_row.check_ins = []
@@ -392,30 +432,33 @@ def evidence_pack(user: Person, review: Review) -> Pack:
             retrospective=Retro(r.what_happened, r.in_control, r.learned, r.decision)
             if (r := retros.get(o.pk))
             else None,
+            graded=covered.graded_within(o.cycle_id),
         )
 
-    # 2. The person's objectives, and what they fed.
+    # 2. The person's objectives, the key results they own on others', and what they fed.
     destinations: list[narrative.Destination] = []
     fed_rows: dict[int, list[str]] = defaultdict(list)
     linked_company: list[narrative.Measure] = []
     for link in links:
-        target_id = link.parent_objective_id or link.parent_key_result.objective_id  # type: ignore[union-attr]
-        target = others.get(target_id)
+        target = others.get(_target_id(link))
         if target is None:
             continue
-        label = f"{_owner(target)}: {revisions.title(target)}"
-        fed_rows[link.child_id].append(label)
-        dest = narrative.Destination(_owner(target), revisions.title(target))
-        if dest not in destinations and target.level != Objective.Level.COMPANY:
-            destinations.append(dest)
-        if target.level == Objective.Level.COMPANY and link.parent_key_result_id in kr_at:
-            linked_company.append(_measure(kr_at[link.parent_key_result_id]))
+        fed_rows[link.child_id].append(f"{_owner(target)}: {revisions.title(target)}")
+        _add(destinations, narrative.Destination(_owner(target), revisions.title(target)))
+        if target.level == Objective.Level.COMPANY and not _theirs(link, kr_at, subject):
+            linked_company.append(_measure(kr_at[link.parent_key_result_id]))  # type: ignore[index]
     objective_rows = []
     for o in mine:
         r = row(o, with_history=True)
         if r is not None:
             r.fed = fed_rows.get(o.pk, [])
             objective_rows.append(r)
+    other_rows = []
+    for o in held:
+        r = row(o, with_history=True, only_theirs=True)
+        if r is not None and r.key_results:
+            other_rows.append(r)
+            _add(destinations, narrative.Destination(_owner(o), revisions.title(o)))
 
     # 1. Context: the company, the person's teams and what the person fed.
     company_rows = [
@@ -437,30 +480,31 @@ def evidence_pack(user: Person, review: Review) -> Pack:
     # 3. Contribution: the story, initiatives, feedback, kudos.
     company_ids = {o.pk for o in others.values() if o.level == Objective.Level.COMPANY}
     for link in second_links:
-        if link.parent_key_result_id in kr_at and (
+        if not _theirs(link, kr_at, subject) and (
             link.parent_key_result.objective_id in company_ids  # type: ignore[union-attr]
         ):
-            linked_company.append(_measure(kr_at[link.parent_key_result_id]))
-    fed_company = {
-        link.parent_objective_id or link.parent_key_result.objective_id  # type: ignore[union-attr]
-        for link in [*links, *second_links]
-    } & company_ids
+            linked_company.append(_measure(kr_at[link.parent_key_result_id]))  # type: ignore[index]
+    fed_company = {_target_id(link) for link in [*links, *second_links]} | set(fed_ids)
     company_krs = [
         _measure(kr_at[kr.pk])
-        for cid in sorted(fed_company)
+        for cid in sorted(fed_company & company_ids)
         for kr in krs_of.get(cid, [])
-        if kr.pk in kr_at and kr.source == KeyResult.Source.CHECK_INS
+        if kr.pk in kr_at and kr.source == KeyResult.Source.CHECK_INS and not owned(kr)
     ]
+    theirs_ids = {kr.pk for kr in krs if owned(kr)}
     company_measure = narrative.pick_company_measure(
         [d.title for d in destinations], linked_company, company_krs
     )
     own = [
-        kr.measure
-        for o in objective_rows
-        for kr in o.key_results
-        if kr_at[kr.id].owner_id == subject.pk
+        kr for o in [*objective_rows, *other_rows] for kr in o.key_results if kr.id in theirs_ids
     ]
-    story = narrative.contribution_story(_first_name(subject), own, destinations, company_measure)
+    story = narrative.contribution_story(
+        _first_name(subject),
+        [kr.measure for kr in own],
+        destinations,
+        company_measure,
+        periods=_by_period(covered, own) if covered.annual else (),
+    )
     initiatives = [
         InitiativeRow(
             i.title,
@@ -474,7 +518,7 @@ def evidence_pack(user: Person, review: Review) -> Pack:
     kudos = [
         KudosRow(k.created_at, k.author.name, k.message, k.key_result.title if k.key_result else "")
         for k in Kudos.objects.filter(
-            recipient=subject, created_at__gte=since, created_at__lte=rc_kudos_until(review)
+            recipient=subject, created_at__gte=since, created_at__lte=as_of
         )
         .select_related("author", "key_result")
         .order_by("created_at", "pk")
@@ -504,16 +548,40 @@ def evidence_pack(user: Person, review: Review) -> Pack:
         objectives=objective_rows,
         contribution=contribution,
         forward=forward.part(viewer, review, next_objectives, drafts, visible),
+        periods=[Period(c.name, c.kind, c.start_date, c.end_date) for c in covered.cycles],
+        other_objectives=other_rows,
     )
 
 
-def rc_kudos_until(review: Review) -> dt.datetime:
-    """Kudos count up to the review cycle's sharing deadline (recognition arrives late)."""
-    import zoneinfo
+def _target_id(link: AlignmentLink) -> int:
+    """The objective a link points at (itself, or the objective of its key result)."""
+    return link.parent_objective_id or link.parent_key_result.objective_id  # type: ignore[union-attr, return-value]
 
-    tz = zoneinfo.ZoneInfo(figures.organisation_time_zone())
-    day = review.review_cycle.sharing_due
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+
+def _theirs(link: AlignmentLink, kr_at: dict[int, figures.KeyResultAt], subject: Person) -> bool:
+    """Whether a link points at no key result in the pack, or at one the person owned: the
+    company figure the story ends on is someone else's, not theirs told twice."""
+    item = kr_at.get(link.parent_key_result_id or 0)
+    return item is None or item.owner_id == subject.pk
+
+
+def _add(destinations: list[narrative.Destination], dest: narrative.Destination) -> None:
+    if dest not in destinations:
+        destinations.append(dest)
+
+
+def _by_period(
+    covered: figures.Coverage, rows: Sequence[KeyResultRow]
+) -> list[tuple[str, list[narrative.Measure]]]:
+    """A year's key results by cycle, quarters in order and the year's own last: "In Q3
+    2026" and "Over FY 2026"."""
+    out = []
+    for c in [*covered.cycles[1:], covered.cycles[0]]:
+        measures = [kr.measure for kr in rows if kr.cycle == c.name]
+        if measures:
+            lead = f"Over {c.name}" if c.kind == Cycle.Kind.ANNUAL else f"In {c.name}"
+            out.append((lead, measures))
+    return out
 
 
 def _first_name(person: Person) -> str:

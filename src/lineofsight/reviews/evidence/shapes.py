@@ -62,7 +62,8 @@ class KeyResultRow:
     abandoned: str = ""  # "abandoned on 2026-08-10: ..., not counted"
     revision: str = ""  # the definition in force at the end, when it was revised
     trend: str = ""  # confidence over the cycle, in words
-    check_ins: list[CheckInRow] = field(default_factory=list)
+    check_ins: list[CheckInRow] = field(default_factory=list)  # those recorded in the period
+    cycle: str = ""  # its own cycle (a quarter, for a rolling annual objective's key result)
 
     @property
     def percent(self) -> int | None:
@@ -222,6 +223,7 @@ class DraftRow:
     parent: str  # "Sales: Generate ..."
     key_results: list[str]
     published: bool
+    visibility: str = ""  # who sees the objective: private until its owner chooses
 
 
 @dataclass
@@ -230,6 +232,24 @@ class Forward:
     team_objectives: list[ObjectiveRow]
     drafts: list[DraftRow]
     can_edit: bool
+    is_owner: bool = False  # the viewer owns the drafts: they choose who sees them
+
+
+@dataclass
+class Period:
+    """An OKR cycle the pack covers: the review's cycle, and the year around a quarter or the
+    quarters inside a year."""
+
+    name: str
+    kind: str  # "quarter" or "annual"
+    start: dt.date
+    end: dt.date
+
+
+@dataclass
+class ObjectiveGroup:
+    label: str
+    objectives: list[ObjectiveRow]
 
 
 @dataclass
@@ -246,6 +266,28 @@ class Pack:
     objectives: list[ObjectiveRow]
     contribution: Contribution
     forward: Forward
+    periods: list[Period] = field(default_factory=list)  # the review's cycle first
+    # Objectives of a team or of someone else on which the person owns key results: those
+    # key results only.
+    other_objectives: list[ObjectiveRow] = field(default_factory=list)
+
+    @property
+    def annual(self) -> bool:
+        return bool(self.periods) and self.periods[0].kind == "annual"
+
+    @property
+    def objective_groups(self) -> list[ObjectiveGroup]:
+        """The person's objectives by cycle, in the order of ``periods`` (an annual review:
+        the year's own objectives, then each quarter's)."""
+        kinds = {p.name: p.kind for p in self.periods}
+        order = {name: i for i, name in enumerate(kinds)}
+        groups: dict[str, list[ObjectiveRow]] = {}
+        for o in sorted(self.objectives, key=lambda o: order.get(o.cycle, len(order))):
+            groups.setdefault(o.cycle, []).append(o)
+        return [
+            ObjectiveGroup(f"{name}: the year" if kinds.get(name) == "annual" else name, rows)
+            for name, rows in groups.items()
+        ]
 
     @property
     def key_results(self) -> list[KeyResultRow]:

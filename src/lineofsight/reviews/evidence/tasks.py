@@ -14,6 +14,7 @@ import contextlib
 from django.db import IntegrityError
 from django_tasks import task
 
+from lineofsight.core import words
 from lineofsight.goals.models import Cycle
 from lineofsight.reviews.evidence import actions
 from lineofsight.reviews.evidence.figures import end_of
@@ -31,5 +32,8 @@ def keep_end_figures(cycle_id: int) -> str:
         return f"{cycle.name} has not ended"
     with contextlib.suppress(IntegrityError):  # kept by another run meanwhile
         kept = actions.record_end_figures(acting_user=None, cycle=cycle)
-        return f"{cycle.name}: {kept.objectives} objectives, {kept.key_results} key results"
+        return (
+            f"{cycle.name}: {words.count(kept.objectives, 'objective')}, "
+            f"{words.count(kept.key_results, 'key result')}"
+        )
     return f"{cycle.name}: kept by another run"

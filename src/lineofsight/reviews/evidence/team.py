@@ -103,7 +103,7 @@ def team_context(user: Person, rc: ReviewCycle, team: Team) -> TeamContext:
     viewer = Viewer.of(user)
     cycle = rc.goal_cycle
     as_of, ended, pending = figures.evidence_instant(cycle)
-    scope = [cycle.pk] + ([cycle.parent_id] if cycle.parent_id else [])
+    scope = figures.scope_of(cycle)  # a year's team context holds its quarters too
     members = list(
         Person.objects.filter(memberships__team=team, is_active=True).order_by(
             "display_name", "username"

@@ -217,7 +217,11 @@ def draft_publish(request: SignedInRequest, draft_id: int) -> HttpResponse:
     draft = _draft(request, draft_id)
     _require_drafting(request, draft)
     try:
-        actions.publish_forward_draft(acting_user=request.user, draft=draft)
+        actions.publish_forward_draft(
+            acting_user=request.user,
+            draft=draft,
+            visibility=request.POST.get("visibility") or None,
+        )
     except InvalidInput as exc:
         return _error(request, draft.review, exc.summary())
     return _forward_response(request, draft.review)

@@ -14,6 +14,8 @@ nothing then, records an audit row and tells the people concerned once it has co
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -74,8 +76,10 @@ def give_kudos(
     recipient: Person | None,
     message: str,
     key_result: KeyResult | None = None,
+    at: dt.datetime | None = None,
 ) -> Kudos:
-    """Public thanks to someone else, for a key result where there is one."""
+    """Public thanks to someone else, for a key result where there is one. ``at`` dates it
+    in the past (imports and the demo's history); by default it is given now."""
     viewer = _viewer(acting_user)
     errors: dict[str, str] = {}
     _someone_else(errors, "recipient", recipient, acting_user, "give kudos to")
@@ -85,7 +89,11 @@ def give_kudos(
         raise InvalidInput(errors)
     assert recipient is not None
     kudos = Kudos.objects.create(
-        author=acting_user, recipient=recipient, key_result=key_result, message=text
+        author=acting_user,
+        recipient=recipient,
+        key_result=key_result,
+        message=text,
+        created_at=min(at, timezone.now()) if at else timezone.now(),
     )
     audit.record(
         actor=acting_user,

@@ -3,26 +3,150 @@
   "use strict";
 
   // Alignment tree: expand a node (loading its children once), collapse it again.
+  function expandNode(button) {
+    var panel = document.getElementById(button.getAttribute("aria-controls"));
+    if (!panel) return Promise.resolve();
+    button.setAttribute("aria-expanded", "true");
+    panel.hidden = false;
+    if (panel.dataset.loaded === "true") return Promise.resolve();
+    if (panel.dataset.loading) return panel.loading;
+    panel.dataset.loading = "true";
+    panel.innerHTML = '<li class="tree-loading">Loading…</li>';
+    // Done once the children are in the page (after htmx settles the swap), or, if the
+    // request fails, once it has answered.
+    panel.loading = new Promise(function (resolve) {
+      var finished = false;
+      function finish(loaded) {
+        if (finished) return;
+        finished = true;
+        panel.removeEventListener("htmx:afterSettle", settled);
+        if (loaded) panel.dataset.loaded = "true";
+        delete panel.dataset.loading;
+        resolve();
+      }
+      function settled(event) { if (event.target === panel) finish(true); }
+      panel.addEventListener("htmx:afterSettle", settled);
+      htmx.ajax("GET", button.dataset.childrenUrl, { target: panel, swap: "innerHTML" }).then(
+        function () { setTimeout(function () { finish(panel.querySelector(".tree-loading") === null); }, 500); },
+        function () { finish(false); }
+      );
+    });
+    return panel.loading;
+  }
+  function collapseNode(button) {
+    var panel = document.getElementById(button.getAttribute("aria-controls"));
+    button.setAttribute("aria-expanded", "false");
+    if (panel) panel.hidden = true;
+  }
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button.toggle[data-children-url]");
     if (!button) return;
-    var panel = document.getElementById(button.getAttribute("aria-controls"));
-    if (!panel) return;
-    var expanded = button.getAttribute("aria-expanded") === "true";
-    if (expanded) {
-      button.setAttribute("aria-expanded", "false");
-      panel.hidden = true;
-      return;
-    }
-    button.setAttribute("aria-expanded", "true");
-    panel.hidden = false;
-    if (panel.dataset.loaded !== "true") {
-      panel.innerHTML = '<li class="tree-loading">Loading…</li>';
-      htmx.ajax("GET", button.dataset.childrenUrl, { target: panel, swap: "innerHTML" }).then(
-        function () { panel.dataset.loaded = "true"; }
-      );
-    }
+    if (button.getAttribute("aria-expanded") === "true") collapseNode(button);
+    else expandNode(button);
   });
+
+  // Expand all: open every node, level by level, loading what is not loaded yet.
+  function expandAll(tree) {
+    var rounds = 0;
+    function round() {
+      var closed = Array.prototype.filter.call(
+        tree.querySelectorAll("button.toggle[data-children-url]"),
+        function (b) {
+          var panel = document.getElementById(b.getAttribute("aria-controls"));
+          return b.getAttribute("aria-expanded") !== "true" || (panel && panel.dataset.loaded !== "true");
+        }
+      );
+      if (!closed.length || rounds++ > 20) return Promise.resolve();
+      return Promise.all(closed.map(expandNode)).then(round);
+    }
+    return round();
+  }
+
+  // The filter: objectives whose title or owner contains the words typed, with the path
+  // down to them; everything else is hidden until the filter is cleared.
+  function applyFilter(tree, status, words) {
+    var nodes = tree.querySelectorAll(".tree-node");
+    var extras = tree.querySelectorAll(".tree-hidden, .tree-empty");
+    Array.prototype.forEach.call(nodes, function (node) {
+      node.classList.remove("tree-match", "tree-filtered-out");
+    });
+    Array.prototype.forEach.call(extras, function (li) { li.classList.remove("tree-filtered-out"); });
+    tree.classList.toggle("tree-filtering", !!words);
+    if (!words) { status.textContent = ""; return; }
+    var matches = 0;
+    Array.prototype.forEach.call(nodes, function (node) {
+      if ((node.dataset.filter || "").indexOf(words) !== -1) {
+        node.classList.add("tree-match");
+        matches++;
+      }
+    });
+    Array.prototype.forEach.call(nodes, function (node) {
+      var keep = node.classList.contains("tree-match") || node.querySelector(".tree-match");
+      if (!keep) node.classList.add("tree-filtered-out");
+    });
+    Array.prototype.forEach.call(extras, function (li) { li.classList.add("tree-filtered-out"); });
+    status.textContent = matches
+      ? matches + (matches === 1 ? " objective matches" : " objectives match") + " \u201c" + words + "\u201d."
+      : "No objective matches \u201c" + words + "\u201d.";
+  }
+
+  function setUpTree(tools) {
+    var tree = document.querySelector("[data-tree]");
+    if (!tree) return;
+    var input = tools.querySelector("[data-tree-filter]");
+    var status = tools.querySelector("[data-tree-status]");
+    var timer = null;
+    tools.hidden = false;
+    tools.querySelector("[data-tree-expand]").addEventListener("click", function () {
+      status.textContent = "Opening every objective…";
+      expandAll(tree).then(function () {
+        var words = input.value.trim().toLowerCase();
+        applyFilter(tree, status, words);
+        if (!words) status.textContent = "Every objective is open.";
+      });
+    });
+    tools.querySelector("[data-tree-collapse]").addEventListener("click", function () {
+      Array.prototype.forEach.call(tree.querySelectorAll("button.toggle[data-children-url]"), collapseNode);
+      status.textContent = "";
+    });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var words = input.value.trim().toLowerCase();
+        if (!words) { applyFilter(tree, status, ""); return; }
+        expandAll(tree).then(function () { applyFilter(tree, status, input.value.trim().toLowerCase()); });
+      }, 200);
+    });
+    // Enter in the filter must not reload the page.
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") event.preventDefault(); });
+  }
+
+  // The navigation's menu button on narrow screens (without a script the menu stays open).
+  function setUpMenu(button) {
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) return;
+    button.addEventListener("click", function () {
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("is-open", open);
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        button.setAttribute("aria-expanded", "false");
+        nav.classList.remove("is-open");
+        button.focus();
+      }
+    });
+  }
+
+  function ready() {
+    var tools = document.querySelector("[data-tree-tools]");
+    if (tools) setUpTree(tools);
+    var menu = document.querySelector("[data-menu-button]");
+    if (menu) setUpMenu(menu);
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
+  else ready();
 
   // "Why?" panels: a second click closes an open explanation.
   document.addEventListener("click", function (event) {
@@ -38,6 +162,11 @@
     }
     button.setAttribute("aria-expanded", "true");
     htmx.ajax("GET", button.dataset.explain, { target: panel, swap: "innerHTML" });
+  });
+
+  // Print buttons (the review packet): no inline handler, which the CSP would refuse.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("button[data-print]")) window.print();
   });
 
   // Cycle switchers submit on change; the button stays for keyboard and no-script use.

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from lineofsight.core import words
 from lineofsight.core.commands import find_cycle, find_person, find_team, to_json
 from lineofsight.goals import selectors as goal_selectors
 from lineofsight.insights.coach_scope import CoachScope
@@ -145,7 +146,8 @@ def _as_text(report: Report, label: str) -> str:
     counts = _counts(report)
     lines = [
         f"Coach: {cycle.name}, {label} (as of {cycle.today:%d %b %Y})",
-        f"{counts['errors']} errors, {counts['warnings']} warnings, {counts['notes']} notes "
+        f"{words.count(counts['errors'], 'error')}, {words.count(counts['warnings'], 'warning')}, "
+        f"{words.count(counts['notes'], 'note')} "
         f"open; {counts['acknowledged']} acknowledged.",
     ]
     if not report.rows:

@@ -4,7 +4,7 @@ Safe under cron and idempotent: each run recomputes the week in progress (as of 
 finalises weeks that were stored before they ended, and adds the week that just ended if it
 is missing; running it twice stores the same figures. ``--backfill`` rebuilds every week of
 a cycle that is over from the check-in history, as a run at the end of each week would have
-stored it.
+stored it. ``--loop`` runs it as a service (``scripts/run`` keeps one beside the server).
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lineofsight.core.commands import argument_errors, find_cycle, table
+from lineofsight.core.loop import add_loop_arguments, check_loop_arguments, run_every
 from lineofsight.insights.actions import take_snapshots
+
+DEFAULT_INTERVAL = 900
 
 
 class Command(BaseCommand):
@@ -42,10 +45,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet", action="store_true", help="Print nothing unless something goes wrong."
         )
+        add_loop_arguments(parser, default_interval=DEFAULT_INTERVAL)
 
     def handle(
-        self, *args: Any, cycle: list[str] | None, backfill: bool, quiet: bool, **options: Any
+        self,
+        *args: Any,
+        cycle: list[str] | None,
+        backfill: bool,
+        quiet: bool,
+        loop: bool,
+        interval: int,
+        runs: int | None,
+        **options: Any,
     ) -> None:
+        check_loop_arguments(loop=loop, interval=interval, runs=runs)
+        if loop and backfill:
+            raise CommandError("--backfill: a backfill is a single run; leave --loop out.")
+        if not loop:
+            self.run_once(cycle, backfill=backfill, quiet=quiet)
+            return
+        # Each run looks again at which cycles are under way (or finds the named ones).
+        once = lambda: self.run_once(cycle, backfill=False, quiet=quiet)  # noqa: E731
+        run_every(self, once, interval=interval, runs=runs)
+
+    def run_once(self, cycle: list[str] | None, *, backfill: bool, quiet: bool) -> None:
         cycles = [find_cycle(name, "--cycle") for name in cycle] if cycle else None
         started = time.perf_counter()
         with argument_errors({"cycle": "--cycle"}):

@@ -9,18 +9,16 @@ ended under a launched review cycle (once). ``--loop`` runs it as a service.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import signal
-import threading
 import time
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections, connection
 
+from lineofsight.core import words
 from lineofsight.core.commands import parse_date
+from lineofsight.core.loop import add_loop_arguments, check_loop_arguments, run_every
 from lineofsight.insights.check_ins_due import organisation_today
 from lineofsight.insights.due import fmt_day
 from lineofsight.integrations import actions, delivery, planning
@@ -52,24 +50,7 @@ class Command(BaseCommand):
             metavar="YYYY-MM-DD",
             help="Decide as if today were this day (in the organisation's time zone).",
         )
-        parser.add_argument(
-            "--loop",
-            action="store_true",
-            help="Keep running: a run every --interval seconds until stopped (SIGTERM/Ctrl-C).",
-        )
-        parser.add_argument(
-            "--interval",
-            type=int,
-            default=DEFAULT_INTERVAL,
-            metavar="SECONDS",
-            help=f"Seconds between runs with --loop (default {DEFAULT_INTERVAL}).",
-        )
-        parser.add_argument(
-            "--runs",
-            type=int,
-            metavar="N",
-            help="With --loop, stop after N runs (default: run until stopped).",
-        )
+        add_loop_arguments(parser, default_interval=DEFAULT_INTERVAL)
         parser.add_argument(
             "--verbose-messages",
             action="store_true",
@@ -92,14 +73,11 @@ class Command(BaseCommand):
             raise CommandError("--today: a loop follows the calendar; leave --today out.")
         if loop and dry_run:
             raise CommandError("--dry-run: a dry run is a single run; leave --loop out.")
-        if interval < 1 and loop:
-            raise CommandError("--interval: give at least 1 second.")
-        if runs is not None and (runs < 1 or not loop):
-            raise CommandError("--runs: give a number of runs of 1 or more, with --loop.")
+        check_loop_arguments(loop=loop, interval=interval, runs=runs)
         if not loop:
             self.run_once(day, dry_run=dry_run, verbose=verbose_messages)
             return
-        self.run_loop(interval, runs)
+        run_every(self, lambda: self.run_once(None, dry_run=False), interval=interval, runs=runs)
 
     # -- one run ---------------------------------------------------------------------------
 
@@ -136,7 +114,7 @@ class Command(BaseCommand):
         for kept in keep_ended_figures():
             self.stdout.write(
                 f"Kept the figures of {kept.cycle.name} as of its end "
-                f"({kept.objectives} objectives, {kept.seconds:.1f} s)."
+                f"({words.count(kept.objectives, 'objective')}, {kept.seconds:.1f} s)."
             )
         self.stdout.write(
             f"Delivery: {report.describe()}. Done in {time.perf_counter() - started:.2f} s."
@@ -166,40 +144,6 @@ class Command(BaseCommand):
                 for line in message.body.splitlines():
                     self.stdout.write(f"      {line}")
         self.stdout.write("Nothing was sent or recorded.")
-
-    # -- as a service ----------------------------------------------------------------------
-
-    def run_loop(self, interval: int, runs: int | None) -> None:
-        stop = threading.Event()
-
-        def ask_to_stop(signum: int, frame: Any) -> None:
-            self.stdout.write("Stopping after this run.")
-            stop.set()
-
-        previous = {}
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            # Outside the main thread signals stay with the caller.
-            with contextlib.suppress(ValueError):
-                previous[sig] = signal.signal(sig, ask_to_stop)
-        done = 0
-        try:
-            while not stop.is_set():
-                # A long-lived service drops connections the server has closed between runs;
-                # a caller's open transaction (the test suite's) keeps its connection.
-                if not connection.in_atomic_block:
-                    close_old_connections()
-                try:
-                    self.run_once(None, dry_run=False)
-                except Exception as exc:  # a bad run is reported; the service keeps going
-                    self.stderr.write(f"The run failed: {exc.__class__.__name__}: {exc}")
-                done += 1
-                if runs is not None and done >= runs:
-                    break
-                stop.wait(interval)
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-
 
 def _sent_before(plan: planning.RunPlan) -> dict[str, int]:
     """What the plan holds per kind, with the digests earlier runs sent this digest week

@@ -19,7 +19,7 @@ from lineofsight.core.commands import (
     table,
     to_json,
 )
-from lineofsight.people import actions
+from lineofsight.people import accounts, actions
 from lineofsight.people.models import Membership, Person
 from lineofsight.people.selectors import with_report_counts
 
@@ -107,6 +107,22 @@ class Command(SubcommandCommand):
             const=False,
             help="Deactivate: they can no longer sign in; their history stays.",
         )
+
+        p = sub.add_parser(
+            "delete",
+            help="Delete someone added by mistake (refused once any history refers to them).",
+        )
+        p.add_argument("username", metavar="USERNAME")
+
+        p = sub.add_parser(
+            "send-reset-link", help="Email someone a link to choose a new password."
+        )
+        p.add_argument("username", metavar="USERNAME")
+
+        p = sub.add_parser(
+            "unlock", help="Let someone locked out after wrong passwords sign in again now."
+        )
+        p.add_argument("username", metavar="USERNAME")
 
     # -- list -------------------------------------------------------------------------
 
@@ -258,3 +274,27 @@ class Command(SubcommandCommand):
                 is_active=active,
             )
         self.stdout.write(f"Updated {person.username}.")
+
+    # -- delete, send-reset-link, unlock ----------------------------------------------
+
+    def handle_delete(self, *, username: str, **_: Any) -> None:
+        person = find_person(username, "USERNAME")
+        with argument_errors(PERSON_FIELDS):
+            actions.delete_person(acting_user=None, person=person)
+        self.stdout.write(f"Deleted {username} ({person.name}).")
+
+    def handle_send_reset_link(self, *, username: str, **_: Any) -> None:
+        person = find_person(username, "USERNAME")
+        with argument_errors(PERSON_FIELDS):
+            accounts.send_password_reset(acting_user=None, person=person)
+        self.stdout.write(f"Sent {person.username} a link to choose a password ({person.email}).")
+
+    def handle_unlock(self, *, username: str, **_: Any) -> None:
+        person = find_person(username, "USERNAME")
+        was_locked = accounts.locked_until(person) is not None
+        with argument_errors(PERSON_FIELDS):
+            accounts.unlock_sign_in(acting_user=None, person=person)
+        if was_locked:
+            self.stdout.write(f"Unlocked {person.username}: they can sign in again now.")
+        else:
+            self.stdout.write(f"{person.username} was not locked out; nothing to unlock.")

@@ -5,20 +5,28 @@
   review, peer and upward feedback until the manager submits the review.
 * A draft may be saved as often as wanted; the answers sent replace the stored ones, the
   others are kept. Answers must fit their question (a rating on the cycle's scale for a rated
-  question, text for a written one).
+  question, text for a written one). A draft is its author's alone until submitted.
+* Every save that changes something moves the feedback's ``version`` on. A save or submit
+  that says which version it was made from (the form always does, the API must) is refused
+  with ``Conflict`` when another save came in between: nothing is lost silently.
 * Submitting checks every required answer (the errors name the question) and, for the
   manager review, the overall rating, the potential when the cycle rates it, and the rating
   explanation. A submitted feedback is immutable; changes are amendments, with a reason.
-* The manager review carries the rating. Setting or changing it (or the potential) writes a
-  ``RatingChange`` row with the old and new value; OKR attainment is never copied into it.
+* The manager review carries the rating. While it is a draft the rating, the potential and
+  the explanation stay on the draft (``Feedback.draft_*``), its author's alone; submitting
+  moves them onto the review and writes the ``RatingChange`` rows (from nothing to the
+  rating). OKR attainment is never copied into it.
 * Submitting moves the review on: the self review to *manager review*; the manager review to
   *submitted*. The manager may submit before the self review only once its deadline passed.
+* Anonymous answers leave no row in the audit log: a row naming their writer, or saying
+  when they wrote, would tell who answered.
 * Before writing a manager review the manager opens the team's OKR summary for the cycle
   (team context first); until then the manager review refuses to save, saying where to look.
 """
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,9 +36,10 @@ from django.utils import timezone
 
 from lineofsight.core import audit
 from lineofsight.core.access import Viewer
-from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.core.errors import Conflict, InvalidInput, NotAllowed
 from lineofsight.core.review_access import feedback_closed_because
 from lineofsight.people.models import Person
+from lineofsight.people.selectors import organisation_time_zone
 from lineofsight.reviews.conversation import team_context
 from lineofsight.reviews.conversation.actions._common import (
     clean_text,
@@ -38,7 +47,7 @@ from lineofsight.reviews.conversation.actions._common import (
     today,
     viewer_of,
 )
-from lineofsight.reviews.conversation.questions import questions_for, scale_values, short
+from lineofsight.reviews.conversation.questions import named, questions_for, scale_values
 from lineofsight.reviews.models import (
     Answer,
     AnswerKind,
@@ -76,6 +85,20 @@ def _writer(viewer: Viewer, fb: Feedback) -> None:
         raise InvalidInput.one("__all__", team_context.first_message(fb.review, viewer))
 
 
+def _check_version(fb: Feedback, version: int | None) -> None:
+    """Refuse a write made from an older version than the stored one (``None``: unchecked,
+    for the product's own callers)."""
+    if version is None or version == fb.version:
+        return
+    saved = timezone.localtime(fb.updated_at, zoneinfo.ZoneInfo(organisation_time_zone()))
+    raise Conflict.one(
+        "version",
+        f"This was saved elsewhere after you opened it (at {saved:%H:%M} on {saved.day} "
+        f"{saved:%b}); nothing was saved from this attempt. The newer text is shown: add your "
+        "changes to it and save again.",
+    )
+
+
 def _answer_errors(
     errors: dict[str, str],
     questions: dict[int, CycleQuestion],
@@ -89,13 +112,13 @@ def _answer_errors(
         if question is None:
             errors[key] = f"Question {qid} is not part of this form."
             continue
-        label = short(question.text)
+        label = named(question.text)
         rating = answer.rating
         if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)):
             errors[f"{key}.rating"] = f"{label}: give the rating as a whole number."
             continue
         if rating is not None and question.kind == AnswerKind.TEXT:
-            errors[f"{key}.rating"] = f"{label}: this question takes a written answer only."
+            errors[f"{key}.rating"] = f"{label} takes a written answer only."
             continue
         if rating is not None and rating not in scale:
             errors[f"{key}.rating"] = (
@@ -109,7 +132,7 @@ def _answer_errors(
             continue
         text = clean_text(errors, f"{key}.text", answer.text, required=False)
         if text and question.kind == AnswerKind.RATING:
-            errors[f"{key}.text"] = f"{label}: this question takes a rating only."
+            errors[f"{key}.text"] = f"{label} takes a rating only."
             continue
         cleaned[qid] = AnswerIn(text, rating)
     return cleaned
@@ -210,16 +233,20 @@ def record_rating_change(
     return True
 
 
-def _store_rating(review: Review, values: dict[str, Any], author: Person) -> list[str]:
+DRAFT_FIELDS = {
+    "rating": "draft_rating",
+    "potential": "draft_potential",
+    "rating_explanation": "draft_rating_explanation",
+}
+
+
+def _store_draft_rating(fb: Feedback, values: dict[str, Any]) -> list[str]:
+    """Keep the manager review's rating fields on its draft; returns the fields changed."""
     fields: list[str] = []
-    for field in ("rating", "potential"):
-        if field in values and record_rating_change(
-            review, field, values[field], author=author, reason="Set in the manager review."
-        ):
-            fields.append(field)
-    if "rating_explanation" in values and values["rating_explanation"] != review.rating_explanation:
-        review.rating_explanation = values["rating_explanation"]
-        fields.append("rating_explanation")
+    for name, column in DRAFT_FIELDS.items():
+        if name in values and values[name] != getattr(fb, column):
+            setattr(fb, column, values[name])
+            fields.append(column)
     return fields
 
 
@@ -230,8 +257,10 @@ def _save(
     rating: Any,
     potential: Any,
     explanation: Any,
+    version: int | None,
 ) -> tuple[int, list[str]]:
     _writer(viewer, fb)
+    _check_version(fb, version)
     errors: dict[str, str] = {}
     questions = {q.pk: q for q in questions_for(fb.review.review_cycle_id, fb.kind)}
     cleaned = _answer_errors(
@@ -241,12 +270,18 @@ def _save(
     if errors:
         raise InvalidInput(errors)
     changed = _store_answers(fb, cleaned)
-    review_fields = _store_rating(fb.review, rating_values, viewer.person)
-    if review_fields:
-        fb.review.save(update_fields=review_fields)
-    fb.updated_at = timezone.now()
-    fb.save(update_fields=["updated_at"])
-    return changed, review_fields
+    draft_fields = _store_draft_rating(fb, rating_values)
+    if changed or draft_fields:
+        fb.updated_at = timezone.now()
+        fb.version += 1
+        fb.save(update_fields=["updated_at", "version", *draft_fields])
+    return changed, draft_fields
+
+
+def _record(acting_user: Person, action: str, fb: Feedback, data: dict[str, Any]) -> None:
+    """The audit row of a feedback write; none for an anonymous answer."""
+    if not fb.anonymous:
+        audit.record(actor=acting_user, action=action, subject=fb, data=data)
 
 
 @transaction.atomic
@@ -258,21 +293,25 @@ def save_feedback(
     rating: Any = UNSET,
     potential: Any = UNSET,
     rating_explanation: Any = UNSET,
+    version: int | None = None,
 ) -> Feedback:
     """Save a draft of one's feedback (answers by question id; for the manager review also
-    the rating, potential and explanation). Nothing is checked for completeness yet."""
+    the rating, potential and explanation, kept on the draft). Nothing is checked for
+    completeness yet. ``version``: the version the edit was made from (see ``Conflict``)."""
     viewer = viewer_of(acting_user)
     fb = locked_feedback(feedback)
-    changed, review_fields = _save(viewer, fb, answers, rating, potential, rating_explanation)
-    audit.record(
-        actor=acting_user,
-        action="feedback.save",
-        subject=fb,
-        data={
+    changed, draft_fields = _save(
+        viewer, fb, answers, rating, potential, rating_explanation, version
+    )
+    _record(
+        acting_user,
+        "feedback.save",
+        fb,
+        {
             "kind": fb.kind,
             "review": fb.review_id,
             "answers_changed": changed,
-            "review_fields": review_fields,
+            "rating_fields": [name for name, c in DRAFT_FIELDS.items() if c in draft_fields],
         },
     )
     return fb
@@ -286,19 +325,18 @@ def _missing(fb: Feedback) -> dict[str, str]:
         if not q.required:
             continue
         a = answers.get(q.pk)
-        label = short(q.text)
+        label = named(q.text)
         rated = q.kind in (AnswerKind.RATING, AnswerKind.RATING_TEXT)
         if rated and (a is None or a.rating is None):
-            errors[f"answers.{q.pk}.rating"] = f"{label}: this question needs a rating."
+            errors[f"answers.{q.pk}.rating"] = f"{label} needs a rating."
         if q.kind in (AnswerKind.TEXT, AnswerKind.RATING_TEXT) and (a is None or not a.text):
-            errors[f"answers.{q.pk}.text"] = f"{label}: this question needs an answer."
+            errors[f"answers.{q.pk}.text"] = f"{label} needs an answer."
     if fb.kind == Feedback.Kind.MANAGER:
-        review = fb.review
-        if review.rating is None:
+        if fb.draft_rating is None:
             errors["rating"] = "Give the overall rating."
-        if review.review_cycle.rate_potential and review.potential is None:
+        if fb.review.review_cycle.rate_potential and fb.draft_potential is None:
             errors["potential"] = "Rate the potential (this cycle rates it)."
-        if not review.rating_explanation.strip():
+        if not fb.draft_rating_explanation.strip():
             errors["rating_explanation"] = "Explain the rating in a few sentences."
     return errors
 
@@ -327,21 +365,28 @@ def submit_feedback(
     rating: Any = UNSET,
     potential: Any = UNSET,
     rating_explanation: Any = UNSET,
+    version: int | None = None,
 ) -> Feedback:
     """Save what is sent, check that every required answer is there and submit: from now on
-    the feedback is immutable. If anything is missing nothing is saved."""
+    the feedback is immutable. If anything is missing nothing is saved. Submitting the
+    manager review puts its rating on the review: from then on it counts."""
     viewer = viewer_of(acting_user)
     fb = locked_feedback(feedback)
-    _save(viewer, fb, answers or {}, rating, potential, rating_explanation)
+    _save(viewer, fb, answers or {}, rating, potential, rating_explanation, version)
     errors = _phase_errors(fb) or _missing(fb)
     if errors:
         raise InvalidInput(errors)
     now = timezone.now()
+    review = fb.review
+    fields = ["state", "submitted_at", "updated_at", "version"]
+    if fb.kind == Feedback.Kind.MANAGER:
+        _put_rating_on_review(fb, acting_user)
+        fields += list(DRAFT_FIELDS.values())
     fb.state = Feedback.State.SUBMITTED
     fb.submitted_at = now
     fb.updated_at = now
-    fb.save(update_fields=["state", "submitted_at", "updated_at"])
-    review = fb.review
+    fb.version += 1
+    fb.save(update_fields=fields)
     moved = ""
     if fb.kind == Feedback.Kind.SELF:
         review.state = Review.State.MANAGER_REVIEW
@@ -351,13 +396,21 @@ def submit_feedback(
     elif fb.kind == Feedback.Kind.MANAGER:
         review.state = Review.State.SUBMITTED
         review.manager_submitted_at = now
-        review.save(update_fields=["state", "manager_submitted_at"])
+        review.save(
+            update_fields=[
+                "state",
+                "manager_submitted_at",
+                "rating",
+                "potential",
+                "rating_explanation",
+            ]
+        )
         moved = review.state
-    audit.record(
-        actor=acting_user,
-        action="feedback.submit",
-        subject=fb,
-        data={
+    _record(
+        acting_user,
+        "feedback.submit",
+        fb,
+        {
             "kind": fb.kind,
             "review": review.pk,
             "review_state": moved or review.state,
@@ -365,3 +418,20 @@ def submit_feedback(
         },
     )
     return fb
+
+
+def _put_rating_on_review(fb: Feedback, author: Person) -> None:
+    """Move the manager review's draft rating fields onto the review (saved by the caller),
+    logging the rating and potential as changes from nothing."""
+    review = fb.review
+    for field in ("rating", "potential"):
+        record_rating_change(
+            review,
+            field,
+            getattr(fb, DRAFT_FIELDS[field]),
+            author=author,
+            reason="Submitted in the manager review.",
+        )
+    review.rating_explanation = fb.draft_rating_explanation
+    fb.draft_rating = fb.draft_potential = None
+    fb.draft_rating_explanation = ""

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.core.review_access import anonymous_closed_message, anonymous_released
 from lineofsight.people.models import Person
 from lineofsight.reviews.conversation import notify
 from lineofsight.reviews.conversation.actions._common import (
@@ -34,13 +35,21 @@ from lineofsight.reviews.models import Feedback, Review, ReviewCycle
 OPEN_REVIEW_STATES = (Review.State.SELF_REVIEW, Review.State.MANAGER_REVIEW)
 
 
-def requests_closed_because(review: Review) -> str:
-    """Why the review takes no more feedback requests ("" when it does)."""
+def requests_closed_because(review: Review, kind: str = Feedback.Kind.PEER) -> str:
+    """Why the review takes no more feedback of this kind ("" when it does): once the
+    manager submitted it, and for anonymous feedback once the answers are released."""
     cycle = review.review_cycle
     if cycle.state != ReviewCycle.State.OPEN:
         return f"{cycle.name} is {cycle.get_state_display().lower()}; nothing more is asked."
     if review.state not in OPEN_REVIEW_STATES:
         return "The manager review was submitted; feedback is closed."
+    anonymous = (
+        cycle.anonymous_upward_feedback
+        if kind == Feedback.Kind.UPWARD
+        else cycle.anonymous_peer_feedback
+    )
+    if anonymous and anonymous_released(review):
+        return anonymous_closed_message(review)
     return ""
 
 
@@ -192,7 +201,7 @@ def start_upward_feedback(*, acting_user: Person, review: Review) -> Feedback:
     ).first()
     if existing is not None:
         return existing
-    closed = requests_closed_because(review)
+    closed = requests_closed_because(review, Feedback.Kind.UPWARD)
     if closed:
         raise InvalidInput.one("__all__", closed)
     now = timezone.now()
@@ -205,10 +214,11 @@ def start_upward_feedback(*, acting_user: Person, review: Review) -> Feedback:
         created_at=now,
         updated_at=now,
     )
-    audit.record(
-        actor=acting_user,
-        action="feedback.upward.start",
-        subject=fb,
-        data={"review": review.pk, "anonymous": fb.anonymous},
-    )
+    if not fb.anonymous:  # anonymous answers leave no trace of who answered
+        audit.record(
+            actor=acting_user,
+            action="feedback.upward.start",
+            subject=fb,
+            data={"review": review.pk, "anonymous": fb.anonymous},
+        )
     return fb
