@@ -20,25 +20,33 @@ OKRs in Q4 (active)
 OKRs in Q3 (closed)
     Ava's private objective (``ava_q3``), aligned to Renewals' Q3 objective, with its
     retrospective.
+Review cycles run on the suite's clock (Monday 23 November 2026), with their phases still
+ahead of it (``DEADLINES_AHEAD``): anonymous answers are written while the feedback phase is
+open, and a review's are released together when its manager submits it.
+
 "Q3 2026 reviews" (named peer feedback, anonymous upward feedback)
     Ava's review, shared and acknowledged (with a comment): her self review, Pia's peer
     feedback, Tess's peer feedback left as a draft, her request to Otto declined by Sam with
     a reason, Sam's manager review and rating explanation, an HR amendment and forward
     drafts of her next objectives, proposed by Sam (one edited). Pia's review: her self review,
     Sam's manager review and rating saved as a draft, Dev's peer feedback as a draft. Dev's
-    self review as a draft. Sam's review: Ava's upward feedback (anonymous, alone), Pia's as a
-    draft, Cora's manager review. Tess's review: Sam's manager review.
+    self review as a draft. Sam's review: his self review, Ava's upward feedback (anonymous),
+    Pia's as a draft, then Cora's manager review, which releases Ava's answer alone (below
+    the floor). Tess's review: her self review, Sam's manager review. Hana's own review (HR
+    reviewed): her self review, Cora's manager review, not shared.
 "Sales calibration" (live, over Sales: Sam, Ava, Pia, Tess; facilitated by Sam, Eli taking part)
     Tess's flag explained by Sam; Sam's rating moved by HR; Sam's own flag unexplained.
 "Q3 2026 anonymous reviews" (anonymous peer feedback, over Sales)
     Ava's review with three anonymous peer answers (Pia, Dev, Otto) and Pia's with two (Ava,
-    Dev): at and below the floor of three. Both shared.
+    Dev): at and below the floor of three, released by Sam's manager reviews and shared.
+    Tess's review with three (Ava, Pia, Dev) still coming in: not released.
 Recognition
     Kudos from Pia to Ava on her public key result and from Sam to Ava on her private one;
     Pia's spot-bonus nomination of Ava (approved by HR with a note); Otto's nomination of Hana.
-Notifications and tokens
+Notifications, tokens and accounts
     What the actions queued, and one reminder run (reminders, digests) delivered to the mail
-    outbox; an API token for each role; Ava's digest preferences.
+    outbox; an API token for each role; Ava's digest preferences; a password reset link HR
+    sent Ava (the crawl opens it).
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +69,7 @@ from lineofsight.goals import actions as goals
 from lineofsight.goals.models import AlignmentLink, CheckIn, Cycle, KeyResult, Objective
 from lineofsight.insights import coach_actions
 from lineofsight.integrations import actions as integrations
+from lineofsight.people import accounts
 from lineofsight.people import actions as people
 from lineofsight.people.models import Person, Team
 from lineofsight.reviews.calibration import actions as calibration
@@ -79,8 +89,9 @@ from .review_conversation import (
     submit_self,
     write_peer,
 )
-from .reviews import build_review_cycle
+from .reviews import DEADLINES_AHEAD, build_review_cycle
 
+RESET_LINK = re.compile(r"/password-reset/(?P<uidb64>[^/\s]+)/(?P<token>[^/\s]+)/")
 ROLES = ("ava", "pia", "otto", "tess", "sam", "cora", "eli", "dev", "hana")
 IN_Q3 = dt.datetime(2026, 8, 3, 9, tzinfo=dt.UTC)
 
@@ -131,12 +142,15 @@ NAMES = (
     "pia_rating_expl_draft",
     "pia_peer_dev_draft",
     "dev_self_draft",
+    "sam_self",
     "sam_upward_ava",
     "sam_upward_pia_draft",
     "sam_mgr",
     "sam_rating_expl",
     "tess_mgr",
     "tess_rating_expl",
+    "hana_mgr",
+    "hana_rating_expl",
     # Calibration
     "tess_flag_expl",
     "sam_move_reason",
@@ -146,6 +160,9 @@ NAMES = (
     "anon_ava_by_otto",
     "anon_pia_by_ava",
     "anon_pia_by_dev",
+    "anon_tess_by_ava",
+    "anon_tess_by_pia",
+    "anon_tess_by_dev",
     # Recognition
     "kudos_pub",
     "kudos_priv",
@@ -278,6 +295,7 @@ def _q3(cast: Cast, tess: Person, renewals: Team) -> Objective:
 def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
     ava_q3 = _q3(cast, tess, renewals)
     sales = build_cascade(cast).sales  # the worked example's cascade, Q4
+
     def ava_objective(key: str, visibility: str, **more: str) -> Objective:
         return goals.create_objective(
             acting_user=cast.ava,
@@ -396,11 +414,10 @@ def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
 
 
 def _write(author: Person, fb: Feedback, words: str, *, submit: bool, **rating: Any) -> None:
+    """Save or submit answers as the form does: from the version the author opened."""
     answers = complete_answers(fb, text=words)
-    if submit:
-        talk.submit_feedback(acting_user=author, feedback=fb, answers=answers, **rating)
-    else:
-        talk.save_feedback(acting_user=author, feedback=fb, answers=answers, **rating)
+    write = talk.submit_feedback if submit else talk.save_feedback
+    write(acting_user=author, feedback=fb, answers=answers, version=fb.version, **rating)
 
 
 def _manager_review(
@@ -422,7 +439,7 @@ def _manager_review(
 
 def _reviews(w: World, okrs: Okrs) -> dict[str, Review]:
     cast, tess = w.cast, w.tess
-    setup = build_review_cycle(cast, name="Q3 2026 reviews")
+    setup = build_review_cycle(cast, name="Q3 2026 reviews", **DEADLINES_AHEAD)
     ava, pia, dev, sam = setup["ava"], setup["pia"], setup["dev"], setup["sam"]
     tess_review = setup["tess"]
     # Ava's review, all the way to shared.
@@ -484,7 +501,9 @@ def _reviews(w: World, okrs: Okrs) -> dict[str, Review]:
         text("dev_self_draft", "Draft notes."),
         submit=False,
     )
-    # Sam's review: Ava's upward feedback (anonymous, and alone), Cora's manager review.
+    # Sam's review: his self review, Ava's upward feedback (anonymous), Pia's draft, and
+    # Cora's manager review, which releases Ava's answer (alone, so it shows to nobody).
+    submit_self(sam, text=text("sam_self", "The region grew a fifth."))
     upward = talk.start_upward_feedback(acting_user=cast.ava, review=sam)
     _write(cast.ava, upward, text("sam_upward_ava", "Clear priorities."), submit=True)
     upward = talk.start_upward_feedback(acting_user=cast.pia, review=sam)
@@ -492,11 +511,27 @@ def _reviews(w: World, okrs: Okrs) -> dict[str, Review]:
     _manager_review(
         sam, text("sam_mgr", "A strong year."), text("sam_rating_expl", "Best in the region."), 5
     )
-    # Tess's review: Sam's manager review.
+    # Tess's review: her self review, Sam's manager review.
+    submit_self(tess_review)
     _manager_review(
         tess_review, text("tess_mgr", "Kept the book."), text("tess_rating_expl", "Solid."), 4
     )
-    return {"ava": ava, "pia": pia, "dev": dev, "sam": sam, "tess": tess_review}
+    # Hana's own review (she is HR): her self review, Cora's manager review.
+    submit_self(setup["hana"])
+    _manager_review(
+        setup["hana"],
+        text("hana_mgr", "Rewrote the handbook."),
+        text("hana_rating_expl", "Above the bar."),
+        4,
+    )
+    return {
+        "ava": ava,
+        "pia": pia,
+        "dev": dev,
+        "sam": sam,
+        "tess": tess_review,
+        "hana": setup["hana"],
+    }
 
 
 def _calibration(w: World, reviews: dict[str, Review]) -> int:
@@ -537,17 +572,25 @@ def _anonymous(w: World) -> dict[str, Review]:
         population="teams",
         population_teams=[cast.sales],
         anonymous_peer_feedback=True,
+        **DEADLINES_AHEAD,
     )
-    answers = {"ava": (cast.pia, cast.dev, cast.otto), "pia": (cast.ava, cast.dev)}
+    answers = {
+        "ava": (cast.pia, cast.dev, cast.otto),
+        "pia": (cast.ava, cast.dev),
+        "tess": (cast.ava, cast.pia, cast.dev),
+    }
     for subject, peers in answers.items():
         review = setup[subject]
         submit_self(review)
         ask_peers(review, cast.sam, *peers)
         for peer in peers:
             write_peer(review, peer, text=text(f"anon_{subject}_by_{peer.username}", "Kind."))
-        _manager_review(review, "Steady quarter.", "Met expectations.", 3)
-        talk.share_review(acting_user=cast.sam, review=review)
-    return {"ava_anon": setup["ava"], "pia_anon": setup["pia"]}
+    # Sam's manager reviews close Ava's and Pia's feedback phase, which releases their
+    # answers together; Tess's are still coming in (the deadline is ahead).
+    for subject in ("ava", "pia"):
+        _manager_review(setup[subject], "Steady quarter.", "Met expectations.", 3)
+        talk.share_review(acting_user=cast.sam, review=setup[subject])
+    return {"ava_anon": setup["ava"], "pia_anon": setup["pia"], "tess_anon": setup["tess"]}
 
 
 def _recognition(w: World, okrs: Okrs) -> list[int]:
@@ -604,6 +647,7 @@ def build_world() -> World:
         integrations.set_notification_preferences(
             acting_user=cast.ava, person=cast.ava, digest="off"
         )
+        accounts.send_password_reset(acting_user=cast.hana, person=cast.ava)
     with TestCase.captureOnCommitCallbacks(execute=True):
         call_command("remind", stdout=io.StringIO())
     w.mail = [Mail(list(m.to), str(m.subject), str(m.body)) for m in mail.outbox]
@@ -695,15 +739,24 @@ def _collect_ids(
         "organisation": [1],
         "preference": list(NotificationPreference.objects.values_list("pk", flat=True)),
     }
+    # The reset link HR sent Ava, and one that is not (or no longer) valid.
+    (link,) = [found for m in w.mail if (found := RESET_LINK.search(m.body))]
+    w.ids["uidb64"] = [link["uidb64"]]
+    w.ids["reset_token"] = [link["token"], "expired-token"]
     w.named = {
         "q3": cast.q3.pk,
         "q4": cast.q4.pk,
         "fy": cast.fy.pk,
         "ava": cast.ava.pk,
+        "ava_priv": okrs.ava_priv.pk,
         "tess": w.tess.pk,
         "sales_team": cast.sales.pk,
         "session": session,
         "ava_review": reviews["ava"].pk,
         "sam_review": reviews["sam"].pk,
         "pia_review": reviews["pia"].pk,
+        "ava_anon": reviews["ava_anon"].pk,
+        "pia_anon": reviews["pia_anon"].pk,
+        "tess_anon": reviews["tess_anon"].pk,
+        "anon_cycle": reviews["ava_anon"].review_cycle_id,
     }
