@@ -10,8 +10,8 @@ calibration session's refusal to complete are read the same way. The tests then 
 was seen against ``POLICY``: each marker may appear only to the roles the policy names, and
 must appear to each of them somewhere (so the crawl cannot pass by hiding everything).
 Beside the markers, some answers are read for what they must not tell: a draft rating, the
-facilitator's own flag; and anonymous answers are followed over time, one answer after
-another, to their release.
+facilitator's own flag, a count of anonymous answers; and anonymous answers are followed
+over time, one answer after another, to their release.
 
 The roles, by username:
 
@@ -442,6 +442,7 @@ class Crawl:
     operations: set[str] = field(default_factory=set)  # operation ids crawled
     errors: list[str] = field(default_factory=list)  # server errors: role, surface, error
     requests: int = 0
+    keep: re.Pattern[str] = field(default_factory=lambda: KEEP)  # surfaces whose text is kept
     htmx: set[str] = field(default_factory=set)  # routes read as htmx, answering 200
 
     def __repr__(self) -> str:
@@ -472,16 +473,26 @@ def _clients(w: World) -> tuple[dict[str, Client], dict[str, Client]]:
 
 
 # Answers kept whole (with those to POSTs), for the checks that read their structure: the
-# ratings exports and the calibration session's board.
+# ratings exports, the calibration session's board, and (``_keep``) the evidence of the
+# reviews with anonymous answers and their review cycle.
 BOARD = re.compile(r"^API GET /api/calibration-sessions/\d+$")
 KEEP = re.compile(rf"ratings\.csv$|{BOARD.pattern}")
+
+
+def _keep(w: World) -> re.Pattern[str]:
+    anonymous = "|".join(str(w.named[k]) for k in ("ava_anon", "pia_anon", "tess_anon"))
+    cycle = w.named["anon_cycle"]
+    return re.compile(
+        rf"{KEEP.pattern}|^(API )?GET (/api)?/reviews/({anonymous})/evidence/?$"
+        rf"|^(API GET /api/review-cycles|GET /reviews/cycles)/{cycle}/?$"
+    )
 
 
 def _note(crawl: Crawl, role: str, surface: str, response: Any, text: str) -> None:
     status = response.status_code if response is not None else 500
     if status >= 500 and response is not None:
         crawl.errors.append(f"{role} {surface}: {status}")
-    keep = surface.startswith(("POST", "API POST")) or bool(KEEP.search(surface))
+    keep = surface.startswith(("POST", "API POST")) or bool(crawl.keep.search(surface))
     crawl.seen.append(Seen(role, surface, status, markers_in(text), text if keep else ""))
 
 
@@ -573,7 +584,7 @@ def _crawl_state_changes(crawl: Crawl, pages: dict[str, Client], api: dict[str, 
 
 
 def run_crawl(w: World) -> Crawl:
-    crawl = Crawl(w)
+    crawl = Crawl(w, keep=_keep(w))
     pages, api = _clients(w)
     # Refusals (403, 404) are the crawl's daily bread: not worth a log line each.
     log = logging.getLogger("django.request")
@@ -701,6 +712,61 @@ def test_calibration_leaves_out_a_draft_rating(crawl: Crawl) -> None:
         people = _board(crawl, role)["people"]
         (pia,) = [p for p in people if p["person"] == crawl.world.people["pia"].pk]
         assert pia["rating"] is None, f"{role} sees Pia's draft rating {pia['rating']}"
+
+
+# -- anonymous answers: no count tells who answered --------------------------------------
+
+EVIDENCE = re.compile(r"^(API )?GET (/api)?/reviews/(\d+)/evidence/?$")
+COUNTED = re.compile(
+    r"(\d+) of (\d+) requested submitted(?:; from [^;.]*)?(?:; (\d+) anonymous)?\."
+)
+PROGRESS = re.compile(r'<th scope="row">Peer feedback submitted</th><td>(\d+) of (\d+)</td>')
+
+
+def test_no_count_tells_who_answered_anonymously(crawl: Crawl) -> None:
+    """Anonymous answers are counted only once released and from three up. Ava's three
+    (released) are counted for those who read her review's outcome; Pia's two (released,
+    below the floor) and Tess's three (still coming in) by nobody -- in the evidence pack,
+    page and API, and in the review cycle's progress, page and API ("2 of 2 requested
+    submitted" would tell Pia that both colleagues she knows were asked answered)."""
+    n = crawl.world.named
+    asked = {n["ava_anon"]: (3, 3), n["pia_anon"]: (2, 0), n["tess_anon"]: (3, 0)}
+    told: dict[str, tuple[int, ...]] = {}
+    for s in crawl.seen:
+        found = EVIDENCE.match(s.surface)
+        if found and s.status == 200 and int(found[3]) in asked:
+            requested, counted = asked[int(found[3])]
+            if s.surface.startswith("API"):
+                fb = json.loads(s.text.split("\n")[0])["contribution"]["feedback"]
+                told[f"{s.role} {s.surface}"] = (
+                    fb["requested"],
+                    fb["submitted"],
+                    fb["anonymous_submitted"],
+                )
+            else:
+                line = COUNTED.search(s.text)
+                assert line, f"{s.role} {s.surface}: no count of peer feedback"
+                told[f"{s.role} {s.surface}"] = (int(line[2]), int(line[1]), int(line[3] or 0))
+            assert told[f"{s.role} {s.surface}"] == (requested, counted, counted), s.surface
+    readers = {s.split()[0] for s in told}
+    assert readers == {"ava", "pia", "tess", "sam", "cora", "hana"}, readers
+    # The progress: over the reviews whose outcome each reads (their own once shared).
+    sees = {"hana": set(asked), "sam": set(asked), "cora": set(asked)}
+    sees |= {"ava": {n["ava_anon"]}, "pia": {n["pia_anon"]}}
+    cycle = re.compile(rf"^(API GET /api/review-cycles|GET /reviews/cycles)/{n['anon_cycle']}/?$")
+    for s in crawl.seen:
+        if s.status != 200 or not cycle.match(s.surface):
+            continue
+        mine = [asked[r] for r in sees.get(s.role, set())]
+        expected = (sum(c for _, c in mine), sum(r for r, _ in mine))
+        if s.surface.startswith("API"):
+            progress = json.loads(s.text.split("\n")[0])["progress"]
+            got = (progress["peer_submitted"], progress["peer_total"])
+        else:
+            line = PROGRESS.search(s.text)
+            assert line, f"{s.role} {s.surface}: no progress"
+            got = (int(line[1]), int(line[2]))
+        assert got == expected, f"{s.role} {s.surface}: peer feedback {got[0]} of {got[1]}"
 
 
 # -- anonymity over time ---------------------------------------------------------------------

@@ -230,8 +230,9 @@ def test_peer_feedback_and_kudos_respect_what_the_viewer_may_see(world):
     )
     pack = evidence_pack(cast.sam, review)
     fb = pack.contribution.feedback
-    assert (fb.requested, fb.submitted, fb.named_authors) == (2, 2, ["Pia Park"])
-    assert fb.anonymous_submitted == 1 and not fb.anonymous_shown
+    # One anonymous answer, below the minimum: counted nowhere (it would tell that Dev answered).
+    assert (fb.requested, fb.submitted, fb.named_authors) == (2, 1, ["Pia Park"])
+    assert fb.anonymous_submitted == 0 and not fb.anonymous_shown
     assert "from 3 answers up" in fb.note
     assert [(k.author, k.key_result) for k in pack.contribution.kudos] == [
         ("Pia Park", "25 enterprise opportunities qualified from outbound")

@@ -156,3 +156,31 @@ def test_anonymous_answers_leave_no_row_in_the_audit_log(cast, anonymous):
     log = hana.get("/admin/core/auditevent/")  # where HR reads the audit log
     assert log.status_code == 200
     assert "Pia Park" not in log.content.decode() and "Dev Diaz" not in log.content.decode()
+
+
+def test_no_count_includes_fewer_anonymous_answers_than_the_minimum(cast):
+    """Two of three colleagues answer on Ava's review, three of three on Pia's; once the
+    answers are released, Pia's three are counted, Ava's two nowhere: "2 of 3" would tell
+    which colleagues answered as soon as anyone knows who did not."""
+    setup = build_review_cycle(cast, anonymous_peer_feedback=True, **DEADLINES_AHEAD)
+    ava, pia = setup["ava"], setup["pia"]
+    ask_peers(ava, cast.sam, cast.pia, cast.dev, cast.otto)
+    ask_peers(pia, cast.sam, cast.ava, cast.dev, cast.otto)
+    for review, people in ((ava, (cast.pia, cast.dev)), (pia, (cast.ava, cast.dev, cast.otto))):
+        for person in people:
+            answer(review, person)
+    client = Client()
+    client.force_login(cast.hana)
+    with time_machine.travel(AFTER_FEEDBACK):
+        page = client.get(f"/reviews/{ava.pk}/evidence/").content.decode()
+        assert "0 of 3 requested submitted." in page and "anonymous." not in page
+        assert "counted and shown only in aggregate, from 3 answers up" in page
+        page = client.get(f"/reviews/{pia.pk}/evidence/").content.decode()
+        assert "3 of 3 requested submitted; 3 anonymous." in page
+        feedback = client.get(f"/api/reviews/{ava.pk}/evidence").json()["contribution"]
+        assert feedback["feedback"]["submitted"] == feedback["feedback"]["anonymous_submitted"] == 0
+        cycle = setup.cycle.pk
+        page = client.get(f"/reviews/cycles/{cycle}/").content.decode()
+        assert "Peer feedback submitted</th><td>3 of 6</td>" in page
+        progress = client.get(f"/api/review-cycles/{cycle}").json()["progress"]
+        assert (progress["peer_submitted"], progress["peer_total"]) == (3, 6)

@@ -34,7 +34,8 @@ Reviews, ratings, feedback and calibration are private:
   phase of the review closes (``anonymous_released``: its deadline passed, the manager
   submitted the review, or the review cycle closed) and only when at least three people
   answered (``ANONYMITY_MINIMUM``). From then on no more anonymous answers are taken, so
-  the set shown never changes; before, nothing shows, not even a count. The filters below
+  the set shown never changes; before, nothing shows, not even a count, and a count never
+  includes fewer than the minimum (``anonymous_counted``). The filters below
   never return another author's anonymous feedback row; the aggregate selectors read it on
   their own, and show counts, averages and unnamed texts only. Anonymous answers leave no
   row in the audit log (a row naming its writer or its moment would tell who answered).
@@ -327,6 +328,13 @@ def released_in(cycle: ReviewCycle, review_state: str, today: dt.date | None = N
     if cycle.state != "open" or review_state not in ("self_review", "manager_review"):
         return True
     return (today or organisation_today()) > cycle.peer_feedback_due
+
+
+def anonymous_counted(answers: int, released: bool) -> int:
+    """How many of the anonymous answers on one review any count may include: all of them
+    once released and at least ``ANONYMITY_MINIMUM``, else none. A count that moves with
+    each answer, or one below the minimum ("2 of 2 asked"), tells who answered."""
+    return answers if released and answers >= ANONYMITY_MINIMUM else 0
 
 
 def anonymous_closed_message(review: Review) -> str:

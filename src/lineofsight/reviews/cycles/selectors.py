@@ -25,6 +25,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -35,7 +36,7 @@ from django.utils import timezone
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
-from lineofsight.core.review_access import released_in
+from lineofsight.core.review_access import anonymous_counted, released_in
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import organisation_time_zone
 from lineofsight.reviews.cycles.scales import PHASES, Phase, phase_on
@@ -162,16 +163,28 @@ def cycle_progress(user: Person, cycle: ReviewCycle) -> Progress:
     )
     by_kind: dict[tuple[str, str], int] = {}
     today = organisation_today()
-    for kind, state, anonymous, review_state, n in (
+    # Anonymous answers count per review (grouped by it, the rest not), once released and
+    # from the anonymity minimum up -- as open requests until then -- so that no figure moves
+    # with one answer or tells who answered.
+    answer_of = Case(
+        When(anonymous=True, state=Feedback.State.SUBMITTED, then=F("review_id")), default=None
+    )
+    for kind, state, review_state, anonymous_answers_of, n in (
         Feedback.objects.filter(review__in=visible.values("pk"))
         .order_by()
-        .values_list("kind", "state", "anonymous", "review__state")
+        .annotate(answer_of=answer_of)
+        .values_list("kind", "state", "review__state", "answer_of")
         .annotate(n=Count("pk"))
     ):
-        held_back = anonymous and not released_in(cycle, review_state, today)
-        if held_back and state == Feedback.State.SUBMITTED:
-            state = Feedback.State.OPEN  # counted once released, never one at a time before
-        by_kind[(kind, state)] = by_kind.get((kind, state), 0) + n
+        if anonymous_answers_of is None:
+            by_kind[(kind, state)] = by_kind.get((kind, state), 0) + n
+            continue
+        counted = anonymous_counted(n, released_in(cycle, review_state, today))
+        for as_state, m in (
+            (Feedback.State.SUBMITTED, counted),
+            (Feedback.State.OPEN, n - counted),
+        ):
+            by_kind[(kind, as_state)] = by_kind.get((kind, as_state), 0) + m
 
     def fb(kind: str, *states: str) -> int:
         return sum(by_kind.get((kind, s), 0) for s in states)

@@ -243,8 +243,13 @@ def _shifts(
 def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
     """Peer feedback counts, named authors the viewer may read, anonymous answers counted --
     only once released (when the review's feedback phase closes), so that no count moves
-    with one anonymous answer."""
-    from lineofsight.core.review_access import ANONYMITY_MINIMUM, anonymous_released
+    with one anonymous answer, and only from the anonymity minimum up, so that no count
+    tells who answered."""
+    from lineofsight.core.review_access import (
+        ANONYMITY_MINIMUM,
+        anonymous_counted,
+        anonymous_released,
+    )
 
     rows = list(
         Feedback.objects.filter(review=review, kind=Feedback.Kind.PEER)
@@ -255,9 +260,10 @@ def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
         .values_list("state", "anonymous", "readable", "author__display_name", "author__username")
     )
     released = anonymous_released(review)
-    submitted = [r for r in rows if r[0] == Feedback.State.SUBMITTED and (released or not r[1])]
+    answered = [r for r in rows if r[0] == Feedback.State.SUBMITTED]
+    anonymous = anonymous_counted(sum(1 for r in answered if r[1]), released)
+    submitted = [r for r in answered if anonymous or not r[1]]
     named = sorted((r[3] or r[4]) for r in submitted if not r[1] and r[2])
-    anonymous = sum(1 for r in submitted if r[1])
     sees_some = viewer.sees_outcome(review) or review.subject_id == viewer.pk
     shown = sees_some and anonymous >= ANONYMITY_MINIMUM
     due = review.review_cycle.peer_feedback_due
@@ -268,9 +274,10 @@ def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
             "Anonymous answers are counted and shown together once the feedback phase closes "
             f"({due.day} {due:%b %Y})."
         )
-    elif anonymous and not shown:
+    elif any(r[1] for r in rows) and not shown:
         note = (
-            f"Anonymous answers are shown only in aggregate, from {ANONYMITY_MINIMUM} answers up."
+            "Anonymous answers are counted and shown only in aggregate, "
+            f"from {ANONYMITY_MINIMUM} answers up."
         )
     else:
         note = ""
