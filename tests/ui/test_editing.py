@@ -387,6 +387,24 @@ def test_key_result_errors_name_the_field(cast, cascade, as_user):
     assert not KeyResult.objects.filter(title="Three reference customers").exists()
 
 
+EQUAL_START_AND_TARGET = "The target equals the start, so there is nothing to"
+
+
+@pytest.mark.parametrize(
+    ("kind", "suggestion"),
+    [("increase", "Stay at or above a threshold"), ("decrease", "Stay at or below a threshold")],
+)
+def test_start_equal_to_target_is_refused_on_the_target(cast, cascade, as_user, kind, suggestion):
+    url = reverse("key-result-new", args=[cascade.ava_obj.pk])
+    response = as_user(cast.ava).post(
+        url, kr_data(cast, kind=kind, start_value="0", target_value="0")
+    )
+    assert response.status_code == 422
+    assert EQUAL_START_AND_TARGET in errors(response, "target_value")
+    assert suggestion in errors(response, "target_value")
+    assert not KeyResult.objects.filter(title="Three reference customers").exists()
+
+
 def test_key_result_pages_for_non_editors(cast, cascade, as_user):
     client = as_user(cast.otto)
     assert client.get(reverse("key-result-new", args=[cascade.ava_obj.pk])).status_code == 403

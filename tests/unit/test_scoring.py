@@ -65,6 +65,33 @@ def test_start_equal_to_target_is_met_or_not():
     assert progress(KeyResultKind.DECREASE, 5, 5, 6) == 0.0
 
 
+def test_start_equal_to_target_gives_nothing_before_a_check_in():
+    # "Increase 0 to 0" scored 100 % with no check-in.
+    fig = scoring.key_result_progress(KeyResultSpec(KeyResultKind.INCREASE, 0, 0), None)
+    assert fig.value == 0.0
+    assert "only a check-in that reaches the target counts" in " ".join(fig.explanation.notes)
+
+
+@given(level=finite, kind=st.sampled_from([KeyResultKind.INCREASE, KeyResultKind.DECREASE]))
+def test_no_key_result_is_reached_before_its_first_reading(level, kind):
+    """Whatever the definition, progress without a reading is never 100 % for a key result
+    that has to move (increase, decrease): nothing for free."""
+    assert progress(kind, level, level) == 0.0
+    assert scoring.key_result_progress(KeyResultSpec(kind, level, level), Reading()).value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kind", "suggestion"),
+    [(KeyResultKind.INCREASE, "Stay at or above"), (KeyResultKind.DECREASE, "Stay at or below")],
+)
+def test_start_equal_to_target_is_refused_naming_the_target(kind, suggestion):
+    with pytest.raises(scoring.SpecError) as caught:
+        scoring.validate_spec(KeyResultSpec(kind, 0, 0))
+    assert caught.value.field == "target_value"
+    assert "The target equals the start" in caught.value.message
+    assert suggestion in caught.value.message
+
+
 def test_no_reading_uses_the_start_value():
     fig = scoring.key_result_progress(KeyResultSpec(KeyResultKind.INCREASE, 0, 10), None)
     assert fig.value == 0.0
@@ -138,7 +165,7 @@ def test_validate_spec_names_the_field():
         scoring.validate_spec(KeyResultSpec(KeyResultKind.INCREASE, 0, math.inf))
     assert exc.value.field == "target_value"
     scoring.validate_spec(KeyResultSpec(KeyResultKind.MILESTONE))
-    scoring.validate_spec(KeyResultSpec(KeyResultKind.INCREASE, 3, 3))
+    scoring.validate_spec(KeyResultSpec(KeyResultKind.INCREASE, 3, 4))
 
 
 def test_validate_reading():

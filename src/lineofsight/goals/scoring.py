@@ -226,6 +226,15 @@ def validate_spec(spec: KeyResultSpec) -> None:
     _finite("start_value", spec.start, required=True)
     _finite("target_value", spec.target, required=True)
     assert spec.start is not None and spec.target is not None
+    if spec.target == spec.start:
+        keep = "Stay at or above" if kind is KeyResultKind.INCREASE else "Stay at or below"
+        raise SpecError(
+            "target_value",
+            f"The target equals the start, so there is nothing to "
+            f"{'increase' if kind is KeyResultKind.INCREASE else 'decrease'}. Set a target "
+            f"{'above' if kind is KeyResultKind.INCREASE else 'below'} the start, or choose "
+            f"'{keep} a threshold' to hold a level.",
+        )
     if kind is KeyResultKind.INCREASE and spec.target < spec.start:
         raise SpecError(
             "target_value", "An increasing key result needs a target at or above its start."
@@ -275,7 +284,10 @@ def _score_key_result(spec: KeyResultSpec, reading: Reading | None) -> _KeyResul
         return _KeyResultScore(1.0 if met else 0.0, "threshold", current, target=target)
     start = spec.start if spec.start is not None else 0.0
     if target == start:
-        met = current >= target if kind is KeyResultKind.INCREASE else current <= target
+        # Nothing to move (only older definitions can say so; new ones are refused): no
+        # credit for free, the target counts as reached only once a reading reaches it.
+        read = reading is not None and reading.value is not None
+        met = read and (current >= target if kind is KeyResultKind.INCREASE else current <= target)
         return _KeyResultScore(1.0 if met else 0.0, "met_or_not", current, start, target)
     raw = (current - start) / (target - start)
     return _KeyResultScore(clamp(raw), "linear", current, start, target, raw)
@@ -331,8 +343,11 @@ def key_result_progress(
         Term("reading", None, f"Target {fmt(target, unit)}", target),
     )
     if score.case == "met_or_not":
-        notes.append("Start equals target, so the key result is either met or not.")
-        return explained("100 % when the target is reached, otherwise 0 %", terms)
+        notes.append(
+            "Start equals target, so the key result is either met or not; only a check-in "
+            "that reaches the target counts."
+        )
+        return explained("100 % when a check-in reaches the target, otherwise 0 %", terms)
     if score.raw > 1.0:
         notes.append(f"Beyond target ({percent(min(score.raw, 1e6))} % before capping at 100 %).")
     elif score.raw < 0.0:
