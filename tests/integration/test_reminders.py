@@ -524,6 +524,7 @@ def test_the_loop_runs_until_its_count_and_sends_nothing_twice(cast, cascade):
         (["--runs", "2"], "--runs"),
         (["--loop", "--interval", "0"], "--interval"),
         (["--today", "19/10/2026"], "--today: '19/10/2026' is not a date"),
+        (["--today", "9999-12-31"], "--today: Enter a date in the years 1900 to 9998."),
     ],
 )
 def test_bad_arguments_are_refused(cast, args, message):

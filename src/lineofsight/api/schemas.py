@@ -22,6 +22,7 @@ from lineofsight.api.tracking import (
 )
 from lineofsight.api.types import (
     MAX_OFFSET,
+    AsOfInstant,
     Commitment,
     Confidence,
     CycleKind,
@@ -350,8 +351,10 @@ class ExplanationOut(Schema):
 
 
 class AsOfQuery(Schema):
-    as_of: EndInstant | None = Field(
-        None, description="Explain the figure as it stood then (a date means the end of it)."
+    as_of: AsOfInstant | None = Field(
+        None,
+        description="Explain the figure as it stood then (a date means the end of it); a day "
+        "after today is refused.",
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.goals import history, rollup, scoring
 from lineofsight.goals.models import (
     AlignmentLink,
@@ -65,9 +66,12 @@ def cycles_for_user(user: Person) -> QuerySet[Cycle]:
 
 
 def _get(qs: QuerySet[Any], pk: Any) -> Any:
+    found = as_id(pk)
     try:
-        return qs.get(pk=int(pk))
-    except (ValueError, TypeError, qs.model.DoesNotExist):
+        if found is None:
+            raise qs.model.DoesNotExist
+        return qs.get(pk=found)
+    except qs.model.DoesNotExist:
         raise NotFound(f"No such {qs.model._meta.verbose_name}.") from None
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.core.web import (
     SignedInRequest,
     apply_errors,
@@ -149,9 +150,12 @@ def _person(request: SignedInRequest) -> Person:
     raw = request.GET.get("person")
     if not raw:
         return request.user
+    pk = as_id(raw)
     try:
-        return get_person_for_user(request.user, int(raw))
-    except (ValueError, Person.DoesNotExist):
+        if pk is None:
+            raise Person.DoesNotExist
+        return get_person_for_user(request.user, pk)
+    except Person.DoesNotExist:
         raise Http404("No such person.") from None
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, apply_errors, render_page
 from lineofsight.goals import selectors
 from lineofsight.goals.models import Cycle, KeyResult, Objective
@@ -63,12 +64,13 @@ def objective_owner_value(objective: Objective) -> str:
 
 def resolve_owner(user: Person, value: str) -> tuple[Person | None, Team | None]:
     kind, _, raw = value.partition("-")
+    pk = as_id(raw)
     try:
-        if kind == "person":
-            return people_visible_to(user).get(pk=int(raw)), None
-        if kind == "team":
-            return None, teams_visible_to(user).get(pk=int(raw))
-    except (ValueError, Person.DoesNotExist, Team.DoesNotExist):
+        if kind == "person" and pk is not None:
+            return people_visible_to(user).get(pk=pk), None
+        if kind == "team" and pk is not None:
+            return None, teams_visible_to(user).get(pk=pk)
+    except (Person.DoesNotExist, Team.DoesNotExist):
         pass
     raise InvalidInput.one("owner", "Choose a person or a team from the list.")
 
@@ -99,9 +101,12 @@ def people_choices(user: Person, objective: Objective, *also: int | None) -> lis
 
 
 def resolve_person(user: Person, value: str, field: str = "owner") -> Person:
+    pk = as_id(value)
     try:
-        return people_visible_to(user).get(pk=int(value))
-    except (ValueError, Person.DoesNotExist):
+        if pk is None:
+            raise Person.DoesNotExist
+        return people_visible_to(user).get(pk=pk)
+    except Person.DoesNotExist:
         raise InvalidInput.one(field, "Choose a person from the list.") from None
 
 
