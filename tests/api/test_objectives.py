@@ -295,13 +295,32 @@ def test_create_action_errors_name_the_fields(cast, as_person):
 def test_create_for_someone_you_do_not_manage_is_403(cast, as_person):
     pia = as_person("pia")
     unchanged = Unchanged()
-    for payload in (
+    response = pia.post(
+        "/objectives",
         {"title": "Ava's", "level": "individual", "cycle": cast.q4.pk, "owner_person": cast.ava.pk},
-        {"title": "Company", "level": "company", "cycle": cast.fy.pk, "owner_team": cast.acme.pk},
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"]
+    unchanged.check()
+
+
+def test_a_level_one_may_not_set_is_refused_naming_the_level(cast, as_person):
+    """The rule the form applies to the levels it offers (``/me``'s ``objective_levels``)."""
+    pia, sam, cora = as_person("pia"), as_person("sam"), as_person("cora")
+    unchanged = Unchanged()
+    assert pia.get("/me").json()["objective_levels"] == ["individual"]
+    assert sam.get("/me").json()["objective_levels"] == ["team", "individual"]
+    assert cora.get("/me").json()["objective_levels"] == ["company", "team", "individual"]
+    for level, owner, words in (
+        ("company", {"owner_team": cast.acme.pk}, "Company objectives are set by executives"),
+        ("team", {"owner_person": cast.pia.pk}, "Team objectives are set by the people who"),
     ):
-        response = pia.post("/objectives", payload)
-        assert response.status_code == 403
-        assert response.json()["detail"]
+        response = pia.post(
+            "/objectives", {"title": "Mine", "level": level, "cycle": cast.q4.pk, **owner}
+        )
+        assert response.status_code == 422
+        [message] = response.json()["errors"]["level"]
+        assert message.startswith(words) and message.endswith("Choose individual.")
     unchanged.check()
 
 

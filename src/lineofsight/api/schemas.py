@@ -114,6 +114,10 @@ class PersonDetailOut(PersonOut):
 class MeOut(PersonOut):
     team_ids: list[int]
     led_team_ids: list[int]
+    objective_levels: list[Level] = Field(
+        description="The levels the caller may set objectives at (creating one at another "
+        "level is refused naming `level`)."
+    )
 
 
 class PeopleQuery(PageQuery):

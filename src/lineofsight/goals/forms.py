@@ -115,6 +115,7 @@ class ObjectiveForm(forms.Form):
         creating: bool,
         owner_choices: list[Any],
         cycle_choices: list[tuple[str, str]] | None = None,
+        level_choices: list[tuple[str, str]] | None = None,
         amend: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -122,6 +123,7 @@ class ObjectiveForm(forms.Form):
         set_choices(self, "owner", owner_choices)
         if creating:
             set_choices(self, "cycle", cycle_choices or [])
+            set_choices(self, "level", level_choices or [])
             set_choices(
                 self,
                 "state",

@@ -30,30 +30,26 @@ OWNER_LIMIT = 500
 
 
 def objective_owner_choices(user: Person, current: Objective | None = None) -> list[Any]:
-    """People and teams the user may plausibly set objectives for (the action decides)."""
-    viewer = Viewer.of(user)
-    if user.is_hr_admin:
-        people_q = Q()
-    else:
-        people_q = Q(pk=user.pk) | Q(manager_path__startswith=user.subtree_prefix)
+    """People and teams whose objectives the user may set (``Viewer.objective_owner_filters``,
+    the policy the action applies), plus the objective's current owner when editing."""
+    people_q, teams_q = Viewer.of(user).objective_owner_filters()
     if current is not None and current.owner_person_id:
         people_q |= Q(pk=current.owner_person_id)
+    if current is not None and current.owner_team_id:
+        teams_q |= Q(pk=current.owner_team_id)
     people = list(
         people_visible_to(user).filter(people_q).order_by("display_name", "username")[:OWNER_LIMIT]
     )
-    if user.is_hr_admin or user.is_executive:
-        teams_q = Q()
-    else:
-        teams_q = Q(pk__in=list(viewer.team_ids | viewer.led_team_ids))
-        for led in viewer.led_team_ids:
-            teams_q |= Q(path__contains=f"/{led}/")
-    if current is not None and current.owner_team_id:
-        teams_q |= Q(pk=current.owner_team_id)
     teams = list(teams_visible_to(user).filter(teams_q).order_by("name")[:OWNER_LIMIT])
-    return [
-        ("People", [(f"person-{p.pk}", p.name) for p in people]),
-        ("Teams", [(f"team-{t.pk}", t.name) for t in teams]),
-    ]
+    groups: list[Any] = [("People", [(f"person-{p.pk}", p.name) for p in people])]
+    if teams:
+        groups.append(("Teams", [(f"team-{t.pk}", t.name) for t in teams]))
+    return groups
+
+
+def objective_level_choices(user: Person) -> list[tuple[str, str]]:
+    """The levels the user may set objectives at (``Viewer.objective_levels``)."""
+    return [(lvl, Objective.Level(lvl).label) for lvl in Viewer.of(user).objective_levels()]
 
 
 def objective_owner_value(objective: Objective) -> str:
