@@ -153,7 +153,8 @@ def test_action_error_is_put_on_its_field(cast, cascade, as_user):
         ({"cycle": "999999"}, "cycle", "Select a valid choice."),
         ({"parent": "x-1"}, "parent", "Choose an objective or key result from the list."),
         ({"parent": "o-999999"}, "parent", "No such objective or key result."),
-        ({"parent": "o-1", "align_weight": "-2"}, "align_weight", "greater than or equal"),
+        ({"parent": "o-1", "align_weight": "-2"}, "align_weight", "Enter a weight more than 0."),
+        ({"parent": "o-1", "align_weight": "0"}, "align_weight", "Enter a weight more than 0."),
     ],
 )
 def test_bad_input_names_the_field(cast, cascade, as_user, overrides, field, message):
@@ -347,7 +348,8 @@ def test_change_and_end_a_link(cast, cascade, as_user):
     response = client.post(
         reverse("link-change", args=[link.pk]), {"kind": "contributes", "weight": "-1"}
     )
-    assert response.status_code == 422 and "greater than or equal" in errors(response, "weight")
+    assert response.status_code == 422
+    assert "Enter a weight more than 0." in errors(response, "weight")
     response = client.post(
         reverse("link-change", args=[link.pk]),
         {"kind": "contributes", "weight": "3", "reason": "Most of the pipeline"},

@@ -326,3 +326,49 @@ def test_graph_refuses_cycles():
     links = [*links, LinkEdge(1, 1.0, parent_objective_id=3)]
     with pytest.raises(scoring.CycleInGraph):
         scoring.compute_graph(objectives, key_results, links)
+
+
+# -- where a key result stands, in words ------------------------------------------------------
+
+
+def test_reading_text_agrees_with_the_kind():
+    text = scoring.reading_text
+    assert text(KeyResultSpec(KeyResultKind.INCREASE, 0, 25, "logos"), 22) == "22 of 25 logos"
+    # A decrease, or an increase from elsewhere than zero, counts from its start.
+    assert text(KeyResultSpec(KeyResultKind.DECREASE, 120, 90, "days"), 95) == (
+        "95 days (from 120 to 90 days)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.INCREASE, 8, 10, "clauses"), None) == (
+        "8 clauses (from 8 to 10 clauses)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.DECREASE, 4000, 2500, "$"), 3100) == (
+        "$3,100 (from $4,000 to $2,500)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.STAY_ABOVE, None, 80, "%"), 85) == (
+        "85% (keep at or above 80%)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.STAY_BELOW, None, 2), None) == (
+        "no reading yet (keep at or below 2)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.MILESTONE), None, done=True) == "Done"
+
+
+@given(
+    start=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    target=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    value=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    kind=st.sampled_from(list(KeyResultKind)),
+)
+def test_x_of_y_is_said_only_when_it_is_the_progress(start, target, value, kind):
+    """ "x of y" reads as x / y: it is said only of an increase from zero, where progress is
+    exactly that share; every other kind says where it started or what line it keeps."""
+    spec = KeyResultSpec(kind, 0.0 if kind is KeyResultKind.INCREASE else start, target)
+    words = scoring.reading_text(spec, value)
+    if " of " in words:
+        assert kind is KeyResultKind.INCREASE and target > 0
+        shown = scoring.key_result_progress(spec, Reading(value, None, AT)).value
+        assert shown == pytest.approx(scoring.clamp(value / target))
+    if kind is KeyResultKind.DECREASE:
+        assert "(from " in words
+    if kind.is_threshold:
+        assert "(keep at or" in words

@@ -45,12 +45,17 @@ def _link_kind_field(name: str = "Alignment") -> forms.ChoiceField:
     )
 
 
+def _positive_weight(value: float | None) -> None:
+    if value is not None and value <= 0:
+        raise forms.ValidationError("Enter a weight more than 0.", code="min_value")
+
+
 def _weight_field(label: str = "Weight", required: bool = True) -> forms.FloatField:
     return forms.FloatField(
         label=label,
         required=required,
         initial=1.0,
-        min_value=0.000001,
+        validators=[_positive_weight],
         widget=forms.NumberInput(attrs={"step": "any"}),
         help_text="How much this counts relative to the other inputs (default 1).",
     )

@@ -181,6 +181,9 @@ def fmt(value: float | None, unit: str = "") -> str:
 # Key results
 
 
+PREFIX_UNITS = ("$", "€", "£", "%")
+
+
 @dataclass(frozen=True)
 class KeyResultSpec:
     kind: KeyResultKind
@@ -243,6 +246,34 @@ def validate_spec(spec: KeyResultSpec) -> None:
         raise SpecError(
             "target_value", "A decreasing key result needs a target at or below its start."
         )
+
+
+def reading_text(spec: KeyResultSpec, current: float | None, done: bool = False) -> str:
+    """Where a key result stands, in words that agree with its progress (before any reading
+    it stands at its start):
+
+    * an increase from zero: "22 of 25 logos";
+    * any other increase or decrease, counted from its start: "95 days (from 120 to 90
+      days)", "8 clauses (from 8 to 10 clauses)" (never "95 days of 90 days");
+    * a threshold: "85% (keep at or above 80%)" (never "85% of 80%");
+    * a milestone: "Done" or "Not done".
+    """
+    kind = spec.kind
+    if kind is KeyResultKind.MILESTONE:
+        return "Done" if done else "Not done"
+    value = current if current is not None else spec.start
+    unit = spec.unit
+    if kind.is_threshold:
+        line = "at or above" if kind is KeyResultKind.STAY_ABOVE else "at or below"
+        now = "no reading yet" if value is None else fmt(value, unit)
+        return f"{now} (keep {line} {fmt(spec.target, unit)})"
+
+    def bare(number: float | None) -> str:
+        return fmt(number, unit if unit in PREFIX_UNITS else "")
+
+    if kind is KeyResultKind.INCREASE and not spec.start and (spec.target or 0) > 0:
+        return f"{bare(value if value is not None else 0.0)} of {fmt(spec.target, unit)}"
+    return f"{fmt(value, unit)} (from {bare(spec.start)} to {fmt(spec.target, unit)})"
 
 
 def validate_reading(spec: KeyResultSpec, reading: Reading) -> None:

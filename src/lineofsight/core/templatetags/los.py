@@ -30,6 +30,14 @@ def value_unit(value: Any, unit: str = "") -> str:
 
 
 @register.filter
+def kr_reading(kr: Any) -> str:
+    """Where a key result stands, in words that agree with its progress
+    (``scoring.reading_text``): "22 of 25 logos", "95 days (from 120 to 90 days)",
+    "85% (keep at or above 80%)"."""
+    return scoring.reading_text(kr.spec(), kr.current_value, bool(kr.done))
+
+
+@register.filter
 def confidence_label(value: Any) -> str:
     if not value:
         return "No check-in yet"

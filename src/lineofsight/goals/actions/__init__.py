@@ -27,6 +27,7 @@ from lineofsight.goals.actions.closing import (
     adjust_objective_grade,
     carry_over_key_result,
     next_cycle,
+    plan_carry_over,
     regrade_cycle,
     save_retrospective,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "adjust_objective_grade",
     "align_objective",
     "carry_over_key_result",
+    "plan_carry_over",
     "change_alignment",
     "create_cycle",
     "cycle_errors",
