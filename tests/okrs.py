@@ -90,7 +90,7 @@ def build_cascade(cast: Cast) -> Cascade:
         at=at,
     )
     actions.align_objective(
-        at=at, acting_user=cast.sam, child=sales, parent_key_result=logos, kind="supports"
+        acting_user=cast.sam, child=sales, parent_key_result=logos, kind="supports", at=at
     )
     ava_obj = actions.create_objective(
         acting_user=cast.ava,
@@ -132,7 +132,11 @@ def build_cascade(cast: Cast) -> Cascade:
         owner=cast.ava,
         at=at,
     )
-    actions.align_objective(at=at, acting_user=cast.ava, child=ava_obj, parent_objective=sales)
+    # Ava may not edit the Sales objective: her contribution is a proposal Sam accepts.
+    proposed = actions.align_objective(
+        acting_user=cast.ava, child=ava_obj, parent_objective=sales, at=at
+    )
+    actions.accept_alignment(acting_user=cast.sam, link=proposed, at=at)
     platform = actions.create_objective(
         acting_user=cast.eli,
         title="Ship the healthcare vertical edition",
@@ -149,9 +153,11 @@ def build_cascade(cast: Cast) -> Cascade:
         owner=cast.dev,
         at=at,
     )
-    actions.align_objective(
-        at=at, acting_user=cast.eli, child=platform, parent_key_result=verticals
+    # Eli may not edit the company objective either: Cora accepts his proposal.
+    proposed = actions.align_objective(
+        acting_user=cast.eli, child=platform, parent_key_result=verticals, at=at
     )
+    actions.accept_alignment(acting_user=cast.cora, link=proposed, at=at)
     return Cascade(
         company,
         logos,

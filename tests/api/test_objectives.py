@@ -480,9 +480,10 @@ def test_explanation_hides_titles_of_objectives_the_caller_cannot_see(cast, as_p
         owner_team=cast.platform,
         visibility="private",
     )
-    actions.align_objective(
+    proposed = actions.align_objective(
         acting_user=cast.eli, child=hidden, parent_key_result=c.verticals, weight=1
     )
+    actions.accept_alignment(acting_user=cast.cora, link=proposed)
     terms = as_person("ava").get(f"/key-results/{c.verticals.pk}/explanation").json()["terms"]
     labels = {t["label"] for t in terms}
     assert "Secret platform work" not in labels

@@ -434,5 +434,29 @@ class Viewer(ReviewRules, CoachRules):
             )
 
 
+def objective_deciders(objective: Objective) -> list[int]:
+    """Who decides on a proposed contribution into this objective (and is told of it): its
+    owner, for a person's objective; its team's lead, else the lead of the nearest team above
+    it. Everyone else who may edit it (their managers, the leads above, HR) may decide too,
+    but is not asked."""
+    from lineofsight.people.models import Team
+
+    if objective.owner_person_id is not None:
+        return [objective.owner_person_id]
+    team = objective.owner_team
+    assert team is not None
+    if team.lead_id is not None:
+        return [team.lead_id]
+    leads = dict(
+        Team.objects.filter(pk__in=team.ancestor_ids, lead__isnull=False).values_list(
+            "pk", "lead_id"
+        )
+    )
+    for ancestor in reversed(team.ancestor_ids):
+        if ancestor in leads:
+            return [leads[ancestor]]
+    return []
+
+
 def viewer_for(person: Person) -> Viewer:
     return Viewer.of(person)

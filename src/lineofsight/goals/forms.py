@@ -182,6 +182,30 @@ class LinkChangeForm(forms.Form):
             del self.fields["amendment_reason"]
 
 
+class LinkDecisionForm(forms.Form):
+    """Accept a proposed contribution (keeping or setting its weight) or decline it."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("accept", "Accept: it counts from now on"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+    )
+    weight = _weight_field(required=False)
+    reason = forms.CharField(
+        label="Why it does not count (when declining)",
+        required=False,
+        max_length=10_000,
+        widget=_textarea(),
+        help_text="Told to the person who proposed it.",
+    )
+    amendment_reason = _amendment_field()
+
+    def __init__(self, *args: Any, amend: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not amend:
+            del self.fields["amendment_reason"]
+
+
 class LinkEndForm(forms.Form):
     reason = forms.CharField(required=False, max_length=10_000)
     amendment_reason = forms.CharField(required=False, max_length=10_000)

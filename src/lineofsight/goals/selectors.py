@@ -55,7 +55,7 @@ def initiatives_for_user(user: Person) -> QuerySet[Initiative]:
 
 def links_for_user(user: Person) -> QuerySet[AlignmentLink]:
     return AlignmentLink.objects.visible_to(user).select_related(
-        "child", "parent_objective", "parent_key_result"
+        "child", "parent_objective", "parent_key_result", "created_by", "decided_by"
     )
 
 
@@ -275,7 +275,11 @@ def tree_level(user: Person, parent: Objective, cycle: Cycle | None = None) -> T
         _links_into([parent.pk], scope)
         .filter(Viewer.of(user).objective_filter("child__"))
         .select_related(
-            "child__owner_person", "child__owner_team", "child__cycle", "parent_key_result"
+            "child__owner_person",
+            "child__owner_team",
+            "child__cycle",
+            "parent_key_result",
+            "created_by",
         )
         .order_by("child__level", "child__title", "pk")
     )
@@ -407,6 +411,7 @@ def objective_page(user: Person, objective: Objective) -> ObjectivePage:
             "parent_objective__owner_team",
             "parent_objective__owner_person",
             "parent_key_result__objective",
+            "created_by",
         )
         .order_by("pk")
     )

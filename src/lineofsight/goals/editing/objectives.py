@@ -75,7 +75,13 @@ def objective_new(request: SignedInRequest) -> HttpResponse:
         if form.is_valid():
             created = _create_objective(request, form)
             if isinstance(created, Objective):
-                messages.success(request, f"Objective {created.title!r} created.")
+                message = f"Objective {created.title!r} created."
+                if created.parent_links.pending().exists():
+                    message += (
+                        " Its contribution is proposed: it counts once one of the parent's "
+                        "owners accepts it."
+                    )
+                messages.success(request, message)
                 return redirect("objective", created.pk)
             status = created
         else:
