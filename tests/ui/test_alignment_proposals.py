@@ -63,8 +63,8 @@ def test_aligning_to_an_objective_one_may_not_edit_proposes_it(cast, company, si
     # The child's page: the proposal, who made it and when; nothing to decide there.
     assert 'data-link-state="pending"' in body
     assert (
-        "By Dev Diaz on 23 Nov 2026; not counted until the parent's owners "
-        "accept it." in body
+        "(by Dev Diaz on 23 Nov 2026; not counted until the parent's owners "
+        "accept it)" in body
     )
     assert reverse("link-decide", args=[link.pk]) not in body
 
