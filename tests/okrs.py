@@ -1,7 +1,13 @@
-"""A small cascade on top of the cast, built through the actions (as a user would)."""
+"""A small cascade on top of the cast, built through the actions (as a user would).
+
+It is set up on the first morning of Q4 2026 (Thursday 1 October), as a team plans its
+quarter: check-ins are due, missed and escalated from then on. Everything else happens on
+the suite's clock, weeks later.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from lineofsight.goals import actions
@@ -24,7 +30,11 @@ class Cascade:
     platform: Objective  # Q4, Platform team, contributes to the verticals KR
 
 
+SET_UP_AT = dt.datetime(2026, 10, 1, 8, tzinfo=dt.UTC)
+
+
 def build_cascade(cast: Cast) -> Cascade:
+    at = SET_UP_AT
     company = actions.create_objective(
         acting_user=cast.cora,
         title="Grow ARR from $12M to $18M",
@@ -32,6 +42,7 @@ def build_cascade(cast: Cast) -> Cascade:
         cycle=cast.fy,
         owner_team=cast.acme,
         commitment="committed",
+        at=at,
     )
     logos = actions.create_key_result(
         acting_user=cast.cora,
@@ -43,6 +54,7 @@ def build_cascade(cast: Cast) -> Cascade:
         unit="logos",
         owner=cast.sam,
         cycle=cast.q4,
+        at=at,
     )
     verticals = actions.create_key_result(
         acting_user=cast.cora,
@@ -54,6 +66,7 @@ def build_cascade(cast: Cast) -> Cascade:
         owner=cast.eli,
         source="aligned",
         cycle=cast.q4,
+        at=at,
     )
     sales = actions.create_objective(
         acting_user=cast.sam,
@@ -63,6 +76,7 @@ def build_cascade(cast: Cast) -> Cascade:
         owner_team=cast.sales,
         progress_mode="both",
         rationale="Logos come from pipeline we generate and close.",
+        at=at,
     )
     sales_opps = actions.create_key_result(
         acting_user=cast.sam,
@@ -73,9 +87,10 @@ def build_cascade(cast: Cast) -> Cascade:
         target_value=200,
         owner=cast.sam,
         signal="leading",
+        at=at,
     )
     actions.align_objective(
-        acting_user=cast.sam, child=sales, parent_key_result=logos, kind="supports"
+        acting_user=cast.sam, child=sales, parent_key_result=logos, kind="supports", at=at
     )
     ava_obj = actions.create_objective(
         acting_user=cast.ava,
@@ -83,6 +98,7 @@ def build_cascade(cast: Cast) -> Cascade:
         level="individual",
         cycle=cast.q4,
         owner_person=cast.ava,
+        at=at,
     )
     ava_opps = actions.create_key_result(
         acting_user=cast.ava,
@@ -93,6 +109,7 @@ def build_cascade(cast: Cast) -> Cascade:
         target_value=25,
         owner=cast.ava,
         signal="leading",
+        at=at,
     )
     ava_legal = actions.create_key_result(
         acting_user=cast.ava,
@@ -103,6 +120,7 @@ def build_cascade(cast: Cast) -> Cascade:
         target_value=10,
         owner=cast.ava,
         signal="leading",
+        at=at,
     )
     ava_closes = actions.create_key_result(
         acting_user=cast.ava,
@@ -112,14 +130,20 @@ def build_cascade(cast: Cast) -> Cascade:
         start_value=0,
         target_value=6,
         owner=cast.ava,
+        at=at,
     )
-    actions.align_objective(acting_user=cast.ava, child=ava_obj, parent_objective=sales)
+    # Ava may not edit the Sales objective: her contribution is a proposal Sam accepts.
+    proposed = actions.align_objective(
+        acting_user=cast.ava, child=ava_obj, parent_objective=sales, at=at
+    )
+    actions.accept_alignment(acting_user=cast.sam, link=proposed, at=at)
     platform = actions.create_objective(
         acting_user=cast.eli,
         title="Ship the healthcare vertical edition",
         level="team",
         cycle=cast.q4,
         owner_team=cast.platform,
+        at=at,
     )
     actions.create_key_result(
         acting_user=cast.eli,
@@ -127,8 +151,13 @@ def build_cascade(cast: Cast) -> Cascade:
         title="Healthcare edition generally available",
         kind="milestone",
         owner=cast.dev,
+        at=at,
     )
-    actions.align_objective(acting_user=cast.eli, child=platform, parent_key_result=verticals)
+    # Eli may not edit the company objective either: Cora accepts his proposal.
+    proposed = actions.align_objective(
+        acting_user=cast.eli, child=platform, parent_key_result=verticals, at=at
+    )
+    actions.accept_alignment(acting_user=cast.cora, link=proposed, at=at)
     return Cascade(
         company,
         logos,

@@ -11,6 +11,9 @@ rule protects it:
   it get 403; for the rest the reference is bad input (422 naming the field);
 * ``owner``  - setting an objective for Ava: her editors; others get 403;
 * ``token``  - the token's owner and HR; others get 404.
+* ``parent-editor`` - deciding on a proposed contribution into the Sales objective (the
+  families' links point there): its editors Sam, Cora and HR; others who see the link get
+  403, the rest 404.
 * ``hr``     - closing and regrading cycles: HR; others get 403;
 * ``private-person`` - Ava's close-out and calibrated confidence: Ava, her managers and HR;
   others get 404;
@@ -84,6 +87,7 @@ from .routes import api_operations, page_names
 pytestmark = pytest.mark.django_db
 
 EDITORS = {"ava", "sam", "cora", "hana"}  # Ava, her manager chain, HR
+PARENT_EDITORS = {"sam", "cora", "hana"}  # the Sales objective's lead, his chain, HR
 TOKEN_HOLDERS = {"ava", "hana"}  # the owner of the token, and HR
 CHANNEL_MANAGERS = {"sam", "hana"}  # Enterprise Sales's lead, and HR
 TEAM_LEADS = {"sam", "cora", "hana"}  # Enterprise Sales's lead, the leads above it, HR
@@ -378,6 +382,7 @@ PAGES: dict[str, Row] = {
         "write",
         lambda w, f: {"kind": f.link.kind, "weight": "2"},
     ),
+    "link-decide": Row("GET", lambda w, f: f"/links/{f.link.pk}/decide/", "parent-editor"),
     "key-result-new": Row("GET", lambda w, f: f"/objectives/{_ob(w, f)}/key-results/new/", "write"),
     "key-result-check-in": Row(
         "GET", lambda w, f: f"/key-results/{f.key_result.pk}/check-in/", "write"
@@ -701,6 +706,15 @@ API: dict[str, Row] = {
         lambda w, f: {"weight": 2},
     ),
     "end_link": Row("DELETE", lambda w, f: f"/api/alignment-links/{f.link.pk}", "write"),
+    "accept_link": Row(
+        "POST", lambda w, f: f"/api/alignment-links/{f.link.pk}/accept", "parent-editor"
+    ),
+    "decline_link": Row(
+        "POST",
+        lambda w, f: f"/api/alignment-links/{f.link.pk}/decline",
+        "parent-editor",
+        lambda w, f: {"reason": "Not this quarter"},
+    ),
     "list_initiatives": Row("GET", lambda w, f: "/api/initiatives", "open"),
     "create_initiative": Row(
         "POST",
@@ -1115,6 +1129,10 @@ def expected(rule: str, who: str, family: str) -> str:
         return "ok" if who in TEAM_LEADS else "hidden"
     if rule == "owner":
         return "ok" if who in EDITORS else "forbidden"
+    if rule == "parent-editor":
+        if who in PARENT_EDITORS:
+            return "ok"
+        return "forbidden" if family == "public" or who in EDITORS else "hidden"
     visible = family == "public" or who in EDITORS
     if rule == "read":
         return "ok" if visible else "hidden"

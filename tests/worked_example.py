@@ -103,9 +103,11 @@ def build_example(cast: Cast, *, close: bool = True) -> Example:
     team_opps = kr(
         team, cast.sam, "200 qualified enterprise opportunities", 200, cast.sam, signal="leading"
     )
-    actions.align_objective(
+    # Sam may not edit the company objective: Cora accepts his team's contribution.
+    proposal = actions.align_objective(
         acting_user=cast.sam, child=team, parent_objective=company, at=at(6, 28, 11)
     )
+    actions.accept_alignment(acting_user=cast.cora, link=proposal, at=at(6, 28, 11))
     ava = actions.create_objective(
         acting_user=cast.ava,
         title="Build and close enterprise pipeline for the team quota",
@@ -139,9 +141,10 @@ def build_example(cast: Cast, *, close: bool = True) -> Example:
     closes = kr(
         ava, cast.ava, "6 new enterprise closes", 6, cast.ava, unit="closes", when=at(6, 29)
     )
-    actions.align_objective(
+    proposal = actions.align_objective(
         acting_user=cast.ava, child=ava, parent_objective=team, at=at(6, 29, 11)
     )
+    actions.accept_alignment(acting_user=cast.sam, link=proposal, at=at(6, 29, 11))
     actions.create_initiative(
         acting_user=cast.ava,
         key_result=opps,
@@ -225,9 +228,11 @@ def build_year(cast: Cast, ex: Example) -> Year:
         cycle=cast.q4,
         at=at(10, 2),
     )
-    actions.align_objective(
+    # Ava may not edit her team's objective: Sam accepts her contribution.
+    proposal = actions.align_objective(
         acting_user=cast.ava, child=logistics, parent_objective=ex.next_team, at=at(10, 2, 11)
     )
+    actions.accept_alignment(acting_user=cast.sam, link=proposal, at=at(10, 2, 12))
     actions.record_check_in(
         acting_user=cast.ava, key_result=opps, value=3, confidence="on_track", at=at(11, 20)
     )

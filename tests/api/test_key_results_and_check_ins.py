@@ -69,6 +69,46 @@ def test_create_read_and_patch_a_key_result(cast, as_person):
     assert [r["number"] for r in revisions] == [1, 2]
 
 
+def test_start_equal_to_target_is_refused_and_never_scores_for_free(cast, as_person):
+    c = build_cascade(cast)
+    ava = as_person("ava")
+    refused = ava.post(
+        "/key-results",
+        {
+            "objective": c.ava_obj.pk,
+            "title": "Zero to zero",
+            "kind": "increase",
+            "start_value": 0,
+            "target_value": 0,
+        },
+    )
+    assert refused.status_code == 422
+    [message] = refused.json()["errors"]["target_value"]
+    assert message.startswith("The target equals the start, so there is nothing to increase.")
+    assert "Stay at or above a threshold" in message
+    assert not KeyResult.objects.filter(title="Zero to zero").exists()
+    # A row stored before the rule: no progress and no forecast until a check-in reaches it.
+    old = KeyResult.objects.create(
+        objective=c.ava_obj,
+        cycle=cast.q4,
+        title="Zero to zero",
+        kind="increase",
+        start_value=0,
+        target_value=0,
+        owner=cast.ava,
+    )
+    from lineofsight.goals import rollup
+
+    rollup.rebuild()
+    got = ava.get(f"/key-results/{old.pk}").json()
+    assert got["progress"] == 0.0
+    assert got["forecast"]["progress"] == 0.0
+    explained = ava.get(f"/key-results/{old.pk}/explanation").json()
+    assert explained["result"] == 0.0
+    ava.post("/check-ins", {"key_result": old.pk, "value": 0, "confidence": "on_track"})
+    assert ava.get(f"/key-results/{old.pk}").json()["progress"] == 1.0
+
+
 def test_changing_the_target_after_check_ins_needs_a_reason(cast, as_person):
     c = build_cascade(cast)
     ava = as_person("ava")

@@ -295,13 +295,32 @@ def test_create_action_errors_name_the_fields(cast, as_person):
 def test_create_for_someone_you_do_not_manage_is_403(cast, as_person):
     pia = as_person("pia")
     unchanged = Unchanged()
-    for payload in (
+    response = pia.post(
+        "/objectives",
         {"title": "Ava's", "level": "individual", "cycle": cast.q4.pk, "owner_person": cast.ava.pk},
-        {"title": "Company", "level": "company", "cycle": cast.fy.pk, "owner_team": cast.acme.pk},
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"]
+    unchanged.check()
+
+
+def test_a_level_one_may_not_set_is_refused_naming_the_level(cast, as_person):
+    """The rule the form applies to the levels it offers (``/me``'s ``objective_levels``)."""
+    pia, sam, cora = as_person("pia"), as_person("sam"), as_person("cora")
+    unchanged = Unchanged()
+    assert pia.get("/me").json()["objective_levels"] == ["individual"]
+    assert sam.get("/me").json()["objective_levels"] == ["team", "individual"]
+    assert cora.get("/me").json()["objective_levels"] == ["company", "team", "individual"]
+    for level, owner, words in (
+        ("company", {"owner_team": cast.acme.pk}, "Company objectives are set by executives"),
+        ("team", {"owner_person": cast.pia.pk}, "Team objectives are set by the people who"),
     ):
-        response = pia.post("/objectives", payload)
-        assert response.status_code == 403
-        assert response.json()["detail"]
+        response = pia.post(
+            "/objectives", {"title": "Mine", "level": level, "cycle": cast.q4.pk, **owner}
+        )
+        assert response.status_code == 422
+        [message] = response.json()["errors"]["level"]
+        assert message.startswith(words) and message.endswith("Choose individual.")
     unchanged.check()
 
 
@@ -431,10 +450,24 @@ def test_explanation_now_and_as_of_a_past_date(cast, as_person):
 
     kr_past = ava.get(f"/key-results/{kr.pk}/explanation", as_of=day).json()
     assert kr_past["result"] == pytest.approx(0.2)
-    for bad in ("yesterday", "2026-02-30", "2026-10-01T25:00", "0001-01-01"):
+    for bad in ("yesterday", "2026-02-30", "2026-10-01T25:00", "0001-01-01", "9999-12-31"):
         response = ava.get(f"/objectives/{objective.pk}/explanation", as_of=bad)
         assert response.status_code == 422, bad
         assert list(response.json()["errors"]) == ["as_of"]
+
+
+def test_a_future_as_of_is_refused_on_every_explanation(cast, as_person):
+    c = build_cascade(cast)
+    ava = as_person("ava")
+    today = timezone.localdate()
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    for path in (f"/objectives/{c.ava_obj.pk}", f"/key-results/{c.ava_opps.pk}"):
+        for future in ("2030-01-01", tomorrow, f"{tomorrow}T00:00:00+00:00"):
+            response = ava.get(f"{path}/explanation", as_of=future)
+            assert response.status_code == 422, (path, future)
+            [message] = response.json()["errors"]["as_of"]
+            assert "is in the future; figures are known up to today" in message
+        assert ava.get(f"{path}/explanation", as_of=today.isoformat()).status_code == 200
 
 
 def test_explanation_hides_titles_of_objectives_the_caller_cannot_see(cast, as_person):
@@ -447,9 +480,10 @@ def test_explanation_hides_titles_of_objectives_the_caller_cannot_see(cast, as_p
         owner_team=cast.platform,
         visibility="private",
     )
-    actions.align_objective(
+    proposed = actions.align_objective(
         acting_user=cast.eli, child=hidden, parent_key_result=c.verticals, weight=1
     )
+    actions.accept_alignment(acting_user=cast.cora, link=proposed)
     terms = as_person("ava").get(f"/key-results/{c.verticals.pk}/explanation").json()["terms"]
     labels = {t["label"] for t in terms}
     assert "Secret platform work" not in labels
@@ -471,10 +505,10 @@ def test_times_are_written_in_the_organisation_time_zone(cast, as_person):
     # A date means the end of that day where the organisation is.
     explained = ava.get(f"/objectives/{c.ava_obj.pk}/explanation", as_of="2026-10-31").json()
     assert explained["as_of"] == "2026-10-31T23:59:59.999999-04:00"
-    winter = ava.get(f"/objectives/{c.ava_obj.pk}/explanation", as_of="2026-12-01").json()
-    assert winter["as_of"] == "2026-12-01T23:59:59.999999-05:00"
+    winter = ava.get(f"/objectives/{c.ava_obj.pk}/explanation", as_of="2026-11-10").json()
+    assert winter["as_of"] == "2026-11-10T23:59:59.999999-05:00"
     # An instant with an offset is taken as it is.
     utc = ava.get(
-        f"/objectives/{c.ava_obj.pk}/explanation", as_of="2026-12-01T12:00:00+00:00"
+        f"/objectives/{c.ava_obj.pk}/explanation", as_of="2026-11-10T12:00:00+00:00"
     ).json()
-    assert utc["as_of"] == "2026-12-01T07:00:00-05:00"
+    assert utc["as_of"] == "2026-11-10T07:00:00-05:00"

@@ -52,9 +52,7 @@ def pure(kr) -> tracking.KeyResultTracking:
     return tracking.key_result_tracking([fresh])[kr.pk]
 
 
-def test_key_results_carry_pace_and_forecast_equal_to_the_pure_functions(
-    cast, history, as_person
-):
+def test_key_results_carry_pace_and_forecast_equal_to_the_pure_functions(cast, history, as_person):
     body = as_person("pia").get(f"/key-results/{history.ava_opps.pk}").json()
     t = pure(history.ava_opps)
     assert t.forecast is not None
@@ -156,6 +154,7 @@ def test_filters_by_pace_status_and_likely_to_miss(cast, history, as_person):
         cycle=cast.q4,
         owner_person=cast.ava,
         visibility="private",
+        at=at(10, 1),
     )
     actions.create_key_result(
         acting_user=cast.ava,
@@ -165,12 +164,14 @@ def test_filters_by_pace_status_and_likely_to_miss(cast, history, as_person):
         start_value=0,
         target_value=3,
         owner=cast.ava,
+        at=at(10, 1),
     )
     seen = as_person("otto").get("/key-results", owner=cast.ava.pk, pace_status="stale").json()
     assert seen["count"] == 2
-    assert as_person("ava").get(
-        "/key-results", owner=cast.ava.pk, pace_status="stale"
-    ).json()["count"] == 3
+    assert (
+        as_person("ava").get("/key-results", owner=cast.ava.pk, pace_status="stale").json()["count"]
+        == 3
+    )
 
 
 def test_abandoning_over_the_api(cast, history, as_person):
@@ -198,9 +199,12 @@ def test_abandoning_over_the_api(cast, history, as_person):
     )
     assert check_in.status_code == 422
 
-    assert as_person("pia").post(
-        f"/objectives/{history.ava_obj.pk}/abandon", {"reason": "Mine"}
-    ).status_code == 403
+    assert (
+        as_person("pia")
+        .post(f"/objectives/{history.ava_obj.pk}/abandon", {"reason": "Mine"})
+        .status_code
+        == 403
+    )
     gone = as_person("sam").post(
         f"/objectives/{history.ava_obj.pk}/abandon", {"reason": "Moved to SMB"}
     )
@@ -229,7 +233,51 @@ def test_revising_with_check_ins_needs_a_reason_over_the_api(cast, history, as_p
     assert accepted.json()["forecast"]["success"] == 1.0
     refused = ava.patch(f"/key-results/{history.ava_opps.pk}", {"weight": 2})
     assert refused.status_code == 422 and list(refused.json()["errors"]) == ["reason"]
-    as_of = ava.get(
-        f"/key-results/{history.ava_opps.pk}/explanation", as_of="2026-11-15"
-    ).json()
+    as_of = ava.get(f"/key-results/{history.ava_opps.pk}/explanation", as_of="2026-11-15").json()
     assert any(n.startswith("Definition then: revision 1 of") for n in as_of["notes"])
+
+
+def test_a_key_result_added_or_carried_over_today_is_not_overdue(cast, cascade, as_person):
+    """Due dates count from when a key result began: added in the seventh week of the
+    quarter, its first check-in is due a week later, not "since 7 Oct"."""
+    ava = as_person("ava")
+    added = ava.post(
+        "/key-results",
+        {
+            "objective": cascade.ava_obj.pk,
+            "title": "Two case studies",
+            "kind": "increase",
+            "start_value": 0,
+            "target_value": 2,
+        },
+    ).json()
+    # A key result of the closed Q3, carried over into Q4 today.
+    q3 = actions.create_objective(
+        acting_user=cast.hana,
+        title="Win back lapsed accounts",
+        level="individual",
+        cycle=cast.q3,
+        owner_person=cast.ava,
+        amendment_reason="Recording Q3 late",
+        at=at(7, 1),
+    )
+    lapsed = actions.create_key_result(
+        acting_user=cast.hana,
+        objective=q3,
+        title="Eight lapsed accounts back",
+        kind="increase",
+        start_value=0,
+        target_value=8,
+        owner=cast.ava,
+        amendment_reason="Recording Q3 late",
+        at=at(7, 1),
+    )
+    carried = actions.carry_over_key_result(acting_user=cast.ava, key_result=lapsed)
+    assert carried.cycle == cast.q4
+    for kr_id in (added["id"], carried.pk):
+        body = ava.get(f"/key-results/{kr_id}").json()
+        assert body["pace"]["due_by"] == "2026-11-21", body["pace"]
+        assert body["pace"]["status"] != "stale" and body["pace"]["stale"] is False
+        assert "since it began on 2026-11-15" in body["pace"]["explanation"]
+    overdue = ava.get("/key-results", owner=cast.ava.pk, pace_status="stale").json()
+    assert {added["id"], carried.pk}.isdisjoint({kr["id"] for kr in overdue["items"]})

@@ -17,8 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def build(cast) -> tuple[Objective, KeyResult, KeyResult]:
-    """A cycle around today with an objective of Ava's and two key results, both overdue."""
+    """A cycle around today with an objective of Ava's and two key results, both overdue (set
+    up when the cycle began)."""
     today = organisation_today()
+    set_up = timezone.now() - dt.timedelta(days=30)
     cycle = actions.create_cycle(
         acting_user=None,
         name="Current period",
@@ -33,6 +35,7 @@ def build(cast) -> tuple[Objective, KeyResult, KeyResult]:
         level="individual",
         cycle=cycle,
         owner_person=cast.ava,
+        at=set_up,
     )
     calls = actions.create_key_result(
         acting_user=cast.ava,
@@ -43,6 +46,7 @@ def build(cast) -> tuple[Objective, KeyResult, KeyResult]:
         target_value=20,
         unit="calls",
         owner=cast.ava,
+        at=set_up,
     )
     references = actions.create_key_result(
         acting_user=cast.ava,
@@ -52,6 +56,7 @@ def build(cast) -> tuple[Objective, KeyResult, KeyResult]:
         start_value=0,
         target_value=10,
         owner=cast.ava,
+        at=set_up,
     )
     return objective, calls, references
 
@@ -83,7 +88,7 @@ def test_checking_in_on_two_key_results_with_the_keyboard(cast, sign_in, live_se
     row = web.locator(f"#checkin-row-{calls.pk}")
     expect(row).to_have_attribute("data-saved", "true")
     expect(row.locator(".row-status")).to_contain_text("Saved")
-    expect(row.locator(".kr-current")).to_contain_text("10 calls")
+    expect(row.locator(".kr-current")).to_contain_text("10 of 20 calls")
     expect(summary.locator(".pct")).to_have_text("25 %")  # (50 % + 0 %) / 2
     expect(web.locator("#nav-due-count")).to_contain_text("1 due")
     # The focus moved on to the next row's value, ready to type.

@@ -62,7 +62,7 @@ def test_one_review_from_self_review_to_acknowledgement(cast, sign_in, live_serv
     assert web.evaluate("window.__stillHere") == "yes"
     # Submitting half a review names what is missing and keeps the page.
     form.get_by_role("button", name="Submit").click()
-    expect(web.locator(".errorlist").first).to_contain_text("this question needs")
+    expect(web.locator(".errorlist").first).to_contain_text("needs an answer")
     assert Feedback.objects.get(review=review, kind="self").state == "open"
     web.get_by_role("link", name="Ask colleagues for feedback").click()
     web.get_by_label("Pia Park").check()

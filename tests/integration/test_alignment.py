@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals import actions, rollup, selectors
@@ -224,3 +227,51 @@ def test_figures_can_be_recomputed_as_of_a_past_date(cast):
     assert obj_now.value == pytest.approx(fresh(c.sales).progress)
     ancient = selectors.explain_objective(cast.sam, fresh(c.sales), as_of=t0 - day)
     assert ancient.value == 0.0 and "did not exist" in ancient.explanation.formula
+
+
+# -- proposals: nobody moves an objective they cannot edit ------------------------------------
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    weight=st.floats(min_value=0.001, max_value=1000),
+    value=st.integers(min_value=0, max_value=25),
+    via_key_result=st.booleans(),
+)
+def test_a_proposal_changes_no_figure_until_it_is_accepted(cast, weight, value, via_key_result):
+    """Whatever its weight and however far its child has come, a pending proposal leaves
+    every stored figure as it was, and the full recompute agrees."""
+    with transaction.atomic():
+        c = build_cascade(cast)
+        child = actions.create_objective(
+            acting_user=cast.pia,
+            title="Pia's pipeline",
+            level="individual",
+            cycle=cast.q4,
+            owner_person=cast.pia,
+        )
+        kr = actions.create_key_result(
+            acting_user=cast.pia,
+            objective=child,
+            title="25 meetings",
+            kind="increase",
+            start_value=0,
+            target_value=25,
+            owner=cast.pia,
+        )
+        actions.record_check_in(
+            acting_user=cast.pia, key_result=kr, value=value, confidence="on_track"
+        )
+        before = dict(Objective.objects.values_list("pk", "progress"))
+        before_krs = dict(KeyResult.objects.values_list("pk", "progress"))
+        parent = (
+            {"parent_key_result": c.verticals} if via_key_result else {"parent_objective": c.sales}
+        )
+        link = actions.align_objective(acting_user=cast.pia, child=child, weight=weight, **parent)
+        assert link.state == "pending" and not link.counts
+        assert dict(Objective.objects.values_list("pk", "progress")) == before
+        assert dict(KeyResult.objects.values_list("pk", "progress")) == before_krs
+        assert rollup.verify()[0] == []
+        transaction.set_rollback(True)

@@ -424,9 +424,10 @@ def test_health_counts_orphans_copies_focus_and_neglect_per_department(cast):
     sales, engineering = rows["Sales"], rows["Engineering"]
     assert (sales.objectives, sales.copy_paste, sales.orphans) == (6, 1, 0)
     assert sales.aligned == 6 and sales.focus >= 1  # Ava's fourth objective, too few KRs
-    # Ava's key result last checked in a month ago, and the Sales objective's one key result,
-    # never checked in on past the middle of the quarter.
-    assert sales.neglected == 2
+    # Ava's key result last checked in a month ago, her two never checked in on since the
+    # quarter began, and the Sales objective's one key result, never checked in on past the
+    # middle of the quarter.
+    assert sales.neglected == 4
     assert (engineering.objectives, engineering.aligned, engineering.orphans) == (2, 1, 1)
     assert data.total.objectives == 8 and data.total.aligned == 7
     assert data.total.aligned_share == pytest.approx(7 / 8)

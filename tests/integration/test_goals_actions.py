@@ -148,7 +148,7 @@ def test_objective_validation_names_fields_and_saves_nothing(cast):
 
 
 def test_who_may_create_objectives(cast):
-    with pytest.raises(NotAllowed):  # not an executive
+    with pytest.raises(InvalidInput) as refused:  # not an executive: the level is refused
         actions.create_objective(
             acting_user=cast.sam,
             title="Company",
@@ -156,6 +156,9 @@ def test_who_may_create_objectives(cast):
             cycle=cast.fy,
             owner_team=cast.acme,
         )
+    assert refused.value.errors["level"] == [
+        "Company objectives are set by executives and HR. Choose team or individual."
+    ]
     with pytest.raises(NotAllowed):  # not Pia's manager
         actions.create_objective(
             acting_user=cast.ava,

@@ -183,6 +183,35 @@ def test_the_escalation_count_is_the_organisations(cast, cascade):
     assert {r[0] for r in rows("escalation")} == {"sam", "eli"}
 
 
+def test_a_key_result_added_today_is_neither_reminded_nor_escalated(cast):
+    """Set up on 23 November, in the eighth week of Q4: its first check-in is due a week
+    later. Counting from the quarter's start would call it 7 check-ins behind and escalate
+    to Dev's manager."""
+    objective = actions.create_objective(
+        acting_user=cast.dev,
+        title="Make the build fast",
+        level="individual",
+        cycle=cast.q4,
+        owner_person=cast.dev,
+        at=at(dt.date(2026, 11, 23), 9),
+    )
+    actions.create_key_result(
+        acting_user=cast.dev,
+        objective=objective,
+        title="Build under 5 minutes",
+        kind="decrease",
+        start_value=20,
+        target_value=5,
+        owner=cast.dev,
+        at=at(dt.date(2026, 11, 23), 9),
+    )
+    remind("--today", "2026-11-23")
+    assert rows("reminder") == [] and rows("escalation") == []
+    remind("--today", "2026-11-29")  # due today: reminded, nothing to escalate
+    assert rows("reminder") == [("dev", "reminder", "email", "reminder:weekly:2026-11-23")]
+    assert rows("escalation") == []
+
+
 def test_nobody_is_escalated_without_a_manager(cast, cascade):
     company = cascade.company
     actions.create_key_result(
@@ -192,6 +221,7 @@ def test_nobody_is_escalated_without_a_manager(cast, cascade):
         kind="milestone",
         owner=cast.cora,
         cycle=cast.q4,
+        at=at(dt.date(2026, 10, 1)),
     )
     remind("--today", "2026-10-30")
     assert ("cora", "reminder", "email", "reminder:weekly:2026-10-26") in rows()
@@ -524,6 +554,7 @@ def test_the_loop_runs_until_its_count_and_sends_nothing_twice(cast, cascade):
         (["--runs", "2"], "--runs"),
         (["--loop", "--interval", "0"], "--interval"),
         (["--today", "19/10/2026"], "--today: '19/10/2026' is not a date"),
+        (["--today", "9999-12-31"], "--today: Enter a date in the years 1900 to 9998."),
     ],
 )
 def test_bad_arguments_are_refused(cast, args, message):
@@ -560,6 +591,7 @@ def test_planning_runs_a_fixed_number_of_queries(cast, cascade):
             cycle=cast.q4,
             owner_person=person,
             visibility="team" if i % 2 else "private",
+            at=at(dt.date(2026, 10, 1)),
         )
         actions.create_key_result(
             acting_user=person,
@@ -567,6 +599,7 @@ def test_planning_runs_a_fixed_number_of_queries(cast, cascade):
             title=f"Rep {i}'s key result",
             kind="milestone",
             owner=person,
+            at=at(dt.date(2026, 10, 1)),
         )
     more_queries, more_recipients = planned()
     assert more_recipients == recipients + 5  # four reps and their manager, Pia

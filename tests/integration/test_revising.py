@@ -237,7 +237,10 @@ def test_an_abandoned_objective_the_viewer_cannot_see_keeps_its_reason_private(c
         owner_person=cast.ava,
         visibility="private",
     )
-    actions.align_objective(acting_user=cast.ava, child=hidden, parent_objective=cascade.sales)
+    proposal = actions.align_objective(
+        acting_user=cast.ava, child=hidden, parent_objective=cascade.sales
+    )
+    actions.accept_alignment(acting_user=cast.sam, link=proposal)
     actions.abandon_objective(acting_user=cast.ava, objective=hidden, reason="Secret reason")
     figure = selectors.explain_objective(cast.otto, fresh(cascade.sales))
     masked = [t for t in figure.explanation.terms if t.kind == "objective" and t.ref is None]

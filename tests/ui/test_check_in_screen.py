@@ -38,17 +38,19 @@ def build_now(cast) -> Now:
         end_date=today + dt.timedelta(days=50),
         state="active",
     )
+    set_up = timezone.now() - dt.timedelta(days=40)  # set up when the cycle began
     objective = actions.create_objective(
         acting_user=cast.ava,
         title="Open the healthcare territory",
         level="individual",
         cycle=cycle,
         owner_person=cast.ava,
+        at=set_up,
     )
 
     def kr(title: str, **kw: object) -> KeyResult:
         return actions.create_key_result(
-            acting_user=cast.ava, objective=objective, title=title, owner=cast.ava, **kw
+            acting_user=cast.ava, objective=objective, title=title, owner=cast.ava, at=set_up, **kw
         )
 
     calls = kr("20 discovery calls", kind="increase", start_value=0, target_value=20, unit="calls")
@@ -129,6 +131,41 @@ def test_the_screen_lists_my_key_results_most_urgent_first(cast, now, as_user):
     # The due count in the navigation and on My OKRs.
     assert 'data-due-count="2"' in html
     assert 'data-due-count="2"' in as_user(cast.ava).get("/").content.decode()
+
+
+def test_a_key_result_added_today_is_due_in_a_week_and_its_objective_is_not_neglected(
+    cast, as_user, htmx
+):
+    """Q4 began on 1 October; on 23 November Ava sets up an objective with a key result. Its
+    first check-in is due a week later: not "Overdue since 7 Oct: 7 check-ins missed", not in
+    the due count, and the coach does not call the objective "not updated"."""
+    objective = actions.create_objective(
+        acting_user=cast.ava,
+        title="Open the healthcare territory",
+        level="individual",
+        cycle=cast.q4,
+        owner_person=cast.ava,
+    )
+    kr = actions.create_key_result(
+        acting_user=cast.ava,
+        objective=objective,
+        title="20 discovery calls",
+        kind="increase",
+        start_value=0,
+        target_value=20,
+        owner=cast.ava,
+    )
+    client = as_user(cast.ava)
+    html = client.get("/check-in/").content.decode()
+    start = html.index(f'id="checkin-row-{kr.pk}"')
+    row = html[start : html.index("checkin-save", start)]
+    assert 'data-due-state="upcoming"' in row
+    assert "Due Sun 29 Nov (in 6 days)" in row
+    assert "Overdue" not in row and 'data-pace="stale"' not in row
+    assert "data-due-count" not in html  # nothing due: no count in the navigation
+    coach = client.get(f"/coach/objectives/{objective.pk}/", **htmx).content.decode()
+    assert "has had a check-in yet" not in coach
+    assert "has had no check-in since" not in coach
 
 
 def test_a_row_saves_with_htmx_and_moves_the_objective(cast, now, as_user, htmx):

@@ -260,9 +260,21 @@ def test_carrying_a_key_result_over_with_htmx(cast, closed, htmx):
     low = client.post(url, {"into": "copy", "title": "10 past legal", "target_value": "5"}, **htmx)
     assert low.status_code == 422 and "target at or above its start" in text(low)
     assert not KeyResult.objects.filter(cycle=nxt.quarter).exists()
-    saved = client.post(
-        url, {"into": "copy", "title": "10 past legal", "target_value": "10"}, **htmx
+    data = {"into": "copy", "title": "10 past legal", "target_value": "10"}
+    # First what it creates, and where; nothing is created until that is confirmed.
+    review = text(client.post(url, data, **htmx))
+    assert "Confirm what this creates.</strong> Nothing has been created yet." in review
+    assert (
+        "A key result <strong>“10 past legal”</strong> in Q1 2027, owned by Ava Adams: "
+        "8 (from 8 to 10), starting at 0 %." in review
     )
+    assert (
+        f"In a <strong>new copy</strong> of the objective “{closed.ava_obj.title}” in "
+        "Q1 2027" in review
+    )
+    assert 'name="confirm" value="yes"' in review and ">Confirm carry-over<" in review
+    assert not KeyResult.objects.filter(cycle=nxt.quarter).exists()
+    saved = client.post(url, {**data, "confirm": "yes"}, **htmx)
     body = text(saved)
     assert saved.status_code == 200
     assert body.startswith(f'<div class="carry-block" id="carry-{closed.ava_legal.pk}"')
@@ -291,9 +303,13 @@ def test_carrying_into_a_chosen_objective_without_javascript(cast, closed):
     client = signed_in(cast.ava)
     url = f"/key-results/{closed.ava_opps.pk}/carry-over/"
     assert f'value="o-{target.pk}"' in text(client.get(url))
-    response = client.post(
-        url, {"into": f"o-{target.pk}", "title": "30 qualified", "target_value": "30"}
+    data = {"into": f"o-{target.pk}", "title": "30 qualified", "target_value": "30"}
+    review = text(client.post(url, data))
+    assert "In the objective <strong>“Close the late-stage pipeline”</strong> (Q1 2027)." in (
+        review
     )
+    assert not KeyResult.objects.filter(carried_from=closed.ava_opps).exists()
+    response = client.post(url, {**data, "confirm": "yes"})
     assert response.status_code == 302
     carried = KeyResult.objects.get(carried_from=closed.ava_opps)
     assert (carried.objective, carried.start_value, carried.target_value) == (target, 22, 30)

@@ -58,7 +58,40 @@ def test_new_objective_form_preselects_the_parent(cast, cascade, as_user):
     assert 'id="picker-q"' in body and reverse("alignment-candidates") in body
     body = text(client.get(reverse("objective-new"), {"parent_kr": cascade.logos.pk}))
     assert f'value="k-{cascade.logos.pk}" checked' in body
+    assert '<option value="individual" selected>' in body  # Ava sets individual ones only
+    body = text(as_user(cast.sam).get(reverse("objective-new"), {"parent_kr": cascade.logos.pk}))
     assert '<option value="team" selected>' in body  # one level under the company
+
+
+def _options(body: str, name: str) -> list[str]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body)
+    assert select, name
+    return re.findall(r'<option value="([^"]*)"', select.group(1))
+
+
+@pytest.mark.parametrize(
+    ("who", "levels", "teams"),
+    [
+        ("ava", ["individual"], []),
+        ("sam", ["team", "individual"], ["enterprise", "sales"]),
+        ("cora", ["company", "team", "individual"], None),
+        ("hana", ["company", "team", "individual"], None),
+    ],
+)
+def test_the_form_offers_only_the_levels_and_owners_one_may_set(cast, as_user, who, levels, teams):
+    """An individual contributor is not offered "Company" (only to be refused on the owner
+    field); a team lead is offered the teams they lead, not every team they belong to."""
+    body = text(as_user(getattr(cast, who)).get(reverse("objective-new")))
+    assert _options(body, "level") == levels
+    owners = _options(body, "owner")
+    if teams is not None:
+        assert sorted(o for o in owners if o.startswith("team-")) == sorted(
+            f"team-{getattr(cast, t).pk}" for t in teams
+        )
+    if who == "ava":
+        assert owners == [f"person-{cast.ava.pk}"]
+        assert "Company" not in re.search(r'<select name="level".*?</select>', body).group(0)
+    assert f"person-{getattr(cast, who).pk}" in owners
 
 
 def test_new_objective_with_an_invisible_parent_is_404(cast, cascade, as_user):
@@ -103,7 +136,7 @@ def test_alignment_error_saves_nothing_and_names_the_field(cast, cascade, as_use
 
 def test_action_error_is_put_on_its_field(cast, cascade, as_user):
     data = objective_data(cast, owner=f"team-{cast.enterprise.pk}")
-    response = as_user(cast.ava).post(reverse("objective-new"), data)
+    response = as_user(cast.sam).post(reverse("objective-new"), data)
     assert response.status_code == 422
     assert "An individual objective is owned by a person." in errors(response, "owner")
     assert 'data-field="owner"' in text(response)
@@ -120,7 +153,8 @@ def test_action_error_is_put_on_its_field(cast, cascade, as_user):
         ({"cycle": "999999"}, "cycle", "Select a valid choice."),
         ({"parent": "x-1"}, "parent", "Choose an objective or key result from the list."),
         ({"parent": "o-999999"}, "parent", "No such objective or key result."),
-        ({"parent": "o-1", "align_weight": "-2"}, "align_weight", "greater than or equal"),
+        ({"parent": "o-1", "align_weight": "-2"}, "align_weight", "Enter a weight more than 0."),
+        ({"parent": "o-1", "align_weight": "0"}, "align_weight", "Enter a weight more than 0."),
     ],
 )
 def test_bad_input_names_the_field(cast, cascade, as_user, overrides, field, message):
@@ -131,11 +165,16 @@ def test_bad_input_names_the_field(cast, cascade, as_user, overrides, field, mes
     assert Objective.objects.count() == before
 
 
-def test_objective_for_someone_i_cannot_set_for_is_403(cast, cascade, as_user):
+def test_a_level_or_owner_one_may_not_set_is_refused_on_its_field(cast, cascade, as_user):
     data = objective_data(cast, level="company", owner=f"person-{cast.ava.pk}")
     response = as_user(cast.ava).post(reverse("objective-new"), data)
-    assert response.status_code == 403
-    assert "cannot set objectives" in errors(response, "owner")
+    assert response.status_code == 422
+    assert "Select a valid choice. company is not one of" in errors(response, "level")
+    assert not errors(response, "owner")
+    data = objective_data(cast, owner=f"person-{cast.ava.pk}")
+    response = as_user(cast.pia).post(reverse("objective-new"), data)
+    assert response.status_code == 422
+    assert "Select a valid choice" in errors(response, "owner")
     assert not Objective.objects.filter(title=data["title"]).exists()
 
 
@@ -309,7 +348,8 @@ def test_change_and_end_a_link(cast, cascade, as_user):
     response = client.post(
         reverse("link-change", args=[link.pk]), {"kind": "contributes", "weight": "-1"}
     )
-    assert response.status_code == 422 and "greater than or equal" in errors(response, "weight")
+    assert response.status_code == 422
+    assert "Enter a weight more than 0." in errors(response, "weight")
     response = client.post(
         reverse("link-change", args=[link.pk]),
         {"kind": "contributes", "weight": "3", "reason": "Most of the pipeline"},
@@ -384,6 +424,24 @@ def test_key_result_errors_name_the_field(cast, cascade, as_user):
     assert "required for this kind" in errors(response, "target_value")
     response = client.post(url, kr_data(cast, weight="0"))
     assert errors(response, "weight")
+    assert not KeyResult.objects.filter(title="Three reference customers").exists()
+
+
+EQUAL_START_AND_TARGET = "The target equals the start, so there is nothing to"
+
+
+@pytest.mark.parametrize(
+    ("kind", "suggestion"),
+    [("increase", "Stay at or above a threshold"), ("decrease", "Stay at or below a threshold")],
+)
+def test_start_equal_to_target_is_refused_on_the_target(cast, cascade, as_user, kind, suggestion):
+    url = reverse("key-result-new", args=[cascade.ava_obj.pk])
+    response = as_user(cast.ava).post(
+        url, kr_data(cast, kind=kind, start_value="0", target_value="0")
+    )
+    assert response.status_code == 422
+    assert EQUAL_START_AND_TARGET in errors(response, "target_value")
+    assert suggestion in errors(response, "target_value")
     assert not KeyResult.objects.filter(title="Three reference customers").exists()
 
 

@@ -71,3 +71,25 @@ def test_labelled_set_precision_and_recall() -> None:
     assert score.examples >= 30 and score.flagged_examples >= 10 and score.tn >= 10
     assert score.precision >= 0.9, [r.example.name for r in score.mistakes]
     assert score.recall >= 0.9, [r.example.name for r in score.mistakes]
+
+
+def test_an_objective_set_up_minutes_ago_is_not_neglected() -> None:
+    today = date(2026, 8, 20)  # past the middle of Q3
+    krs = (kr("Pipeline from $2M to $3M", created_at=at(today)),
+           kr("Cost per opportunity below $900", created_at=at(today)))
+    objective = obj("Own the healthcare conversation", team="Marketing", krs=krs,
+                    created_at=at(today))
+    assert check_neglect(on(today, objective)) == []
+    # Key results added with an older objective count from the day they were added too.
+    older = replace(objective, created_at=at(date(2026, 7, 1)))
+    assert check_neglect(on(today, older)) == []
+    # A full cadence period later, with still no check-in, it is "not updated".
+    [finding] = check_neglect(on(date(2026, 8, 28), objective))
+    assert finding.code == "neglect.objective_not_updated"
+    # In the last days of the cycle, a key result added that week is not "untouched" yet.
+    late = obj("Close the quarter well", team="Marketing",
+               krs=(kr("Ten references", created_at=at(date(2026, 9, 25))),),
+               created_at=at(date(2026, 9, 25)))
+    assert check_neglect(on(date(2026, 9, 27), late)) == []
+    [closed] = check_neglect(on(date(2026, 10, 5), late, closed=True))
+    assert closed.code == "neglect.untouched_at_close"

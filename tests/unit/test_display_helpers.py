@@ -28,16 +28,6 @@ def test_confidence_reads_as_the_models_label(value: str | None, words: str) -> 
     assert los.confidence_label(value) == words
 
 
-@pytest.mark.parametrize(
-    ("kind", "words"),
-    [("increase", "of 20 deals"), ("decrease", "down to 20 deals"),
-     ("stay_above", "keep at or above 20 deals"), ("stay_below", "keep at or below 20 deals")],
-)
-def test_a_reading_is_put_against_its_target_by_kind(kind: str, words: str) -> None:
-    kr = SimpleNamespace(kind=kind, target_value=20, unit="deals")
-    assert los.target_words(kr) == words
-
-
 def test_every_badge_draws_its_icon_instead_of_a_symbol_fonts_may_lack() -> None:
     html = [los.status_badge(v) for v in ("on_track", "at_risk", "off_track", None)]
     html += [tracking_badges.pace_badge(s) for s in tracking_badges.PACE_ICONS]

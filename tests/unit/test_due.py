@@ -283,3 +283,50 @@ def test_the_effective_cadence_is_never_less_frequent_than_every_override(
         assert all(chosen.days <= o.days for o in set_)
     else:
         assert chosen is cycle
+
+
+# -- counting from the day a key result began -------------------------------------------------
+
+
+def test_a_key_result_added_today_is_due_after_one_period_never_overdue() -> None:
+    added = dt.date(2026, 11, 23)
+    fresh = rules.due(
+        cycle_start=START,
+        cycle_end=END,
+        last_check_in=None,
+        cadence="weekly",
+        today=added,
+        began=added,
+    )
+    assert (fresh.state, fresh.next_due, fresh.missed) == (
+        DueState.UPCOMING,
+        dt.date(2026, 11, 29),
+        0,
+    )
+    assert fresh.describe(added) == "Due Sun 29 Nov (in 6 days)"
+    # Without the day it began, the same key result would be nine periods behind.
+    assert state(added).describe(added) == "Overdue since Wed 7 Oct: 7 check-ins missed"
+    # Nothing to escalate: no streak has started.
+    assert rules.escalation_streak([fresh], after_misses=1) is None
+
+
+@given(
+    began=st.integers(min_value=0, max_value=91),
+    age=st.integers(min_value=0, max_value=6),
+    cadence=st.sampled_from(["weekly", "biweekly", "monthly"]),
+)
+def test_nothing_is_overdue_within_a_period_of_when_it_began(
+    began: int, age: int, cadence: str
+) -> None:
+    began_day = START + dt.timedelta(days=began)
+    today = min(END, began_day + dt.timedelta(days=age))
+    found = rules.due(
+        cycle_start=START,
+        cycle_end=END,
+        last_check_in=None,
+        cadence=cadence,
+        today=today,
+        began=began_day,
+    )
+    assert found.state is not DueState.OVERDUE and found.missed == 0
+    assert found.next_due is None or found.next_due >= began_day

@@ -39,8 +39,15 @@ def test_expected_progress_is_the_elapsed_share_of_the_cycle() -> None:
 
 @pytest.mark.parametrize(
     ("progress", "status"),
-    [(0.50, "on_track"), (0.35, "on_track"), (0.34, "at_risk"), (0.25, "at_risk"),
-     (0.24, "off_track"), (0.0, "off_track"), (1.0, "on_track")],
+    [
+        (0.50, "on_track"),
+        (0.35, "on_track"),
+        (0.34, "at_risk"),
+        (0.25, "at_risk"),
+        (0.24, "off_track"),
+        (0.0, "off_track"),
+        (1.0, "on_track"),
+    ],
 )
 def test_status_compares_actual_with_expected(progress: float, status: str) -> None:
     today = dt.date(2026, 11, 15)  # expected 0.5
@@ -92,14 +99,30 @@ def test_no_check_in_yet_is_due_by_the_end_of_the_first_period() -> None:
 
 def test_missed_periods_and_next_due() -> None:
     last = dt.date(2026, 10, 5)
-    assert pace.next_due(cycle_start=START, cycle_end=END, last_check_in=last,
-                         cadence=Cadence.WEEKLY) == dt.date(2026, 10, 12)
-    assert pace.next_due(cycle_start=START, cycle_end=END, last_check_in=None,
-                         cadence=Cadence.WEEKLY) == dt.date(2026, 10, 7)
-    assert pace.next_due(cycle_start=START, cycle_end=END, last_check_in=dt.date(2026, 12, 28),
-                         cadence=Cadence.MONTHLY) == END
-    counts = [pace.missed_periods(cycle_start=START, last_check_in=last, cadence=Cadence.WEEKLY,
-                                  today=last + dt.timedelta(days=d)) for d in (0, 7, 8, 14, 15)]
+    assert pace.next_due(
+        cycle_start=START, cycle_end=END, last_check_in=last, cadence=Cadence.WEEKLY
+    ) == dt.date(2026, 10, 12)
+    assert pace.next_due(
+        cycle_start=START, cycle_end=END, last_check_in=None, cadence=Cadence.WEEKLY
+    ) == dt.date(2026, 10, 7)
+    assert (
+        pace.next_due(
+            cycle_start=START,
+            cycle_end=END,
+            last_check_in=dt.date(2026, 12, 28),
+            cadence=Cadence.MONTHLY,
+        )
+        == END
+    )
+    counts = [
+        pace.missed_periods(
+            cycle_start=START,
+            last_check_in=last,
+            cadence=Cadence.WEEKLY,
+            today=last + dt.timedelta(days=d),
+        )
+        for d in (0, 7, 8, 14, 15)
+    ]
     assert counts == [0, 0, 1, 1, 2]
 
 
@@ -150,3 +173,57 @@ def test_status_is_total_and_consistent(progress: float, offset: int, since: int
     # More progress never makes the status worse, all else equal.
     better = kr(min(1.0, progress + 0.2), today, last)
     assert better.status.severity <= result.status.severity or better.stale
+
+
+# -- counting from the day a key result began -------------------------------------------------
+
+
+def test_a_key_result_added_late_is_judged_from_the_day_it_began() -> None:
+    # Added (or carried over) on 23 November, in the eighth week: not "overdue since 7 Oct".
+    added = dt.date(2026, 11, 23)
+    fresh = kr(0.0, added, None, began=added)
+    assert fresh.status is not PaceStatus.STALE
+    assert fresh.due_by == dt.date(2026, 11, 29)
+    assert fresh.expected == pytest.approx(1 / 39)
+    assert "since it began on 2026-11-23" in fresh.explanation
+    # A week later with no check-in it is stale, counted from that day.
+    later = kr(0.0, dt.date(2026, 11, 30), None, began=added)
+    assert later.status is PaceStatus.STALE
+    assert "there has been none since it began" in later.explanation
+    assert (
+        pace.missed_periods(
+            cycle_start=START, last_check_in=None, cadence=Cadence.WEEKLY, today=added, began=added
+        )
+        == 0
+    )
+    # Before it began there is nothing to judge; created before the cycle, the cycle counts.
+    assert kr(0.0, dt.date(2026, 11, 1), None, began=added).status is PaceStatus.NOT_STARTED
+    early = kr(0.0, START, None, began=dt.date(2026, 9, 15))
+    assert early.due_by == dt.date(2026, 10, 7)
+
+
+@given(
+    began=st.integers(min_value=-30, max_value=91),
+    age=st.integers(min_value=0, max_value=120),
+    cadence=st.sampled_from(list(Cadence)),
+    progress=st.floats(min_value=0, max_value=1),
+)
+def test_nothing_is_due_before_a_full_period_has_passed_since_it_began(
+    began: int, age: int, cadence: Cadence, progress: float
+) -> None:
+    began_day = START + dt.timedelta(days=began)
+    today = max(START, began_day) + dt.timedelta(days=age)
+    result = kr(progress, today, None, began=began_day, cadence=cadence)
+    start = max(START, began_day)
+    if result.due_by is not None:
+        assert result.due_by >= start  # never due before it existed
+    if (today - start).days < cadence.days:
+        assert result.status is not PaceStatus.STALE
+        assert not pace.is_stale(
+            cycle_start=START,
+            cycle_end=END,
+            last_check_in=None,
+            cadence=cadence,
+            today=today,
+            began=began_day,
+        )

@@ -65,6 +65,33 @@ def test_start_equal_to_target_is_met_or_not():
     assert progress(KeyResultKind.DECREASE, 5, 5, 6) == 0.0
 
 
+def test_start_equal_to_target_gives_nothing_before_a_check_in():
+    # "Increase 0 to 0" scored 100 % with no check-in.
+    fig = scoring.key_result_progress(KeyResultSpec(KeyResultKind.INCREASE, 0, 0), None)
+    assert fig.value == 0.0
+    assert "only a check-in that reaches the target counts" in " ".join(fig.explanation.notes)
+
+
+@given(level=finite, kind=st.sampled_from([KeyResultKind.INCREASE, KeyResultKind.DECREASE]))
+def test_no_key_result_is_reached_before_its_first_reading(level, kind):
+    """Whatever the definition, progress without a reading is never 100 % for a key result
+    that has to move (increase, decrease): nothing for free."""
+    assert progress(kind, level, level) == 0.0
+    assert scoring.key_result_progress(KeyResultSpec(kind, level, level), Reading()).value == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kind", "suggestion"),
+    [(KeyResultKind.INCREASE, "Stay at or above"), (KeyResultKind.DECREASE, "Stay at or below")],
+)
+def test_start_equal_to_target_is_refused_naming_the_target(kind, suggestion):
+    with pytest.raises(scoring.SpecError) as caught:
+        scoring.validate_spec(KeyResultSpec(kind, 0, 0))
+    assert caught.value.field == "target_value"
+    assert "The target equals the start" in caught.value.message
+    assert suggestion in caught.value.message
+
+
 def test_no_reading_uses_the_start_value():
     fig = scoring.key_result_progress(KeyResultSpec(KeyResultKind.INCREASE, 0, 10), None)
     assert fig.value == 0.0
@@ -138,7 +165,7 @@ def test_validate_spec_names_the_field():
         scoring.validate_spec(KeyResultSpec(KeyResultKind.INCREASE, 0, math.inf))
     assert exc.value.field == "target_value"
     scoring.validate_spec(KeyResultSpec(KeyResultKind.MILESTONE))
-    scoring.validate_spec(KeyResultSpec(KeyResultKind.INCREASE, 3, 3))
+    scoring.validate_spec(KeyResultSpec(KeyResultKind.INCREASE, 3, 4))
 
 
 def test_validate_reading():
@@ -299,3 +326,49 @@ def test_graph_refuses_cycles():
     links = [*links, LinkEdge(1, 1.0, parent_objective_id=3)]
     with pytest.raises(scoring.CycleInGraph):
         scoring.compute_graph(objectives, key_results, links)
+
+
+# -- where a key result stands, in words ------------------------------------------------------
+
+
+def test_reading_text_agrees_with_the_kind():
+    text = scoring.reading_text
+    assert text(KeyResultSpec(KeyResultKind.INCREASE, 0, 25, "logos"), 22) == "22 of 25 logos"
+    # A decrease, or an increase from elsewhere than zero, counts from its start.
+    assert text(KeyResultSpec(KeyResultKind.DECREASE, 120, 90, "days"), 95) == (
+        "95 days (from 120 to 90 days)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.INCREASE, 8, 10, "clauses"), None) == (
+        "8 clauses (from 8 to 10 clauses)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.DECREASE, 4000, 2500, "$"), 3100) == (
+        "$3,100 (from $4,000 to $2,500)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.STAY_ABOVE, None, 80, "%"), 85) == (
+        "85% (keep at or above 80%)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.STAY_BELOW, None, 2), None) == (
+        "no reading yet (keep at or below 2)"
+    )
+    assert text(KeyResultSpec(KeyResultKind.MILESTONE), None, done=True) == "Done"
+
+
+@given(
+    start=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    target=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    value=st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    kind=st.sampled_from(list(KeyResultKind)),
+)
+def test_x_of_y_is_said_only_when_it_is_the_progress(start, target, value, kind):
+    """ "x of y" reads as x / y: it is said only of an increase from zero, where progress is
+    exactly that share; every other kind says where it started or what line it keeps."""
+    spec = KeyResultSpec(kind, 0.0 if kind is KeyResultKind.INCREASE else start, target)
+    words = scoring.reading_text(spec, value)
+    if " of " in words:
+        assert kind is KeyResultKind.INCREASE and target > 0
+        shown = scoring.key_result_progress(spec, Reading(value, None, AT)).value
+        assert shown == pytest.approx(scoring.clamp(value / target))
+    if kind is KeyResultKind.DECREASE:
+        assert "(from " in words
+    if kind.is_threshold:
+        assert "(keep at or" in words

@@ -1,7 +1,10 @@
 """/api/alignment-links: how objectives align to parent objectives and key results.
 
 Links are never deleted: DELETE ends a link, PATCH ends it and starts its replacement, so
-every past roll-up can still be recomputed.
+every past roll-up can still be recomputed. A contribution into an objective the caller may
+not edit is created as a proposal (``state`` pending): shown, counted nowhere, until one of
+the parent's editors accepts it (``POST /{id}/accept``, optionally with another weight) or
+declines it with a reason (``POST /{id}/decline``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,16 @@ from ninja import Query, Router, Status
 from lineofsight.api.auth import caller
 from lineofsight.api.common import References, link_row, page, page_of
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS, fields_named
-from lineofsight.api.schemas import LinkCreate, LinkEndQuery, LinkOut, LinkPatch, LinkQuery, Page
+from lineofsight.api.schemas import (
+    LinkAccept,
+    LinkCreate,
+    LinkDecline,
+    LinkEndQuery,
+    LinkOut,
+    LinkPatch,
+    LinkQuery,
+    Page,
+)
 from lineofsight.api.types import ParamId
 from lineofsight.goals import actions, selectors
 
@@ -31,6 +43,7 @@ def list_links(request: HttpRequest, filters: Query[LinkQuery]) -> Any:
         "child_id": filters.child,
         "parent_objective_id": filters.parent_objective,
         "parent_key_result_id": filters.parent_key_result,
+        "state": filters.state,
     }
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
     total, rows = page_of(qs.order_by("pk"), filters)
@@ -109,3 +122,36 @@ def end_link(request: HttpRequest, id: ParamId, filters: Query[LinkEndQuery]) ->
             amendment_reason=filters.amendment_reason,
         )
     return Status(204, None)
+
+
+@router.post("/{id}/accept", response={200: LinkOut, **WRITE_ERRORS})
+def accept_link(request: HttpRequest, id: ParamId, payload: LinkAccept) -> Any:
+    """Accept a proposed contribution (the parent's editors): it counts from now on, with the
+    weight proposed or the one given. The proposer is told."""
+    user = caller(request)
+    link = selectors.get_link_for_user(user, id)
+    changes = payload.model_dump(exclude_unset=True)
+    with fields_named({"link": "__all__", **FIELDS}):
+        actions.accept_alignment(
+            acting_user=user,
+            link=link,
+            weight=changes.get("weight"),
+            amendment_reason=payload.amendment_reason,
+        )
+    return link_row(selectors.get_link_for_user(user, id))
+
+
+@router.post("/{id}/decline", response={200: LinkOut, **WRITE_ERRORS})
+def decline_link(request: HttpRequest, id: ParamId, payload: LinkDecline) -> Any:
+    """Decline a proposed contribution with a reason (the parent's editors): it ends, never
+    having counted. The proposer is told, with the reason."""
+    user = caller(request)
+    link = selectors.get_link_for_user(user, id)
+    with fields_named({"link": "__all__"}):
+        actions.decline_alignment(
+            acting_user=user,
+            link=link,
+            reason=payload.reason,
+            amendment_reason=payload.amendment_reason,
+        )
+    return link_row(selectors.get_link_for_user(user, id))

@@ -133,5 +133,9 @@ def whoami(request: HttpRequest) -> Any:
     viewer = Viewer.of(user)
     report_count = Person.objects.filter(manager=user, is_active=True).count()
     row = person_row(user, report_count)
-    row.update(team_ids=sorted(viewer.team_ids), led_team_ids=sorted(viewer.led_team_ids))
+    row.update(
+        team_ids=sorted(viewer.team_ids),
+        led_team_ids=sorted(viewer.led_team_ids),
+        objective_levels=list(viewer.objective_levels()),
+    )
     return row

@@ -22,6 +22,7 @@ from lineofsight.api.tracking import (
 )
 from lineofsight.api.types import (
     MAX_OFFSET,
+    AsOfInstant,
     Commitment,
     Confidence,
     CycleKind,
@@ -35,6 +36,7 @@ from lineofsight.api.types import (
     KeyResultState,
     Level,
     LinkKind,
+    LinkState,
     LongText,
     Number,
     ObjectiveState,
@@ -113,6 +115,10 @@ class PersonDetailOut(PersonOut):
 class MeOut(PersonOut):
     team_ids: list[int]
     led_team_ids: list[int]
+    objective_levels: list[Level] = Field(
+        description="The levels the caller may set objectives at (creating one at another "
+        "level is refused naming `level`)."
+    )
 
 
 class PeopleQuery(PageQuery):
@@ -214,9 +220,20 @@ class LinkOut(Schema):
     parent_title: str
     kind: LinkKind
     weight: float
+    state: LinkState = Field(
+        description="accepted; pending: a contribution proposed by someone who may not edit "
+        "the parent, shown but counted nowhere until one of its editors accepts it; declined."
+    )
+    counts: bool = Field(description="Whether it counts in the parent's progress now.")
     live: bool
-    created_at: DateTime
-    created_by: int | None
+    created_at: DateTime = Field(description="When it was made (proposed, for a proposal).")
+    created_by: int | None = Field(description="Who made (or proposed) it.")
+    created_by_name: str
+    decided_at: DateTime | None = Field(
+        description="When it was accepted (counting from then) or declined."
+    )
+    decided_by: int | None
+    decision_reason: str = Field(description="Why a proposal was declined.")
     ended_at: DateTime | None
     ended_by: int | None
     end_reason: str
@@ -350,8 +367,10 @@ class ExplanationOut(Schema):
 
 
 class AsOfQuery(Schema):
-    as_of: EndInstant | None = Field(
-        None, description="Explain the figure as it stood then (a date means the end of it)."
+    as_of: AsOfInstant | None = Field(
+        None,
+        description="Explain the figure as it stood then (a date means the end of it); a day "
+        "after today is refused.",
     )
 
 
@@ -509,6 +528,17 @@ class LinkQuery(PageQuery):
     parent_objective: ParamId | None = None
     parent_key_result: ParamId | None = None
     live: bool = Field(True, description="Only links in force (false: only ended ones).")
+    state: LinkState | None = Field(None, description="Only links in this state.")
+
+
+class LinkAccept(Input):
+    weight: Weight = optional(description="The weight it counts with (default: as proposed).")
+    amendment_reason: Reason = ""
+
+
+class LinkDecline(Input):
+    reason: Reason = Field(description="Why it does not count: told to the proposer.")
+    amendment_reason: Reason = ""
 
 
 class LinkCreate(Input):

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
+from lineofsight.core.parsing import DAY_RANGE, FIRST_YEAR, LAST_YEAR, MAX_ID, future_problem
 from lineofsight.people.selectors import organisation_time_zone
 
-MAX_ID = 2**63 - 1
 MAX_OFFSET = 1_000_000_000
 MAX_NUMBER = 1e15
 MAX_WEIGHT = 1000.0
@@ -35,6 +35,7 @@ Source = Literal["check_ins", "aligned"]
 KeyResultState = Literal["active", "abandoned"]
 Confidence = Literal["on_track", "at_risk", "off_track"]
 LinkKind = Literal["contributes", "supports"]
+LinkState = Literal["accepted", "pending", "declined"]
 InitiativeState = Literal["planned", "in_progress", "done", "cancelled"]
 CycleKind = Literal["annual", "quarter"]
 CycleState = Literal["planning", "active", "closed"]
@@ -134,8 +135,8 @@ def _instant(raw: Any, *, end_of_day: bool) -> dt.datetime:
         value.astimezone(dt.UTC)
     except OverflowError:
         raise ValueError("That date is out of range.") from None
-    if not 1900 <= value.year <= 9998:
-        raise ValueError("Use a year between 1900 and 9998.")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(DAY_RANGE)
     return value
 
 
@@ -159,3 +160,17 @@ EndInstant = Annotated[
     BeforeValidator(lambda raw: _instant(raw, end_of_day=True)),
     WithJsonSchema(_INSTANT_SCHEMA),
 ]
+
+
+def _not_after_today(value: dt.datetime) -> dt.datetime:
+    tz = zoneinfo.ZoneInfo(organisation_time_zone())
+    problem = future_problem(
+        timezone.localtime(value, tz).date(), timezone.localtime(timezone.now(), tz).date()
+    )
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# "As of" an instant: figures are known up to now, so a day after today is refused.
+AsOfInstant = Annotated[EndInstant, AfterValidator(_not_after_today)]

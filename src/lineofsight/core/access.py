@@ -254,6 +254,52 @@ class Viewer(ReviewRules, CoachRules):
         lead = team.lead
         return lead is not None and self.pk in lead.chain_ids
 
+    # -- setting objectives --------------------------------------------------------------
+    #
+    # One rule for the objective form (the levels and owners it offers), the API and the
+    # action that validates: company objectives are set by executives and HR; team objectives
+    # also by whoever leads a team; individual objectives by everyone. The owner must be one
+    # whose objectives the person edits (themselves and their reports; teams they lead, the
+    # teams inside those, and teams led by their reports).
+
+    def objective_levels(self) -> tuple[str, ...]:
+        """The levels this person may set objectives at, highest first."""
+        if not self.is_active:
+            return ()
+        if self.is_hr or self.person.is_executive:
+            return ("company", "team", "individual")
+        if self.led_team_ids:
+            return ("team", "individual")
+        return ("individual",)
+
+    def may_set_objective(
+        self, *, level: str, owner_person: Person | None, owner_team: Team | None
+    ) -> bool:
+        """Whether this person may set an objective at ``level`` for this owner."""
+        from lineofsight.goals.models import Objective
+
+        if level not in self.objective_levels():
+            return False
+        if self.is_hr:
+            return True
+        probe = Objective(level=level, owner_person=owner_person, owner_team=owner_team)
+        return self.can_edit_objective(probe)
+
+    def objective_owner_filters(self) -> tuple[Q, Q]:
+        """Q over Person and over Team: the owners whose objectives this person may set (HR:
+        everyone), for the form's choices. ``can_edit_objective`` decides the same for one."""
+        if not self.is_active:
+            return Q(pk__in=[]), Q(pk__in=[])
+        if self.is_hr:
+            return Q(), Q()
+        person = self.person
+        people = Q(pk=self.pk) | Q(manager_path__startswith=person.subtree_prefix)
+        teams = Q(pk__in=list(self.led_team_ids)) | Q(lead=self.pk)
+        teams |= Q(lead__manager_path__startswith=person.subtree_prefix)
+        for led in self.led_team_ids:
+            teams |= Q(path__contains=f"/{led}/")
+        return people, teams
+
     def can_check_in(self, key_result: KeyResult) -> bool:
         return key_result.owner_id == self.pk or self.can_edit_objective(key_result.objective)
 
@@ -386,6 +432,30 @@ class Viewer(ReviewRules, CoachRules):
                 frozenset(audience),
                 frozenset(led.get(person.pk, ())),
             )
+
+
+def objective_deciders(objective: Objective) -> list[int]:
+    """Who decides on a proposed contribution into this objective (and is told of it): its
+    owner, for a person's objective; its team's lead, else the lead of the nearest team above
+    it. Everyone else who may edit it (their managers, the leads above, HR) may decide too,
+    but is not asked."""
+    from lineofsight.people.models import Team
+
+    if objective.owner_person_id is not None:
+        return [objective.owner_person_id]
+    team = objective.owner_team
+    assert team is not None
+    if team.lead_id is not None:
+        return [team.lead_id]
+    leads = dict(
+        Team.objects.filter(pk__in=team.ancestor_ids, lead__isnull=False).values_list(
+            "pk", "lead_id"
+        )
+    )
+    for ancestor in reversed(team.ancestor_ids):
+        if ancestor in leads:
+            return [leads[ancestor]]
+    return []
 
 
 def viewer_for(person: Person) -> Viewer:

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from lineofsight.core import parsing
 from lineofsight.core.errors import ActionError, InvalidInput, NotAllowed
 from lineofsight.goals.models import Cycle
 from lineofsight.people.models import Person, Team
@@ -73,9 +74,13 @@ def find_cycle(name: str, argument: str) -> Cycle:
 
 def parse_date(value: str, argument: str) -> dt.date:
     try:
-        return dt.date.fromisoformat((value or "").strip())
+        day = dt.date.fromisoformat((value or "").strip())
     except ValueError:
         raise CommandError(f"{argument}: {value!r} is not a date; use YYYY-MM-DD.") from None
+    problem = parsing.day_problem(day)
+    if problem:
+        raise CommandError(f"{argument}: {problem}")
+    return day
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

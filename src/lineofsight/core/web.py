@@ -18,8 +18,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from lineofsight.core import parsing
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import organisation_time_zone
@@ -92,13 +94,8 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 
 
 def parse_as_of(raw: str | None) -> dt.datetime | None:
-    """``YYYY-MM-DD`` means the end of that day in the organisation's time zone."""
-    if not raw:
-        return None
-    try:
-        day = dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise InvalidInput.one("as_of", "Enter a date as YYYY-MM-DD.") from None
+    """``YYYY-MM-DD`` means the end of that day in the organisation's time zone; a day after
+    today is refused (``core.parsing``)."""
     tz = zoneinfo.ZoneInfo(organisation_time_zone())
-    next_midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return next_midnight - dt.timedelta(microseconds=1)
+    today = timezone.localtime(timezone.now(), tz).date()
+    return parsing.parse_as_of(raw, tz=tz, today=today)

@@ -23,6 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from lineofsight.core.access import objective_deciders
 from lineofsight.demo import content
 from lineofsight.demo.calibration import load_calibration
 from lineofsight.demo.check_ins_due import leave_some_check_ins_due
@@ -486,7 +487,7 @@ class DemoLoader:
             parent_kr, parent_obj = key_results[link.parent[3:]], None
         else:
             parent_kr, parent_obj = None, objectives[link.parent]
-        actions.align_objective(
+        made = actions.align_objective(
             acting_user=self.people[spec.by],
             child=child,
             parent_objective=parent_obj,
@@ -495,6 +496,11 @@ class DemoLoader:
             weight=link.weight,
             at=at,
         )
+        if made.is_pending:
+            # Proposed by someone who may not edit the parent: its owner accepted it then.
+            parent = parent_obj or parent_kr.objective  # type: ignore[union-attr]
+            decider = Person.objects.get(pk=objective_deciders(parent)[0])
+            actions.accept_alignment(acting_user=decider, link=made, at=at)
 
     # -- check-ins -------------------------------------------------------------------
 

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from lineofsight.core.errors import InvalidInput
+from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, apply_errors, is_htmx, page, render_page
 from lineofsight.goals import actions, scoring, selectors
 from lineofsight.goals.models import KeyResult, Objective
@@ -182,10 +183,10 @@ def _context(request: SignedInRequest, due: DueList, rows: list[Row], **extra: A
 def _posted_ids(request: SignedInRequest) -> list[int]:
     ids: list[int] = []
     for raw in request.POST.getlist("rows"):
-        try:
-            ids.append(int(raw))
-        except ValueError:
-            raise Http404("No such key result.") from None
+        pk = as_id(raw)
+        if pk is None:
+            raise Http404("No such key result.")
+        ids.append(pk)
     return ids
 
 

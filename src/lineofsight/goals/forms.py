@@ -45,12 +45,17 @@ def _link_kind_field(name: str = "Alignment") -> forms.ChoiceField:
     )
 
 
+def _positive_weight(value: float | None) -> None:
+    if value is not None and value <= 0:
+        raise forms.ValidationError("Enter a weight more than 0.", code="min_value")
+
+
 def _weight_field(label: str = "Weight", required: bool = True) -> forms.FloatField:
     return forms.FloatField(
         label=label,
         required=required,
         initial=1.0,
-        min_value=0.000001,
+        validators=[_positive_weight],
         widget=forms.NumberInput(attrs={"step": "any"}),
         help_text="How much this counts relative to the other inputs (default 1).",
     )
@@ -115,6 +120,7 @@ class ObjectiveForm(forms.Form):
         creating: bool,
         owner_choices: list[Any],
         cycle_choices: list[tuple[str, str]] | None = None,
+        level_choices: list[tuple[str, str]] | None = None,
         amend: bool = False,
         **kwargs: Any,
     ) -> None:
@@ -122,6 +128,7 @@ class ObjectiveForm(forms.Form):
         set_choices(self, "owner", owner_choices)
         if creating:
             set_choices(self, "cycle", cycle_choices or [])
+            set_choices(self, "level", level_choices or [])
             set_choices(
                 self,
                 "state",
@@ -167,6 +174,30 @@ class LinkChangeForm(forms.Form):
     )
     weight = _weight_field()
     reason = _reason_field()
+    amendment_reason = _amendment_field()
+
+    def __init__(self, *args: Any, amend: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not amend:
+            del self.fields["amendment_reason"]
+
+
+class LinkDecisionForm(forms.Form):
+    """Accept a proposed contribution (keeping or setting its weight) or decline it."""
+
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("accept", "Accept: it counts from now on"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+    )
+    weight = _weight_field(required=False)
+    reason = forms.CharField(
+        label="Why it does not count (when declining)",
+        required=False,
+        max_length=10_000,
+        widget=_textarea(),
+        help_text="Told to the person who proposed it.",
+    )
     amendment_reason = _amendment_field()
 
     def __init__(self, *args: Any, amend: bool = False, **kwargs: Any) -> None:

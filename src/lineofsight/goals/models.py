@@ -430,9 +430,19 @@ class AlignmentLink(models.Model):
 
     Links are never deleted: removing or re-weighting a link ends it (``ended_at``) and, for
     a re-weight, starts a new one, so any past roll-up can be recomputed.
+
+    A contribution into an objective the person aligning cannot edit is a *proposal*
+    (``state`` pending) until one of that objective's editors accepts it (setting or keeping
+    its weight) or declines it with a reason; only accepted links count, from the moment
+    they were accepted (``decided_at``).
     """
 
     Kind = _choices("Kind", scoring.LinkKind)
+
+    class State(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        PENDING = "pending", "Proposed, awaiting the parent's owners"
+        DECLINED = "declined", "Declined"
 
     child = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="parent_links")
     parent_objective = models.ForeignKey(
@@ -451,10 +461,18 @@ class AlignmentLink(models.Model):
         max_length=12, choices=Kind.choices, default=scoring.LinkKind.CONTRIBUTES
     )
     weight = models.FloatField(default=1.0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACCEPTED)
     created_at = models.DateTimeField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When and by whom a proposal was accepted or declined (for a link accepted at once: its
+    # creation). An accepted link counts from ``decided_at``.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -499,7 +517,16 @@ class AlignmentLink(models.Model):
 
     @property
     def counts(self) -> bool:
-        return self.kind == scoring.LinkKind.CONTRIBUTES
+        """Whether it counts in its parent's progress now: an accepted, live contribution."""
+        return (
+            self.kind == scoring.LinkKind.CONTRIBUTES
+            and self.state == self.State.ACCEPTED
+            and self.ended_at is None
+        )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING and self.ended_at is None
 
 
 class Retrospective(models.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -37,10 +38,34 @@ class InitiativeQuerySet(models.QuerySet):
 
 class AlignmentLinkQuerySet(models.QuerySet):
     def live(self) -> AlignmentLinkQuerySet:
+        """Links in force, proposals awaiting a decision included (shown, not counted)."""
         return self.filter(ended_at__isnull=True)
 
     def contributing(self) -> AlignmentLinkQuerySet:
-        return self.filter(kind="contributes", ended_at__isnull=True)
+        """Live contributions that count: accepted ones (never a pending proposal)."""
+        return self.filter(kind="contributes", state="accepted", ended_at__isnull=True)
+
+    def pending(self) -> AlignmentLinkQuerySet:
+        """Proposals awaiting a decision by the parent's editors."""
+        return self.filter(state="pending", ended_at__isnull=True)
+
+    def in_force(self) -> AlignmentLinkQuerySet:
+        """Live links that are not proposals: accepted ones, of either kind."""
+        return self.filter(state="accepted", ended_at__isnull=True)
+
+    def in_force_at(self, as_of: dt.datetime) -> AlignmentLinkQuerySet:
+        """Links in force at ``as_of``: accepted by then (a link accepted at once, from its
+        creation) and not yet ended."""
+        q = models.Q
+        return self.filter(
+            q(ended_at__isnull=True) | q(ended_at__gt=as_of),
+            q(decided_at__lte=as_of) | q(decided_at__isnull=True, created_at__lte=as_of),
+            state="accepted",
+        )
+
+    def counted_at(self, as_of: dt.datetime) -> AlignmentLinkQuerySet:
+        """Contributions that counted at ``as_of``."""
+        return self.in_force_at(as_of).filter(kind="contributes")
 
     def visible_to(self, person: Person) -> AlignmentLinkQuerySet:
         """Links whose child and parent are both visible (filtered on the joined rows)."""

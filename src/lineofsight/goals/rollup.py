@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from lineofsight.goals import scoring
@@ -60,7 +60,8 @@ _KEY_RESULT_INPUTS = f"""
 _CHILD_INPUTS = f"""
     SELECT 'objective', o.id, o.title, l.weight, o.progress, o.cycle_id, c.start_date, o.state
     FROM {_LINK} l JOIN {_OBJ} o ON o.id = l.child_id JOIN {_CYCLE} c ON c.id = o.cycle_id
-    WHERE l.{{parent}} = %s AND l.kind = 'contributes' AND l.ended_at IS NULL"""  # noqa: S608
+    WHERE l.{{parent}} = %s AND l.kind = 'contributes' AND l.state = 'accepted'
+      AND l.ended_at IS NULL"""  # noqa: S608
 _OBJECTIVE_INPUTS = (
     _KEY_RESULT_INPUTS + " UNION ALL " + _CHILD_INPUTS.format(parent="parent_objective_id")
 )
@@ -69,12 +70,14 @@ _OBJECTIVE_INPUTS = (
 _PARENT_ROWS = f"""
     SELECT 'parent', parent_objective_id, NULL, NULL, NULL, parent_key_result_id, NULL, NULL
     FROM {_LINK}
-    WHERE child_id = %s AND kind = 'contributes' AND ended_at IS NULL"""  # noqa: S608
+    WHERE child_id = %s AND kind = 'contributes' AND state = 'accepted'
+      AND ended_at IS NULL"""  # noqa: S608
 _OBJECTIVE_INPUTS_AND_PARENTS = _OBJECTIVE_INPUTS + " UNION ALL " + _PARENT_ROWS
 _ALIGNED_KR_INPUTS = _CHILD_INPUTS.format(parent="parent_key_result_id")
 _PARENTS = f"""
     SELECT parent_objective_id, parent_key_result_id FROM {_LINK}
-    WHERE child_id = %s AND kind = 'contributes' AND ended_at IS NULL"""  # noqa: S608
+    WHERE child_id = %s AND kind = 'contributes' AND state = 'accepted'
+      AND ended_at IS NULL"""  # noqa: S608
 _SELECT_OBJECTIVE = (
     f"SELECT title, progress_mode, cycle_id, progress, progress_updated_at "  # noqa: S608
     f"FROM {_OBJ} WHERE id = %s"
@@ -425,9 +428,7 @@ def load_snapshot(
             reading=readings.get(pk),
         )
 
-    link_qs = AlignmentLink.objects.filter(kind="contributes", created_at__lte=as_of).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gt=as_of)
-    )
+    link_qs = AlignmentLink.objects.counted_at(as_of)
     if objective_ids is not None:
         link_qs = link_qs.filter(child_id__in=list(snap.objectives))
     for child_id, weight, parent_obj, parent_kr in link_qs.values_list(
@@ -448,12 +449,12 @@ def load_snapshot(
 def subtree_objective_ids(root_id: int, as_of: dt.datetime | None = None) -> list[int]:
     """The objective and everything contributing to it, directly or not, at ``as_of``."""
     as_of = as_of or timezone.now()
-    live_then = Q(created_at__lte=as_of) & (Q(ended_at__isnull=True) | Q(ended_at__gt=as_of))
     found = {root_id}
     frontier = [root_id]
     while frontier:
         rows = (
-            AlignmentLink.objects.filter(live_then, kind="contributes", target_id__in=frontier)
+            AlignmentLink.objects.counted_at(as_of)
+            .filter(target_id__in=frontier)
             .order_by()
             .values_list("child_id", flat=True)
         )

@@ -183,6 +183,9 @@ def fmt(value: float | None, unit: str = "") -> str:
 # Key results
 
 
+PREFIX_UNITS = ("$", "€", "£", "%")
+
+
 @dataclass(frozen=True)
 class KeyResultSpec:
     kind: KeyResultKind
@@ -228,6 +231,15 @@ def validate_spec(spec: KeyResultSpec) -> None:
     _finite("start_value", spec.start, required=True)
     _finite("target_value", spec.target, required=True)
     assert spec.start is not None and spec.target is not None
+    if spec.target == spec.start:
+        keep = "Stay at or above" if kind is KeyResultKind.INCREASE else "Stay at or below"
+        raise SpecError(
+            "target_value",
+            f"The target equals the start, so there is nothing to "
+            f"{'increase' if kind is KeyResultKind.INCREASE else 'decrease'}. Set a target "
+            f"{'above' if kind is KeyResultKind.INCREASE else 'below'} the start, or choose "
+            f"'{keep} a threshold' to hold a level.",
+        )
     if kind is KeyResultKind.INCREASE and spec.target < spec.start:
         raise SpecError(
             "target_value", "An increasing key result needs a target at or above its start."
@@ -236,6 +248,34 @@ def validate_spec(spec: KeyResultSpec) -> None:
         raise SpecError(
             "target_value", "A decreasing key result needs a target at or below its start."
         )
+
+
+def reading_text(spec: KeyResultSpec, current: float | None, done: bool = False) -> str:
+    """Where a key result stands, in words that agree with its progress (before any reading
+    it stands at its start):
+
+    * an increase from zero: "22 of 25 logos";
+    * any other increase or decrease, counted from its start: "95 days (from 120 to 90
+      days)", "8 clauses (from 8 to 10 clauses)" (never "95 days of 90 days");
+    * a threshold: "85% (keep at or above 80%)" (never "85% of 80%");
+    * a milestone: "Done" or "Not done".
+    """
+    kind = spec.kind
+    if kind is KeyResultKind.MILESTONE:
+        return "Done" if done else "Not done"
+    value = current if current is not None else spec.start
+    unit = spec.unit
+    if kind.is_threshold:
+        line = "at or above" if kind is KeyResultKind.STAY_ABOVE else "at or below"
+        now = "no reading yet" if value is None else fmt(value, unit)
+        return f"{now} (keep {line} {fmt(spec.target, unit)})"
+
+    def bare(number: float | None) -> str:
+        return fmt(number, unit if unit in PREFIX_UNITS else "")
+
+    if kind is KeyResultKind.INCREASE and not spec.start and (spec.target or 0) > 0:
+        return f"{bare(value if value is not None else 0.0)} of {fmt(spec.target, unit)}"
+    return f"{fmt(value, unit)} (from {bare(spec.start)} to {fmt(spec.target, unit)})"
 
 
 def validate_reading(spec: KeyResultSpec, reading: Reading) -> None:
@@ -277,7 +317,10 @@ def _score_key_result(spec: KeyResultSpec, reading: Reading | None) -> _KeyResul
         return _KeyResultScore(1.0 if met else 0.0, "threshold", current, target=target)
     start = spec.start if spec.start is not None else 0.0
     if target == start:
-        met = current >= target if kind is KeyResultKind.INCREASE else current <= target
+        # Nothing to move (only older definitions can say so; new ones are refused): no
+        # credit for free, the target counts as reached only once a reading reaches it.
+        read = reading is not None and reading.value is not None
+        met = read and (current >= target if kind is KeyResultKind.INCREASE else current <= target)
         return _KeyResultScore(1.0 if met else 0.0, "met_or_not", current, start, target)
     raw = (current - start) / (target - start)
     return _KeyResultScore(clamp(raw), "linear", current, start, target, raw)
@@ -333,8 +376,11 @@ def key_result_progress(
         Term("reading", None, f"Target {fmt(target, unit)}", target),
     )
     if score.case == "met_or_not":
-        notes.append("Start equals target, so the key result is either met or not.")
-        return explained("100 % when the target is reached, otherwise 0 %", terms)
+        notes.append(
+            "Start equals target, so the key result is either met or not; only a check-in "
+            "that reaches the target counts."
+        )
+        return explained("100 % when a check-in reaches the target, otherwise 0 %", terms)
     if score.raw > 1.0:
         notes.append(f"Beyond target ({percent(min(score.raw, 1e6))} % before capping at 100 %).")
     elif score.raw < 0.0:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.goals import history, rollup, scoring
 from lineofsight.goals.models import (
     AlignmentLink,
@@ -54,7 +55,7 @@ def initiatives_for_user(user: Person) -> QuerySet[Initiative]:
 
 def links_for_user(user: Person) -> QuerySet[AlignmentLink]:
     return AlignmentLink.objects.visible_to(user).select_related(
-        "child", "parent_objective", "parent_key_result"
+        "child", "parent_objective", "parent_key_result", "created_by", "decided_by"
     )
 
 
@@ -65,9 +66,12 @@ def cycles_for_user(user: Person) -> QuerySet[Cycle]:
 
 
 def _get(qs: QuerySet[Any], pk: Any) -> Any:
+    found = as_id(pk)
     try:
-        return qs.get(pk=int(pk))
-    except (ValueError, TypeError, qs.model.DoesNotExist):
+        if found is None:
+            raise qs.model.DoesNotExist
+        return qs.get(pk=found)
+    except qs.model.DoesNotExist:
         raise NotFound(f"No such {qs.model._meta.verbose_name}.") from None
 
 
@@ -144,6 +148,15 @@ def cycle_scope(cycle: Cycle) -> list[int]:
     return ids
 
 
+def tree_scope(cycle: Cycle) -> list[int]:
+    """The cycles the alignment tree of ``cycle`` shows: a quarter and its year (labelled as
+    the year), or a year and its quarters (each labelled). Never another quarter: Q3's closed
+    objectives stay out of Q4's tree."""
+    if cycle.kind == Cycle.Kind.ANNUAL:
+        return [cycle.pk, *Cycle.objects.filter(parent=cycle).values_list("pk", flat=True)]
+    return cycle_scope(cycle)
+
+
 # ---------------------------------------------------------------------------------------
 # Cards: an objective with its figures, for lists and the tree
 
@@ -180,18 +193,24 @@ def _key_result_facts(
     return statuses, counts
 
 
-def _links_into(objective_ids: list[int]) -> QuerySet[AlignmentLink]:
-    """Live links to these objectives or to their key results."""
-    return AlignmentLink.objects.live().filter(target_id__in=objective_ids)
+def _links_into(
+    objective_ids: list[int], scope: list[int] | None = None
+) -> QuerySet[AlignmentLink]:
+    """Live links to these objectives or to their key results (from children of the cycles
+    in ``scope`` only, when given)."""
+    links = AlignmentLink.objects.live().filter(target_id__in=objective_ids)
+    if scope is not None:
+        links = links.filter(child__cycle_id__in=scope)
+    return links
 
 
 def _child_counts(
-    objective_ids: list[int], viewer: Viewer
+    objective_ids: list[int], viewer: Viewer, scope: list[int] | None = None
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Per objective: live aligned children visible to the viewer, and hidden ones."""
     visible_filter = viewer.objective_filter("child__")
     rows = (
-        _links_into(objective_ids)
+        _links_into(objective_ids, scope)
         .order_by()
         .values("target_id")
         .annotate(
@@ -207,13 +226,15 @@ def _child_counts(
     return visible, hidden
 
 
-def cards(viewer_user: Person, objectives: list[Objective]) -> list[ObjectiveCard]:
-    """Objectives with their status, key-result count and aligned-children counts: three
-    queries however many objectives there are."""
+def cards(
+    viewer_user: Person, objectives: list[Objective], scope: list[int] | None = None
+) -> list[ObjectiveCard]:
+    """Objectives with their status, key-result count and aligned-children counts (children
+    of the cycles in ``scope`` only, when given): three queries however many objectives."""
     viewer = Viewer.of(viewer_user)
     ids = [o.pk for o in objectives]
     statuses, kr_counts = _key_result_facts(ids)
-    visible, hidden = _child_counts(ids, viewer)
+    visible, hidden = _child_counts(ids, viewer, scope)
     return [
         ObjectiveCard(
             o,
@@ -227,14 +248,15 @@ def cards(viewer_user: Person, objectives: list[Objective]) -> list[ObjectiveCar
 
 
 def tree_roots(user: Person, cycle: Cycle) -> list[ObjectiveCard]:
-    """Company objectives of the cycle (and of its year), the top of the alignment tree."""
+    """Company objectives of the tree's cycles (``tree_scope``), the top of the tree."""
+    scope = tree_scope(cycle)
     roots = list(
         objectives_for_user(user)
-        .filter(level=Objective.Level.COMPANY, cycle_id__in=cycle_scope(cycle))
+        .filter(level=Objective.Level.COMPANY, cycle_id__in=scope)
         .exclude(state=Objective.State.ABANDONED)
         .order_by("title", "pk")
     )
-    return cards(user, roots)
+    return cards(user, roots, scope)
 
 
 @dataclass
@@ -245,18 +267,24 @@ class TreeLevel:
     children: list[ObjectiveCard]
 
 
-def tree_level(user: Person, parent: Objective) -> TreeLevel:
-    """Objectives aligned (directly, or via one of its key results) to ``parent``."""
+def tree_level(user: Person, parent: Objective, cycle: Cycle | None = None) -> TreeLevel:
+    """Objectives aligned (directly, or via one of its key results) to ``parent``; in the
+    tree of ``cycle``, only those of its cycles (``tree_scope``)."""
+    scope = tree_scope(cycle) if cycle is not None else None
     links = list(
-        _links_into([parent.pk])
+        _links_into([parent.pk], scope)
         .filter(Viewer.of(user).objective_filter("child__"))
         .select_related(
-            "child__owner_person", "child__owner_team", "child__cycle", "parent_key_result"
+            "child__owner_person",
+            "child__owner_team",
+            "child__cycle",
+            "parent_key_result",
+            "created_by",
         )
         .order_by("child__level", "child__title", "pk")
     )
     children = [link.child for link in links]
-    out = cards(user, [*children, parent])
+    out = cards(user, [*children, parent], scope)
     for card, link in zip(out, links, strict=False):
         card.link = link
     return TreeLevel(out[-1], out[:-1])
@@ -267,16 +295,17 @@ def tree_children(user: Person, parent: Objective) -> list[ObjectiveCard]:
 
 
 def unaligned_roots(user: Person, cycle: Cycle) -> list[ObjectiveCard]:
-    """Team and individual objectives of the cycle that align to nothing (shown apart)."""
+    """Team and individual objectives of the tree's cycles that align to nothing."""
+    scope = tree_scope(cycle)
     rows = list(
         objectives_for_user(user)
-        .filter(cycle_id__in=cycle_scope(cycle))
+        .filter(cycle_id__in=scope)
         .exclude(level=Objective.Level.COMPANY)
         .exclude(state=Objective.State.ABANDONED)
         .exclude(pk__in=AlignmentLink.objects.live().values("child_id"))
         .order_by("level", "title", "pk")[:200]
     )
-    return cards(user, rows)
+    return cards(user, rows, scope)
 
 
 # ---------------------------------------------------------------------------------------
@@ -382,6 +411,7 @@ def objective_page(user: Person, objective: Objective) -> ObjectivePage:
             "parent_objective__owner_team",
             "parent_objective__owner_person",
             "parent_key_result__objective",
+            "created_by",
         )
         .order_by("pk")
     )
@@ -489,19 +519,12 @@ def alignment_candidates(
     from lineofsight.goals.alignment import LEVEL_RANK
 
     levels = [lvl for lvl, rank in LEVEL_RANK.items() if rank >= LEVEL_RANK[child.level]]
+    scope = cycle_scope(child.cycle)
     qs = (
-        objectives_for_user(user)
-        .filter(level__in=levels, cycle_id__in=cycle_scope(child.cycle))
+        candidate_objectives(user, scope)
+        .filter(level__in=levels)
         .exclude(pk=child.pk)
         .exclude(state=Objective.State.ABANDONED)
-        .prefetch_related(
-            Prefetch(
-                "key_results",
-                queryset=KeyResult.objects.filter(state=KeyResult.State.ACTIVE).order_by(
-                    "position", "pk"
-                ),
-            )
-        )
         .annotate(
             level_rank=Case(
                 *[When(level=lvl, then=Value(rank)) for lvl, rank in LEVEL_RANK.items()],
@@ -512,6 +535,25 @@ def alignment_candidates(
     )
     if query:
         qs = qs.filter(
-            Q(title__icontains=query) | Q(key_results__title__icontains=query)
+            Q(title__icontains=query)
+            | Q(key_results__title__icontains=query, key_results__cycle_id__in=scope)
         ).distinct()
     return list(qs[:limit])
+
+
+def candidate_objectives(user: Person, scope: list[int]) -> QuerySet[Objective]:
+    """Objectives of the cycles in ``scope`` (a cycle and its year) the user may see, with
+    their live key results of those cycles: what an objective of that cycle may align to
+    (an annual objective's key results for another quarter are not)."""
+    return (
+        objectives_for_user(user)
+        .filter(cycle_id__in=scope)
+        .prefetch_related(
+            Prefetch(
+                "key_results",
+                queryset=KeyResult.objects.filter(state=KeyResult.State.ACTIVE, cycle_id__in=scope)
+                .select_related("cycle")
+                .order_by("position", "pk"),
+            )
+        )
+    )

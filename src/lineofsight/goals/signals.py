@@ -1,7 +1,12 @@
 """Signals other parts of the product listen to.
 
-``cycle_closed`` is sent inside the transaction that closes an OKR cycle (``cycle=``); a
-receiver that starts slow work should wait for the commit (``transaction.on_commit``).
+Each is sent inside the transaction of its action; a receiver that starts slow work (or
+sends anything) should wait for the commit (``transaction.on_commit``).
+
+* ``cycle_closed`` (``cycle=``): an OKR cycle was closed.
+* ``alignment_proposed`` (``link=``): a contribution into an objective the proposer cannot
+  edit awaits its editors' decision.
+* ``alignment_decided`` (``link=``): such a proposal was accepted or declined.
 """
 
 from __future__ import annotations
@@ -9,3 +14,5 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 cycle_closed = Signal()
+alignment_proposed = Signal()
+alignment_decided = Signal()

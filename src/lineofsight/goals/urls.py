@@ -53,6 +53,7 @@ urlpatterns = [
     ),
     path("links/<int:link_id>/end/", alignment_links.link_end, name="link-end"),
     path("links/<int:link_id>/change/", alignment_links.link_change, name="link-change"),
+    path("links/<int:link_id>/decide/", alignment_links.link_decide, name="link-decide"),
     path(
         "objectives/<int:objective_id>/key-results/new/",
         key_results.key_result_new,

@@ -156,14 +156,17 @@ def tree(request: SignedInRequest) -> HttpResponse:
 @page
 @require_GET
 def tree_children(request: SignedInRequest, objective_id: int) -> HttpResponse:
+    """What aligns to an objective, in the tree of ``?cycle=`` (its cycles only)."""
     parent = selectors.get_objective_for_user(request.user, objective_id)
-    level = selectors.tree_level(request.user, parent)
+    cycle = selected_cycle(request) if request.GET.get("cycle") else None
+    level = selectors.tree_level(request.user, parent, cycle)
     tracking.annotate_cards(level.children)
     return render_page(
         request,
         "goals/tree_children.html",
         {
             "parent": parent,
+            "cycle": cycle,
             "children": level.children,
             "hidden": level.parent.hidden_child_count,
             "prefix": f"{parent.pk}-",

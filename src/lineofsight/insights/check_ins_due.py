@@ -169,6 +169,7 @@ def due_row(
     """The due state and pace of one key result (annotated with ``team_cadence``)."""
     cadence = cadence_of(kr)
     last = local_day(kr.last_check_in_at, tz)
+    began = local_day(kr.created_at, tz)
     cycle = kr.cycle
     state = due(
         cycle_start=cycle.start_date,
@@ -176,6 +177,7 @@ def due_row(
         last_check_in=last,
         cadence=cadence,
         today=today,
+        began=began,
     )
     pace = key_result_pace(
         kind=kr.kind,
@@ -187,6 +189,7 @@ def due_row(
         cadence=cadence,
         thresholds=thresholds,
         done=kr.done,
+        began=began,
     )
     return DueRow(kr, state, pace)
 
@@ -208,16 +211,18 @@ def due_count(user: Person, *, today: dt.date | None = None) -> int:
             "cycle__check_in_cadence",
             "team_cadence",
             "last_check_in_at",
+            "created_at",
         )
     )
     count = 0
-    for start, end, cycle_cadence, override, last in rows:
+    for start, end, cycle_cadence, override, last, created in rows:
         state = due(
             cycle_start=start,
             cycle_end=end,
             last_check_in=local_day(last, tz),
             cadence=effective_cadence(cycle_cadence, [override or ""]),
             today=today,
+            began=local_day(created, tz),
         )
         count += state.is_due
     return count

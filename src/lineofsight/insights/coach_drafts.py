@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotAllowed, NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, page, render_page
 from lineofsight.goals import selectors as goal_selectors
 from lineofsight.goals.forms import PARENT_RE
@@ -54,16 +55,9 @@ def _pick(raw: Any, choices: Any, default: str) -> str:
     return str(raw) if raw in choices else default
 
 
-def _int(raw: Any) -> int | None:
-    try:
-        return int(str(raw).strip())
-    except (TypeError, ValueError):
-        return None
-
-
 def _owner(user: Person, raw: str) -> tuple[Person | None, Team | None]:
     kind, _, pk = (raw or "").partition("-")
-    found_pk = _int(pk)
+    found_pk = as_id(pk)
     if found_pk is not None and kind == "person":
         return people_visible_to(user).filter(pk=found_pk).first(), None
     if found_pk is not None and kind == "team":
@@ -133,7 +127,7 @@ def draft_objective(request: SignedInRequest) -> Any:
         if person is None and team is None:
             person, team = existing.owner_person, existing.owner_team
     else:
-        cycle_id = _int(data.get("cycle"))
+        cycle_id = as_id(data.get("cycle"))
         cycle = (
             goal_selectors.cycles_for_user(user).filter(pk=cycle_id).first()
             if cycle_id is not None
@@ -211,7 +205,7 @@ def draft_key_result(request: SignedInRequest, objective_id: int) -> Any:
     if stored is None or not title:
         return _render(request, [], loaded, what="key result", checked=False)
     kind = _pick(data.get("kind"), KINDS, "increase")
-    owner = _int(data.get("owner"))
+    owner = as_id(data.get("owner"))
     draft_kr = KeyResultFacts(
         id=existing.pk if existing is not None else 0,
         objective_id=objective.pk,

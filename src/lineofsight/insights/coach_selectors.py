@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.goals import selectors as goal_selectors
 from lineofsight.goals.models import Cycle, Objective
 from lineofsight.insights.coach_facts import Loaded, load_population
@@ -127,8 +128,8 @@ def resolve_cycle(user: Person | None, raw: Any = None) -> Cycle | None:
     if raw not in (None, ""):
         if user is None:
             try:
-                return Cycle.objects.get(pk=int(raw))
-            except (TypeError, ValueError, Cycle.DoesNotExist):
+                return Cycle.objects.get(pk=as_id(raw) or 0)
+            except Cycle.DoesNotExist:
                 raise NotFound("No such cycle.") from None
         return goal_selectors.get_cycle_for_user(user, raw)  # type: ignore[no-any-return]
     return goal_selectors.current_cycle()

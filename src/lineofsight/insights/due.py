@@ -10,8 +10,10 @@ argument). The day arithmetic itself lives in ``insights.pace`` (``next_due``,
   before every two weeks before monthly), so nobody is asked less often than one of their
   teams expects.
 * **Due.** Inside the cycle, a key result is *due* from its next-due day on: *due today* on
-  that day, *overdue* once the day has passed (one missed period or more). Before the cycle
-  starts and after it ends nothing is due.
+  that day, *overdue* once the day has passed (one missed period or more). Periods count
+  from the day the key result began: the cycle's first day, or the day it was created or
+  carried over when that is later (``pace.began_on``); a key result added today is never
+  overdue. Before then and after the cycle ends nothing is due.
 * **Reminder period.** A person is reminded at most once per period, a calendar window of
   the most frequent cadence among their due key results: the week (Monday to Sunday), the
   fortnight (two such weeks) or the month. The first run in a window that finds something
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from lineofsight.goals.cadence import Cadence
-from lineofsight.insights.pace import missed_periods, next_due
+from lineofsight.insights.pace import began_on, missed_periods, next_due
 
 # Most frequent first: the order in which team overrides win.
 CADENCE_PRIORITY: tuple[Cadence, ...] = (Cadence.WEEKLY, Cadence.BIWEEKLY, Cadence.MONTHLY)
@@ -125,19 +127,29 @@ def due(
     last_check_in: dt.date | None,
     cadence: Cadence | str,
     today: dt.date,
+    began: dt.date | None = None,
 ) -> Due:
-    """The due state of one key result on ``today`` (see the module's rules)."""
+    """The due state of one key result on ``today`` (see the module's rules); ``began`` is
+    the day it was created or carried over."""
     cadence = Cadence(cadence)
-    if today < cycle_start:
+    if today < began_on(cycle_start, began):
         return Due(DueState.NOT_STARTED, cadence, None, 0, None)
     if today > cycle_end:
         return Due(DueState.ENDED, cadence, None, 0, None)
     due_day = next_due(
-        cycle_start=cycle_start, cycle_end=cycle_end, last_check_in=last_check_in, cadence=cadence
+        cycle_start=cycle_start,
+        cycle_end=cycle_end,
+        last_check_in=last_check_in,
+        cadence=cadence,
+        began=began,
     )
     assert due_day is not None
     missed = missed_periods(
-        cycle_start=cycle_start, last_check_in=last_check_in, cadence=cadence, today=today
+        cycle_start=cycle_start,
+        last_check_in=last_check_in,
+        cadence=cadence,
+        today=today,
+        began=began,
     )
     if today < due_day or (last_check_in is not None and last_check_in >= due_day):
         # Not due yet; or checked in on the cycle's last day, which is as late as it gets.

@@ -7,19 +7,22 @@ calls ``key_result_pace``, so the status means the same thing everywhere.
 The rules, in order:
 
 1. An abandoned key result has no status (callers leave it out).
-2. Before the cycle starts there is nothing to judge: ``not_started``.
+2. A key result is judged from the day it **began**: the cycle's first day, or the day it
+   was created (or carried over) when that is later. Before then there is nothing to
+   judge: ``not_started``.
 3. A key result whose check-in is overdue is ``stale``, whatever its figures say: an old
    reading cannot vouch for today. The next check-in is due one cadence period (7, 14 or
-   30 days) after the last one; with none yet this cycle, by the last day of the cycle's
-   first period. Overdue means today is past that day. After the cycle ends nothing
-   becomes stale.
+   30 days) after the last one; with none yet, by the last day of the first period after it
+   began. Overdue means today is past that day. After the cycle ends nothing becomes
+   stale.
 4. Threshold key results (stay above or below a line) are ``on_track`` while the latest
    reading keeps the line and ``off_track`` while it does not: there is no pace to a line.
 5. Reached (progress at 100 %, or a milestone done): ``on_track``.
 6. Milestones have no partial progress: ``pending`` while the cycle runs, ``off_track``
    once it has ended not done.
 7. Increase and decrease key results compare actual progress with the progress expected by
-   today if it advanced evenly through the cycle: actual / expected at or above the
+   today if it advanced evenly from the day it began to the cycle's end: actual / expected
+   at or above the
    organisation's "on track from" share (default 0.7) is ``on_track``, under "off track
    below" (default 0.5) ``off_track``, in between ``at_risk``.
 
@@ -114,28 +117,47 @@ def expected_progress(start: dt.date, end: dt.date, today: dt.date) -> float:
     return elapsed_share(start, end, today)
 
 
+def began_on(cycle_start: dt.date, began: dt.date | None) -> dt.date:
+    """The day a key result's schedule starts: the cycle's first day, or the day the key
+    result began (was created or carried over) when that is later."""
+    return max(cycle_start, began) if began is not None else cycle_start
+
+
 def next_due(
-    *, cycle_start: dt.date, cycle_end: dt.date, last_check_in: dt.date | None, cadence: Cadence
+    *,
+    cycle_start: dt.date,
+    cycle_end: dt.date,
+    last_check_in: dt.date | None,
+    cadence: Cadence,
+    began: dt.date | None = None,
 ) -> dt.date | None:
     """The day by which the next check-in is due: a full cadence period after the last one
-    (or the last day of the cycle's first period when there is none yet), at the latest the
-    cycle's last day."""
-    base = last_check_in if last_check_in is not None and last_check_in >= cycle_start else None
-    due = (base or cycle_start) + dt.timedelta(days=cadence.days - (0 if base else 1))
+    (or the last day of the first period after it began when there is none yet), at the
+    latest the cycle's last day."""
+    start = began_on(cycle_start, began)
+    base = last_check_in if last_check_in is not None and last_check_in >= start else None
+    due = (base or start) + dt.timedelta(days=cadence.days - (0 if base else 1))
     return min(due, cycle_end)
 
 
 def missed_periods(
-    *, cycle_start: dt.date, last_check_in: dt.date | None, cadence: Cadence, today: dt.date
+    *,
+    cycle_start: dt.date,
+    last_check_in: dt.date | None,
+    cadence: Cadence,
+    today: dt.date,
+    began: dt.date | None = None,
 ) -> int:
     """How many cadence periods have ended without a check-in, up to ``today``: 0 while the
-    next check-in is not yet overdue, 1 from the day after it was due, and so on."""
-    if today < cycle_start:
+    next check-in is not yet overdue, 1 from the day after it was due, and so on. Periods
+    count from the day the key result began (``began_on``)."""
+    start = began_on(cycle_start, began)
+    if today < start:
         return 0
-    base = last_check_in if last_check_in is not None and last_check_in >= cycle_start else None
+    base = last_check_in if last_check_in is not None and last_check_in >= start else None
     if base is None:
-        # The first period runs from the cycle's first day; it is missed once it has ended.
-        return (today - cycle_start).days // cadence.days
+        # The first period runs from the day it began; it is missed once it has ended.
+        return (today - start).days // cadence.days
     return max(0, ((today - base).days - 1) // cadence.days)
 
 
@@ -146,11 +168,16 @@ def is_stale(
     last_check_in: dt.date | None,
     cadence: Cadence,
     today: dt.date,
+    began: dt.date | None = None,
 ) -> bool:
-    if today < cycle_start or today > cycle_end:
+    if today < began_on(cycle_start, began) or today > cycle_end:
         return False
     return missed_periods(
-        cycle_start=cycle_start, last_check_in=last_check_in, cadence=cadence, today=today
+        cycle_start=cycle_start,
+        last_check_in=last_check_in,
+        cadence=cadence,
+        today=today,
+        began=began,
     ) > 0
 
 
@@ -173,13 +200,16 @@ def key_result_pace(
     cadence: Cadence | str = Cadence.WEEKLY,
     thresholds: PaceThresholds | None = None,
     done: bool = False,
+    began: dt.date | None = None,
 ) -> Pace:
-    """The pace status of one key result on ``today`` (see the module's rules)."""
+    """The pace status of one key result on ``today`` (see the module's rules); ``began`` is
+    the day it was created or carried over."""
     thresholds = thresholds or PaceThresholds()
     cadence = Cadence(cadence)
     kr_kind = KeyResultKind(kind)
     actual = clamp(progress)
-    expected = expected_progress(cycle_start, cycle_end, today)
+    start = began_on(cycle_start, began)
+    expected = expected_progress(start, cycle_end, today)
     ended = today > cycle_end
     due = (
         None
@@ -189,10 +219,12 @@ def key_result_pace(
             cycle_end=cycle_end,
             last_check_in=last_check_in,
             cadence=cadence,
+            began=began,
         )
     )
-    when = f"by {today.isoformat()} (day {max(0, (today - cycle_start).days + 1)} of " \
-        f"{(cycle_end - cycle_start).days + 1})"
+    since_began = "" if start == cycle_start else f" since it began on {start.isoformat()}"
+    when = f"by {today.isoformat()} (day {max(0, (today - start).days + 1)} of " \
+        f"{(cycle_end - start).days + 1}{since_began})"
 
     def result(status: PaceStatus, ratio: float | None, text: str, stale: bool = False) -> Pace:
         return Pace(status, expected, actual, ratio, stale, due, text)
@@ -201,16 +233,23 @@ def key_result_pace(
         return result(
             PaceStatus.NOT_STARTED, None, f"The cycle starts on {cycle_start.isoformat()}."
         )
+    if today < start:
+        return result(
+            PaceStatus.NOT_STARTED, None, f"The key result begins on {start.isoformat()}."
+        )
     if is_stale(
         cycle_start=cycle_start,
         cycle_end=cycle_end,
         last_check_in=last_check_in,
         cadence=cadence,
         today=today,
+        began=began,
     ):
         since = (
             f"the last one was on {last_check_in.isoformat()}"
-            if last_check_in is not None and last_check_in >= cycle_start
+            if last_check_in is not None and last_check_in >= start
+            else "there has been none since it began"
+            if start != cycle_start
             else "there has been none this cycle"
         )
         return result(

@@ -1,4 +1,5 @@
-"""The words of every notification: check-in reminders, escalations and weekly digests.
+"""The words of every notification: check-in reminders, escalations, weekly digests and
+alignment proposals.
 
 Pure: plain dataclasses in, a ``Message`` (subject and plain-text body) out; no Django, no
 database, no clock. The same text goes by email and to chat channels (Slack and Microsoft
@@ -238,3 +239,64 @@ def digest(data: Digest) -> Message:
 def _signed(line: DigestLine) -> str:
     delta = percent(line.progress) - percent(line.moved_from or 0.0)
     return f"{delta:+d} points"
+
+
+# -- alignment proposals ---------------------------------------------------------------------
+
+
+def alignment_proposed(
+    *,
+    name: str,
+    proposer: str,
+    child_title: str,
+    parent_title: str,
+    weight: float,
+    url: str,
+) -> Message:
+    """To the people who decide what counts towards an objective: someone who may not edit
+    it proposes that their objective contributes to it."""
+    subject = (
+        f"{proposer} proposes that \u201c{child_title}\u201d counts towards "
+        f"\u201c{parent_title}\u201d"
+    )
+    body = "\n".join(
+        [
+            f"Hello {name},",
+            "",
+            f"{proposer} proposes that \u201c{child_title}\u201d contributes to "
+            f"\u201c{parent_title}\u201d with weight {weight:g}.",
+            "Until you (or another of its editors) accept it, it is shown as a proposal and "
+            "counts nowhere: not in the progress, the explanation, the dashboards or the "
+            "forecast.",
+            "",
+            f"Accept it (keeping or changing the weight) or decline it with a reason: {url}",
+        ]
+    )
+    return Message(subject, body)
+
+
+def alignment_decided(
+    *,
+    name: str,
+    decided_by: str,
+    child_title: str,
+    parent_title: str,
+    accepted: bool,
+    weight: float,
+    reason: str,
+    url: str,
+) -> Message:
+    """To the proposer: the answer to their proposal."""
+    what = f"\u201c{child_title}\u201d towards \u201c{parent_title}\u201d"
+    if accepted:
+        subject = f"Accepted: {what}"
+        lines = [f"{decided_by} accepted your proposal: {what} now counts, with weight {weight:g}."]
+    else:
+        subject = f"Declined: {what}"
+        lines = [
+            f"{decided_by} declined your proposal: {what} does not count.",
+            "",
+            f"Why: {reason}",
+        ]
+    body = "\n".join([f"Hello {name},", "", *lines, "", f"See it: {url}"])
+    return Message(subject, body)

@@ -25,6 +25,7 @@ class Notification(models.Model):
         DIGEST = "digest", "Weekly digest"
         ESCALATION = "escalation", "Escalation"
         REVIEW = "review", "Review"  # self review open, feedback requested, review shared
+        ALIGNMENT = "alignment", "Alignment proposal"  # proposed, accepted or declined
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

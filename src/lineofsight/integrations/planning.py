@@ -74,7 +74,9 @@ class Fact:
     cycle_start: dt.date
     cycle_end: dt.date
     cycle_cadence: str
+    created_at: dt.datetime
     due: Due | None = None
+    began: dt.date | None = None  # the day it was created, in the organisation's time zone
 
 
 @dataclass
@@ -131,6 +133,7 @@ def load_facts(today: dt.date, tz: zoneinfo.ZoneInfo) -> list[Fact]:
             "cycle__start_date",
             "cycle__end_date",
             "cycle__check_in_cadence",
+            "created_at",
         )
     )
     overrides = _team_overrides()
@@ -143,12 +146,14 @@ def load_facts(today: dt.date, tz: zoneinfo.ZoneInfo) -> list[Fact]:
         last = None
         if fact.last_check_in_at is not None:
             last = fact.last_check_in_at.astimezone(tz).date()
+        fact.began = fact.created_at.astimezone(tz).date()
         fact.due = due_rules.due(
             cycle_start=fact.cycle_start,
             cycle_end=fact.cycle_end,
             last_check_in=last,
             cadence=cadence,
             today=today,
+            began=fact.began,
         )
         facts.append(fact)
     return facts
@@ -528,6 +533,7 @@ def _digest_line(
         cadence=fact.due.cadence,
         thresholds=org.thresholds,
         done=fact.done,
+        began=fact.began,
     )
     this_week = last is not None and last >= since
     before = moved.get(fact.pk) if this_week else None

@@ -34,6 +34,14 @@ def value_unit(value: Any, unit: str = "") -> str:
 
 
 @register.filter
+def kr_reading(kr: Any) -> str:
+    """Where a key result stands, in words that agree with its progress
+    (``scoring.reading_text``): "22 of 25 logos", "95 days (from 120 to 90 days)",
+    "85% (keep at or above 80%)"."""
+    return scoring.reading_text(kr.spec(), kr.current_value, bool(kr.done))
+
+
+@register.filter
 def confidence_label(value: Any) -> str:
     if not value:
         return "No check-in yet"
@@ -49,19 +57,6 @@ def confidence_key(value: Any) -> str:
     if not value:
         return "none"
     return str(getattr(value, "value", value))
-
-
-@register.filter
-def target_words(kr: Any) -> str:
-    """How a key result's current reading relates to its target, by kind: "of 20 deals" when
-    it counts up, "down to 90 days" when it counts down, "keep at or above 80%" for a
-    threshold (a reading is never "95 days of 90 days")."""
-    target = value_unit(kr.target_value, kr.unit)
-    return {
-        "decrease": f"down to {target}",
-        "stay_above": f"keep at or above {target}",
-        "stay_below": f"keep at or below {target}",
-    }.get(str(kr.kind), f"of {target}")
 
 
 @register.filter

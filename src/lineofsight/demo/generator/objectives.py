@@ -180,6 +180,9 @@ class ObjectiveStage(GeneratorState):
                         weight=1.0,
                         created_at=child.created_at + dt.timedelta(minutes=5),
                         created_by=child.created_by,
+                        # Accepted when made, as if by the parent's owner.
+                        state=AlignmentLink.State.ACCEPTED,
+                        decided_at=child.created_at + dt.timedelta(minutes=5),
                     )
                     for child, parent in links
                 ],

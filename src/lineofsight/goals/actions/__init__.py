@@ -16,8 +16,10 @@ The actions live in one module per concept (``cycles``, ``objectives``, ``key_re
 from lineofsight.goals.actions._common import TEXT_MAX, TITLE_MAX
 from lineofsight.goals.actions.abandoning import abandon_key_result, abandon_objective
 from lineofsight.goals.actions.alignment_links import (
+    accept_alignment,
     align_objective,
     change_alignment,
+    decline_alignment,
     end_alignment,
 )
 from lineofsight.goals.actions.cadence import set_cycle_cadence
@@ -27,6 +29,7 @@ from lineofsight.goals.actions.closing import (
     adjust_objective_grade,
     carry_over_key_result,
     next_cycle,
+    plan_carry_over,
     regrade_cycle,
     save_retrospective,
 )
@@ -45,6 +48,8 @@ from lineofsight.goals.actions.objectives import (
 )
 
 __all__ = [
+    "accept_alignment",
+    "decline_alignment",
     "KEY_RESULT_DEFINITION_FIELDS",
     "OBJECTIVE_DEFINITION_FIELDS",
     "SCORING_FIELDS",
@@ -56,6 +61,7 @@ __all__ = [
     "adjust_objective_grade",
     "align_objective",
     "carry_over_key_result",
+    "plan_carry_over",
     "change_alignment",
     "create_cycle",
     "cycle_errors",

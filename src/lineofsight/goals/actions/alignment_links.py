@@ -1,6 +1,16 @@
 """Alignment links: aligning an objective to a parent objective or key result, changing a
-link's kind or weight, and removing it. Links are ended, never deleted, so past roll-ups stay
-reproducible; a contributing link refreshes the parent it feeds.
+link's kind or weight, removing it, and deciding on proposals. Links are ended, never deleted,
+so past roll-ups stay reproducible; a contributing link refreshes the parent it feeds.
+
+Nobody moves an objective they cannot edit: a contribution into a parent the person aligning
+cannot edit (the parent objective, or the objective owning the parent key result) is a
+*proposal*. It is shown on both sides but counts nowhere until one of the parent's editors
+accepts it (keeping or setting its weight); they may decline it with a reason instead. The
+parent's deciders (``core.access.objective_deciders``) are told of a proposal and the
+proposer of the answer (``goals.signals``, delivered through the outbox). A proposal's child
+must be visible to those deciders, so proposing never shows them an objective the policy
+hides from them. Links made by someone who can edit the parent, and "supports" links, which
+count nowhere, are accepted at once.
 
 The rules a link must obey (levels, loops, counting nothing twice) live in
 ``goals.alignment``; these actions check the access policy and the input, then apply them.
@@ -15,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
+from lineofsight.core.access import Viewer, objective_deciders
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals import rollup, scoring
 from lineofsight.goals.actions._common import (
@@ -27,7 +37,12 @@ from lineofsight.goals.actions._common import (
 )
 from lineofsight.goals.alignment import check_link
 from lineofsight.goals.models import AlignmentLink, KeyResult, Objective
+from lineofsight.goals.signals import alignment_decided, alignment_proposed
 from lineofsight.people.models import Person
+
+ACCEPTED = AlignmentLink.State.ACCEPTED
+PENDING = AlignmentLink.State.PENDING
+DECLINED = AlignmentLink.State.DECLINED
 
 
 def _parent_visible(
@@ -35,6 +50,42 @@ def _parent_visible(
 ) -> bool:
     target = parent_objective.pk if parent_objective else parent_key_result.objective_id  # type: ignore[union-attr]
     return Objective.objects.filter(viewer.objective_filter()).filter(pk=target).exists()
+
+
+def _parent_of(
+    parent_objective: Objective | None, parent_key_result: KeyResult | None
+) -> Objective:
+    """The objective a link points into (the parent, or the parent key result's objective)."""
+    if parent_objective is not None:
+        return parent_objective
+    assert parent_key_result is not None
+    return Objective.objects.select_related("owner_person", "owner_team__lead").get(
+        pk=parent_key_result.objective_id
+    )
+
+
+def _state_for(viewer: Viewer, kind: str, parent: Objective) -> str:
+    """A contribution by someone who cannot edit the parent is a proposal; the rest count
+    (or, supporting, are shown) at once."""
+    if kind == scoring.LinkKind.CONTRIBUTES and not viewer.can_edit_objective(parent):
+        return PENDING
+    return ACCEPTED
+
+
+def _proposal_problem(child: Objective, parent: Objective) -> str | None:
+    """Why the parent's deciders cannot be asked: one of them may not see the child."""
+    deciders = objective_deciders(parent)
+    if not deciders:
+        return f"{parent.title!r} has nobody to decide on proposals (its team has no lead)."
+    for person in Person.objects.filter(pk__in=deciders, is_active=True):
+        visible = Objective.objects.filter(Viewer.of(person).objective_filter(), pk=child.pk)
+        if not visible.exists():
+            return (
+                f"{person.name}, who decides what counts towards {parent.title!r}, may not "
+                f"see {child.title!r}. Make it visible to them (for example to everyone) "
+                "before proposing it, or align it as 'supports'."
+            )
+    return None
 
 
 def _create_link(
@@ -47,7 +98,9 @@ def _create_link(
     weight: float,
     now: dt.datetime,
     amendment: str,
+    state: str = ACCEPTED,
 ) -> AlignmentLink:
+    accepted = state == ACCEPTED
     link = AlignmentLink.objects.create(
         child=child,
         parent_objective=parent_objective,
@@ -57,12 +110,15 @@ def _create_link(
         ),
         kind=kind,
         weight=weight,
+        state=state,
         created_at=now,
         created_by=acting_user,
+        decided_at=now if accepted else None,
+        decided_by=acting_user if accepted else None,
     )
     audit.record(
         actor=acting_user,
-        action="alignment.create",
+        action="alignment.create" if accepted else "alignment.propose",
         subject=link,
         data={
             "child": child.pk,
@@ -70,9 +126,12 @@ def _create_link(
             "parent_key_result": parent_key_result and parent_key_result.pk,
             "kind": kind,
             "weight": weight,
+            "state": state,
         },
         amendment_reason=amendment,
     )
+    if not accepted:
+        alignment_proposed.send(sender=AlignmentLink, link=link)
     return link
 
 
@@ -141,6 +200,13 @@ def align_objective(
     if errors:
         raise InvalidInput(errors)
     assert w is not None
+    parent = _parent_of(parent_objective, parent_key_result)
+    state = _state_for(viewer, kind, parent)
+    if state == PENDING:
+        problem = _proposal_problem(child, parent)
+        if problem:
+            field = "parent_objective" if parent_objective else "parent_key_result"
+            raise InvalidInput.one(field, problem)
     now = at or timezone.now()
     link = _create_link(
         acting_user=acting_user,
@@ -151,8 +217,9 @@ def align_objective(
         weight=w,
         now=now,
         amendment=amendment,
+        state=state,
     )
-    if kind == scoring.LinkKind.CONTRIBUTES:
+    if link.counts:
         _refresh_parent(link, now)
     return link
 
@@ -181,8 +248,9 @@ def end_alignment(
         raise InvalidInput.one("link", "This alignment was already removed.")
     amendment = _closed_cycle_guard(viewer, link.child.cycle, amendment_reason)
     now = timezone.now()
+    counted = link.counts
     _end_link(acting_user=acting_user, link=link, reason=reason, now=now, amendment=amendment)
-    if link.kind == scoring.LinkKind.CONTRIBUTES:
+    if counted:
         _refresh_parent(link, now)
     return link
 
@@ -220,6 +288,12 @@ def change_alignment(
     assert new_weight is not None
     if new_kind == link.kind and new_weight == link.weight:
         return link
+    parent = _parent_of(link.parent_objective, link.parent_key_result)
+    state = _state_for(viewer, new_kind, parent)
+    if state == PENDING:
+        problem = _proposal_problem(link.child, parent)
+        if problem:
+            raise InvalidInput.one("kind", problem)
     errors = check_link(
         child=link.child,
         parent_objective=link.parent_objective,
@@ -246,6 +320,121 @@ def change_alignment(
         weight=new_weight,
         now=now,
         amendment=amendment,
+        state=state,
     )
     _refresh_parent(new_link, now)
     return new_link
+
+
+def _pending_for_decision(viewer: Viewer, link: AlignmentLink) -> AlignmentLink:
+    link = (
+        AlignmentLink.objects.select_for_update(of=("self",))
+        .select_related(
+            "child__cycle",
+            "created_by",
+            "parent_objective__owner_person",
+            "parent_objective__owner_team__lead",
+            "parent_key_result",
+        )
+        .get(pk=link.pk)
+    )
+    parent = _parent_of(link.parent_objective, link.parent_key_result)
+    if not viewer.can_edit_objective(parent):
+        raise NotAllowed("Only those who may edit the parent objective decide on a proposal.")
+    if link.ended_at is not None or link.state != PENDING:
+        raise InvalidInput.one("link", "This proposal was already decided or withdrawn.")
+    return link
+
+
+@transaction.atomic
+def accept_alignment(
+    *,
+    acting_user: Person,
+    link: AlignmentLink,
+    weight: Any = None,
+    amendment_reason: str = "",
+    at: dt.datetime | None = None,
+) -> AlignmentLink:
+    """Accept a proposed contribution, keeping its weight or setting another: from now on (or
+    ``at``) it counts in the parent's progress. Its proposer is told."""
+    viewer = _viewer(acting_user)
+    link = _pending_for_decision(viewer, link)
+    amendment = _closed_cycle_guard(viewer, link.child.cycle, amendment_reason)
+    errors: dict[str, str] = {}
+    new_weight = (
+        link.weight if weight in (None, "") else _number(errors, "weight", weight, positive=True)
+    )
+    if errors:
+        raise InvalidInput(errors)
+    assert new_weight is not None
+    # The cascade may have changed since it was proposed: the rules apply again now.
+    errors = check_link(
+        child=link.child,
+        parent_objective=link.parent_objective,
+        parent_key_result=link.parent_key_result,
+        kind=link.kind,
+        ignore_link_id=link.pk,
+    )
+    if errors:
+        raise InvalidInput(errors)
+    now = at or timezone.now()
+    proposed = link.weight
+    link.state = ACCEPTED
+    link.weight = new_weight
+    link.decided_at = now
+    link.decided_by = acting_user
+    link.save(update_fields=["state", "weight", "decided_at", "decided_by"])
+    audit.record(
+        actor=acting_user,
+        action="alignment.accept",
+        subject=link,
+        data={"proposed_weight": proposed, "weight": new_weight},
+        amendment_reason=amendment,
+    )
+    alignment_decided.send(sender=AlignmentLink, link=link)
+    _refresh_parent(link, now)
+    return link
+
+
+@transaction.atomic
+def decline_alignment(
+    *, acting_user: Person, link: AlignmentLink, reason: str, amendment_reason: str = ""
+) -> AlignmentLink:
+    """Decline a proposed contribution, saying why: it ends and never counted. Its proposer
+    is told, with the reason."""
+    viewer = _viewer(acting_user)
+    link = _pending_for_decision(viewer, link)
+    amendment = _closed_cycle_guard(viewer, link.child.cycle, amendment_reason)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput.one("reason", "Say why it does not count towards this objective.")
+    if len(reason) > TEXT_MAX:
+        raise InvalidInput.one("reason", f"Keep it under {TEXT_MAX} characters.")
+    now = timezone.now()
+    link.state = DECLINED
+    link.decided_at = now
+    link.decided_by = acting_user
+    link.decision_reason = reason
+    link.ended_at = now
+    link.ended_by = acting_user
+    link.end_reason = reason
+    link.save(
+        update_fields=[
+            "state",
+            "decided_at",
+            "decided_by",
+            "decision_reason",
+            "ended_at",
+            "ended_by",
+            "end_reason",
+        ]
+    )
+    audit.record(
+        actor=acting_user,
+        action="alignment.decline",
+        subject=link,
+        data={"reason": reason},
+        amendment_reason=amendment,
+    )
+    alignment_decided.send(sender=AlignmentLink, link=link)
+    return link

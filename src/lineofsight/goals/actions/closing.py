@@ -385,17 +385,22 @@ def _target_cycle(errors: dict[str, str], source: Cycle, cycle: Cycle | None) ->
     return cycle
 
 
-def _copy_objective(
-    acting_user: Person, source: Objective, target: Cycle, at: dt.datetime
-) -> Objective:
-    """A copy of ``source`` in the target cycle (its year, for a rolling annual objective)."""
-    cycle = target
+def _copy_cycle(source: Objective, target: Cycle) -> Cycle:
+    """Where a copy of ``source`` goes in the target cycle: the cycle itself, or its year for a
+    rolling annual objective."""
     if source.cycle.kind == Cycle.Kind.ANNUAL and target.kind == Cycle.Kind.QUARTER:
         if target.parent is None or target.parent.is_closed:
             raise InvalidInput.one(
                 "cycle", f"{target.name} has no open year to hold a copy of this objective."
             )
-        cycle = target.parent
+        return target.parent
+    return target
+
+
+def _copy_objective(
+    acting_user: Person, source: Objective, cycle: Cycle, at: dt.datetime
+) -> Objective:
+    """A copy of ``source`` in ``cycle`` (see ``_copy_cycle``)."""
     mode = source.progress_mode
     if mode == scoring.ProgressMode.CHILDREN:
         mode = scoring.ProgressMode.KEY_RESULTS  # the copy starts with key results only
@@ -415,8 +420,40 @@ def _copy_objective(
     )
 
 
-@transaction.atomic
-def carry_over_key_result(
+@dataclass(frozen=True)
+class CarryPlan:
+    """What carrying a key result over will create, and where: shown for confirmation, then
+    applied by ``carry_over_key_result``."""
+
+    key_result: KeyResult
+    cycle: Cycle  # the cycle the new key result belongs to
+    into: Objective | None  # an existing objective; None when a copy is made
+    copy_cycle: Cycle | None  # where the copy of the key result's objective goes
+    title: str
+    start: float | None  # the value it starts from: the last reading, else the start
+    target: float | None  # as given, else the key result's own
+    owner: Person
+
+    @property
+    def objective_title(self) -> str:
+        return self.into.title if self.into is not None else self.key_result.objective.title
+
+    @property
+    def reading(self) -> str:
+        """Where the new key result starts, in words ("8 clauses (from 8 to 10 clauses)")."""
+        if self.key_result.kind == scoring.KeyResultKind.MILESTONE:
+            return "a milestone, not done"
+        return scoring.reading_text(self.spec, None)
+
+    @property
+    def spec(self) -> scoring.KeyResultSpec:
+        kr = self.key_result
+        return scoring.KeyResultSpec(
+            scoring.KeyResultKind(kr.kind), self.start, self.target, kr.unit
+        )
+
+
+def plan_carry_over(
     *,
     acting_user: Person,
     key_result: KeyResult,
@@ -425,27 +462,17 @@ def carry_over_key_result(
     title: str | None = None,
     target_value: Any = None,
     owner: Person | None = None,
-) -> KeyResult:
-    """Carry an unfinished key result of a closed cycle into the next cycle.
-
-    ``into_objective``: an objective of the target cycle (or its year) the actor may edit;
-    without it, the key result goes into a copy of its objective there (made once, then
-    reused; for a rolling annual objective whose year goes on, the objective itself).
-    ``cycle`` defaults to the next cycle. ``title``, ``target_value`` and ``owner`` default
-    to the key result's own. Returns the new key result, linked by ``carried_from``.
-    """
+) -> CarryPlan:
+    """Check a carry-over and say what it will create (nothing is written). Raises
+    ``InvalidInput`` naming the field, or ``NotAllowed``, as the action would."""
     viewer = _viewer(acting_user)
-    kr = (
-        KeyResult.objects.select_for_update(of=("self",))
-        .select_related(
-            "cycle",
-            "owner",
-            "objective__cycle__parent",
-            "objective__owner_person",
-            "objective__owner_team__lead",
-        )
-        .get(pk=key_result.pk)
-    )
+    kr = KeyResult.objects.select_related(
+        "cycle",
+        "owner",
+        "objective__cycle__parent",
+        "objective__owner_person",
+        "objective__owner_team__lead",
+    ).get(pk=key_result.pk)
     if not viewer.can_close_out_key_result(kr):
         raise NotAllowed("Only the key result's owner and those who may edit it carry it over.")
     errors: dict[str, str] = {}
@@ -490,8 +517,7 @@ def carry_over_key_result(
     if errors:
         raise InvalidInput(errors)
     assert target is not None
-    now = timezone.now()
-    copied = False
+    copy_cycle = None
     if into_objective is None:
         if (
             in_cycle_scope(source_objective, target)
@@ -502,24 +528,82 @@ def carry_over_key_result(
         else:
             into_objective = existing_copy(source_objective, target)
         if into_objective is None:
-            into_objective = _copy_objective(acting_user, source_objective, target, now)
-            copied = True
+            copy_cycle = _copy_cycle(source_objective, target)
     start = None
+    goal = kr.target_value
     if kr.kind != scoring.KeyResultKind.MILESTONE:
         start = kr.current_value if kr.current_value is not None else kr.start_value
+        if target_value is not None:
+            goal = _number(errors, "target_value", target_value)
+        try:
+            spec = scoring.KeyResultSpec(scoring.KeyResultKind(kr.kind), start, goal, kr.unit)
+            if not errors:
+                scoring.validate_spec(spec)
+        except scoring.SpecError as exc:
+            errors[exc.field] = exc.message
+        if errors:
+            raise InvalidInput(errors)
+    return CarryPlan(
+        key_result=kr,
+        cycle=target,
+        into=into_objective,
+        copy_cycle=copy_cycle,
+        title=title if title is not None else kr.title,
+        start=start,
+        target=goal,
+        owner=owner or kr.owner,
+    )
+
+
+@transaction.atomic
+def carry_over_key_result(
+    *,
+    acting_user: Person,
+    key_result: KeyResult,
+    into_objective: Objective | None = None,
+    cycle: Cycle | None = None,
+    title: str | None = None,
+    target_value: Any = None,
+    owner: Person | None = None,
+) -> KeyResult:
+    """Carry an unfinished key result of a closed cycle into the next cycle.
+
+    ``into_objective``: an objective of the target cycle (or its year) the actor may edit;
+    without it, the key result goes into a copy of its objective there (made once, then
+    reused; for a rolling annual objective whose year goes on, the objective itself).
+    ``cycle`` defaults to the next cycle. ``title``, ``target_value`` and ``owner`` default
+    to the key result's own. Returns the new key result, linked by ``carried_from``. What it
+    will create can be shown first with ``plan_carry_over``.
+    """
+    KeyResult.objects.select_for_update(of=("self",)).filter(pk=key_result.pk).first()
+    plan = plan_carry_over(
+        acting_user=acting_user,
+        key_result=key_result,
+        into_objective=into_objective,
+        cycle=cycle,
+        title=title,
+        target_value=target_value,
+        owner=owner,
+    )
+    kr = plan.key_result
+    now = timezone.now()
+    into = plan.into
+    if into is None:
+        assert plan.copy_cycle is not None
+        into = _copy_objective(acting_user, kr.objective, plan.copy_cycle, now)
     carried = create_key_result(
         acting_user=acting_user,
-        objective=into_objective,
-        title=title if title is not None else kr.title,
+        objective=into,
+        title=plan.title,
         kind=kr.kind,
-        owner=owner or kr.owner,
-        start_value=start,
-        target_value=target_value if target_value is not None else kr.target_value,
+        owner=plan.owner,
+        start_value=plan.start,
+        target_value=plan.target,
         unit=kr.unit,
         signal=kr.signal,
         weight=kr.weight,
         source=KeyResult.Source.CHECK_INS,
-        cycle=target,
+        cycle=plan.cycle,
         at=now,
     )
     KeyResult.objects.filter(pk=carried.pk).update(carried_from=kr)
@@ -531,10 +615,10 @@ def carry_over_key_result(
         data={
             "from": kr.pk,
             "from_cycle": kr.cycle_id,
-            "cycle": target.pk,
-            "objective": into_objective.pk,
-            "copied_objective": copied,
-            "start_value": start,
+            "cycle": plan.cycle.pk,
+            "objective": into.pk,
+            "copied_objective": plan.into is None,
+            "start_value": plan.start,
         },
     )
     return carried

@@ -55,16 +55,24 @@ def _write_objective_revision(
     )
 
 
-def _may_own(
-    viewer: Viewer, *, level: str, owner_person: Person | None, owner_team: Team | None
-) -> bool:
-    """Whether the viewer may create or edit objectives for this owner and level."""
-    if viewer.is_hr:
-        return True
-    if level == Objective.Level.COMPANY and not viewer.person.is_executive:
-        return False
-    probe = Objective(level=level, owner_person=owner_person, owner_team=owner_team)
-    return viewer.can_edit_objective(probe)
+LEVEL_REFUSALS = {
+    Objective.Level.COMPANY: "Company objectives are set by executives and HR.",
+    Objective.Level.TEAM: "Team objectives are set by the people who lead a team, "
+    "executives and HR.",
+    Objective.Level.INDIVIDUAL: "You cannot set objectives.",
+}
+
+
+def level_problem(viewer: Viewer, level: str) -> str | None:
+    """Why this person may not set an objective at ``level`` (``Viewer.objective_levels``),
+    with the levels they may use; None when they may."""
+    allowed = viewer.objective_levels()
+    if level in allowed or level not in Objective.Level.values:
+        return None
+    if not allowed:
+        return LEVEL_REFUSALS[Objective.Level.INDIVIDUAL]
+    names = " or ".join(Objective.Level(lvl).label.lower() for lvl in allowed)
+    return f"{LEVEL_REFUSALS[Objective.Level(level)]} Choose {names}."
 
 
 def _validate_objective_fields(
@@ -126,10 +134,13 @@ def create_objective(
     )
     if state in (Objective.State.CLOSED, Objective.State.ABANDONED):
         errors["state"] = "A new objective starts as a draft or active."
+    problem = level_problem(viewer, level)
+    if problem:
+        errors["level"] = problem
     if errors:
         raise InvalidInput(errors)
-    if not _may_own(viewer, level=level, owner_person=owner_person, owner_team=owner_team):
-        raise NotAllowed("You cannot set objectives for that owner at that level.")
+    if not viewer.may_set_objective(level=level, owner_person=owner_person, owner_team=owner_team):
+        raise NotAllowed("You cannot set objectives for that owner.")
     reason = _closed_cycle_guard(viewer, cycle, amendment_reason)
     now = at or timezone.now()
     objective = Objective.objects.create(
@@ -217,8 +228,8 @@ def update_objective(
         )
     if errors:
         raise InvalidInput(errors)
-    if (owner_person or owner_team) and not _may_own(
-        viewer, level=objective.level, owner_person=new_person, owner_team=new_team
+    if (owner_person or owner_team) and not viewer.may_set_objective(
+        level=objective.level, owner_person=new_person, owner_team=new_team
     ):
         raise NotAllowed("You cannot hand this objective to that owner.")
 

@@ -93,6 +93,11 @@ class CarryOverForm(forms.Form):
         if not numeric:
             del self.fields["target_value"]
 
+    @property
+    def confirmed(self) -> bool:
+        """Whether the person saw what the carry-over creates and confirmed it."""
+        return self.data.get("confirm") == "yes"
+
     def target_objective_id(self) -> int | None:
         raw = self.cleaned_data.get("into") or COPY
         match = TARGET_RE.match(raw)

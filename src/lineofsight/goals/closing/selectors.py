@@ -20,6 +20,7 @@ from django.db.models.expressions import Combinable
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.goals import grading
 from lineofsight.goals.actions.closing import (
     OPEN_OBJECTIVE_STATES,
@@ -516,10 +517,7 @@ def calibration_cycle(raw: Any, choices: Sequence[Cycle]) -> Cycle | None:
     """The closed cycle named by ``raw`` (an id), else the latest closed quarter (else the
     latest closed cycle). ``NotFound`` for an id that names no closed cycle."""
     if raw not in (None, ""):
-        try:
-            pk = int(raw)
-        except (TypeError, ValueError):
-            raise NotFound("No such closed cycle.") from None
+        pk = as_id(raw)
         for cycle in choices:
             if cycle.pk == pk:
                 return cycle

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.core.web import (
     SignedInRequest,
     apply_errors,
@@ -149,9 +150,12 @@ def _person(request: SignedInRequest) -> Person:
     raw = request.GET.get("person")
     if not raw:
         return request.user
+    pk = as_id(raw)
     try:
-        return get_person_for_user(request.user, int(raw))
-    except (ValueError, Person.DoesNotExist):
+        if pk is None:
+            raise Person.DoesNotExist
+        return get_person_for_user(request.user, pk)
+    except Person.DoesNotExist:
         raise Http404("No such person.") from None
 
 
@@ -402,6 +406,7 @@ def key_result_carry_over(request: SignedInRequest, key_result_id: int) -> HttpR
         "targets": targets,
         "numeric": numeric,
     }
+    plan = None
     if request.method == "POST":
         form = CarryOverForm(request.POST, **form_kwargs)
         if form.is_valid():
@@ -409,24 +414,32 @@ def key_result_carry_over(request: SignedInRequest, key_result_id: int) -> HttpR
             target_id = form.target_objective_id()
             if target_id is not None:
                 into = next((t for t in targets if t.pk == target_id), None)
+            carry = {
+                "acting_user": user,
+                "key_result": kr,
+                "into_objective": into,
+                "title": form.cleaned_data["title"],
+                "target_value": form.cleaned_data.get("target_value"),
+            }
             try:
                 if target_id is not None and into is None:
                     raise InvalidInput.one("into", "Choose one of the objectives listed.")
-                actions.carry_over_key_result(
-                    acting_user=user,
-                    key_result=kr,
-                    into_objective=into,
-                    title=form.cleaned_data["title"],
-                    target_value=form.cleaned_data.get("target_value"),
-                )
+                # First what it will create and where, then (confirmed) the carry-over.
+                if not form.confirmed:
+                    plan = actions.plan_carry_over(**carry)
+                else:
+                    actions.carry_over_key_result(**carry)
             except InvalidInput as exc:
                 apply_errors(form, exc, {"objective": "into", "cycle": "into"})
             else:
-                if is_htmx(request):
-                    return _carry_block(request, kr.pk)
-                messages.success(request, f"{kr.title!r} carried into {following}.")
-                return redirect(safe_next(request, reverse("objective", args=[kr.objective_id])))
-        status = 422
+                if plan is None:
+                    if is_htmx(request):
+                        return _carry_block(request, kr.pk)
+                    messages.success(request, f"{kr.title!r} carried into {following}.")
+                    return redirect(
+                        safe_next(request, reverse("objective", args=[kr.objective_id]))
+                    )
+        status = 200 if plan is not None else 422
     else:
         form = CarryOverForm(
             initial={
@@ -445,6 +458,7 @@ def key_result_carry_over(request: SignedInRequest, key_result_id: int) -> HttpR
             "kr": kr,
             "following": following,
             "start": start if numeric else None,
+            "plan": plan,
             "next": request.GET.get("next") or request.POST.get("next") or "",
         },
         f"carry-{kr.pk}-slot",

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, apply_errors, render_page
 from lineofsight.goals import selectors
 from lineofsight.goals.models import Cycle, KeyResult, Objective
@@ -29,30 +30,26 @@ OWNER_LIMIT = 500
 
 
 def objective_owner_choices(user: Person, current: Objective | None = None) -> list[Any]:
-    """People and teams the user may plausibly set objectives for (the action decides)."""
-    viewer = Viewer.of(user)
-    if user.is_hr_admin:
-        people_q = Q()
-    else:
-        people_q = Q(pk=user.pk) | Q(manager_path__startswith=user.subtree_prefix)
+    """People and teams whose objectives the user may set (``Viewer.objective_owner_filters``,
+    the policy the action applies), plus the objective's current owner when editing."""
+    people_q, teams_q = Viewer.of(user).objective_owner_filters()
     if current is not None and current.owner_person_id:
         people_q |= Q(pk=current.owner_person_id)
+    if current is not None and current.owner_team_id:
+        teams_q |= Q(pk=current.owner_team_id)
     people = list(
         people_visible_to(user).filter(people_q).order_by("display_name", "username")[:OWNER_LIMIT]
     )
-    if user.is_hr_admin or user.is_executive:
-        teams_q = Q()
-    else:
-        teams_q = Q(pk__in=list(viewer.team_ids | viewer.led_team_ids))
-        for led in viewer.led_team_ids:
-            teams_q |= Q(path__contains=f"/{led}/")
-    if current is not None and current.owner_team_id:
-        teams_q |= Q(pk=current.owner_team_id)
     teams = list(teams_visible_to(user).filter(teams_q).order_by("name")[:OWNER_LIMIT])
-    return [
-        ("People", [(f"person-{p.pk}", p.name) for p in people]),
-        ("Teams", [(f"team-{t.pk}", t.name) for t in teams]),
-    ]
+    groups: list[Any] = [("People", [(f"person-{p.pk}", p.name) for p in people])]
+    if teams:
+        groups.append(("Teams", [(f"team-{t.pk}", t.name) for t in teams]))
+    return groups
+
+
+def objective_level_choices(user: Person) -> list[tuple[str, str]]:
+    """The levels the user may set objectives at (``Viewer.objective_levels``)."""
+    return [(lvl, Objective.Level(lvl).label) for lvl in Viewer.of(user).objective_levels()]
 
 
 def objective_owner_value(objective: Objective) -> str:
@@ -63,12 +60,13 @@ def objective_owner_value(objective: Objective) -> str:
 
 def resolve_owner(user: Person, value: str) -> tuple[Person | None, Team | None]:
     kind, _, raw = value.partition("-")
+    pk = as_id(raw)
     try:
-        if kind == "person":
-            return people_visible_to(user).get(pk=int(raw)), None
-        if kind == "team":
-            return None, teams_visible_to(user).get(pk=int(raw))
-    except (ValueError, Person.DoesNotExist, Team.DoesNotExist):
+        if kind == "person" and pk is not None:
+            return people_visible_to(user).get(pk=pk), None
+        if kind == "team" and pk is not None:
+            return None, teams_visible_to(user).get(pk=pk)
+    except (Person.DoesNotExist, Team.DoesNotExist):
         pass
     raise InvalidInput.one("owner", "Choose a person or a team from the list.")
 
@@ -99,9 +97,12 @@ def people_choices(user: Person, objective: Objective, *also: int | None) -> lis
 
 
 def resolve_person(user: Person, value: str, field: str = "owner") -> Person:
+    pk = as_id(value)
     try:
-        return people_visible_to(user).get(pk=int(value))
-    except (ValueError, Person.DoesNotExist):
+        if pk is None:
+            raise Person.DoesNotExist
+        return people_visible_to(user).get(pk=pk)
+    except Person.DoesNotExist:
         raise InvalidInput.one(field, "Choose a person from the list.") from None
 
 

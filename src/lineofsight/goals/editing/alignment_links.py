@@ -1,4 +1,5 @@
-"""Aligning an objective to a parent, and changing or removing an alignment link."""
+"""Aligning an objective to a parent, changing or removing an alignment link, and deciding
+on a proposed contribution."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from lineofsight.goals.editing.alignment_picker import (
     _selected_value,
     candidates_for,
 )
-from lineofsight.goals.forms import AlignForm, LinkChangeForm, LinkEndForm
+from lineofsight.goals.forms import AlignForm, LinkChangeForm, LinkDecisionForm, LinkEndForm
+from lineofsight.goals.models import AlignmentLink
 from lineofsight.goals.views import needs_amendment, require_open
 
 LINK_FIELDS = {"parent_objective": "parent", "parent_key_result": "parent", "link": "__all__"}
@@ -44,7 +46,7 @@ def objective_align(request: SignedInRequest, objective_id: int) -> HttpResponse
             data = form.cleaned_data
             try:
                 parent_objective, parent_key_result = resolve_parent(user, data["parent"])
-                actions.align_objective(
+                link = actions.align_objective(
                     acting_user=user,
                     child=objective,
                     parent_objective=parent_objective,
@@ -56,7 +58,7 @@ def objective_align(request: SignedInRequest, objective_id: int) -> HttpResponse
             except InvalidInput as exc:
                 apply_errors(form, exc, LINK_FIELDS)
             else:
-                messages.success(request, "Alignment added.")
+                messages.success(request, added_message(link))
                 return redirect("objective", objective.pk)
         status = 422
     else:
@@ -132,6 +134,68 @@ def link_change(request: SignedInRequest, link_id: int) -> HttpResponse:
             "action": reverse("link-change", args=[link.pk]),
             "submit_label": "Save alignment",
             "cancel_url": reverse("objective", args=[link.child_id]),
+        },
+    )
+
+
+def added_message(link: AlignmentLink) -> str:
+    """What aligning did: counted at once, or proposed to the parent's owners."""
+    if link.is_pending:
+        return (
+            f"Proposed: it counts towards \u201c{_parent_title(link)}\u201d once one of its "
+            "owners accepts it. They have been told."
+        )
+    return "Alignment added."
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def link_decide(request: SignedInRequest, link_id: int) -> HttpResponse:
+    """The parent's editors accept (with a weight) or decline (with a reason) a proposal."""
+    user = request.user
+    link = selectors.get_link_for_user(user, link_id)
+    parent = link.parent_objective or link.parent_key_result.objective  # type: ignore[union-attr]
+    if not Viewer.of(user).can_edit_objective(parent):
+        raise NotAllowed("Only those who may edit the parent objective decide on a proposal.")
+    amend = needs_amendment(user, link.child.cycle)
+
+    def save(data: dict[str, Any]) -> str:
+        if data["decision"] == "accept":
+            accepted = actions.accept_alignment(
+                acting_user=user,
+                link=link,
+                weight=data.get("weight"),
+                amendment_reason=data.get("amendment_reason", ""),
+            )
+            return (
+                f"Accepted: \u201c{link.child.title}\u201d now counts, with weight "
+                f"{accepted.weight:g}."
+            )
+        actions.decline_alignment(
+            acting_user=user,
+            link=link,
+            reason=data.get("reason", ""),
+            amendment_reason=data.get("amendment_reason", ""),
+        )
+        return (
+            f"Declined: \u201c{link.child.title}\u201d does not count. Its proposer has been told."
+        )
+
+    return form_page(
+        request,
+        LinkDecisionForm,
+        form_kwargs={"amend": amend},
+        initial={"decision": "accept", "weight": f"{link.weight:g}"},
+        save=save,
+        objective_id=link.target_id,
+        field_map={**LINK_FIELDS, "kind": "__all__"},
+        context=lambda: {
+            "heading": "Proposed contribution",
+            "intro": f"{link.child.title} → {_parent_title(link)}, proposed by "
+            f"{link.created_by.name if link.created_by else 'someone'}",
+            "action": reverse("link-decide", args=[link.pk]),
+            "submit_label": "Save decision",
+            "cancel_url": reverse("objective", args=[link.target_id]),
         },
     )
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
@@ -18,21 +17,12 @@ from lineofsight.goals.models import Cycle, KeyResult, Objective
 from lineofsight.people.models import Person
 
 
-def _candidate_queryset(user: Person) -> Any:
-    return selectors.objectives_for_user(user).prefetch_related(
-        Prefetch(
-            "key_results",
-            queryset=KeyResult.objects.filter(state=KeyResult.State.ACTIVE).order_by(
-                "position", "pk"
-            ),
-        )
-    )
-
-
 def candidates_for(
     user: Person, child: Objective, query: str, selected: tuple[str, int] | None
 ) -> list[Objective]:
-    """Alignment candidates (highest level first), with the selected parent kept in the list."""
+    """Alignment candidates (highest level first): objectives of the child's cycle and of its
+    year only, each labelled with its cycle; the selected parent is kept in the list when it
+    belongs there."""
     found = sorted(
         selectors.alignment_candidates(user, child, query),
         key=lambda o: -LEVEL_RANK.get(o.level, 0),
@@ -48,7 +38,8 @@ def candidates_for(
         ).first()
     if wanted is None or any(o.pk == wanted for o in found):
         return found
-    extra = list(_candidate_queryset(user).filter(pk=wanted))
+    scope = selectors.cycle_scope(child.cycle)
+    extra = list(selectors.candidate_objectives(user, scope).filter(pk=wanted))
     return extra + found
 
 

@@ -18,6 +18,7 @@ from lineofsight.goals import actions, selectors
 from lineofsight.goals.editing._common import (
     cycle_label,
     form_page,
+    objective_level_choices,
     objective_owner_choices,
     objective_owner_value,
     resolve_owner,
@@ -59,10 +60,12 @@ def objective_new(request: SignedInRequest) -> HttpResponse:
     cycles = _open_cycles(user)
     cycle_choices = [(str(c.pk), cycle_label(c)) for c in cycles]
     amend = bool(user.is_hr_admin) and any(c.is_closed for c in cycles)
+    level_choices = objective_level_choices(user)
     kwargs: dict[str, Any] = {
         "creating": True,
         "owner_choices": objective_owner_choices(user),
         "cycle_choices": cycle_choices,
+        "level_choices": level_choices,
         "amend": amend,
     }
     status = 200
@@ -72,7 +75,13 @@ def objective_new(request: SignedInRequest) -> HttpResponse:
         if form.is_valid():
             created = _create_objective(request, form)
             if isinstance(created, Objective):
-                messages.success(request, f"Objective {created.title!r} created.")
+                message = f"Objective {created.title!r} created."
+                if created.parent_links.pending().exists():
+                    message += (
+                        " Its contribution is proposed: it counts once one of the parent's "
+                        "owners accepts it."
+                    )
+                messages.success(request, message)
                 return redirect("objective", created.pk)
             status = created
         else:
@@ -80,7 +89,7 @@ def objective_new(request: SignedInRequest) -> HttpResponse:
         level = request.POST.get("level", "")
         cycle = next((c for c in cycles if str(c.pk) == request.POST.get("cycle")), None)
     else:
-        selected, level, cycle = _initial_alignment(request, cycles)
+        selected, level, cycle = _initial_alignment(request, cycles, [v for v, _ in level_choices])
         initial: dict[str, Any] = {
             "owner": f"person-{user.pk}",
             "level": level,
@@ -107,9 +116,10 @@ def objective_new(request: SignedInRequest) -> HttpResponse:
 
 
 def _initial_alignment(
-    request: SignedInRequest, cycles: list[Cycle]
+    request: SignedInRequest, cycles: list[Cycle], levels: list[str]
 ) -> tuple[tuple[str, int] | None, str, Cycle | None]:
-    """Pre-select the parent from ``?parent=`` or ``?parent_kr=``, and a level under it."""
+    """Pre-select the parent from ``?parent=`` or ``?parent_kr=``, and a level under it (one
+    of ``levels``, those the user may set)."""
     user = request.user
     selected: tuple[str, int] | None = None
     parent: Objective | None = None
@@ -121,7 +131,7 @@ def _initial_alignment(
         parent = kr.objective
         selected = ("k", kr.pk)
     level = Objective.Level.INDIVIDUAL
-    if parent is not None and parent.level == Objective.Level.COMPANY:
+    if parent is not None and parent.level == Objective.Level.COMPANY and "team" in levels:
         level = Objective.Level.TEAM
     cycle = None
     wanted = request.GET.get("cycle")

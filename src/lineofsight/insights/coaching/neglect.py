@@ -5,12 +5,18 @@ measured by check-ins (not those rolled up from aligned objectives) -- including
 results an annual objective has for this quarter (``KeyResultFacts.cycle_id``):
 
 * ``neglect.objective_not_updated``: past the middle of the cycle, none of an objective's key
-  results has ever been checked in on.
+  results has ever been checked in on, and each has had a full cadence period to get its
+  first one.
 * ``neglect.stale_key_result``: while the cycle runs, a key result whose last check-in (or,
-  with none, the day it was added or the cycle began, whichever is later) is further back
-  than its cadence allows. Key results of an objective reported above are not repeated.
-* ``neglect.untouched_at_close``: in the last ``closing_days`` of the cycle, or once it is
-  closed, key results that were never checked in on at all (one finding for the cycle).
+  with none, the day it began) is further back than its cadence allows. Key results of an
+  objective reported above are not repeated.
+* ``neglect.untouched_at_close``: in the last ``closing_days`` of the cycle, key results
+  never checked in on that have had a full cadence period to get a first check-in; once the
+  cycle is closed, every key result never checked in on (one finding for the cycle).
+
+Everything counts from the day a key result **began**: the cycle's first day, or the day its
+objective or the key result itself was created (or carried over) when that is later. An
+objective set up minutes ago is never "not updated".
 """
 
 from __future__ import annotations
@@ -49,6 +55,21 @@ def _never_touched(kr: KeyResultFacts) -> bool:
     return kr.check_in_count == 0 and kr.last_check_in_at is None
 
 
+def _began(objective: ObjectiveFacts, kr: KeyResultFacts, cycle: CycleFacts) -> date:
+    """The day the key result began: the cycle's first day, or the day its objective or the
+    key result was created, whichever is latest."""
+    days = [cycle.start_date]
+    days += [when.date() for when in (objective.created_at, kr.created_at) if when is not None]
+    return max(days)
+
+
+def _first_check_in_overdue(
+    objective: ObjectiveFacts, kr: KeyResultFacts, cycle: CycleFacts
+) -> bool:
+    """Whether a full cadence period has passed since the key result began."""
+    return (cycle.today - _began(objective, kr, cycle)).days > kr.cadence_days
+
+
 def _midpoint(cycle: CycleFacts) -> date:
     return cycle.start_date + (cycle.end_date - cycle.start_date) / 2
 
@@ -79,7 +100,9 @@ def check_neglect(population: Population, settings: CoachSettings | None = None)
     reported: set[int] = set()
     if not cycle.closed and cycle.today >= _midpoint(cycle):
         for objective, krs in tracked:
-            if all(_never_touched(kr) for kr in krs):
+            if all(
+                _never_touched(kr) and _first_check_in_overdue(objective, kr, cycle) for kr in krs
+            ):
                 reported.add(objective.id)
                 findings.append(_not_updated(objective, krs, cycle))
     if not cycle.closed and cycle.today <= cycle.end_date:
@@ -91,7 +114,13 @@ def check_neglect(population: Population, settings: CoachSettings | None = None)
                 if finding is not None:
                     findings.append(finding)
     if _closing(cycle, settings):
-        untouched = [kr for _, krs in tracked for kr in krs if _never_touched(kr)]
+        untouched = [
+            kr
+            for objective, krs in tracked
+            for kr in krs
+            if _never_touched(kr)
+            and (cycle.closed or _first_check_in_overdue(objective, kr, cycle))
+        ]
         if untouched:
             total = sum(len(krs) for _, krs in tracked)
             findings.append(_untouched(cycle, untouched, total))
@@ -125,8 +154,7 @@ def _stale(objective: ObjectiveFacts, kr: KeyResultFacts, cycle: CycleFacts) -> 
         since = kr.last_check_in_at.date()
         what = f"was last checked in on {_day(since)}"
     else:
-        added = kr.created_at.date() if kr.created_at is not None else cycle.start_date
-        since = max(added, cycle.start_date)
+        since = _began(objective, kr, cycle)
         what = f"has had no check-in since {_day(since)}"
     days = (cycle.today - since).days
     if days <= kr.cadence_days:

@@ -47,15 +47,15 @@ TRACKED_FIELDS = (
     "done",
     "confidence",
     "last_check_in_at",
+    "created_at",
     "cycle__start_date",
     "cycle__end_date",
     "cycle__check_in_cadence",
 )
-# And what pages drawing them show besides (``detail``): when it was added, its cycle's name
-# and its owner's name.
+# And what pages drawing them show besides (``detail``): its cycle's name and its owner's
+# name.
 DETAIL_FIELDS = (
     *TRACKED_FIELDS,
-    "created_at",
     "cycle__name",
     "owner__username",
     "owner__display_name",
@@ -342,6 +342,7 @@ def track_batch(
             cadence=cadence,
             thresholds=ctx.thresholds,
             done=kr.done,
+            began=ctx.local_date(kr.created_at),
         )
         projection: fc.Forecast | None = None
         if aligned:

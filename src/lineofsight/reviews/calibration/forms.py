@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from lineofsight.core.parsing import IdModelChoiceField, IdModelMultipleChoiceField
 from lineofsight.people.models import Person, Team
 from lineofsight.reviews.calibration import rules
 from lineofsight.reviews.models import CalibrationSession, ReviewCycle
@@ -20,18 +21,18 @@ def _textarea(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class PersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PersonChoice(IdModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.job_title})" if obj.job_title else str(obj.name)
 
 
-class PeopleChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class PeopleChoice(IdModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.job_title})" if obj.job_title else str(obj.name)
 
 
 class SessionForm(forms.Form):
-    review_cycle = forms.ModelChoiceField(
+    review_cycle = IdModelChoiceField(
         queryset=ReviewCycle.objects.none(),
         label="Review cycle",
         help_text="An open review cycle.",
@@ -49,7 +50,7 @@ class SessionForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="The managers taking part. They see the session's people, nothing more.",
     )
-    population_teams = forms.ModelMultipleChoiceField(
+    population_teams = IdModelMultipleChoiceField(
         queryset=Team.objects.none(),
         label="Teams",
         widget=forms.SelectMultiple(attrs={"size": 8}),

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.people.models import Person, Team
 from lineofsight.reviews.calibration import actions, rules
@@ -124,9 +125,9 @@ def _session_fields(form: SessionForm) -> dict[str, Any]:
 def session_new(request: SignedInRequest) -> HttpResponse:
     _require_hr(request)
     initial: dict[str, Any] = {"grid": CalibrationSession.Grid.RATING_ATTAINMENT}
-    raw_cycle = request.GET.get("cycle", "")
-    if raw_cycle.isdigit():
-        initial["review_cycle"] = int(raw_cycle)
+    wanted = as_id(request.GET.get("cycle", ""))
+    if wanted is not None:
+        initial["review_cycle"] = wanted
     form = _session_form(request, False, initial=initial)
     status = 200
     if request.method == "POST":

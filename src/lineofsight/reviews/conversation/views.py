@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from lineofsight.core.parsing import as_id
 from lineofsight.core.review_access import feedback_closed_because
 from lineofsight.core.web import SignedInRequest, apply_errors, is_htmx, page, render_page
 from lineofsight.people.models import Person
@@ -399,7 +400,7 @@ def amend(request: SignedInRequest, review_id: int) -> HttpResponse:
     if raw:
         fb = (
             selectors.feedback_for_user(request.user)
-            .filter(pk=int(raw) if raw.isdigit() else 0, review=item)
+            .filter(pk=as_id(raw) or 0, review=item)
             .select_related(*selectors.FEEDBACK_RELATED)
             .first()
         )

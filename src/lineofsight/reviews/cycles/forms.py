@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 
+from lineofsight.core.parsing import IdModelChoiceField, IdModelMultipleChoiceField
 from lineofsight.goals.models import Cycle
 from lineofsight.people.models import Person, Team
 from lineofsight.reviews.cycles.scales import PHASES
@@ -140,18 +141,18 @@ def question_rows(formset: forms.BaseFormSet) -> tuple[list[dict[str, Any]], lis
 class ReviewCycleForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     kind = forms.ChoiceField(label="Kind", choices=ReviewCycle.Kind.choices)
-    goal_cycle = forms.ModelChoiceField(
+    goal_cycle = IdModelChoiceField(
         label="OKR cycle under review",
         queryset=Cycle.objects.none(),
         help_text="Its results are the evidence in every review.",
     )
-    next_goal_cycle = forms.ModelChoiceField(
+    next_goal_cycle = IdModelChoiceField(
         label="Next OKR cycle",
         queryset=Cycle.objects.none(),
         required=False,
         help_text="Where the forward-looking draft OKRs go.",
     )
-    template = forms.ModelChoiceField(
+    template = IdModelChoiceField(
         label="Template",
         queryset=ReviewTemplate.objects.none(),
         help_text="The cycle copies its scales and questions: later edits of the template do "
@@ -163,7 +164,7 @@ class ReviewCycleForm(forms.Form):
         widget=forms.RadioSelect,
         initial=ReviewCycle.Population.ORGANISATION,
     )
-    population_teams = forms.ModelMultipleChoiceField(
+    population_teams = IdModelMultipleChoiceField(
         label="Teams",
         queryset=Team.objects.none(),
         required=False,

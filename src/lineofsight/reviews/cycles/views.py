@@ -150,7 +150,14 @@ def population_preview(request: SignedInRequest) -> HttpResponse:
     form = ReviewCycleForm(request.GET)
     form.is_valid()  # only the population fields matter here
     data = getattr(form, "cleaned_data", {})
-    error = form.errors.get("population_people")
+    field, error = next(
+        (
+            (name, form.errors[name][0])
+            for name in ("population_teams", "population_people")
+            if name in form.errors
+        ),
+        ("", ""),
+    )
     size = None
     if not error:
         size = population_people(
@@ -158,10 +165,12 @@ def population_preview(request: SignedInRequest) -> HttpResponse:
             teams=data.get("population_teams") or [],
             people=form.people,
         ).count()
+    label = form.fields[field].label if field else ""
     return render_page(
         request,
         "reviews/cycles/population_preview.html",
-        {"size": size, "error": error[0] if error else ""},
+        {"size": size, "error": f"{label}: {error}" if error else ""},
+        status=422 if error else 200,
     )
 
 

@@ -64,7 +64,8 @@ def plan_drafts(review: Review) -> list[Proposal]:
     sees = Viewer.of(review.subject).objective_filter()
     fed: list[Objective] = []
     for link in (
-        AlignmentLink.objects.filter(child__in=mine, ended_at__isnull=True)
+        AlignmentLink.objects.in_force()
+        .filter(child__in=mine)
         .select_related("parent_objective__owner_team", "parent_key_result__objective__owner_team")
         .order_by("pk")
     ):

@@ -70,12 +70,6 @@ def get_review_for_user(user: Person, pk: Any) -> Review:
         raise NotFound("No such review.") from None
 
 
-def _live_at(as_of: dt.datetime, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}created_at__lte": as_of}) & (
-        Q(**{f"{prefix}ended_at__isnull": True}) | Q(**{f"{prefix}ended_at__gt": as_of})
-    )
-
-
 def _objective_row(
     o: Objective,
     revisions: _Revisions,
@@ -333,7 +327,8 @@ def evidence_pack(user: Person, review: Review) -> Pack:
         .values("objective_id")
     )
     all_links = list(
-        AlignmentLink.objects.filter(_live_at(as_of), child_id__in=[o.pk for o in mine_all])
+        AlignmentLink.objects.in_force_at(as_of)
+        .filter(child_id__in=[o.pk for o in mine_all])
         .select_related("parent_key_result")
         .order_by("child_id", "pk")
     )
@@ -414,9 +409,8 @@ def evidence_pack(user: Person, review: Review) -> Pack:
     ]
     fed_ids = [_target_id(link) for link in links] + [o.pk for o in held]
     second_links = list(
-        AlignmentLink.objects.filter(
-            _live_at(as_of), child_id__in=sorted(set(fed_ids) & set(others))
-        )
+        AlignmentLink.objects.in_force_at(as_of)
+        .filter(child_id__in=sorted(set(fed_ids) & set(others)))
         .select_related("parent_key_result")
         .order_by("child_id", "pk")
     )

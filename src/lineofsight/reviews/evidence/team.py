@@ -186,6 +186,7 @@ def team_context(user: Person, rc: ReviewCycle, team: Team) -> TeamContext:
                 last_check_in=days[-1] if days else None,
                 cadence=cadence,
                 done=bool(item.done),
+                began=figures.local_day(kr.created_at),
             ).status
             if item.confidence in ("at_risk", "off_track") or status.needs_attention:
                 at_risk.append(

@@ -8,17 +8,18 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from lineofsight.core.parsing import IdModelChoiceField
 from lineofsight.goals.models import KeyResult
 from lineofsight.people.models import Person
 from lineofsight.reviews.models import SpotBonusNomination
 
 
-class KeyResultChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class KeyResultChoice(IdModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.title} ({obj.cycle.name}: {obj.objective.title})"
 
 
-class PersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PersonChoice(IdModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
 

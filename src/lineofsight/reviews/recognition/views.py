@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.goals import selectors as goals
 from lineofsight.people.models import Person
@@ -148,9 +149,12 @@ def _nominee(request: SignedInRequest) -> Person | None:
     raw = raw or request.GET.get("person")
     if not raw:
         return None
+    pk = as_id(raw)
+    if pk is None:
+        return None
     try:
-        return get_person_for_user(request.user, int(raw))
-    except (TypeError, ValueError, Person.DoesNotExist):
+        return get_person_for_user(request.user, pk)
+    except Person.DoesNotExist:
         return None
 
 
