@@ -114,6 +114,10 @@ def test_an_employee_cannot_move_a_company_objective(
         "\u201cWin the enterprise market\u201d"
     )
     assert "weight 100" in told.body and f"/objectives/{company.pk}/" in told.body
+    # ... and finds it among her notifications, by its kind too.
+    for listed in (cora.get("/notifications"), cora.get("/notifications", kind="alignment")):
+        assert listed.status_code == 200, listed.content
+        assert told.subject in [n["subject"] for n in listed.json()["items"]]
 
 
 def test_an_editor_accepts_setting_the_weight_and_the_proposer_is_told(

@@ -43,7 +43,7 @@ PaceStatusName = Literal["on_track", "at_risk", "off_track", "stale", "pending",
 DigestName = Literal["weekly", "off"]
 DigestChannelName = Literal["email", "chat"]
 WebhookKind = Literal["slack", "teams"]
-NotificationKind = Literal["reminder", "digest", "escalation", "review"]
+NotificationKind = Literal["reminder", "digest", "escalation", "review", "alignment"]
 ChannelName = Literal["email", "slack", "teams"]
 StateName = Literal["pending", "sent", "failed"]
 
