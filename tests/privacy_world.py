@@ -14,9 +14,10 @@ OKRs in Q4 (active)
     The cascade of ``tests/okrs.py`` (company, Sales, Ava's public objective, Platform), and
     Ava's objectives, one of each visibility (``ava_pub``, ``ava_team``, ``ava_priv``);
     the private one with a key result, a check-in (note and blockers), an initiative, an
-    alignment rationale and an acknowledged coach finding. Renewals' objectives, one of each
-    visibility (``ren_pub``, ``ren_team``, ``ren_priv``); the private one with a key result
-    and a check-in. Renewals' chat webhook (its address is a secret).
+    alignment rationale and an acknowledged coach finding; the team-visible one proposed as
+    a contribution to Pia's public objective (pending: Pia decides). Renewals' objectives,
+    one of each visibility (``ren_pub``, ``ren_team``, ``ren_priv``); the private one with
+    a key result and a check-in. Renewals' chat webhook (its address is a secret).
 OKRs in Q3 (closed)
     Ava's private objective (``ava_q3``), aligned to Renewals' Q3 objective, with its
     retrospective.
@@ -229,6 +230,7 @@ class Okrs:
     ren_priv: Objective
     ren_priv_kr: KeyResult
     ava_q3: Objective
+    pia_pub: Objective  # Ava's team-visible objective is proposed to it
 
 
 def _q3(cast: Cast, tess: Person, renewals: Team) -> Objective:
@@ -352,6 +354,18 @@ def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
         goals.align_objective(
             acting_user=cast.ava, child=objective, parent_objective=sales, kind="supports"
         )
+    # Ava proposes that her team-visible objective contributes to Pia's public one: a
+    # proposal Pia (a teammate, who may see it) decides; those who see only Pia's see neither.
+    pia_pub = goals.create_objective(
+        acting_user=cast.pia,
+        title="Grow the mid-market pipeline",
+        level="individual",
+        cycle=cast.q4,
+        owner_person=cast.pia,
+    )
+    goals.align_objective(
+        acting_user=cast.ava, child=ava_team, parent_objective=pia_pub, kind="contributes"
+    )
     coach_actions.acknowledge_finding(
         acting_user=cast.ava,
         cycle=cast.q4,
@@ -410,6 +424,7 @@ def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
         ren_priv,
         ren_priv_kr,
         ava_q3,
+        pia_pub,
     )
 
 
@@ -678,6 +693,7 @@ def _collect_ids(
         okrs.ren_team,
         okrs.ren_priv,
         okrs.ava_q3,
+        okrs.pia_pub,
         drafts[0].objective,  # the draft edited in the review (the others are like it)
     ]
     objective_ids = [o.pk for o in objectives]
