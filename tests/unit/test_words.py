@@ -147,3 +147,11 @@ def test_sentences_end_with_one_full_stop():
     assert words.sentence("He said “go.”") == "He said “go.”"
     assert words.sentence("  ") == ""
     assert words.ends_a_sentence("(see above.)")
+
+
+def test_an_error_summary_reads_as_sentences_without_doubled_stops():
+    from lineofsight.core.errors import InvalidInput
+
+    refused = InvalidInput({"title": "Enter a title.", "weight": ["Enter a weight more than 0"]})
+    assert refused.summary() == "title: Enter a title. weight: Enter a weight more than 0."
+    assert ".;" not in refused.summary() and ".." not in refused.summary()

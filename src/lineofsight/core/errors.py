@@ -23,11 +23,17 @@ class InvalidInput(ActionError):
         return cls({field: message})
 
     def summary(self) -> str:
-        return "; ".join(
-            f"{field}: {msg}" if field != "__all__" else msg
+        """Every message as a sentence of its own: "title: Enter a title. Target: ..." """
+        return " ".join(
+            _sentence(f"{field}: {msg}" if field != "__all__" else msg)
             for field, msgs in self.errors.items()
             for msg in msgs
         )
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "\u2026", "\u201d", ")")) else f"{text}."
 
 
 class Conflict(InvalidInput):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.db import transaction
@@ -170,6 +171,26 @@ class Outgoing:
     @property
     def identity(self) -> tuple[int, str, str]:
         return (self.recipient_id, self.channel, self.dedupe_key)
+
+
+class Written(Protocol):
+    @property
+    def subject(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+
+
+def email(person: Person, kind: str, key: str, message: Written) -> Outgoing:
+    """An email of ``kind`` to one person, kept once per ``key``."""
+    return Outgoing(
+        recipient_id=person.pk,
+        kind=kind,
+        channel=Notification.Channel.EMAIL,
+        dedupe_key=key,
+        subject=message.subject,
+        body=message.body,
+        address=person.email,
+    )
 
 
 def already_queued(messages: Sequence[Outgoing]) -> set[tuple[int, str, str]]:

@@ -33,15 +33,7 @@ def _link(link: AlignmentLink) -> tuple[AlignmentLink, Objective]:
 
 
 def _outgoing(person: Person, key: str, message: compose.Message) -> outbox.Outgoing:
-    return outbox.Outgoing(
-        recipient_id=person.pk,
-        kind=Notification.Kind.ALIGNMENT,
-        channel=Notification.Channel.EMAIL,
-        dedupe_key=key,
-        subject=message.subject,
-        body=message.body,
-        address=person.email,
-    )
+    return outbox.email(person, Notification.Kind.ALIGNMENT, key, message)
 
 
 def _queue_after_commit(batch: list[outbox.Outgoing]) -> None:

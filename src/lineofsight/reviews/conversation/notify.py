@@ -25,7 +25,6 @@ from lineofsight.reviews.conversation import messages
 from lineofsight.reviews.models import Feedback, Review
 
 KIND = Notification.Kind.REVIEW
-EMAIL = Notification.Channel.EMAIL
 
 
 def _url(name: str, *args: object) -> str:
@@ -33,15 +32,7 @@ def _url(name: str, *args: object) -> str:
 
 
 def _outgoing(person: Person, key: str, message: Message) -> outbox.Outgoing:
-    return outbox.Outgoing(
-        recipient_id=person.pk,
-        kind=KIND,
-        channel=EMAIL,
-        dedupe_key=key,
-        subject=message.subject,
-        body=message.body,
-        address=person.email,
-    )
+    return outbox.email(person, KIND, key, message)
 
 
 def _send(batch: Sequence[outbox.Outgoing], *, deliver: bool) -> None:

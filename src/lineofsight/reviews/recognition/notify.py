@@ -21,15 +21,7 @@ def _url(name: str, *args: object) -> str:
 
 
 def _outgoing(person: Person, key: str, message: Message) -> outbox.Outgoing:
-    return outbox.Outgoing(
-        recipient_id=person.pk,
-        kind=Notification.Kind.REVIEW,
-        channel=Notification.Channel.EMAIL,
-        dedupe_key=key,
-        subject=message.subject,
-        body=message.body,
-        address=person.email,
-    )
+    return outbox.email(person, Notification.Kind.REVIEW, key, message)
 
 
 def kudos_given(kudos_id: int) -> None:
