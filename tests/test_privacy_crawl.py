@@ -720,7 +720,9 @@ EVIDENCE = re.compile(r"^(API )?GET (/api)?/reviews/(\d+)/evidence/?$")
 COUNTED = re.compile(
     r"(\d+) of (\d+) requested submitted(?:; from [^;.]*)?(?:; (\d+) anonymous)?\."
 )
-PROGRESS = re.compile(r'<th scope="row">Peer feedback submitted</th><td>(\d+) of (\d+)</td>')
+PROGRESS = re.compile(
+    r'<th scope="row">Peer feedback submitted</th><td class="count">(\d+) of (\d+)</td>'
+)
 
 
 def test_no_count_tells_who_answered_anonymously(crawl: Crawl) -> None:

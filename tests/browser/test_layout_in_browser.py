@@ -64,6 +64,10 @@ SCREENS = [
     Screen("cycle", "/cycles/{quarter}/", ("manager",)),
     Screen("review inbox", "/reviews/", ("employee", "manager", "hr")),
     Screen("review", "/reviews/{review}/", ("manager", "hr")),
+    Screen("own review", "/reviews/{review}/", ("employee",)),
+    Screen("own evidence pack", "/reviews/{review}/evidence/", ("employee",)),
+    Screen("self review", "/reviews/feedback/{self_feedback}/", ("employee",)),
+    Screen("carry-over", "/key-results/{closed_key_result}/carry-over/", ("employee",)),
     Screen("manager review form", "/reviews/feedback/{manager_feedback}/", ("manager",)),
     Screen("evidence pack", "/reviews/{review}/evidence/", ("manager", "hr")),
     Screen("review packet", "/reviews/{review}/packet/", ("manager",)),
@@ -132,6 +136,10 @@ def demo_ids() -> dict[str, int]:
         "quarter": quarter.pk,
         "review": review.pk,
         "manager_feedback": Feedback.objects.get(review=review, kind="manager").pk,
+        "self_feedback": Feedback.objects.get(review=review, kind="self").pk,
+        "closed_key_result": KeyResult.objects.filter(owner=jordan, cycle__state="closed")
+        .order_by("pk")[0]
+        .pk,
         "session": CalibrationSession.objects.get(name=SESSION).pk,
         "review_cycle": ReviewCycle.objects.get().pk,
     }

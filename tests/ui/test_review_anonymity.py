@@ -181,6 +181,6 @@ def test_no_count_includes_fewer_anonymous_answers_than_the_minimum(cast):
         assert feedback["feedback"]["submitted"] == feedback["feedback"]["anonymous_submitted"] == 0
         cycle = setup.cycle.pk
         page = client.get(f"/reviews/cycles/{cycle}/").content.decode()
-        assert "Peer feedback submitted</th><td>3 of 6</td>" in page
+        assert 'Peer feedback submitted</th><td class="count">3 of 6</td>' in page
         progress = client.get(f"/api/review-cycles/{cycle}").json()["progress"]
         assert (progress["peer_submitted"], progress["peer_total"]) == (3, 6)

@@ -363,8 +363,8 @@ def test_the_cycle_page_shows_the_phase_progress_and_the_table_for_hr(cast, monk
     monkeypatch.setattr(selectors, "organisation_today", lambda: dt.date(2026, 10, 12))
     page = text(signed_in(cast.hana).get(f"/reviews/cycles/{setup.cycle.pk}/"))
     assert "Phase today: Peer feedback" in page and "(4 days left)" in page
-    assert "Self reviews submitted</th><td>1 of 8" in page
-    assert "Reviews shared</th><td>1 of 8" in page
+    assert 'Self reviews submitted</th><td class="count">1 of 8' in page
+    assert 'Reviews shared</th><td class="count">1 of 8' in page
     assert "Over all 8 reviews" in page
     assert 'data-review="' in page and '4 <span class="meta">Exceeds</span>' in page
     assert "Ratings (CSV)" in page
