@@ -38,11 +38,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from lineofsight.coach.facts import load_population
+    from lineofsight.coach.health import health
+    from lineofsight.coach.rules import run_checks
+    from lineofsight.coach.scope import CoachScope
     from lineofsight.goals.models import CheckIn, Cycle, KeyResult, Objective
-    from lineofsight.insights.coach_facts import load_population
-    from lineofsight.insights.coach_health import health
-    from lineofsight.insights.coach_scope import CoachScope
-    from lineofsight.insights.coaching import run_checks
     from lineofsight.people.models import Membership, Person, Team
 
     quarter = Cycle.objects.filter(kind="quarter", state="active").order_by("-start_date").first()
@@ -107,7 +107,7 @@ def main() -> None:
     findings = run_checks(loaded.population, loaded.settings)
     checks_once = time.perf_counter() - started
     per_check: dict[str, float] = {}
-    from lineofsight.insights.coaching import CHECKS
+    from lineofsight.coach.rules import CHECKS
 
     for name in CHECKS:
         started = time.perf_counter()

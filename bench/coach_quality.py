@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from tests.coaching_examples import MODULES, Score, evaluate  # noqa: E402
 
-from lineofsight.insights.coaching import CHECKS, run_checks  # noqa: E402
-from lineofsight.insights.coaching.facts import (  # noqa: E402
+from lineofsight.coach.rules import CHECKS, run_checks  # noqa: E402
+from lineofsight.coach.rules.facts import (  # noqa: E402
     CycleFacts,
     KeyResultFacts,
     ObjectiveFacts,

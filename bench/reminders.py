@@ -164,7 +164,7 @@ def main() -> None:
 
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
     people = Person.objects.filter(is_active=True).count()
-    from lineofsight.insights.due import WEEKDAYS
+    from lineofsight.goals.due import WEEKDAYS
 
     print(
         f"\nA reminder run at {people:,} people, {engine}: "

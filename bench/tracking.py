@@ -32,7 +32,7 @@ BUDGET_PAGE_P95_MS = 100.0
 @contextmanager
 def without_tracking() -> Iterator[None]:
     """The same pages with pace and forecast left out, to see what they add."""
-    from lineofsight.insights import tracking
+    from lineofsight.goals import tracking
 
     saved = tracking.annotate_cards, tracking.annotate_key_results
     tracking.annotate_cards = lambda *a, **k: tracking.Tracked({}, {})  # type: ignore[assignment]
@@ -96,8 +96,8 @@ def main() -> None:
 
     from django.test import Client
 
+    from lineofsight.goals import tracking
     from lineofsight.goals.models import Cycle, KeyResult, Objective
-    from lineofsight.insights import tracking
     from lineofsight.people.models import Person, Team
 
     rng = random.Random(args.seed)

@@ -65,10 +65,10 @@ from django.core.management import call_command
 from django.db.models import Q
 from django.test import TestCase
 
+from lineofsight.coach import actions as coach_actions
 from lineofsight.core import tokens
 from lineofsight.goals import actions as goals
 from lineofsight.goals.models import AlignmentLink, CheckIn, Cycle, KeyResult, Objective
-from lineofsight.insights import coach_actions
 from lineofsight.integrations import actions as integrations
 from lineofsight.people import accounts
 from lineofsight.people import actions as people
@@ -673,8 +673,8 @@ def build_world() -> World:
 def _collect_ids(
     w: World, okrs: Okrs, reviews: dict[str, Review], session: int, nominations: list[int]
 ) -> None:
+    from lineofsight.coach.models import FindingAcknowledgement
     from lineofsight.core.models import ApiToken, AuditEvent
-    from lineofsight.insights.models import FindingAcknowledgement
     from lineofsight.integrations.models import (
         Notification,
         NotificationPreference,

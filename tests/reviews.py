@@ -18,7 +18,7 @@ from typing import Any
 
 from lineofsight.reviews.cycles.actions import create_review_cycle, launch_review_cycle
 from lineofsight.reviews.cycles.template_actions import ensure_default_template
-from lineofsight.reviews.evidence.tasks import keep_end_figures
+from lineofsight.reviews.evidence.actions import keep_end_figures
 from lineofsight.reviews.models import Review, ReviewCycle, ReviewTemplate
 
 from .conftest import Cast

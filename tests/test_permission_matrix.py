@@ -74,10 +74,10 @@ from django.test import Client
 from django.utils import timezone
 
 from lineofsight.api.api import api
+from lineofsight.coach.models import FindingAcknowledgement
 from lineofsight.core import tokens
 from lineofsight.goals import actions
 from lineofsight.goals.models import AlignmentLink, CheckIn, Initiative, KeyResult, Objective
-from lineofsight.insights.models import FindingAcknowledgement
 from lineofsight.integrations.models import Notification, TeamWebhook
 
 from .okrs import build_cascade

@@ -97,8 +97,8 @@ def calibrators(*roles: str) -> tuple[frozenset[str], str]:
     return frozenset(roles), CALIBRATION
 
 
-# The policy, one row per marker: who may read it (from DOMAIN.md, core/access.py and
-# core/review_access.py). OKRs are visible across the company unless their owner narrows
+# The policy, one row per marker: who may read it (from DOMAIN.md, goals/access.py and
+# reviews/access.py). OKRs are visible across the company unless their owner narrows
 # them; reviews, ratings and calibration are private to the person (once shared), their
 # manager chain and HR; a draft is its author's alone until submitted; anonymous answers are
 # read by others only in aggregate, from three answers; nominations never by the nominee.
@@ -859,7 +859,7 @@ def test_anonymous_answers_never_become_attributable(answering, viewer: str) -> 
     answer is refused); no change names the colleague who just answered; no count of answers
     below three is ever shown."""
     from lineofsight.core.errors import InvalidInput
-    from lineofsight.core.review_access import ANONYMITY_MINIMUM
+    from lineofsight.reviews.access import ANONYMITY_MINIMUM
     from lineofsight.reviews.conversation import actions as talk
 
     from .privacy_world import marker

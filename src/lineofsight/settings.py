@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "lineofsight.insights",
     "lineofsight.integrations",
     "lineofsight.reviews",
+    "lineofsight.coach",
+    "lineofsight.access",
     "lineofsight.api",
     "lineofsight.demo",
 ]
@@ -128,7 +130,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "lineofsight.core.middleware.OrganisationTimezoneMiddleware",
+    "lineofsight.people.middleware.OrganisationTimezoneMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -190,8 +192,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lineofsight.core.context.organisation",
-                "lineofsight.insights.check_ins_due.due_navigation",
+                "lineofsight.people.context.organisation",
+                "lineofsight.goals.tracking.check_ins_due.due_navigation",
             ],
         },
     },

@@ -12,6 +12,6 @@ urlpatterns = [
     path("", include("lineofsight.integrations.urls")),
     path("", include("lineofsight.goals.closing.urls")),
     path("", include("lineofsight.insights.urls")),
-    path("", include("lineofsight.insights.coach_urls")),
+    path("", include("lineofsight.coach.urls")),
     path("", include("lineofsight.reviews.urls")),
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from lineofsight.coach.models import FindingAcknowledgement
 from lineofsight.goals import actions
-from lineofsight.insights.models import FindingAcknowledgement
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 
 from lineofsight.goals import actions
-from lineofsight.insights import check_ins_due
+from lineofsight.goals.tracking import check_ins_due
 from lineofsight.integrations.models import Notification, NotificationPreference, TeamWebhook
 
 pytestmark = pytest.mark.django_db

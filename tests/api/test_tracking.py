@@ -8,10 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from lineofsight.goals import actions
+from lineofsight.goals import actions, tracking
 from lineofsight.goals.models import KeyResult, Objective
 from lineofsight.goals.scoring import grade
-from lineofsight.insights import tracking
 
 pytestmark = pytest.mark.django_db
 

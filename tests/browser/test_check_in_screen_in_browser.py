@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from lineofsight.goals import actions
 from lineofsight.goals.models import CheckIn, KeyResult, Objective
-from lineofsight.insights.check_ins_due import organisation_today
+from lineofsight.goals.tracking.check_ins_due import organisation_today
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from lineofsight.coach.models import FindingAcknowledgement
 from lineofsight.goals.models import Objective
-from lineofsight.insights.models import FindingAcknowledgement
 
 from ..okrs import build_cascade
 

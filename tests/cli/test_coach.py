@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 from django.db import connections
 
 from lineofsight import cli
+from lineofsight.coach import actions as coach_actions
 from lineofsight.core.models import AuditEvent
 from lineofsight.goals import actions
-from lineofsight.insights import coach_actions
 from lineofsight.people.models import Organisation
 
 from ..okrs import build_cascade

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import import_module
 
-from lineofsight.insights.coaching import CHECKS
-from lineofsight.insights.coaching.facts import CoachSettings, Population
-from lineofsight.insights.coaching.findings import Finding
+from lineofsight.coach.rules import CHECKS
+from lineofsight.coach.rules.facts import CoachSettings, Population
+from lineofsight.coach.rules.findings import Finding
 
 MODULES = {
     "focus": "focus",

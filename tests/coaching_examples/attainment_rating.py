@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from lineofsight.insights.coaching.facts import CoachSettings, RatingPoint
+from lineofsight.coach.rules.facts import CoachSettings, RatingPoint
 
 from . import Example, flags
 from .build import population

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from lineofsight.insights.coaching.facts import (
+from lineofsight.coach.rules.facts import (
     CycleFacts,
     KeyResultFacts,
     ObjectiveFacts,

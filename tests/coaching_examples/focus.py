@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from lineofsight.insights.coaching.facts import CoachSettings
+from lineofsight.coach.rules.facts import CoachSettings
 
 from . import Example, flags
 from .build import YEAR_ID, filler_krs, kr, obj, population

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from lineofsight.insights.coaching.facts import CoachSettings
+from lineofsight.coach.rules.facts import CoachSettings
 
 from . import Example, flags
 from .build import QUARTER, at, kr, obj, population

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lineofsight.insights.coaching.facts import CoachSettings, OwnerHistory
+from lineofsight.coach.rules.facts import CoachSettings, OwnerHistory
 
 from . import Example, flags
 from .build import kr, obj, population

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineofsight.core.access import Viewer
+from lineofsight.access.policy import Viewer
 from lineofsight.goals import actions
 from lineofsight.goals.models import AlignmentLink, CheckIn, Initiative, KeyResult, Objective
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from lineofsight.core.access import Viewer, objective_audiences
+from lineofsight.access.policy import Viewer
+from lineofsight.goals.audiences import objective_audiences
 from lineofsight.goals.models import Objective
 from lineofsight.people import actions as people_actions
 from lineofsight.people.models import Membership, Person, Team

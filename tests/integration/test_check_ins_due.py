@@ -1,4 +1,4 @@
-"""What is due for a person (insights.check_ins_due), on the database, through the policy."""
+"""What is due for a person (goals.tracking.check_ins_due), on the database, through the policy."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from lineofsight.goals import actions
-from lineofsight.goals.cadence import Cadence
-from lineofsight.insights import check_ins_due
-from lineofsight.insights.due import DueState
+from lineofsight.goals.due import DueState
+from lineofsight.goals.tracking import check_ins_due
 from lineofsight.people import actions as people_actions
+from lineofsight.people.cadence import Cadence
 
 from ..okrs import build_cascade
 

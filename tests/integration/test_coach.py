@@ -9,21 +9,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
-from lineofsight.core.models import AuditEvent
-from lineofsight.goals import actions
-from lineofsight.goals.models import Objective
-from lineofsight.insights import coach_actions
-from lineofsight.insights.coach_facts import load_population
-from lineofsight.insights.coach_health import health
-from lineofsight.insights.coach_scope import CoachScope, coach_settings
-from lineofsight.insights.coach_selectors import (
+from lineofsight.coach import actions as coach_actions
+from lineofsight.coach.facts import load_population
+from lineofsight.coach.health import health
+from lineofsight.coach.models import FindingAcknowledgement
+from lineofsight.coach.scope import CoachScope, coach_settings
+from lineofsight.coach.selectors import (
     coach_report,
     current_finding,
     objective_coaching,
     team_coaching,
 )
-from lineofsight.insights.models import FindingAcknowledgement
+from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
+from lineofsight.core.models import AuditEvent
+from lineofsight.goals import actions
+from lineofsight.goals.models import Objective
 from lineofsight.people import actions as people_actions
 from lineofsight.people.models import Organisation, Person
 from lineofsight.people.selectors import forget_organisation_cache

@@ -297,8 +297,8 @@ def test_reset_with_force_reloads_across_a_year_boundary(demo, db):
 
 
 def test_the_coach_finds_the_problems_planted_in_the_current_quarter(quarters):
-    from lineofsight.insights.coach_scope import CoachScope
-    from lineofsight.insights.coach_selectors import coach_report
+    from lineofsight.coach.scope import CoachScope
+    from lineofsight.coach.selectors import coach_report
 
     _, current = quarters
     report = coach_report(None, CoachScope.organisation(current))

@@ -22,9 +22,9 @@ from lineofsight.core.models import AuditEvent
 from lineofsight.goals import actions
 from lineofsight.integrations import actions as notify
 from lineofsight.integrations import delivery, planning
+from lineofsight.integrations.delivery import deliver_notification
 from lineofsight.integrations.models import Notification
 from lineofsight.integrations.retry import MAX_ATTEMPTS
-from lineofsight.integrations.tasks import deliver_notification
 from lineofsight.people import actions as people_actions
 
 from ..chat_server import ChatServer

@@ -401,7 +401,7 @@ def test_launching_tells_everyone_their_self_review_is_open(
     deliver_due()
     assert len(mail.outbox) == len(cast.everyone())
     # Queued once: a second call sends nothing again.
-    from lineofsight.reviews.conversation import notify
+    from lineofsight.integrations.reviews import notify
 
     with django_capture_on_commit_callbacks(execute=True):
         notify.self_reviews_opened(setup.cycle.pk)
@@ -410,7 +410,7 @@ def test_launching_tells_everyone_their_self_review_is_open(
 
 def test_a_message_may_be_handed_to_delivery_at_once(cast, django_capture_on_commit_callbacks):
     from lineofsight.integrations.actions import Outgoing
-    from lineofsight.reviews.conversation import notify
+    from lineofsight.integrations.reviews import notify
 
     message = Outgoing(cast.ava.pk, "review", "email", "review:test:1", "Now", "Body", "a@b.test")
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,5 +1,5 @@
 """Stored dashboard figures (insights.snapshots, insights.actions.take_snapshots) on the
-database: what a run stores, that it agrees with insights.tracking, and that recomputing a
+database: what a run stores, that it agrees with goals.tracking, and that recomputing a
 week from the history gives what a run at the time stored."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.models import AuditEvent
-from lineofsight.goals import actions
+from lineofsight.goals import actions, pace, tracking
 from lineofsight.goals.models import Cycle
-from lineofsight.insights import aggregate, pace, snapshots, tracking
+from lineofsight.insights import aggregate, snapshots
 from lineofsight.insights.actions import take_snapshots
 from lineofsight.insights.models import AtRiskKeyResult, WeeklyFigures
 
@@ -159,7 +159,7 @@ def test_statuses_and_the_at_risk_list_agree_with_tracking(cast, world):
 
 @pytest.mark.parametrize("as_of", [NOW, end_of(dt.date(2026, 10, 21))])
 def test_projections_are_the_ones_tracking_makes(cast, world, as_of):
-    """The snapshot projects from check-ins it read once; insights.tracking reads them per
+    """The snapshot projects from check-ins it read once; goals.tracking reads them per
     call. The two must give the same projection, now and for a past week."""
     record_weeks(world, range(7))
     data = snapshots.load_cycle(cast.q4, UTC, NOW)

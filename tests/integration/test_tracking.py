@@ -1,4 +1,4 @@
-"""insights.tracking on the database: the pure pace and forecast rules fed from the stored
+"""goals.tracking on the database: the pure pace and forecast rules fed from the stored
 key results, check-ins, cadences and thresholds, with a fixed number of queries."""
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lineofsight.goals import actions
-from lineofsight.goals.cadence import Cadence
+from lineofsight.goals import actions, tracking
+from lineofsight.goals import forecast as fc
+from lineofsight.goals import pace as pc
 from lineofsight.goals.models import KeyResult
-from lineofsight.insights import forecast as fc
-from lineofsight.insights import pace as pc
-from lineofsight.insights import tracking
+from lineofsight.people.cadence import Cadence
 from lineofsight.people.models import Organisation, Team
 from lineofsight.people.selectors import forget_organisation_cache
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lineofsight.goals import actions
 from lineofsight.goals.models import CheckIn, Cycle, KeyResult, Objective
-from lineofsight.insights.check_ins_due import organisation_today
+from lineofsight.goals.tracking.check_ins_due import organisation_today
 from lineofsight.people.selectors import forget_organisation_cache
 
 pytestmark = pytest.mark.django_db

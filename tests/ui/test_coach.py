@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from lineofsight.coach.models import FindingAcknowledgement
 from lineofsight.core.models import AuditEvent
 from lineofsight.goals import actions
 from lineofsight.goals.models import KeyResult, Objective
-from lineofsight.insights.models import FindingAcknowledgement
 
 pytestmark = pytest.mark.django_db
 

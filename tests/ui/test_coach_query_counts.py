@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from lineofsight.insights import coach_actions
+from lineofsight.coach import actions as coach_actions
 
 from .growth import add_branches
 from .test_query_counts import count_queries

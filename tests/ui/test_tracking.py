@@ -1,6 +1,6 @@
 """Pace, forecasts and abandoning in the pages: badges with icons and words beside the owner's
 confidence, expected vs actual and "how was this projected?" on demand, the same numbers as
-insights.tracking, and the abandon forms."""
+goals.tracking, and the abandon forms."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from lineofsight.goals import actions
+from lineofsight.goals import actions, tracking
 from lineofsight.goals.models import CheckIn, KeyResult, Objective, ObjectiveRevision
-from lineofsight.insights import tracking
 from lineofsight.insights.templatetags.tracking_badges import PACE_ICONS
 
 pytestmark = pytest.mark.django_db

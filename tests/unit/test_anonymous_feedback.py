@@ -1,5 +1,5 @@
 """Anonymous feedback in aggregate (reviews.conversation.aggregate) and the words of the
-review notifications (reviews.conversation.messages): pure functions."""
+review notifications (integrations.reviews.messages): pure functions."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lineofsight.integrations.reviews import messages
 from lineofsight.reviews.conversation import aggregate as agg
-from lineofsight.reviews.conversation import messages
 
 SCALE = [(1, "Below"), (2, "Partly"), (3, "Meets"), (4, "Exceeds"), (5, "Outstanding")]
 RATED = agg.QuestionSpec(1, "Communicates clearly", "rating_text", "baseline")

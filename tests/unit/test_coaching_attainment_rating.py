@@ -1,4 +1,4 @@
-"""Attainment used as a rating (insights.coaching.attainment_rating)."""
+"""Attainment used as a rating (coach.rules.attainment_rating)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lineofsight.insights.coaching.attainment_rating import (
+from lineofsight.coach.rules.attainment_rating import (
     check_attainment_rating,
     pearson,
     ranks,
     spearman,
 )
-from lineofsight.insights.coaching.facts import CoachSettings, RatingPoint
-from lineofsight.insights.coaching.findings import Level, Subject
+from lineofsight.coach.rules.facts import CoachSettings, RatingPoint
+from lineofsight.coach.rules.findings import Level, Subject
 from tests.coaching_examples import evaluate
 from tests.coaching_examples.build import population
 

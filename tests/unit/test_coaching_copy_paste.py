@@ -1,11 +1,11 @@
-"""Copy-paste cascading (insights.coaching.copy_paste)."""
+"""Copy-paste cascading (coach.rules.copy_paste)."""
 
 from __future__ import annotations
 
-from lineofsight.insights.coaching import run_checks
-from lineofsight.insights.coaching.copy_paste import check_copy_paste
-from lineofsight.insights.coaching.facts import CoachSettings
-from lineofsight.insights.coaching.findings import Level, Subject
+from lineofsight.coach.rules import run_checks
+from lineofsight.coach.rules.copy_paste import check_copy_paste
+from lineofsight.coach.rules.facts import CoachSettings
+from lineofsight.coach.rules.findings import Level, Subject
 from tests.coaching_examples import evaluate
 from tests.coaching_examples.build import filler_krs, kr, obj, population
 

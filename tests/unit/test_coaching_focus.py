@@ -1,10 +1,10 @@
-"""Focus (insights.coaching.focus): objective counts per owner, key results per objective."""
+"""Focus (coach.rules.focus): objective counts per owner, key results per objective."""
 
 from __future__ import annotations
 
-from lineofsight.insights.coaching.facts import CoachSettings
-from lineofsight.insights.coaching.findings import Level, Subject
-from lineofsight.insights.coaching.focus import check_focus
+from lineofsight.coach.rules.facts import CoachSettings
+from lineofsight.coach.rules.findings import Level, Subject
+from lineofsight.coach.rules.focus import check_focus
 from tests.coaching_examples import evaluate
 from tests.coaching_examples.build import filler_krs, obj, population
 

@@ -1,11 +1,11 @@
-"""Measurable key results (insights.coaching.measurable)."""
+"""Measurable key results (coach.rules.measurable)."""
 
 from __future__ import annotations
 
 import pytest
 
-from lineofsight.insights.coaching.findings import Level, Subject
-from lineofsight.insights.coaching.measurable import check_measurable
+from lineofsight.coach.rules.findings import Level, Subject
+from lineofsight.coach.rules.measurable import check_measurable
 from tests.coaching_examples import evaluate
 from tests.coaching_examples.build import kr, obj, population
 

@@ -1,13 +1,13 @@
-"""Neglect (insights.coaching.neglect): dates in, findings out, as of the cycle's today."""
+"""Neglect (coach.rules.neglect): dates in, findings out, as of the cycle's today."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 
-from lineofsight.insights.coaching.facts import CoachSettings
-from lineofsight.insights.coaching.findings import Subject
-from lineofsight.insights.coaching.neglect import check_neglect
+from lineofsight.coach.rules.facts import CoachSettings
+from lineofsight.coach.rules.findings import Subject
+from lineofsight.coach.rules.neglect import check_neglect
 from tests.coaching_examples import evaluate
 from tests.coaching_examples.build import QUARTER, at, kr, obj, population
 

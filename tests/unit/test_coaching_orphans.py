@@ -1,9 +1,9 @@
-"""Orphans (insights.coaching.orphans)."""
+"""Orphans (coach.rules.orphans)."""
 
 from __future__ import annotations
 
-from lineofsight.insights.coaching.findings import Level, Subject
-from lineofsight.insights.coaching.orphans import check_orphans
+from lineofsight.coach.rules.findings import Level, Subject
+from lineofsight.coach.rules.orphans import check_orphans
 from tests.coaching_examples import evaluate
 from tests.coaching_examples.build import filler_krs, kr, obj, population
 

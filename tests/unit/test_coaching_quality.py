@@ -1,13 +1,13 @@
-"""Quality scores (insights.coaching.quality): explainable deductions from the findings."""
+"""Quality scores (coach.rules.quality): explainable deductions from the findings."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lineofsight.insights.coaching import run_checks
-from lineofsight.insights.coaching.findings import Finding, Level, Subject
-from lineofsight.insights.coaching.quality import (
+from lineofsight.coach.rules import run_checks
+from lineofsight.coach.rules.findings import Finding, Level, Subject
+from lineofsight.coach.rules.quality import (
     PENALTY,
     objective_quality,
     team_quality,

@@ -1,4 +1,4 @@
-"""Running the coach (insights.coaching): every check, by name, and on a draft objective."""
+"""Running the coach (coach.rules): every check, by name, and on a draft objective."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import lineofsight.insights.coaching as coaching
-from lineofsight.insights.coaching import CHECKS, check_draft_objective, run_checks
-from lineofsight.insights.coaching.facts import CoachSettings
-from lineofsight.insights.coaching.findings import Subject
+import lineofsight.coach.rules as coaching
+from lineofsight.coach.rules import CHECKS, check_draft_objective, run_checks
+from lineofsight.coach.rules.facts import CoachSettings
+from lineofsight.coach.rules.findings import Subject
 from tests.coaching_examples.build import filler_krs, kr, obj, population
 
 ARR = "Grow ARR from $12M to $18M"
@@ -138,7 +138,7 @@ def test_the_coach_imports_nothing_from_django() -> None:
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not [n for n in names if n.split(".")[0] == "django"], path.name
-    probe = ("import sys, lineofsight.insights.coaching as c; "
+    probe = ("import sys, lineofsight.coach.rules as c; "
              "print(any(m == 'django' or m.startswith('django.') for m in sys.modules))")
     out = subprocess.run(  # noqa: S603 (our own interpreter, a fixed probe)
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True

@@ -1,10 +1,10 @@
-"""Sandbagging (insights.coaching.sandbagging)."""
+"""Sandbagging (coach.rules.sandbagging)."""
 
 from __future__ import annotations
 
-from lineofsight.insights.coaching.facts import CoachSettings, OwnerHistory
-from lineofsight.insights.coaching.findings import Level, Subject
-from lineofsight.insights.coaching.sandbagging import check_sandbagging
+from lineofsight.coach.rules.facts import CoachSettings, OwnerHistory
+from lineofsight.coach.rules.findings import Level, Subject
+from lineofsight.coach.rules.sandbagging import check_sandbagging
 from tests.coaching_examples import evaluate
 from tests.coaching_examples.build import kr, obj, population
 

@@ -1,9 +1,9 @@
-"""Leading and lagging (insights.coaching.signals)."""
+"""Leading and lagging (coach.rules.signals)."""
 
 from __future__ import annotations
 
-from lineofsight.insights.coaching.findings import Subject
-from lineofsight.insights.coaching.signals import check_signals
+from lineofsight.coach.rules.findings import Subject
+from lineofsight.coach.rules.signals import check_signals
 from tests.coaching_examples import evaluate
 from tests.coaching_examples.build import kr, obj, population
 

@@ -1,4 +1,4 @@
-"""Lexical similarity (insights.coaching.similarity): normalisation and invariants."""
+"""Lexical similarity (coach.rules.similarity): normalisation and invariants."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lineofsight.insights.coaching import similarity as sim
+from lineofsight.coach.rules import similarity as sim
 
 texts = st.text(
     alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz ABC-%$0123456789,.'")),

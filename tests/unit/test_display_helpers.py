@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from lineofsight.core import icons
-from lineofsight.core.templatetags import los
+from lineofsight.goals.templatetags import los
 from lineofsight.insights.templatetags import tracking_badges
 
 # Characters every font a browser falls back to can draw: Latin-1 and the punctuation and

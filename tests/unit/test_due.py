@@ -1,4 +1,4 @@
-"""What is due (insights.due): cadence overrides, due states, reminder periods, streaks."""
+"""What is due (goals.due): cadence overrides, due states, reminder periods, streaks."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lineofsight.goals.cadence import Cadence
-from lineofsight.insights import due as rules
-from lineofsight.insights import pace
-from lineofsight.insights.due import DueState
+from lineofsight.goals import due as rules
+from lineofsight.goals import pace
+from lineofsight.goals.due import DueState
+from lineofsight.people.cadence import Cadence
 
 START = dt.date(2026, 10, 1)  # a Thursday
 END = dt.date(2026, 12, 31)

@@ -1,4 +1,4 @@
-"""Forecasts (insights.forecast): projection, band, miss risk and their wording."""
+"""Forecasts (goals.forecast): projection, band, miss risk and their wording."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lineofsight.goals import forecast
+from lineofsight.goals.forecast import MissRisk, Point
 from lineofsight.goals.scoring import KeyResultKind, KeyResultSpec
-from lineofsight.insights import forecast
-from lineofsight.insights.forecast import MissRisk, Point
 
 START = dt.date(2026, 10, 1)
 END = dt.date(2026, 12, 31)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lineofsight.insights import due as due_rules
-from lineofsight.insights.pace import PaceStatus
+from lineofsight.goals import due as due_rules
+from lineofsight.goals.pace import PaceStatus
 from lineofsight.integrations import compose, retry, webhooks
 
 TODAY = dt.date(2026, 10, 26)  # a Monday

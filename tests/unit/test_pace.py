@@ -1,4 +1,4 @@
-"""Status from pace (insights.pace): pure rules, good and bad examples, invariants."""
+"""Status from pace (goals.pace): pure rules, good and bad examples, invariants."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lineofsight.goals.cadence import Cadence
-from lineofsight.insights import pace
-from lineofsight.insights.pace import PaceStatus, PaceThresholds
+from lineofsight.goals import pace
+from lineofsight.goals.pace import PaceStatus, PaceThresholds
+from lineofsight.people.cadence import Cadence
 
 START = dt.date(2026, 10, 1)
 END = dt.date(2026, 12, 31)  # 92 days

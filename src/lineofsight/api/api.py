@@ -13,19 +13,20 @@ from typing import Any
 from ninja import NinjaAPI, Swagger
 
 import lineofsight
-from lineofsight.api import alignment, check_ins, directory, initiatives, key_results, objectives
-from lineofsight.api import closing as closing_routes
-from lineofsight.api import coach as coach_routes
-from lineofsight.api import dashboards as dashboard_routes
-from lineofsight.api import notifications as notification_routes
-from lineofsight.api import reviews_calibration as calibration_routes
-from lineofsight.api import reviews_conversation as conversation_routes
-from lineofsight.api import reviews_cycles as review_cycle_routes
-from lineofsight.api import reviews_evidence as evidence_routes
-from lineofsight.api import reviews_recognition as recognition_routes
 from lineofsight.api import tokens as token_routes
 from lineofsight.api.auth import SessionAuth, TokenAuth
+from lineofsight.api.coach import routes as coach_routes
 from lineofsight.api.errors import install
+from lineofsight.api.goals import alignment, check_ins, initiatives, key_results, objectives
+from lineofsight.api.goals import closing as closing_routes
+from lineofsight.api.insights import dashboards as dashboard_routes
+from lineofsight.api.integrations import notifications as notification_routes
+from lineofsight.api.people import directory
+from lineofsight.api.reviews import calibration as calibration_routes
+from lineofsight.api.reviews import conversation as conversation_routes
+from lineofsight.api.reviews import cycles as review_cycle_routes
+from lineofsight.api.reviews import evidence as evidence_routes
+from lineofsight.api.reviews import recognition as recognition_routes
 
 DESCRIPTION = """\
 Objectives, key results, check-ins, initiatives and alignment for scripts and integrations,

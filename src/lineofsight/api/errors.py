@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from lineofsight.api.schemas import ErrorOut
+from lineofsight.api.base import ErrorOut
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 
 NOT_FOUND = "Not found."

@@ -5,16 +5,35 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Router, Schema, Status
+from pydantic import Field
 
 from lineofsight.api.auth import caller
+from lineofsight.api.base import Input
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
-from lineofsight.api.schemas import TokenCreate, TokenCreatedOut, TokenOut
-from lineofsight.api.types import ParamId
+from lineofsight.api.types import DateTime, ParamId, TokenName
 from lineofsight.core import tokens
 from lineofsight.core.models import ApiToken
 
 router = Router(tags=["tokens"])
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: DateTime
+    last_used_at: DateTime | None
+    revoked_at: DateTime | None
+    active: bool
+
+
+class TokenCreatedOut(TokenOut):
+    token: str = Field(description="The secret. It is shown only now; store it safely.")
+
+
+class TokenCreate(Input):
+    name: TokenName
 
 
 def token_row(token: ApiToken) -> dict[str, Any]:

@@ -20,8 +20,6 @@ from django.db import transaction
 
 from lineofsight.core import parsing
 from lineofsight.core.errors import ActionError, InvalidInput, NotAllowed
-from lineofsight.goals.models import Cycle
-from lineofsight.people.models import Person, Team
 
 
 @contextmanager
@@ -45,31 +43,6 @@ def argument_errors(names: Mapping[str, str] | None = None) -> Iterator[None]:
         raise CommandError(f"Refused: {exc}") from None
     except ActionError as exc:  # NotFound and any other refusal
         raise CommandError(str(exc)) from None
-
-
-def find_person(username: str, argument: str) -> Person:
-    person = Person.objects.filter(username__iexact=(username or "").strip()).first()
-    if person is None:
-        raise CommandError(f"{argument}: nobody has the username {username!r}.")
-    return person
-
-
-def find_team(slug: str, argument: str) -> Team:
-    team = Team.objects.filter(slug=(slug or "").strip()).first()
-    if team is None:
-        raise CommandError(
-            f"{argument}: no team has the slug {slug!r} (see `lineofsight teams list`)."
-        )
-    return team
-
-
-def find_cycle(name: str, argument: str) -> Cycle:
-    cycle = Cycle.objects.filter(name__iexact=(name or "").strip()).first()
-    if cycle is None:
-        raise CommandError(
-            f"{argument}: no cycle is called {name!r} (see `lineofsight cycles list`)."
-        )
-    return cycle
 
 
 def parse_date(value: str, argument: str) -> dt.date:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -9,7 +11,11 @@ from django.utils import timezone
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.models import TOKEN_PREFIX, ApiToken, hash_token
-from lineofsight.people.models import Person
+
+if TYPE_CHECKING:
+    # The signed-in person is the user model (``AUTH_USER_MODEL``, ``people.Person``): named
+    # here for type checking only; the core never imports the people app at run time.
+    from lineofsight.people.models import Person
 
 MAX_LIVE_TOKENS = 20
 

@@ -8,10 +8,9 @@ to turn the actions' errors into what a browser expects (a form error naming the
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -23,8 +22,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from lineofsight.core import parsing
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
-from lineofsight.people.models import Person
-from lineofsight.people.selectors import organisation_time_zone
+
+if TYPE_CHECKING:
+    # The signed-in person is the user model (``AUTH_USER_MODEL``, ``people.Person``): named
+    # here for type checking only; the core never imports the people app at run time.
+    from lineofsight.people.models import Person
 
 FRAGMENT_BASE = "lineofsight/fragment.html"
 PAGE_BASE = "base.html"
@@ -96,6 +98,6 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
 def parse_as_of(raw: str | None) -> dt.datetime | None:
     """``YYYY-MM-DD`` means the end of that day in the organisation's time zone; a day after
     today is refused (``core.parsing``)."""
-    tz = zoneinfo.ZoneInfo(organisation_time_zone())
+    tz = timezone.get_current_timezone()  # the organisation's, set for each request
     today = timezone.localtime(timezone.now(), tz).date()
     return parsing.parse_as_of(raw, tz=tz, today=today)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 # Nouns whose plural does not follow the rules below.
 _IRREGULAR = {
     "person": "people",

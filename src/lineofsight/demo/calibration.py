@@ -33,7 +33,7 @@ from lineofsight.reviews.models import AnswerKind, CalibrationSession, Feedback,
 from lineofsight.reviews.recognition import actions as recognition
 
 if TYPE_CHECKING:
-    from lineofsight.demo.loader import DemoLoader
+    from lineofsight.demo.world import DemoWorld
 
 HR = "fatima"
 SESSION = "Sales calibration"
@@ -127,7 +127,7 @@ def _manager_answers(cycle: ReviewCycle, words: str, rating: int) -> dict[int, A
     }
 
 
-def load_calibration(loader: DemoLoader, cycle: ReviewCycle) -> CalibrationSession:
+def load_calibration(loader: DemoWorld, cycle: ReviewCycle) -> CalibrationSession:
     people = loader.people
     quarter = loader.plan.quarters[PREVIOUS]
     for author, recipient, position, week, message in KUDOS:

@@ -21,7 +21,7 @@ from lineofsight.goals import actions
 from lineofsight.goals.models import Cycle, KeyResult, Objective
 
 if TYPE_CHECKING:
-    from lineofsight.demo.loader import DemoLoader
+    from lineofsight.demo.world import DemoWorld
 
 ADJUSTED = (
     # (objective key, key result key, who adjusts, grade, reason)
@@ -93,7 +93,7 @@ def _key_result(objective: Objective, spec: content.ObjectiveSpec, key: str) -> 
     return KeyResult.objects.get(objective=objective, title=title)
 
 
-def close_out_previous_quarter(loader: DemoLoader) -> None:
+def close_out_previous_quarter(loader: DemoWorld) -> None:
     """Adjusted grades, retrospectives and a carried-over key result for the closed quarter
     (run inside the loader's transaction, after the quarter is closed)."""
     previous = loader.plan.quarters[PREVIOUS]

@@ -23,7 +23,7 @@ from lineofsight.reviews.conversation.questions import questions_for
 from lineofsight.reviews.models import AnswerKind, Feedback, Review, ReviewCycle
 
 if TYPE_CHECKING:
-    from lineofsight.demo.loader import DemoLoader
+    from lineofsight.demo.world import DemoWorld
 
 # Jordan's self review, by section: the written answers in the form's order, and the
 # baseline ratings (reliability, communication, routine work).
@@ -86,7 +86,7 @@ def _answers(
     return out
 
 
-def load_feedback(loader: DemoLoader, cycle: ReviewCycle) -> None:
+def load_feedback(loader: DemoWorld, cycle: ReviewCycle) -> None:
     people = loader.people
     reviews = {
         r.subject.username: r

@@ -17,13 +17,12 @@ import random
 import time
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from lineofsight.core.access import objective_deciders
 from lineofsight.demo import content
 from lineofsight.demo.calibration import load_calibration
 from lineofsight.demo.check_ins_due import leave_some_check_ins_due
@@ -32,7 +31,9 @@ from lineofsight.demo.coaching import planted_objectives
 from lineofsight.demo.content import CURRENT, PREVIOUS, KRSpec, ObjectiveSpec
 from lineofsight.demo.feedback import load_feedback
 from lineofsight.demo.reviews import load_reviews
+from lineofsight.demo.world import Plan, quarter_bounds, quarter_name
 from lineofsight.goals import actions, rollup
+from lineofsight.goals.access import objective_deciders
 from lineofsight.goals.models import Cycle, KeyResult, Objective
 from lineofsight.insights.actions import backfill_started_cycles
 from lineofsight.people import actions as people_actions
@@ -57,48 +58,6 @@ class Summary:
     seconds: float = 0.0
     verified: int = 0
     differences: int = 0
-
-
-# ---------------------------------------------------------------------------------------
-# Calendar
-
-
-def quarter_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = dt.date(day.year, first_month, 1)
-    next_start = (
-        dt.date(day.year + 1, 1, 1) if first_month == 10 else dt.date(day.year, first_month + 3, 1)
-    )
-    return start, next_start - dt.timedelta(days=1)
-
-
-def quarter_name(start: dt.date) -> str:
-    return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-
-
-@dataclass
-class Plan:
-    """The calendar the demo is laid out on."""
-
-    tz: zoneinfo.ZoneInfo
-    now: dt.datetime
-    quarters: dict[str, Cycle] = field(default_factory=dict)  # phase: quarter
-    years: dict[int, Cycle] = field(default_factory=dict)  # calendar year: annual cycle
-
-    def at(self, day: dt.date, hour: int) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(hour), tzinfo=self.tz)
-
-    def year_of(self, quarter: Cycle) -> Cycle:
-        return self.years[quarter.start_date.year]
-
-    def week_time(self, quarter: Cycle, week: int, minutes: int) -> dt.datetime:
-        """When week ``week`` (1-13) of a quarter gets its check-ins (a Thursday-ish slot)."""
-        day = quarter.start_date + dt.timedelta(days=7 * week - 4)
-        return self.at(day, 15) + dt.timedelta(minutes=minutes)
-
-    def planning_time(self, quarter: Cycle) -> dt.datetime:
-        """Quarter OKRs are written in the two days before the quarter starts."""
-        return self.at(quarter.start_date - dt.timedelta(days=2), 9)
 
 
 # ---------------------------------------------------------------------------------------

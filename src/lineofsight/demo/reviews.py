@@ -15,7 +15,7 @@ from lineofsight.reviews.cycles.template_actions import ensure_default_template
 from lineofsight.reviews.models import PolicyMode, ReviewCycle
 
 if TYPE_CHECKING:
-    from lineofsight.demo.loader import DemoLoader
+    from lineofsight.demo.world import DemoWorld
 
 HR = "fatima"
 POPULATION_TEAM = "sales"
@@ -37,7 +37,7 @@ def _due(today: dt.date, deadline: str) -> dt.date:
     return today + dt.timedelta(days=DEADLINE_OFFSETS[deadline])
 
 
-def load_reviews(loader: DemoLoader, today: dt.date) -> ReviewCycle:
+def load_reviews(loader: DemoWorld, today: dt.date) -> ReviewCycle:
     hr = loader.people[HR]
     policy.publish_review_policy(
         acting_user=hr,

@@ -1,6 +1,6 @@
 """The check-in screen (``/check-in/``): check in on all my key results at once.
 
-One row per key result I own and check in on (``insights.check_ins_due``), grouped under
+One row per key result I own and check in on (``goals.tracking.check_ins_due``), grouped under
 their objectives, most urgent first. Each row holds the current value (or done / not done for
 a milestone), a confidence, blockers and a note, prefilled with the latest reading.
 
@@ -34,10 +34,10 @@ from django.views.decorators.http import require_http_methods
 from lineofsight.core.errors import InvalidInput
 from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, apply_errors, is_htmx, page, render_page
-from lineofsight.goals import actions, scoring, selectors
+from lineofsight.goals import actions, scoring, selectors, tracking
 from lineofsight.goals.models import KeyResult, Objective
-from lineofsight.insights import check_ins_due, tracking
-from lineofsight.insights.check_ins_due import DueList, DueRow
+from lineofsight.goals.tracking import check_ins_due
+from lineofsight.goals.tracking.check_ins_due import DueList, DueRow
 
 DONE_CHOICES = [("", "\u2013"), ("done", "Done"), ("not_done", "Not done")]
 TEXT_MAX = actions.TEXT_MAX

@@ -14,7 +14,7 @@ Grades
 
 Success per commitment
     Committed objectives are expected to reach 1.0; for aspirational ones 0.7 counts as
-    success (``insights.forecast.success_threshold``). A key result is judged by its
+    success (``goals.forecast.success_threshold``). A key result is judged by its
     objective's commitment.
 
 Calibrated confidence
@@ -38,8 +38,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from lineofsight.goals.forecast import success_threshold
 from lineofsight.goals.scoring import grade, percent
-from lineofsight.insights.forecast import success_threshold
 
 GRADED_OBJECTIVE_STATES = frozenset({"active", "closed"})
 

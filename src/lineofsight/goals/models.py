@@ -20,7 +20,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lineofsight.goals import scoring
-from lineofsight.goals.cadence import Cadence
 from lineofsight.goals.querysets import (
     AlignmentLinkQuerySet,
     CheckInQuerySet,
@@ -28,6 +27,7 @@ from lineofsight.goals.querysets import (
     KeyResultQuerySet,
     ObjectiveQuerySet,
 )
+from lineofsight.people.cadence import Cadence
 
 
 def _choices(name: str, members: Any) -> Any:

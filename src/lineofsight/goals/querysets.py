@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models
 
-from lineofsight.core.access import Viewer
+from lineofsight.goals.access import GoalViewer
 
 if TYPE_CHECKING:
     from lineofsight.people.models import Person
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 class ObjectiveQuerySet(models.QuerySet):
     def visible_to(self, person: Person) -> ObjectiveQuerySet:
-        return self.filter(Viewer.of(person).objective_filter())
+        return self.filter(GoalViewer.of(person).objective_filter())
 
     def live(self) -> ObjectiveQuerySet:
         return self.exclude(state="abandoned")
@@ -23,17 +23,17 @@ class ObjectiveQuerySet(models.QuerySet):
 
 class KeyResultQuerySet(models.QuerySet):
     def visible_to(self, person: Person) -> KeyResultQuerySet:
-        return self.filter(Viewer.of(person).objective_filter("objective__"))
+        return self.filter(GoalViewer.of(person).objective_filter("objective__"))
 
 
 class CheckInQuerySet(models.QuerySet):
     def visible_to(self, person: Person) -> CheckInQuerySet:
-        return self.filter(Viewer.of(person).objective_filter("key_result__objective__"))
+        return self.filter(GoalViewer.of(person).objective_filter("key_result__objective__"))
 
 
 class InitiativeQuerySet(models.QuerySet):
     def visible_to(self, person: Person) -> InitiativeQuerySet:
-        return self.filter(Viewer.of(person).objective_filter("key_result__objective__"))
+        return self.filter(GoalViewer.of(person).objective_filter("key_result__objective__"))
 
 
 class AlignmentLinkQuerySet(models.QuerySet):
@@ -69,7 +69,7 @@ class AlignmentLinkQuerySet(models.QuerySet):
 
     def visible_to(self, person: Person) -> AlignmentLinkQuerySet:
         """Links whose child and parent are both visible (filtered on the joined rows)."""
-        viewer = Viewer.of(person)
+        viewer = GoalViewer.of(person)
         parent_visible = (
             models.Q(parent_objective__isnull=False) & viewer.objective_filter("parent_objective__")
         ) | (

@@ -15,10 +15,10 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
 from lineofsight.core.parsing import as_id
 from lineofsight.goals import history, rollup, scoring
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.models import (
     AlignmentLink,
     CheckIn,
@@ -169,7 +169,7 @@ class ObjectiveCard:
     hidden_child_count: int = 0
     link: AlignmentLink | None = None  # how it aligns to the node being expanded
     key_result_count: int = 0
-    tracking: Any = None  # pace and forecast roll-up, set by insights.tracking.annotate_cards
+    tracking: Any = None  # pace and forecast roll-up, set by goals.tracking.annotate_cards
 
     @property
     def percent(self) -> int:
@@ -205,7 +205,7 @@ def _links_into(
 
 
 def _child_counts(
-    objective_ids: list[int], viewer: Viewer, scope: list[int] | None = None
+    objective_ids: list[int], viewer: GoalViewer, scope: list[int] | None = None
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Per objective: live aligned children visible to the viewer, and hidden ones."""
     visible_filter = viewer.objective_filter("child__")
@@ -231,7 +231,7 @@ def cards(
 ) -> list[ObjectiveCard]:
     """Objectives with their status, key-result count and aligned-children counts (children
     of the cycles in ``scope`` only, when given): three queries however many objectives."""
-    viewer = Viewer.of(viewer_user)
+    viewer = GoalViewer.of(viewer_user)
     ids = [o.pk for o in objectives]
     statuses, kr_counts = _key_result_facts(ids)
     visible, hidden = _child_counts(ids, viewer, scope)
@@ -273,7 +273,7 @@ def tree_level(user: Person, parent: Objective, cycle: Cycle | None = None) -> T
     scope = tree_scope(cycle) if cycle is not None else None
     links = list(
         _links_into([parent.pk], scope)
-        .filter(Viewer.of(user).objective_filter("child__"))
+        .filter(GoalViewer.of(user).objective_filter("child__"))
         .select_related(
             "child__owner_person",
             "child__owner_team",
@@ -323,7 +323,7 @@ class MyOkrs:
 def my_okrs(user: Person, cycle: Cycle | None) -> MyOkrs:
     if cycle is None:
         return MyOkrs(None, [], [], [])
-    viewer = Viewer.of(user)
+    viewer = GoalViewer.of(user)
     scope = cycle_scope(cycle)
     visible = (
         objectives_for_user(user)
@@ -379,7 +379,7 @@ CHECK_IN_HISTORY_LIMIT = 100
 
 
 def objective_page(user: Person, objective: Objective) -> ObjectivePage:
-    viewer = Viewer.of(user)
+    viewer = GoalViewer.of(user)
     krs = list(
         objective.key_results.select_related("owner", "cycle")
         .prefetch_related(

@@ -3,7 +3,7 @@ benchmarks use them); every one has a name."""
 
 from django.urls import path
 
-from lineofsight.goals import check_in_screen, views
+from lineofsight.goals import check_in_screen, directory, views
 from lineofsight.goals.editing import (
     abandoning,
     alignment_links,
@@ -16,6 +16,10 @@ from lineofsight.goals.editing import (
 urlpatterns = [
     path("", views.home, name="home"),
     path("tree/", views.tree, name="tree"),
+    path("people/", directory.people_list, name="people"),
+    path("people/<int:person_id>/", directory.person_detail, name="person"),
+    path("teams/", directory.team_list, name="teams"),
+    path("teams/<int:team_id>/", directory.team_detail, name="team"),
     path("check-in/", check_in_screen.check_in_screen, name="check-in"),
     path("tree/<int:objective_id>/children/", views.tree_children, name="tree-children"),
     path("objectives/new/", objectives.objective_new, name="objective-new"),

@@ -15,7 +15,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.core.web import (
     SignedInRequest,
@@ -26,7 +25,8 @@ from lineofsight.core.web import (
     render_page,
     safe_next,
 )
-from lineofsight.goals import actions, history, scoring, selectors
+from lineofsight.goals import actions, history, scoring, selectors, tracking
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.closing import selectors as closing_selectors
 from lineofsight.goals.forms import CheckInForm
 from lineofsight.goals.models import (
@@ -36,7 +36,6 @@ from lineofsight.goals.models import (
     KeyResultRevision,
     Objective,
 )
-from lineofsight.insights import tracking
 from lineofsight.people.models import Person
 
 CHECK_IN_CONTEXTS = ("objective", "home")
@@ -356,7 +355,7 @@ def _check_in_saved(request: SignedInRequest, kr: KeyResult, where: str) -> Http
 def key_result_check_in(request: SignedInRequest, key_result_id: int) -> HttpResponse:
     user = request.user
     kr = selectors.get_key_result_for_user(user, key_result_id)
-    if not Viewer.of(user).can_check_in(kr):
+    if not GoalViewer.of(user).can_check_in(kr):
         raise NotAllowed("Only the key result's owner and the objective's editors check in.")
     require_open(user, kr.cycle)
     amend = needs_amendment(user, kr.cycle)

@@ -1,5 +1,4 @@
-"""Insights: pace, forecasts and dashboards built on the stored OKR figures.
-
-``pace`` and ``forecast`` are pure (no Django, no database, no clock), like
-``goals.scoring``; the selectors and views around them read through the access policy.
+"""Insights: the leadership, team and person dashboards, their charts, and the weekly figures
+``lineofsight snapshot`` keeps for them, built on the stored OKR figures and the tracking
+rules of ``goals`` (``goals.pace``, ``goals.forecast``, ``goals.tracking``).
 """

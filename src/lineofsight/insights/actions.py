@@ -20,10 +20,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals.models import Cycle
 from lineofsight.insights import aggregate
+from lineofsight.insights.access import InsightViewer
 from lineofsight.insights.models import AtRiskKeyResult, WeeklyFigures
 from lineofsight.insights.snapshots import (
     Week,
@@ -176,7 +176,7 @@ def take_snapshots(
     ended); ``backfill`` recomputes every week that is over from the history. ``acting_user``
     is None for the operator (the command line); a person must be HR.
     """
-    if acting_user is not None and not Viewer.of(acting_user).can_refresh_dashboards():
+    if acting_user is not None and not InsightViewer.of(acting_user).can_refresh_dashboards():
         raise NotAllowed("Only HR can refresh the dashboards' stored figures.")
     now = now or timezone.now()
     tz = zoneinfo.ZoneInfo(organisation_time_zone())

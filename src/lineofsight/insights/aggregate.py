@@ -3,7 +3,7 @@ objective, from per-key-result and per-objective facts.
 
 Pure: plain dataclasses in, plain dataclasses out; no Django, no database, no clock. The
 snapshot job (``insights.snapshots``) gathers the facts (pace and forecast from
-``insights.tracking``, discipline from ``insights.discipline``, progress from the stored
+``goals.tracking``, discipline from ``insights.discipline``, progress from the stored
 roll-up or an "as of" recompute) and stores what this module adds up.
 
 What each subject counts:
@@ -26,8 +26,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from lineofsight.insights.forecast import MissRisk
-from lineofsight.insights.pace import PaceStatus
+from lineofsight.goals.forecast import MissRisk
+from lineofsight.goals.pace import PaceStatus
 
 ALL = "all"
 PUBLIC = "public"

@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from lineofsight.goals.pace import PaceStatus
 from lineofsight.goals.scoring import Confidence, fmt, percent
 from lineofsight.insights import charts
-from lineofsight.insights.pace import PaceStatus
 
 if TYPE_CHECKING:
     from lineofsight.insights.dashboards import (

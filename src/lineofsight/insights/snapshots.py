@@ -3,10 +3,10 @@
 ``compute_week`` works out one cycle's figures as of one instant:
 
 * **Now** (the week in progress): progress is the stored roll-up, which every check-in keeps
-  current; pace and forecast come from ``insights.tracking`` with today's date.
+  current; pace and forecast come from ``goals.tracking`` with today's date.
 * **The end of a past week**: progress, definitions (kind, start, target, weight, state) and
   the latest reading of every key result are recomputed as they stood then, from the history
-  (``goals.rollup.load_snapshot``), and ``insights.tracking`` judges pace and forecast with
+  (``goals.rollup.load_snapshot``), and ``goals.tracking`` judges pace and forecast with
   that day as "today", from the check-ins recorded up to then. Recomputing a week therefore
   gives the figures a run at the end of that week would have stored.
 
@@ -30,12 +30,12 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from lineofsight.goals import rollup
+from lineofsight.goals import forecast as fc
+from lineofsight.goals import rollup, tracking
+from lineofsight.goals.forecast import Point
 from lineofsight.goals.models import CheckIn, Cycle, KeyResult, Objective
 from lineofsight.goals.selectors import cycle_scope
-from lineofsight.insights import aggregate, discipline, tracking
-from lineofsight.insights import forecast as fc
-from lineofsight.insights.forecast import Point
+from lineofsight.insights import aggregate, discipline
 from lineofsight.people.models import Membership, Team
 
 BATCH = 5000
@@ -91,7 +91,7 @@ class ObjectiveRow:
 
 
 # Key results are read as plain rows in the model's field order and turned into (unsaved)
-# model instances only when ``insights.tracking`` needs them: positional construction is
+# model instances only when ``goals.tracking`` needs them: positional construction is
 # several times cheaper than keyword construction, which matters at 75,000 key results.
 KR_FIELDS = tuple(f.attname for f in KeyResult._meta.concrete_fields)
 KR_INDEX = {name: i for i, name in enumerate(KR_FIELDS)}
@@ -253,7 +253,7 @@ class _State:
     """Progress and definitions as they stood at the instant being computed."""
 
     objectives: dict[int, tuple[float, str]]  # live objectives: (progress, state)
-    key_results: list[KeyResult]  # tracked key results, ready for insights.tracking
+    key_results: list[KeyResult]  # tracked key results, ready for goals.tracking
 
 
 def _key_result(
@@ -271,7 +271,7 @@ def _key_result(
 def _objective_facts(
     data: CycleData, live: Mapping[int, tuple[float, str]]
 ) -> dict[int, Objective]:
-    """Objectives as ``insights.tracking`` needs them (commitment and state), without a
+    """Objectives as ``goals.tracking`` needs them (commitment and state), without a
     query."""
     return {
         pk: Objective(pk=pk, commitment=data.objectives[pk].commitment, state=state)
@@ -347,7 +347,7 @@ def project(
 ) -> tuple[str, float, float, float]:
     """(miss risk, projected progress, band low, band high) of one key result.
 
-    The projection ``insights.tracking`` makes (its tests and this module's pin the two
+    The projection ``goals.tracking`` makes (its tests and this module's pin the two
     together), from check-ins the run has already read: a backfill projects every week from
     one read of the history instead of one per week. Key results that roll up from aligned
     objectives have no trend of their own and hold their current progress."""

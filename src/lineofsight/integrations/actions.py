@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.integrations.access import IntegrationViewer
 from lineofsight.integrations.models import Notification, NotificationPreference, TeamWebhook
 from lineofsight.integrations.webhooks import url_problem
 from lineofsight.people.models import Membership, Person, Team
@@ -29,10 +29,10 @@ UNCHANGED = object()
 BULK_BATCH = 500
 
 
-def _viewer(acting_user: Person | None) -> Viewer:
+def _viewer(acting_user: Person | None) -> IntegrationViewer:
     if acting_user is None or not acting_user.is_authenticated or not acting_user.is_active:
         raise NotAllowed("Sign in first.")
-    return Viewer.of(acting_user)
+    return IntegrationViewer.of(acting_user)
 
 
 def preferences_of(person: Person) -> NotificationPreference:

@@ -1,5 +1,5 @@
 """Alignment proposals through the outbox: the people who decide what counts towards an
-objective (``core.access.objective_deciders``) are told of a proposed contribution, and the
+objective (``goals.access.objective_deciders``) are told of a proposed contribution, and the
 proposer of the answer. Messages are queued once the action has committed and delivered by
 the next ``lineofsight remind`` run, like every other notification; each is queued once (its
 key names the link and the moment)."""
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from lineofsight.core.access import objective_deciders
+from lineofsight.goals.access import objective_deciders
 from lineofsight.goals.models import AlignmentLink, Objective
 from lineofsight.integrations import actions as outbox
 from lineofsight.integrations import compose

@@ -14,6 +14,18 @@ class IntegrationsConfig(AppConfig):
         alignment_proposed.connect(_proposed, dispatch_uid="integrations.alignment_proposed")
         alignment_decided.connect(_decided, dispatch_uid="integrations.alignment_decided")
 
+        from lineofsight.reviews import signals as reviews
+
+        for signal, receiver in (
+            (reviews.self_reviews_opened, _self_reviews_opened),
+            (reviews.feedback_opened, _feedback_opened),
+            (reviews.approval_needed, _approval_needed),
+            (reviews.review_shared, _review_shared),
+            (reviews.kudos_given, _kudos_given),
+            (reviews.nomination_decided, _nomination_decided),
+        ):
+            signal.connect(receiver, dispatch_uid=f"integrations.{receiver.__name__}")
+
 
 def _proposed(sender: Any, **kwargs: Any) -> None:
     from lineofsight.integrations.alignment import proposed
@@ -25,3 +37,44 @@ def _decided(sender: Any, **kwargs: Any) -> None:
     from lineofsight.integrations.alignment import decided
 
     decided(sender, **kwargs)
+
+
+# Review and recognition notifications: queued in the outbox once the action commits.
+
+
+def _self_reviews_opened(sender: Any, review_cycle_id: int, **kwargs: Any) -> None:
+    from django.db import transaction
+
+    from lineofsight.integrations.reviews import notify
+
+    transaction.on_commit(lambda: notify.self_reviews_opened(review_cycle_id), robust=True)
+
+
+def _feedback_opened(sender: Any, feedback: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.reviews import notify
+
+    notify.feedback_opened(feedback)
+
+
+def _approval_needed(sender: Any, review: Any, requested: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.reviews import notify
+
+    notify.approval_needed(review, requested)
+
+
+def _review_shared(sender: Any, review: Any, shared_by: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.reviews import notify
+
+    notify.review_shared(review, shared_by)
+
+
+def _kudos_given(sender: Any, kudos_id: int, **kwargs: Any) -> None:
+    from lineofsight.integrations.recognition import notify
+
+    notify.kudos_given(kudos_id)
+
+
+def _nomination_decided(sender: Any, nomination_id: int, **kwargs: Any) -> None:
+    from lineofsight.integrations.recognition import notify
+
+    notify.nomination_decided(nomination_id)

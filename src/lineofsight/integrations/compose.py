@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lineofsight.core import words
+from lineofsight.goals.due import Due, DueState, fmt_day
+from lineofsight.goals.pace import PaceStatus
 from lineofsight.goals.scoring import Confidence, percent
-from lineofsight.insights.due import Due, DueState, fmt_day
-from lineofsight.insights.pace import PaceStatus
 
 LIST_LIMIT = 15  # lines per section; the rest is counted ("and 4 more")
 

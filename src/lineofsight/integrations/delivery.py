@@ -1,7 +1,7 @@
 """Delivering the outbox: one Django task per notification, retried with back-off.
 
 * ``deliver_due`` finds the pending notifications whose time has come and enqueues one task
-  (``integrations.tasks.deliver_notification``) for each. With the default *immediate* task
+  (``deliver_notification``, at the end) for each. With the default *immediate* task
   backend the task runs at once in the same process; with a worker backend a worker runs it.
 * ``deliver`` (the task's body) claims the row for one attempt, sends it by email or to the
   team's chat webhook, and records the outcome on the row: *sent*; or the error, kept in
@@ -28,6 +28,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from lineofsight.integrations.models import Notification, TeamWebhook
 from lineofsight.integrations.retry import retry_delay
@@ -244,8 +245,6 @@ def _failed(notification: Outbound, exc: Exception, now: dt.datetime) -> str:
 def _schedule_retry(notification_id: int, attempts: int, at: dt.datetime) -> None:
     """Hand the next attempt to a worker that can wait; otherwise the next ``deliver_due``
     (every ``lineofsight remind`` run) picks the row up once its time has come."""
-    from lineofsight.integrations.tasks import deliver_notification
-
     if not deliver_notification.get_backend().supports_defer:
         return
     Notification.objects.filter(pk=notification_id).update(claimed_until=at + QUEUE_GRACE)
@@ -296,8 +295,6 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int | None = None) -> 
 def _enqueue(rows: list[tuple[int, int]], now: dt.datetime, report: DeliveryReport) -> None:
     from django_tasks import TaskResultStatus
 
-    from lineofsight.integrations.tasks import deliver_notification
-
     # Where a transaction locks only the rows it writes (PostgreSQL), a batch's writes are
     # committed together, sparing a commit per message; should the process die in the
     # middle of a batch, its messages are sent again by the next run (never lost, at most a
@@ -319,3 +316,17 @@ def _enqueue(rows: list[tuple[int, int]], now: dt.datetime, report: DeliveryRepo
                     report.add(str(result.return_value))
                 elif result.status == TaskResultStatus.FAILED:
                     report.add("task error")
+
+
+# -- the task -----------------------------------------------------------------------------
+#
+# Background work goes through the Django Tasks API: one task per notification. With the
+# default immediate backend a task runs as soon as it is enqueued; set ``LOS_TASKS_BACKEND``
+# to a worker backend (the database or Redis) to run deliveries in a worker instead. Either
+# way the outcome of each attempt is kept on the notification's row.
+
+
+@task()
+def deliver_notification(notification_id: int, attempt: int) -> str:
+    """Try to send one notification (its ``attempt``-th try); see ``deliver``."""
+    return deliver(notification_id, attempt)

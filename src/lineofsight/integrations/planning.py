@@ -11,20 +11,20 @@ with neither the number of people nor the check-in history:
    each with its progress before them;
 3. the access policy for every recipient, with everyone's teams and the audience of each
    objective loaded once: each message lists only the key results its recipient may see
-   (``Viewer.sees_objective``, the rule ``visible_to`` applies on every page).
+   (``IntegrationViewer.sees_objective``, the rule ``visible_to`` applies on every page).
 
 The rules:
 
 * **Reminders** go to owners with key results due today or overdue, one message per person
-  per reminder period (``insights.due.reminder_period``: their week, fortnight or month),
+  per reminder period (``goals.due.reminder_period``: their week, fortnight or month),
   listing those key results.
 * **Escalations** go to an owner's manager once the owner has missed the organisation's
   "escalate after" number of check-ins in a row on a key result, once per streak
-  (``insights.due.escalation_streak``). People without a manager are not escalated.
-* **Digests** go once per digest week (``insights.due.digest_week``: seven days from the
+  (``goals.due.escalation_streak``). People without a manager are not escalated.
+* **Digests** go once per digest week (``goals.due.digest_week``: seven days from the
   organisation's digest weekday) to everyone who manages people or leads a team, from the
   first run on or after the weekday: a week whose weekday had no run catches up at the next
-  one, and nobody gets two digests for one week (``insights.due.digest_due``). A digest
+  one, and nobody gets two digests for one week (``goals.due.digest_due``). A digest
   lists the key results owned by their direct reports and those of the objectives of the
   teams they lead, with their status from pace, missed check-ins and what moved in the seven
   days before the run. People who turned their digest off get none; those who chose their
@@ -43,13 +43,14 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from lineofsight.core.access import Viewer, objective_audiences
+from lineofsight.goals import due as due_rules
+from lineofsight.goals.audiences import objective_audiences
+from lineofsight.goals.due import Due
 from lineofsight.goals.models import CheckIn, KeyResult, Objective
-from lineofsight.insights import due as due_rules
-from lineofsight.insights.check_ins_due import trackable_key_results
-from lineofsight.insights.due import Due
-from lineofsight.insights.pace import PaceThresholds, key_result_pace
+from lineofsight.goals.pace import PaceThresholds, key_result_pace
+from lineofsight.goals.tracking.check_ins_due import trackable_key_results
 from lineofsight.integrations import compose
+from lineofsight.integrations.access import IntegrationViewer
 from lineofsight.integrations.actions import Outgoing
 from lineofsight.integrations.models import Notification, NotificationPreference, TeamWebhook
 from lineofsight.people.models import Membership, Organisation, Person, Team
@@ -161,9 +162,9 @@ def load_facts(today: dt.date, tz: zoneinfo.ZoneInfo) -> list[Fact]:
 
 class Visibility:
     """Which key results each recipient may see: the access policy's rule
-    (``Viewer.sees_objective``, the same rule as ``visible_to``) applied to every key result
-    any of their messages would list, with the teams of everyone and the audience of every
-    objective loaded once (a few queries in all, whatever the number of recipients)."""
+    (``IntegrationViewer.sees_objective``, the same rule as ``visible_to``) applied to every
+    key result any of their messages would list, with the teams of everyone and the audience
+    of every objective loaded once (a few queries in all, whatever the number of recipients)."""
 
     def __init__(self, people: dict[int, Person], facts: list[Fact]) -> None:
         self.people = people
@@ -186,11 +187,11 @@ class Visibility:
         led: dict[int, set[int]] = defaultdict(set)
         for team_id, lead_id in Team.objects.exclude(lead=None).values_list("pk", "lead_id"):
             led[lead_id].add(team_id)
-        Viewer.preload_from(recipients, memberships, led)
+        IntegrationViewer.preload_from(recipients, memberships, led)
         objectives = {self.objective_of[kr] for ids in self.wanted.values() for kr in ids}
         audiences = objective_audiences(objectives, person_teams)
         for person in recipients:
-            viewer = Viewer.of(person)
+            viewer = IntegrationViewer.of(person)
             seen_objectives: dict[int, bool] = {}
             visible: set[int] = set()
             for kr in self.wanted[person.pk]:

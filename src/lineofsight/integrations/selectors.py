@@ -1,4 +1,4 @@
-"""Reads about notifications, always through the access policy (``core.access``).
+"""Reads about notifications, always through the access policy (``integrations.access``).
 
 A notification is visible to its recipient and to HR; a team's chat webhooks to its lead and
 HR. Missing and forbidden look the same (``NotFound``), except that someone who may see a
@@ -11,16 +11,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotAllowed, NotFound
+from lineofsight.integrations.access import IntegrationViewer
 from lineofsight.integrations.models import Notification, TeamWebhook
 from lineofsight.people.models import Person, Team
 
 
 def notifications_for_user(user: Person) -> QuerySet[Notification]:
-    return Notification.objects.filter(Viewer.of(user).notification_filter()).select_related(
-        "recipient"
-    )
+    mine = IntegrationViewer.of(user).notification_filter()
+    return Notification.objects.filter(mine).select_related("recipient")
 
 
 def get_notification_for_user(user: Person, pk: Any) -> Notification:
@@ -32,13 +31,13 @@ def get_notification_for_user(user: Person, pk: Any) -> Notification:
 
 def team_webhooks_for_user(user: Person, team: Team) -> QuerySet[TeamWebhook]:
     """A team's chat webhooks, for its lead and HR; others are refused."""
-    if not Viewer.of(user).can_manage_team_channels(team):
+    if not IntegrationViewer.of(user).can_manage_team_channels(team):
         raise NotAllowed("Only the team's lead and HR manage its chat channels.")
     return TeamWebhook.objects.filter(team=team).select_related("team", "created_by")
 
 
 def get_team_webhook_for_user(user: Person, team: Team, pk: Any) -> TeamWebhook:
-    if not Viewer.of(user).can_manage_team_channels(team):
+    if not IntegrationViewer.of(user).can_manage_team_channels(team):
         raise NotFound("No such webhook.")
     try:
         return TeamWebhook.objects.select_related("team").get(team=team, pk=int(pk))

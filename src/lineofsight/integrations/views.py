@@ -17,10 +17,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.integrations import actions, selectors
+from lineofsight.integrations.access import IntegrationViewer
 from lineofsight.integrations.models import NotificationPreference, TeamWebhook
 from lineofsight.people.models import Team
 from lineofsight.people.selectors import get_team_for_user
@@ -150,7 +150,7 @@ def notification_settings(request: SignedInRequest) -> HttpResponse:
 def team_webhook_add(request: SignedInRequest, team_id: int) -> HttpResponse:
     user = request.user
     team = get_team_for_user(user, team_id)
-    if not Viewer.of(user).can_manage_team_channels(team):
+    if not IntegrationViewer.of(user).can_manage_team_channels(team):
         raise NotAllowed("Only the team's lead and HR manage its chat channels.")
     form = WebhookForm(request.POST)
     if form.is_valid():

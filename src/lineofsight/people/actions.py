@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
-from lineofsight.goals.cadence import Cadence
+from lineofsight.people.cadence import Cadence
 from lineofsight.people.models import Membership, Organisation, Person, Team, validate_time_zone
 from lineofsight.people.selectors import forget_organisation_cache, history_of
 

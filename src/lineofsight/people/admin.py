@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from lineofsight.core.errors import ActionError, InvalidInput
-from lineofsight.insights.due import WEEKDAYS
+from lineofsight.core.words import WEEKDAYS
 from lineofsight.people import accounts, actions
 from lineofsight.people.models import Membership, Organisation, Person, Team
 

@@ -17,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from lineofsight.goals.cadence import Cadence
+from lineofsight.people.cadence import Cadence
 
 
 def validate_time_zone(value: str) -> None:
@@ -62,7 +62,7 @@ class Organisation(models.Model):
         validators=[MaxValueValidator(6)],
         help_text="Day the weekly manager digest goes out (0 = Monday ... 6 = Sunday).",
     )
-    # Coaching: the limits and thresholds the coach's checks apply (insights.coaching).
+    # Coaching: the limits and thresholds the coach's checks apply (coach.rules).
     max_objectives_person = models.PositiveSmallIntegerField(
         "objectives per person, at most",
         default=3,

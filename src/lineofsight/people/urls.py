@@ -1,15 +1,12 @@
-"""The directory: people and teams; resetting a password."""
+"""Resetting a password. (The directory of people and teams is ``goals.directory``: it shows
+their objectives.)"""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lineofsight.people import password_views, views
+from lineofsight.people import password_views
 
 urlpatterns = [
-    path("people/", views.people_list, name="people"),
-    path("people/<int:person_id>/", views.person_detail, name="person"),
-    path("teams/", views.team_list, name="teams"),
-    path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("password-reset/", password_views.RequestResetLink.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

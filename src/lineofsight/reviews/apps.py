@@ -19,3 +19,4 @@ def _keep_end_figures(sender: Any, cycle: Any, **kwargs: Any) -> None:
     from lineofsight.reviews.evidence.actions import keep_end_figures_later
 
     keep_end_figures_later(cycle)
+

@@ -5,7 +5,7 @@ The rating is the manager's judgement of performance; OKR attainment is evidence
 never the rating (unless HR states an explicit weighted formula for a cycle, and then a part
 that is missing is left out, never counted as zero). Nothing here computes pay.
 
-Who may read what is decided in ``core/access.py`` only: reviews, ratings, feedback and
+Who may read what is decided in ``reviews/access.py`` only: reviews, ratings, feedback and
 calibration are private to the person (once shared), their manager chain and HR; calibrators
 see only their session's population; a peer sees only what they wrote.
 """

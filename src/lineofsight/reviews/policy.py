@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.people.models import Person
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.models import PolicyMode, ReviewPolicy
 
 TEXT_MAX = 20_000
@@ -114,7 +114,7 @@ def publish_review_policy(
     """Publish a new version of the policy (HR; ``acting_user=None`` is the system, used by
     the demo). The reason is required and kept with the version."""
     if acting_user is not None and (
-        not acting_user.is_authenticated or not Viewer.of(acting_user).can_manage_reviews()
+        not acting_user.is_authenticated or not ReviewViewer.of(acting_user).can_manage_reviews()
     ):
         raise NotAllowed("Only HR admins edit the review policy.")
     errors: dict[str, str] = {}

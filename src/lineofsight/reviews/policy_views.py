@@ -7,10 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.reviews import policy
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.cycles.forms import PolicyForm
 
 HISTORY_SHOWN = 50
@@ -27,7 +27,7 @@ def policy_page(request: SignedInRequest) -> HttpResponse:
             "nav": "reviews",
             "policy": policy.policy_in_force(),
             "history": history,
-            "can_edit": Viewer.of(request.user).can_manage_reviews(),
+            "can_edit": ReviewViewer.of(request.user).can_manage_reviews(),
         },
     )
 
@@ -35,7 +35,7 @@ def policy_page(request: SignedInRequest) -> HttpResponse:
 @page
 @require_http_methods(["GET", "POST"])
 def policy_edit(request: SignedInRequest) -> HttpResponse:
-    if not Viewer.of(request.user).can_manage_reviews():
+    if not ReviewViewer.of(request.user).can_manage_reviews():
         raise NotAllowed("Only HR admins edit the review policy.")
     current = policy.policy_in_force()
     status = 200

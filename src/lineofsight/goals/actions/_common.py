@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.models import Cycle
 from lineofsight.people.models import Person
 
@@ -16,13 +16,13 @@ TITLE_MAX = 300
 TEXT_MAX = 10_000
 
 
-def _viewer(acting_user: Person) -> Viewer:
+def _viewer(acting_user: Person) -> GoalViewer:
     if acting_user is None or not acting_user.is_authenticated or not acting_user.is_active:
         raise NotAllowed("Sign in first.")
-    return Viewer.of(acting_user)
+    return GoalViewer.of(acting_user)
 
 
-def _closed_cycle_guard(viewer: Viewer, cycle: Cycle, amendment_reason: str) -> str:
+def _closed_cycle_guard(viewer: GoalViewer, cycle: Cycle, amendment_reason: str) -> str:
     """Refuse writes in a closed cycle unless HR gives a reason; return that reason."""
     if not cycle.is_closed:
         return ""

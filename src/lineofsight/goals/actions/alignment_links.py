@@ -6,7 +6,7 @@ Nobody moves an objective they cannot edit: a contribution into a parent the per
 cannot edit (the parent objective, or the objective owning the parent key result) is a
 *proposal*. It is shown on both sides but counts nowhere until one of the parent's editors
 accepts it (keeping or setting its weight); they may decline it with a reason instead. The
-parent's deciders (``core.access.objective_deciders``) are told of a proposal and the
+parent's deciders (``goals.access.objective_deciders``) are told of a proposal and the
 proposer of the answer (``goals.signals``, delivered through the outbox). A proposal's child
 must be visible to those deciders, so proposing never shows them an objective the policy
 hides from them. Links made by someone who can edit the parent, and "supports" links, which
@@ -25,9 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer, objective_deciders
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals import rollup, scoring
+from lineofsight.goals.access import GoalViewer, objective_deciders
 from lineofsight.goals.actions._common import (
     TEXT_MAX,
     _choice,
@@ -46,7 +46,7 @@ DECLINED = AlignmentLink.State.DECLINED
 
 
 def _parent_visible(
-    viewer: Viewer, parent_objective: Objective | None, parent_key_result: KeyResult | None
+    viewer: GoalViewer, parent_objective: Objective | None, parent_key_result: KeyResult | None
 ) -> bool:
     target = parent_objective.pk if parent_objective else parent_key_result.objective_id  # type: ignore[union-attr]
     return Objective.objects.filter(viewer.objective_filter()).filter(pk=target).exists()
@@ -64,7 +64,7 @@ def _parent_of(
     )
 
 
-def _state_for(viewer: Viewer, kind: str, parent: Objective) -> str:
+def _state_for(viewer: GoalViewer, kind: str, parent: Objective) -> str:
     """A contribution by someone who cannot edit the parent is a proposal; the rest count
     (or, supporting, are shown) at once."""
     if kind == scoring.LinkKind.CONTRIBUTES and not viewer.can_edit_objective(parent):
@@ -78,7 +78,7 @@ def _proposal_problem(child: Objective, parent: Objective) -> str | None:
     if not deciders:
         return f"{parent.title!r} has nobody to decide on proposals (its team has no lead)."
     for person in Person.objects.filter(pk__in=deciders, is_active=True):
-        visible = Objective.objects.filter(Viewer.of(person).objective_filter(), pk=child.pk)
+        visible = Objective.objects.filter(GoalViewer.of(person).objective_filter(), pk=child.pk)
         if not visible.exists():
             return (
                 f"{person.name}, who decides what counts towards {parent.title!r}, may not "
@@ -224,7 +224,7 @@ def align_objective(
     return link
 
 
-def _can_change_link(viewer: Viewer, link: AlignmentLink) -> bool:
+def _can_change_link(viewer: GoalViewer, link: AlignmentLink) -> bool:
     if viewer.can_edit_objective(link.child):
         return True
     parent = link.parent_objective or link.parent_key_result.objective  # type: ignore[union-attr]
@@ -326,7 +326,7 @@ def change_alignment(
     return new_link
 
 
-def _pending_for_decision(viewer: Viewer, link: AlignmentLink) -> AlignmentLink:
+def _pending_for_decision(viewer: GoalViewer, link: AlignmentLink) -> AlignmentLink:
     link = (
         AlignmentLink.objects.select_for_update(of=("self",))
         .select_related(

@@ -11,8 +11,8 @@ from django.db import transaction
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals.actions._common import _viewer
-from lineofsight.goals.cadence import Cadence
 from lineofsight.goals.models import Cycle
+from lineofsight.people.cadence import Cadence
 from lineofsight.people.models import Person
 
 CADENCES = [c.value for c in Cadence]

@@ -13,9 +13,9 @@ from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals.actions._common import _choice, _text, _viewer
 from lineofsight.goals.actions.closing import store_cycle_grades
-from lineofsight.goals.cadence import Cadence
 from lineofsight.goals.models import Cycle
 from lineofsight.goals.signals import cycle_closed
+from lineofsight.people.cadence import Cadence
 from lineofsight.people.models import Person
 
 

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals import rollup, scoring
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.actions._common import (
     TEXT_MAX,
     TITLE_MAX,
@@ -63,8 +63,8 @@ LEVEL_REFUSALS = {
 }
 
 
-def level_problem(viewer: Viewer, level: str) -> str | None:
-    """Why this person may not set an objective at ``level`` (``Viewer.objective_levels``),
+def level_problem(viewer: GoalViewer, level: str) -> str | None:
+    """Why this person may not set an objective at ``level`` (``GoalViewer.objective_levels``),
     with the levels they may use; None when they may."""
     allowed = viewer.objective_levels()
     if level in allowed or level not in Objective.Level.values:

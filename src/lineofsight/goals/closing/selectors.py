@@ -18,10 +18,10 @@ from typing import Any
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.db.models.expressions import Combinable
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
 from lineofsight.core.parsing import as_id
 from lineofsight.goals import grading
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.actions.closing import (
     OPEN_OBJECTIVE_STATES,
     existing_copy,
@@ -99,7 +99,7 @@ def grade_view(
 
 def _visible(user: Person, prefix: str) -> Combinable:
     """An annotation: whether the viewer may see the row's objective (through ``prefix``)."""
-    condition = Viewer.of(user).objective_filter(prefix)
+    condition = GoalViewer.of(user).objective_filter(prefix)
     if not condition:  # HR: everything
         return Value(True, output_field=BooleanField())
     return Case(
@@ -227,7 +227,7 @@ def objective_closing(
 
     For an objective of a running cycle whose key results were not carried from anywhere this
     runs no query at all."""
-    viewer = Viewer.of(user)
+    viewer = GoalViewer.of(user)
     closed = objective.cycle.is_closed
     retrospective = (
         Retrospective.objects.filter(objective=objective).select_related("author").first()
@@ -322,7 +322,7 @@ def close_out_page(user: Person, cycle: Cycle, person: Person) -> CloseOutPage:
     """A person's objectives and key results of a cycle with their grades, retrospectives
     and carry-over, for the close-out page. The viewer must be the person, one of their
     managers or HR (else ``NotFound``); objectives the viewer may not see are left out."""
-    viewer = Viewer.of(user)
+    viewer = GoalViewer.of(user)
     if not viewer.can_see_calibration_of(person):
         raise NotFound("No such person.")
     from lineofsight.goals.selectors import objectives_for_user
@@ -387,7 +387,7 @@ def carry_targets(
     the same owners as the closing objectives, or of the person, that the viewer may edit."""
     from lineofsight.goals.selectors import objectives_for_user
 
-    viewer = Viewer.of(user)
+    viewer = GoalViewer.of(user)
     people = {person.pk} | {o.owner_person_id for o in objectives if o.owner_person_id}
     teams = {o.owner_team_id for o in objectives if o.owner_team_id}
     scope = [c for c in (target.pk, target.parent_id) if c]
@@ -486,7 +486,7 @@ def grade_summary(user: Person | None, cycle: Cycle) -> grading.GradeSummary:
     who sees everything). One query."""
     qs = Objective.objects.filter(cycle=cycle)
     if user is not None:
-        qs = qs.filter(Viewer.of(user).objective_filter())
+        qs = qs.filter(GoalViewer.of(user).objective_filter())
     # Grades have two decimals, so grouping leaves a few hundred rows however many
     # objectives there are; each group counts as often as it has members (only whether an
     # objective was adjusted matters to the summary, not to what).
@@ -570,7 +570,7 @@ def _calls(user: Person, key_results: QuerySet[KeyResult], cycle: Cycle) -> grad
 def person_calibration(user: Person, person: Person, cycle: Cycle) -> grading.Calibration:
     """A person's calibrated confidence in a closed cycle: the key results they own. Only
     for the person, their manager chain and HR (``NotFound`` for anyone else)."""
-    if not Viewer.of(user).can_see_calibration_of(person):
+    if not GoalViewer.of(user).can_see_calibration_of(person):
         raise NotFound("No such person.")
     return _calls(user, KeyResult.objects.filter(owner=person), cycle)
 
@@ -584,7 +584,7 @@ def team_calibration(user: Person, team: Team, cycle: Cycle) -> grading.Calibrat
     """A team's calibrated confidence in a closed cycle: the key results owned by members of
     the team and of the teams inside it. Only for its lead, the leads above, the lead's
     manager chain and HR (``NotFound`` for anyone else)."""
-    if not Viewer.of(user).can_see_team_calibration(team):
+    if not GoalViewer.of(user).can_see_team_calibration(team):
         raise NotFound("No such team.")
     members = team_members(team).values("person_id")
     return _calls(user, KeyResult.objects.filter(owner_id__in=members), cycle)

@@ -21,7 +21,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.core.parsing import as_id
 from lineofsight.core.web import (
@@ -33,6 +32,7 @@ from lineofsight.core.web import (
     safe_next,
 )
 from lineofsight.goals import actions, grading, selectors
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.closing import selectors as closing
 from lineofsight.goals.closing.forms import CarryOverForm, GradeForm, RetrospectiveForm
 from lineofsight.goals.models import Cycle, KeyResult, Objective
@@ -48,7 +48,7 @@ def _cycle(request: SignedInRequest, cycle_id: int) -> Cycle:
 
 
 def _require_hr(request: SignedInRequest) -> None:
-    if not Viewer.of(request.user).can_close_cycles():
+    if not GoalViewer.of(request.user).can_close_cycles():
         raise NotAllowed("Only HR admins close cycles.")
 
 
@@ -68,7 +68,7 @@ def cycle_list(request: SignedInRequest) -> HttpResponse:
         {
             "nav": "cycles",
             "cycles": cycles,
-            "is_hr": Viewer.of(request.user).can_close_cycles(),
+            "is_hr": GoalViewer.of(request.user).can_close_cycles(),
         },
     )
 
@@ -77,7 +77,7 @@ def cycle_list(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def cycle_detail(request: SignedInRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, cycle_id)
-    is_hr = Viewer.of(request.user).can_close_cycles()
+    is_hr = GoalViewer.of(request.user).can_close_cycles()
     summary = closing.grade_summary(request.user, cycle) if cycle.is_closed else None
     preview = closing.closing_preview(cycle) if is_hr and not cycle.is_closed else None
     return render_page(
@@ -270,7 +270,7 @@ def _grade_block(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
         context = {
             "g": closing.objective_grade(objective, people),
             "subject": objective,
-            "can": Viewer.of(user).can_close_out_objective(objective),
+            "can": GoalViewer.of(user).can_close_out_objective(objective),
         }
     else:
         kr = selectors.get_key_result_for_user(user, pk)
@@ -278,7 +278,7 @@ def _grade_block(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
         context = {
             "g": closing.key_result_grade(kr, kr.objective, people),
             "subject": kr,
-            "can": Viewer.of(user).can_close_out_key_result(kr),
+            "can": GoalViewer.of(user).can_close_out_key_result(kr),
         }
     context["kind"] = kind
     return render_page(request, "goals/closing/grade_block.html", context)
@@ -300,7 +300,7 @@ def objective_grade(request: SignedInRequest, objective_id: int) -> HttpResponse
         kind="objective",
         subject=objective,
         objective=objective,
-        may=Viewer.of(user).can_close_out_objective(objective),
+        may=GoalViewer.of(user).can_close_out_objective(objective),
         save=save,
     )
 
@@ -321,7 +321,7 @@ def key_result_grade(request: SignedInRequest, key_result_id: int) -> HttpRespon
         kind="kr",
         subject=kr,
         objective=kr.objective,
-        may=Viewer.of(user).can_close_out_key_result(kr),
+        may=GoalViewer.of(user).can_close_out_key_result(kr),
         save=save,
     )
 
@@ -335,7 +335,7 @@ def key_result_grade(request: SignedInRequest, key_result_id: int) -> HttpRespon
 def objective_retrospective(request: SignedInRequest, objective_id: int) -> HttpResponse:
     user = request.user
     objective, retro = closing.get_retrospective(user, objective_id)
-    if not Viewer.of(user).can_close_out_objective(objective):
+    if not GoalViewer.of(user).can_close_out_objective(objective):
         raise NotAllowed("Only the objective's owner and those who may edit it write this.")
     status = 200
     if request.method == "POST":
@@ -396,7 +396,7 @@ def objective_retrospective(request: SignedInRequest, objective_id: int) -> Http
 def key_result_carry_over(request: SignedInRequest, key_result_id: int) -> HttpResponse:
     user = request.user
     kr = selectors.get_key_result_for_user(user, key_result_id)
-    if not Viewer.of(user).can_close_out_key_result(kr):
+    if not GoalViewer.of(user).can_close_out_key_result(kr):
         raise NotAllowed("Only the key result's owner and those who may edit it carry it over.")
     following, targets, copy_label = closing.carry_form_targets(user, kr)
     numeric = kr.kind != "milestone"
@@ -507,7 +507,7 @@ def _card(
 
 def person_card(request: SignedInRequest, person: Person) -> dict[str, Any] | None:
     """The calibration card for the person page, or None when the viewer may not see it."""
-    if not Viewer.of(request.user).can_see_calibration_of(person):
+    if not GoalViewer.of(request.user).can_see_calibration_of(person):
         return None
     choices = closing.closed_cycles()
     cycle = closing.calibration_cycle(None, choices)
@@ -538,7 +538,7 @@ def person_calibration(request: SignedInRequest, person_id: int) -> HttpResponse
         person = get_person_for_user(request.user, person_id)
     except Person.DoesNotExist:
         raise NotFound("No such person.") from None
-    if not Viewer.of(request.user).can_see_calibration_of(person):
+    if not GoalViewer.of(request.user).can_see_calibration_of(person):
         raise NotFound("No such person.")
     choices = closing.closed_cycles()
     cycle = closing.calibration_cycle(request.GET.get("cycle"), choices)
@@ -562,7 +562,7 @@ def team_calibration(request: SignedInRequest, team_id: int) -> HttpResponse:
         team = get_team_for_user(request.user, team_id)
     except Team.DoesNotExist:
         raise NotFound("No such team.") from None
-    if not Viewer.of(request.user).can_see_team_calibration(team):
+    if not GoalViewer.of(request.user).can_see_team_calibration(team):
         raise NotFound("No such team.")
     choices = closing.closed_cycles()
     cycle = closing.calibration_cycle(request.GET.get("cycle"), choices)

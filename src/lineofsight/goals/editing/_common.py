@@ -13,11 +13,11 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotFound
 from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, apply_errors, render_page
 from lineofsight.goals import selectors
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.models import Cycle, KeyResult, Objective
 from lineofsight.people.models import Person, Team
 from lineofsight.people.selectors import people_visible_to, teams_visible_to
@@ -30,9 +30,9 @@ OWNER_LIMIT = 500
 
 
 def objective_owner_choices(user: Person, current: Objective | None = None) -> list[Any]:
-    """People and teams whose objectives the user may set (``Viewer.objective_owner_filters``,
+    """People and teams whose objectives the user may set (``GoalViewer.objective_owner_filters``,
     the policy the action applies), plus the objective's current owner when editing."""
-    people_q, teams_q = Viewer.of(user).objective_owner_filters()
+    people_q, teams_q = GoalViewer.of(user).objective_owner_filters()
     if current is not None and current.owner_person_id:
         people_q |= Q(pk=current.owner_person_id)
     if current is not None and current.owner_team_id:
@@ -48,8 +48,8 @@ def objective_owner_choices(user: Person, current: Objective | None = None) -> l
 
 
 def objective_level_choices(user: Person) -> list[tuple[str, str]]:
-    """The levels the user may set objectives at (``Viewer.objective_levels``)."""
-    return [(lvl, Objective.Level(lvl).label) for lvl in Viewer.of(user).objective_levels()]
+    """The levels the user may set objectives at (``GoalViewer.objective_levels``)."""
+    return [(lvl, Objective.Level(lvl).label) for lvl in GoalViewer.of(user).objective_levels()]
 
 
 def objective_owner_value(objective: Objective) -> str:

@@ -11,10 +11,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotAllowed
 from lineofsight.core.web import SignedInRequest, page
 from lineofsight.goals import actions, selectors
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.editing._common import form_page
 from lineofsight.goals.forms import AbandonForm
 from lineofsight.goals.models import KeyResult, Objective
@@ -37,7 +37,7 @@ KEY_RESULT_INTRO = (
 def objective_abandon(request: SignedInRequest, objective_id: int) -> HttpResponse:
     user = request.user
     objective = selectors.get_objective_for_user(user, objective_id)
-    if not Viewer.of(user).can_edit_objective(objective):
+    if not GoalViewer.of(user).can_edit_objective(objective):
         raise NotAllowed("You cannot abandon this objective.")
     require_open(user, objective.cycle)
     if objective.state == Objective.State.ABANDONED:
@@ -76,7 +76,7 @@ def objective_abandon(request: SignedInRequest, objective_id: int) -> HttpRespon
 def key_result_abandon(request: SignedInRequest, key_result_id: int) -> HttpResponse:
     user = request.user
     kr = selectors.get_key_result_for_user(user, key_result_id)
-    if not Viewer.of(user).can_edit_key_result(kr):
+    if not GoalViewer.of(user).can_edit_key_result(kr):
         raise NotAllowed("You cannot abandon this key result.")
     require_open(user, kr.cycle)
     if kr.state == KeyResult.State.ABANDONED:

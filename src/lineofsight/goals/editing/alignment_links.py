@@ -11,10 +11,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page, safe_next
 from lineofsight.goals import actions, selectors
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.editing._common import form_page, resolve_parent
 from lineofsight.goals.editing.alignment_picker import (
     _selected_from,
@@ -33,7 +33,7 @@ LINK_FIELDS = {"parent_objective": "parent", "parent_key_result": "parent", "lin
 def objective_align(request: SignedInRequest, objective_id: int) -> HttpResponse:
     user = request.user
     objective = selectors.get_objective_for_user(user, objective_id)
-    if not Viewer.of(user).can_edit_objective(objective):
+    if not GoalViewer.of(user).can_edit_objective(objective):
         raise NotAllowed("You cannot change this objective's alignment.")
     require_open(user, objective.cycle)
     amend = needs_amendment(user, objective.cycle)
@@ -155,7 +155,7 @@ def link_decide(request: SignedInRequest, link_id: int) -> HttpResponse:
     user = request.user
     link = selectors.get_link_for_user(user, link_id)
     parent = link.parent_objective or link.parent_key_result.objective  # type: ignore[union-attr]
-    if not Viewer.of(user).can_edit_objective(parent):
+    if not GoalViewer.of(user).can_edit_objective(parent):
         raise NotAllowed("Only those who may edit the parent objective decide on a proposal.")
     amend = needs_amendment(user, link.child.cycle)
 

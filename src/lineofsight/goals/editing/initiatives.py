@@ -8,10 +8,10 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotAllowed
 from lineofsight.core.web import SignedInRequest, page
 from lineofsight.goals import actions, selectors
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.editing._common import form_page, people_choices, resolve_person
 from lineofsight.goals.forms import InitiativeForm
 from lineofsight.goals.views import needs_amendment, require_open
@@ -22,7 +22,7 @@ from lineofsight.goals.views import needs_amendment, require_open
 def initiative_new(request: SignedInRequest, key_result_id: int) -> HttpResponse:
     user = request.user
     kr = selectors.get_key_result_for_user(user, key_result_id)
-    if not Viewer.of(user).can_check_in(kr):
+    if not GoalViewer.of(user).can_check_in(kr):
         raise NotAllowed("You cannot add initiatives to this key result.")
     require_open(user, kr.cycle)
 
@@ -64,7 +64,7 @@ def initiative_edit(request: SignedInRequest, initiative_id: int) -> HttpRespons
     user = request.user
     initiative = selectors.get_initiative_for_user(user, initiative_id)
     kr = initiative.key_result
-    if not Viewer.of(user).can_edit_initiative(initiative):
+    if not GoalViewer.of(user).can_edit_initiative(initiative):
         raise NotAllowed("You cannot edit this initiative.")
     require_open(user, kr.cycle)
 

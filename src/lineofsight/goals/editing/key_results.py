@@ -9,10 +9,10 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotAllowed
 from lineofsight.core.web import SignedInRequest, page
 from lineofsight.goals import actions, selectors
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.editing._common import cycle_label, form_page, people_choices, resolve_person
 from lineofsight.goals.forms import KeyResultForm
 from lineofsight.goals.models import Objective
@@ -32,7 +32,7 @@ def _kr_cycle_choices(user: Person, objective: Objective) -> list[tuple[str, str
 def key_result_new(request: SignedInRequest, objective_id: int) -> HttpResponse:
     user = request.user
     objective = selectors.get_objective_for_user(user, objective_id)
-    if not Viewer.of(user).can_edit_objective(objective):
+    if not GoalViewer.of(user).can_edit_objective(objective):
         raise NotAllowed("You cannot add key results to this objective.")
     require_open(user, objective.cycle)
 
@@ -84,7 +84,7 @@ def key_result_new(request: SignedInRequest, objective_id: int) -> HttpResponse:
 def key_result_edit(request: SignedInRequest, key_result_id: int) -> HttpResponse:
     user = request.user
     kr = selectors.get_key_result_for_user(user, key_result_id)
-    if not Viewer.of(user).can_edit_key_result(kr):
+    if not GoalViewer.of(user).can_edit_key_result(kr):
         raise NotAllowed("You cannot edit this key result.")
     require_open(user, kr.cycle)
 

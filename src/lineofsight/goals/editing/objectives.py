@@ -11,10 +11,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.goals import actions, selectors
+from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.editing._common import (
     cycle_label,
     form_page,
@@ -199,7 +199,7 @@ def _create_objective(request: SignedInRequest, form: ObjectiveForm) -> Objectiv
 def objective_edit(request: SignedInRequest, objective_id: int) -> HttpResponse:
     user = request.user
     objective = selectors.get_objective_for_user(user, objective_id)
-    if not Viewer.of(user).can_edit_objective(objective):
+    if not GoalViewer.of(user).can_edit_objective(objective):
         raise NotAllowed("You cannot edit this objective.")
     require_open(user, objective.cycle)
     amend = needs_amendment(user, objective.cycle)

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import lineofsight.goals.cadence
+import lineofsight.people.cadence
 from django.conf import settings
 from django.db import migrations, models
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='cycle',
             name='check_in_cadence',
-            field=models.CharField(choices=[('weekly', 'Weekly'), ('biweekly', 'Every two weeks'), ('monthly', 'Monthly')], default=lineofsight.goals.cadence.Cadence['WEEKLY'], help_text='How often key-result owners check in; a team may set its own.', max_length=10),
+            field=models.CharField(choices=[('weekly', 'Weekly'), ('biweekly', 'Every two weeks'), ('monthly', 'Monthly')], default=lineofsight.people.cadence.Cadence['WEEKLY'], help_text='How often key-result owners check in; a team may set its own.', max_length=10),
         ),
         migrations.AddField(
             model_name='keyresult',

@@ -3,7 +3,7 @@ see them.
 
 Where each figure comes from, and so how fresh it is:
 
-* **Live** (as of the request), through ``insights.tracking``: company objectives' progress,
+* **Live** (as of the request), through ``goals.tracking``: company objectives' progress,
   pace and forecast on the leadership page; everything about a team's or a person's own
   key results (burn-ups, pace, forecast, discipline) on their dashboards.
 * **Stored** (as of the last ``lineofsight snapshot`` run, see ``insights.snapshots``): the

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from lineofsight.goals import tracking
 from lineofsight.goals.models import Cycle, KeyResult, Objective
-from lineofsight.insights import discipline, tracking
+from lineofsight.insights import discipline
 from lineofsight.insights.charts import figure
 from lineofsight.insights.dashboards.common import org_tz
 from lineofsight.insights.discipline import Discipline

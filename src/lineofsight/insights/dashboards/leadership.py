@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from django.db.models import ExpressionWrapper, F, FloatField, Q
 from django.utils import timezone
 
-from lineofsight.core.access import Viewer
+from lineofsight.goals import pace, tracking
 from lineofsight.goals import selectors as goal_selectors
 from lineofsight.goals.models import Cycle, KeyResult, Objective
-from lineofsight.insights import aggregate, pace, tracking
+from lineofsight.insights import aggregate
+from lineofsight.insights.access import InsightViewer
 from lineofsight.insights.charts import figure
 from lineofsight.insights.dashboards.common import (
     AT_RISK_LIMIT,
@@ -115,7 +116,7 @@ class Leadership:
 def leadership(
     user: Person, cycle: Cycle, *, department: Team | None = None, now: dt.datetime | None = None
 ) -> Leadership:
-    viewer = Viewer.of(user)
+    viewer = InsightViewer.of(user)
     scope = viewer.figure_scope()
     tz = org_tz()
     now = now or timezone.now()

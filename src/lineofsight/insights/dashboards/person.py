@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from lineofsight.goals import pace, tracking
 from lineofsight.goals import selectors as goal_selectors
 from lineofsight.goals.models import Cycle
-from lineofsight.insights import pace, tracking
 from lineofsight.insights.charts import figure
 from lineofsight.insights.dashboards.common import LIVE_STATES, org_tz
 from lineofsight.insights.dashboards.key_results import (

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from lineofsight.core.access import Viewer
+from lineofsight.goals import pace, tracking
 from lineofsight.goals.models import Cycle
-from lineofsight.insights import aggregate, pace, tracking
+from lineofsight.insights import aggregate
+from lineofsight.insights.access import InsightViewer
 from lineofsight.insights.charts import figure
 from lineofsight.insights.dashboards.common import TEAMS_LIMIT, org_tz
 from lineofsight.insights.dashboards.key_results import (
@@ -73,7 +74,7 @@ def team_dashboard(
     """A team's objectives with a burn-up per key result, the pace, forecast and check-in
     discipline of everything the team and its members own (live), and the stored figures of
     the teams inside it."""
-    scope = Viewer.of(user).figure_scope()
+    scope = InsightViewer.of(user).figure_scope()
     tz = org_tz()
     now = now or timezone.now()
     today = timezone.localtime(now, tz).date()

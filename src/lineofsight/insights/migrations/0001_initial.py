@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='AtRiskKeyResult',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(help_text='Pace status (insights.pace).', max_length=12)),
+                ('status', models.CharField(help_text='Pace status (goals.pace).', max_length=12)),
                 ('confidence', models.CharField(blank=True, max_length=10)),
                 ('progress', models.FloatField()),
                 ('expected', models.FloatField()),

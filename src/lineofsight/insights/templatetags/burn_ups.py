@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from lineofsight.core.templatetags.los import kind_label, status_badge, value_unit
 from lineofsight.goals.scoring import percent
+from lineofsight.goals.templatetags.los import kind_label, status_badge, value_unit
 from lineofsight.insights.charts import MONTHS, data_value
 from lineofsight.insights.templatetags.dashboard_charts import burn_up_chart
 from lineofsight.insights.templatetags.dashboard_tables import reading_rows

@@ -12,10 +12,10 @@ from django import template
 from django.utils.html import format_html
 
 from lineofsight.core.icons import icon
-from lineofsight.core.templatetags.los import status_badge
 from lineofsight.goals import scoring
-from lineofsight.insights.forecast import MissRisk
-from lineofsight.insights.pace import PaceStatus
+from lineofsight.goals.forecast import MissRisk
+from lineofsight.goals.pace import PaceStatus
+from lineofsight.goals.templatetags.los import status_badge
 
 register = template.Library()
 

@@ -30,9 +30,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.people.models import Person, Team
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.calibration import rules
 from lineofsight.reviews.calibration import selectors as calibration
 from lineofsight.reviews.cycles.population import population_people
@@ -51,10 +51,10 @@ STATES = CalibrationSession.State
 NEXT_STATE = {STATES.DRAFT: STATES.LIVE, STATES.LIVE: STATES.COMPLETE}
 
 
-def _viewer(acting_user: Person | None) -> Viewer:
+def _viewer(acting_user: Person | None) -> ReviewViewer:
     if acting_user is None or not acting_user.is_authenticated or not acting_user.is_active:
         raise NotAllowed("Sign in first.")
-    return Viewer.of(acting_user)
+    return ReviewViewer.of(acting_user)
 
 
 def _hr(acting_user: Person | None) -> None:
@@ -371,7 +371,7 @@ def _value(errors: dict[str, str], name: str, value: Any, scale: rules.Scale) ->
 
 
 def _live_review(
-    viewer: Viewer, session: CalibrationSession, review: Review
+    viewer: ReviewViewer, session: CalibrationSession, review: Review
 ) -> tuple[CalibrationSession, Review]:
     """Lock the session and the review; refuse unless the actor may calibrate it now."""
     session = (

@@ -18,18 +18,18 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
-from lineofsight.core.review_access import (
-    ANONYMITY_MINIMUM,
-    SMALL_GROUP_MINIMUM,
-    organisation_today,
-    released_in,
-)
 from lineofsight.goals.scoring import percent
 from lineofsight.people.models import Membership, Person, Team
 from lineofsight.people.selectors import organisation_time_zone
 from lineofsight.reviews import formula
+from lineofsight.reviews.access import (
+    ANONYMITY_MINIMUM,
+    SMALL_GROUP_MINIMUM,
+    ReviewViewer,
+    organisation_today,
+    released_in,
+)
 from lineofsight.reviews.calibration import figures, rules
 from lineofsight.reviews.cycles.population import team_subtree_filter
 from lineofsight.reviews.models import (
@@ -49,8 +49,8 @@ from lineofsight.reviews.models import (
 LOG_LIMIT = 100  # rating changes shown on the session page (newest first)
 
 
-def _viewer(user: Person) -> Viewer:
-    return Viewer.of(user)
+def _viewer(user: Person) -> ReviewViewer:
+    return ReviewViewer.of(user)
 
 
 def person_name(display: str, first: str, last: str, username: str) -> str:

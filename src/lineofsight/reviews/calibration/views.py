@@ -25,11 +25,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.people.models import Person, Team
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.calibration import actions, rules
 from lineofsight.reviews.calibration import selectors as calibration
 from lineofsight.reviews.calibration.forms import ExplainForm, MoveForm, RuleForm, SessionForm
@@ -40,7 +40,7 @@ FORM_PAGE = "goals/form_page.html"
 
 
 def _require_hr(request: SignedInRequest) -> None:
-    if not Viewer.of(request.user).can_manage_reviews():
+    if not ReviewViewer.of(request.user).can_manage_reviews():
         raise NotAllowed("Only HR admins set up calibration sessions and rules.")
 
 
@@ -59,7 +59,7 @@ def _session_url(session: CalibrationSession, anchor: str = "") -> str:
 @page
 @require_GET
 def session_list(request: SignedInRequest) -> HttpResponse:
-    viewer = Viewer.of(request.user)
+    viewer = ReviewViewer.of(request.user)
     return render_page(
         request,
         "reviews/calibration/session_list.html",
@@ -212,7 +212,7 @@ def session_detail(request: SignedInRequest, session_id: int) -> HttpResponse:
             "nav": "reviews",
             "session": session,
             "board": data,
-            "is_hr": Viewer.of(request.user).can_manage_reviews(),
+            "is_hr": ReviewViewer.of(request.user).can_manage_reviews(),
             "me": request.user.pk,
         },
     )
@@ -222,7 +222,7 @@ def session_detail(request: SignedInRequest, session_id: int) -> HttpResponse:
 @require_POST
 def session_state(request: SignedInRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    if not Viewer.of(request.user).can_facilitate(session):
+    if not ReviewViewer.of(request.user).can_facilitate(session):
         raise NotAllowed("Only the session's facilitator and HR change its state.")
     wanted = request.POST.get("state", "")
     try:
@@ -239,7 +239,7 @@ def _calibrated_review(
 ) -> tuple[CalibrationSession, Review]:
     session = _session(request, session_id)
     review = calibration.get_session_review(request.user, session, review_id)
-    if not Viewer.of(request.user).can_calibrate(session, review):
+    if not ReviewViewer.of(request.user).can_calibrate(session, review):
         raise NotAllowed("Only the session's facilitator and HR move ratings and explain flags.")
     return session, review
 
@@ -307,7 +307,7 @@ def session_move(request: SignedInRequest, session_id: int, review_id: int) -> H
 def session_explain(request: SignedInRequest, session_id: int, review_id: int) -> HttpResponse:
     session, review = _calibrated_review(request, session_id, review_id)
     rows = calibration.load_rows(
-        session, visible=Viewer.of(request.user).calibration_review_filter()
+        session, visible=ReviewViewer.of(request.user).calibration_review_filter()
     )
     calibration.apply_rules(
         rows, calibration.scale_of(session.review_cycle), calibration.rules_in_force()

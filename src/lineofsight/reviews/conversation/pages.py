@@ -10,11 +10,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from lineofsight.core.access import Viewer
-from lineofsight.core.review_access import feedback_closed_because
-from lineofsight.insights.check_ins_due import organisation_today
+from lineofsight.goals.tracking.check_ins_due import organisation_today
 from lineofsight.people.models import Person
 from lineofsight.reviews import formula
+from lineofsight.reviews.access import ReviewViewer, feedback_closed_because
 from lineofsight.reviews.conversation import selectors
 from lineofsight.reviews.conversation.actions.requests import OPEN_REVIEW_STATES
 from lineofsight.reviews.cycles.scales import DEADLINE_FIELDS, Phase, phase_on
@@ -330,7 +329,7 @@ def review_page(user: Person, review: Review, *, with_evidence: bool = True) -> 
     attainment beside it (and the formula's figure in a formula cycle), the history. The
     person sees their own review from the start, but its outcome only once it is shared; a
     draft shows to its author alone, marked as one."""
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     cycle = review.review_cycle
     manages = viewer.manages_review(review)
     outcome = viewer.sees_outcome(review)

@@ -1,4 +1,4 @@
-"""Reads of the review conversation, each through the access policy (``Viewer``).
+"""Reads of the review conversation, each through the access policy (``ReviewViewer``).
 
 * ``get_review_for_user`` / ``get_feedback_for_user``: one row, or ``NotFound`` (missing and
   forbidden look the same).
@@ -28,10 +28,9 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch, Q
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
-from lineofsight.core.review_access import ANONYMITY_MINIMUM, anonymous_released
 from lineofsight.people.models import Person
+from lineofsight.reviews.access import ANONYMITY_MINIMUM, ReviewViewer, anonymous_released
 from lineofsight.reviews.conversation import aggregate as agg
 from lineofsight.reviews.conversation.questions import (
     SectionGroup,
@@ -61,7 +60,7 @@ FEEDBACK_RELATED = (
 
 
 def reviews_for_user(user: Person) -> Any:
-    return Review.objects.filter(Viewer.of(user).review_filter())
+    return Review.objects.filter(ReviewViewer.of(user).review_filter())
 
 
 def get_review_for_user(user: Person, pk: int) -> Review:
@@ -72,7 +71,7 @@ def get_review_for_user(user: Person, pk: int) -> Review:
 
 
 def feedback_for_user(user: Person) -> Any:
-    return Feedback.objects.filter(Viewer.of(user).feedback_filter())
+    return Feedback.objects.filter(ReviewViewer.of(user).feedback_filter())
 
 
 def get_feedback_for_user(user: Person, pk: int) -> Feedback:
@@ -90,7 +89,7 @@ def get_review_for_requests(user: Person, pk: int) -> Review:
     """A review whose peer requests the viewer may see and make: the person (before their
     review is shared too) and their managers and HR."""
     review = _any_review(pk)
-    if review is None or not Viewer.of(user).sees_peer_requests(review):
+    if review is None or not ReviewViewer.of(user).sees_peer_requests(review):
         raise NotFound("No such review.")
     return review
 
@@ -99,7 +98,7 @@ def get_review_for_upward(user: Person, pk: int) -> Review:
     """A manager's review, for one of their reports to give upward feedback on (or for those
     who may see it, who are then refused the write)."""
     review = _any_review(pk)
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     if review is None or not (
         viewer.gives_upward_feedback_on(review) or viewer.sees_review(review)
     ):
@@ -114,7 +113,7 @@ def get_peer_request_for_user(user: Person, pk: int) -> Feedback:
         .select_related(*FEEDBACK_RELATED)
         .first()
     )
-    if found is None or not Viewer.of(user).sees_peer_requests(found.review):
+    if found is None or not ReviewViewer.of(user).sees_peer_requests(found.review):
         raise NotFound("No such request.")
     return found
 
@@ -254,7 +253,7 @@ def visible_feedback(user: Person, review: Review) -> FeedbackOnReview:
     """The submitted named feedback the viewer may read on a review, their own rows, and the
     anonymous feedback in aggregate when they may read the review's outcome (five queries
     whatever the number of answers)."""
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     questions = _cycle_questions(review)
     rows = list(
         Feedback.objects.filter(viewer.feedback_filter(), review=review)
@@ -280,7 +279,7 @@ def get_review_outcome_for_user(user: Person, pk: int) -> Review:
     """A review whose outcome (rating, feedback, history) the viewer may read, or
     ``NotFound``: the person's own only once shared."""
     review = get_review_for_user(user, pk)
-    if not Viewer.of(user).sees_outcome(review):
+    if not ReviewViewer.of(user).sees_outcome(review):
         raise NotFound("No such review.")
     return review
 
@@ -361,7 +360,7 @@ class RatingView:
     draft: bool
 
 
-def rating_view(viewer: Viewer, review: Review, mine: Feedback | None) -> RatingView | None:
+def rating_view(viewer: ReviewViewer, review: Review, mine: Feedback | None) -> RatingView | None:
     """``mine``: the viewer's own manager review on the review, if any (its draft fields
     loaded). None when the viewer may see no rating here."""
     cycle = review.review_cycle
@@ -414,7 +413,7 @@ def peer_requests(user: Person, review: Review) -> list[RequestLine]:
     """Who was asked for peer feedback on a review, with the request's state. On anonymous
     feedback nobody -- the person, the manager, HR -- is told who answered: an open and a
     submitted request read the same."""
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     if not viewer.sees_peer_requests(review):
         return []
     lines = []

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from lineofsight.core.access import Viewer
 from lineofsight.people.models import Team
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.evidence.team import has_seen_team_context
 from lineofsight.reviews.models import Review
 
 
-def url(review: Review, viewer: Viewer) -> str | None:
+def url(review: Review, viewer: ReviewViewer) -> str | None:
     """The team-context page this manager opens first (None: there is none to open). One
     query, two when the policy needs the manager's teams."""
     teams = (
@@ -30,13 +30,13 @@ def url(review: Review, viewer: Viewer) -> str | None:
     return None
 
 
-def seen(viewer: Viewer, review: Review) -> bool:
+def seen(viewer: ReviewViewer, review: Review) -> bool:
     """Whether this manager opened the person's team context in the review's cycle, or has
     none to open."""
     return has_seen_team_context(viewer.person, review) or url(review, viewer) is None
 
 
-def first_message(review: Review, viewer: Viewer) -> str:
+def first_message(review: Review, viewer: ReviewViewer) -> str:
     where = url(review, viewer)
     return (
         f"Team context first: open the team's OKR summary for {review.review_cycle.name} "

@@ -26,12 +26,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from lineofsight.core.parsing import as_id
-from lineofsight.core.review_access import feedback_closed_because
 from lineofsight.core.web import SignedInRequest, apply_errors, is_htmx, page, render_page
 from lineofsight.people.models import Person
+from lineofsight.reviews.access import ReviewViewer, feedback_closed_because
 from lineofsight.reviews.conversation import actions, pages, selectors, team_context
 from lineofsight.reviews.conversation.actions.requests import requests_closed_because
 from lineofsight.reviews.conversation.forms import (
@@ -65,7 +64,7 @@ def _feedback_context(
 ) -> dict[str, Any]:
     review = fb.review
     cycle = review.review_cycle
-    viewer = Viewer.of(request.user)
+    viewer = ReviewViewer.of(request.user)
     is_author = viewer.writes_feedback(fb)
     context: dict[str, Any] = {
         "nav": NAV,
@@ -117,7 +116,7 @@ def _conflict(
 @require_http_methods(["GET", "POST"])
 def feedback(request: SignedInRequest, feedback_id: int) -> HttpResponse:
     fb = selectors.get_feedback_for_user(request.user, feedback_id)
-    viewer = Viewer.of(request.user)
+    viewer = ReviewViewer.of(request.user)
     sheet = selectors.feedback_sheet(fb)
     writable = viewer.can_write_feedback(fb)
     if request.method == "POST" and not viewer.writes_feedback(fb):
@@ -233,7 +232,7 @@ def share(request: SignedInRequest, review_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def acknowledge(request: SignedInRequest, review_id: int) -> HttpResponse:
     item = selectors.get_review_for_user(request.user, review_id)
-    if not Viewer.of(request.user).can_acknowledge(item):
+    if not ReviewViewer.of(request.user).can_acknowledge(item):
         raise NotAllowed("Only the person reviewed acknowledges their review.")
     form = AcknowledgeForm(request.POST or None)
     status = 200
@@ -277,7 +276,7 @@ def upward(request: SignedInRequest, review_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decline(request: SignedInRequest, feedback_id: int) -> HttpResponse:
     fb = selectors.get_peer_request_for_user(request.user, feedback_id)
-    if not Viewer.of(request.user).can_approve_feedback_requests(fb.review):
+    if not ReviewViewer.of(request.user).can_approve_feedback_requests(fb.review):
         raise NotAllowed("Only the person's managers and HR decline feedback requests.")
     form = DeclineForm(request.POST or None)
     status = 200
@@ -316,7 +315,7 @@ def approve(request: SignedInRequest, feedback_id: int) -> HttpResponse:
 
 def review_url_for(user: Any, item: Review) -> str | None:
     """Where the review itself may be read by this person, if anywhere."""
-    return reverse("review", args=[item.pk]) if Viewer.of(user).sees_review(item) else None
+    return reverse("review", args=[item.pk]) if ReviewViewer.of(user).sees_review(item) else None
 
 
 @page
@@ -324,7 +323,7 @@ def review_url_for(user: Any, item: Review) -> str | None:
 def peers(request: SignedInRequest, review_id: int) -> HttpResponse:
     """Who was asked for feedback on a review; ask more; approve or decline requests."""
     item = selectors.get_review_for_requests(request.user, review_id)
-    viewer = Viewer.of(request.user)
+    viewer = ReviewViewer.of(request.user)
     suggestions = selectors.peer_suggestions(item)
     form = PeerRequestForm(request.POST or None, suggestions=suggestions)
     status = 200
@@ -394,7 +393,7 @@ def amend(request: SignedInRequest, review_id: int) -> HttpResponse:
     """Amend a submitted review (HR; the review's managers until it is shared), with a
     reason: the rating fields, or with ``?feedback=<id>`` one feedback's answers."""
     item = selectors.get_review_for_user(request.user, review_id)
-    viewer = Viewer.of(request.user)
+    viewer = ReviewViewer.of(request.user)
     fb = None
     raw = request.GET.get("feedback") or request.POST.get("feedback")
     if raw:

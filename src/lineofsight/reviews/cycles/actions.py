@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals.models import Cycle
 from lineofsight.people.models import Person, Team
-from lineofsight.reviews import formula
+from lineofsight.reviews import formula, signals
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.cycles.launching import write_launch
 from lineofsight.reviews.cycles.population import cycle_population
 from lineofsight.reviews.cycles.scales import DEADLINE_FIELDS, deadline_errors
@@ -40,7 +40,7 @@ def _hr(acting_user: Person | None) -> None:
     """``None`` is the system (the demo); anyone else must manage reviews."""
     if acting_user is None:
         return
-    if not acting_user.is_authenticated or not Viewer.of(acting_user).can_manage_reviews():
+    if not acting_user.is_authenticated or not ReviewViewer.of(acting_user).can_manage_reviews():
         raise NotAllowed("Only HR admins manage review cycles.")
 
 
@@ -222,10 +222,8 @@ def launch_review_cycle(*, review_cycle: ReviewCycle, acting_user: Person | None
     cycle.save(update_fields=["state", "launched_at"])
     review_cycle.state, review_cycle.launched_at = cycle.state, cycle.launched_at
     # "Your self review is open", to everyone in the cycle, once the launch is committed
-    # (queued in the outbox for the next delivery run; see reviews/conversation/notify.py).
-    from lineofsight.reviews.conversation import notify
-
-    transaction.on_commit(lambda: notify.self_reviews_opened(cycle.pk), robust=True)
+    # (queued in the outbox for the next delivery run by the integrations app).
+    signals.self_reviews_opened.send(sender=ReviewCycle, review_cycle_id=cycle.pk)
     # The evidence packs read the OKR cycle's figures as of its end, kept once (slow at
     # scale, so after the commit and in a worker when one is configured).
     from lineofsight.reviews.evidence.actions import keep_end_figures_later

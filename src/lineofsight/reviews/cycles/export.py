@@ -1,6 +1,6 @@
 """The ratings of a review cycle as CSV, for HR: one row per review the viewer may open.
 
-The rows are read through the access policy (``Viewer.review_filter``) in three queries and
+The rows are read through the access policy (``ReviewViewer.review_filter``) in three queries and
 written as they are read, so a cycle of 10,000 reviews streams without being held
 in memory as text. Cells a spreadsheet would take for a formula (starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) are written with a leading apostrophe.
@@ -17,9 +17,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from lineofsight.core.access import Viewer
 from lineofsight.people.models import Membership, Person
 from lineofsight.people.selectors import organisation_time_zone
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.cycles.selectors import outcome_flag
 from lineofsight.reviews.models import CalibrationSession, Review, ReviewCycle
 
@@ -99,7 +99,7 @@ def rating_rows(user: Person, cycle: ReviewCycle) -> Iterator[list[str]]:
     """The rows (header first) of the reviews ``user`` may open in ``cycle``, in name order:
     three queries, the reviews read ``CHUNK`` at a time."""
     yield list(HEADER)
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     reviews = Review.objects.filter(review_cycle=cycle).filter(viewer.review_filter())
     teams = _teams_of(reviews)
     sessions = _sessions_of(reviews)

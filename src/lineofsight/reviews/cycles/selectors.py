@@ -4,7 +4,7 @@
   to HR only. The list shows a person the cycles that concern them (they are reviewed in it,
   write a review or feedback in it, or manage someone reviewed in it); HR sees all.
 * Progress counts are taken over the whole cycle for HR, and otherwise over the reviews whose
-  outcome the viewer may read (``Viewer.outcome_filter``): their part of the organisation for
+  outcome the viewer may read (``ReviewViewer.outcome_filter``): their part of the organisation for
   a manager, never one's own review before it is shared (its counts would tell who answered).
 * Ratings in the HR table show only where the viewer may read the outcome
   (``rating_visible``): not an HR admin's own review before it is shared.
@@ -34,11 +34,10 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
-from lineofsight.core.review_access import anonymous_counted, released_in
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import organisation_time_zone
+from lineofsight.reviews.access import ReviewViewer, anonymous_counted, released_in
 from lineofsight.reviews.cycles.scales import PHASES, Phase, phase_on
 from lineofsight.reviews.models import (
     CalibrationSession,
@@ -49,7 +48,7 @@ from lineofsight.reviews.models import (
 )
 
 
-def outcome_flag(viewer: Viewer) -> Any:
+def outcome_flag(viewer: ReviewViewer) -> Any:
     """An annotation over Review: whether the viewer may read its outcome (its rating)."""
     return Case(
         When(viewer.outcome_filter(), then=Value(True)),
@@ -58,10 +57,10 @@ def outcome_flag(viewer: Viewer) -> Any:
     )
 
 
-def _viewer(user: Person) -> Viewer | None:
+def _viewer(user: Person) -> ReviewViewer | None:
     if not (user.is_authenticated and user.is_active):
         return None
-    return Viewer.of(user)
+    return ReviewViewer.of(user)
 
 
 def review_cycles_visible_to(user: Person) -> QuerySet[ReviewCycle]:

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.people.models import Person
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.cycles.default_template import (
     DEFAULT_TEMPLATE_DESCRIPTION,
     DEFAULT_TEMPLATE_NAME,
@@ -63,7 +63,7 @@ def _hr(acting_user: Person | None) -> None:
     """``None`` is the system (the demo, migrations); anyone else must manage reviews."""
     if acting_user is None:
         return
-    if not acting_user.is_authenticated or not Viewer.of(acting_user).can_manage_reviews():
+    if not acting_user.is_authenticated or not ReviewViewer.of(acting_user).can_manage_reviews():
         raise NotAllowed("Only HR admins manage review templates.")
 
 

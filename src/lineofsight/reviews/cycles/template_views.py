@@ -18,9 +18,9 @@ from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.cycles import selectors
 from lineofsight.reviews.cycles import template_actions as actions
 from lineofsight.reviews.cycles.default_template import (
@@ -44,7 +44,7 @@ from lineofsight.reviews.models import (
 
 
 def _require_hr(request: SignedInRequest) -> None:
-    if not Viewer.of(request.user).can_manage_reviews():
+    if not ReviewViewer.of(request.user).can_manage_reviews():
         raise NotAllowed("Only HR admins manage review templates.")
 
 

@@ -19,11 +19,11 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lineofsight.core import words
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.goals.models import Cycle
 from lineofsight.reviews import policy
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.cycles import actions, export, selectors
 from lineofsight.reviews.cycles.default_template import DEFAULT_TEMPLATE_NAME
 from lineofsight.reviews.cycles.forms import ReviewCycleForm
@@ -36,7 +36,7 @@ REVIEWS_PER_PAGE = 100
 
 
 def _require_hr(request: SignedInRequest) -> None:
-    if not Viewer.of(request.user).can_manage_reviews():
+    if not ReviewViewer.of(request.user).can_manage_reviews():
         raise NotAllowed("Only HR admins manage review cycles.")
 
 
@@ -56,7 +56,7 @@ def cycle_list(request: SignedInRequest) -> HttpResponse:
         {
             "nav": "reviews",
             "rows": rows,
-            "is_hr": Viewer.of(request.user).can_manage_reviews(),
+            "is_hr": ReviewViewer.of(request.user).can_manage_reviews(),
         },
     )
 
@@ -178,7 +178,7 @@ def population_preview(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def cycle_detail(request: SignedInRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, cycle_id)
-    viewer = Viewer.of(request.user)
+    viewer = ReviewViewer.of(request.user)
     is_hr = viewer.can_manage_reviews()
     context: dict[str, Any] = {
         "nav": "reviews",

@@ -19,14 +19,15 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
-from lineofsight.core import audit
-from lineofsight.core.access import Viewer
+from lineofsight.core import audit, words
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals import actions as goals
 from lineofsight.goals import rollup
 from lineofsight.goals.models import Cycle, KeyResult, Objective
 from lineofsight.people.models import Person, Team
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.evidence.figures import end_of, scope_of
 from lineofsight.reviews.evidence.models import (
     CycleEndFigure,
@@ -42,10 +43,10 @@ ID_LIST_LIMIT = 20_000
 DRAFT_KEY_RESULTS_MAX = 5
 
 
-def _viewer(acting_user: Person | None) -> Viewer:
+def _viewer(acting_user: Person | None) -> ReviewViewer:
     if acting_user is None or not acting_user.is_authenticated or not acting_user.is_active:
         raise NotAllowed("Sign in first.")
-    return Viewer.of(acting_user)
+    return ReviewViewer.of(acting_user)
 
 
 # ---------------------------------------------------------------------------------------
@@ -122,12 +123,10 @@ def record_end_figures(*, acting_user: Person | None, cycle: Cycle) -> CycleEndF
 
 def keep_end_figures_later(cycle: Cycle) -> None:
     """Once the caller's transaction commits, ask for the cycle's end figures to be kept
-    (``tasks.keep_end_figures``): in a worker when one is configured, else right away. Does
+    (``keep_end_figures``, below): in a worker when one is configured, else right away. Does
     nothing for a cycle that has not ended or whose figures are kept."""
     if timezone.now() <= end_of(cycle) or CycleEndFigures.objects.filter(cycle=cycle).exists():
         return
-    from lineofsight.reviews.evidence.tasks import keep_end_figures
-
     transaction.on_commit(lambda: keep_end_figures.enqueue(cycle.pk), robust=True)
 
 
@@ -189,7 +188,7 @@ def record_team_context_visit(
 # Forward drafts
 
 
-def _drafting(acting_user: Person, review: Review) -> Viewer:
+def _drafting(acting_user: Person, review: Review) -> ReviewViewer:
     viewer = _viewer(acting_user)
     if not viewer.can_draft_forward(review):
         raise NotAllowed(
@@ -410,3 +409,29 @@ def discard_forward_draft(*, acting_user: Person, draft: ForwardDraft) -> Forwar
         data={"review": draft.review_id},
     )
     return draft
+
+
+# -- the task -----------------------------------------------------------------------------
+#
+# Keeping a cycle's figures as of its end recomputes every objective of the cycle from the
+# history: seconds at ten thousand people. It is asked for when the OKR cycle closes and when
+# a review cycle on it launches, and runs in a worker when ``LOS_TASKS_BACKEND`` names one
+# (with the default immediate backend it runs as the request that asked for it ends). The
+# scheduled ``lineofsight remind`` run catches up on any ended cycle still without them.
+
+
+@task()
+def keep_end_figures(cycle_id: int) -> str:
+    """Keep the figures of the OKR cycle as of its end, once (``record_end_figures``)."""
+    cycle = Cycle.objects.filter(pk=cycle_id).first()
+    if cycle is None:
+        return "no such cycle"
+    if timezone.now() <= end_of(cycle):
+        return f"{cycle.name} has not ended"
+    with contextlib.suppress(IntegrityError):  # kept by another run meanwhile
+        kept = record_end_figures(acting_user=None, cycle=cycle)
+        return (
+            f"{cycle.name}: {words.count(kept.objectives, 'objective')}, "
+            f"{words.count(kept.key_results, 'key result')}"
+        )
+    return f"{cycle.name}: kept by another run"

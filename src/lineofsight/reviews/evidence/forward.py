@@ -16,10 +16,10 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
 from lineofsight.goals.models import AlignmentLink, KeyResult, Objective
 from lineofsight.people.models import Membership, Person
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.evidence.figures import scope_of
 from lineofsight.reviews.evidence.models import ForwardDraft
 from lineofsight.reviews.evidence.shapes import DraftRow, Forward, ObjectiveRow
@@ -61,7 +61,7 @@ def plan_drafts(review: Review) -> list[Proposal]:
     mine = Objective.objects.filter(
         owner_person_id=review.subject_id, cycle_id__in=scope, state__in=("active", "closed")
     )
-    sees = Viewer.of(review.subject).objective_filter()
+    sees = ReviewViewer.of(review.subject).objective_filter()
     fed: list[Objective] = []
     for link in (
         AlignmentLink.objects.in_force()
@@ -144,7 +144,7 @@ def load(review: Review, team_ids: Sequence[int]) -> tuple[list[Objective], list
 
 
 def part(
-    viewer: Viewer,
+    viewer: ReviewViewer,
     review: Review,
     team_objectives: Sequence[Objective],
     drafts: Sequence[ForwardDraft],
@@ -199,7 +199,7 @@ def _draft_rows(drafts: Sequence[ForwardDraft], visible: set[int]) -> list[Draft
 
 def drafts_of(user: Person, review: Review) -> list[DraftRow]:
     """The review's drafts the viewer may see (published ones too)."""
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     _, drafts = load(review, [])
     visible = visible_objective_ids(viewer, [d.objective_id for d in drafts])
     return _draft_rows(drafts, visible)
@@ -207,7 +207,7 @@ def drafts_of(user: Person, review: Review) -> list[DraftRow]:
 
 def get_draft_for_user(user: Person, pk: Any) -> ForwardDraft:
     """A draft, if the viewer may open its review; ``NotFound`` otherwise."""
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     try:
         draft = (
             ForwardDraft.objects.filter(viewer.review_filter("review__"))

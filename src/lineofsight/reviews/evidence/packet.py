@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from lineofsight.core.access import Viewer
 from lineofsight.people.models import Person
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.evidence.selectors import evidence_pack
 from lineofsight.reviews.evidence.shapes import Pack
 from lineofsight.reviews.models import Answer, Feedback, Review
@@ -61,7 +61,7 @@ def review_packet(user: Person, review: Review) -> Packet:
     from lineofsight.reviews.conversation.selectors import rating_view
 
     pack = evidence_pack(user, review)
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     rc = review.review_cycle
     blocks = []
     rows = (

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
 from lineofsight.goals import history
 from lineofsight.goals.models import (
@@ -31,6 +30,7 @@ from lineofsight.goals.models import (
     Retrospective,
 )
 from lineofsight.people.models import Membership, Person
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.evidence import figures, forward, narrative
 from lineofsight.reviews.evidence.shapes import (
     CheckInRow,
@@ -54,7 +54,7 @@ LIVE = ("active", "closed")
 
 
 def reviews_for_user(user: Person) -> QuerySet[Review]:
-    return Review.objects.filter(Viewer.of(user).review_filter()).select_related(
+    return Review.objects.filter(ReviewViewer.of(user).review_filter()).select_related(
         "subject",
         "manager",
         "review_cycle__goal_cycle__parent",
@@ -234,16 +234,12 @@ def _shifts(
     return out
 
 
-def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
+def _feedback_summary(viewer: ReviewViewer, review: Review) -> FeedbackSummary:
     """Peer feedback counts, named authors the viewer may read, anonymous answers counted --
     only once released (when the review's feedback phase closes), so that no count moves
     with one anonymous answer, and only from the anonymity minimum up, so that no count
     tells who answered."""
-    from lineofsight.core.review_access import (
-        ANONYMITY_MINIMUM,
-        anonymous_counted,
-        anonymous_released,
-    )
+    from lineofsight.reviews.access import ANONYMITY_MINIMUM, anonymous_counted, anonymous_released
 
     rows = list(
         Feedback.objects.filter(review=review, kind=Feedback.Kind.PEER)
@@ -285,7 +281,7 @@ def _feedback_summary(viewer: Viewer, review: Review) -> FeedbackSummary:
     )
 
 
-def _readable(viewer: Viewer) -> Any:
+def _readable(viewer: ReviewViewer) -> Any:
     from django.db.models import BooleanField, Case, Value, When
 
     condition = viewer.feedback_filter()
@@ -299,7 +295,7 @@ def _readable(viewer: Viewer) -> Any:
 def evidence_pack(user: Person, review: Review) -> Pack:
     """The review's evidence pack (see the module's docstring). ``review`` comes from
     ``get_review_for_user``."""
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     if not viewer.sees_evidence(review):
         raise NotFound("No such review.")
     rc = review.review_cycle

@@ -19,13 +19,13 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
-from lineofsight.goals.cadence import Cadence
+from lineofsight.goals import pace
 from lineofsight.goals.models import KeyResult, Objective
 from lineofsight.insights import discipline as disc
-from lineofsight.insights import pace
+from lineofsight.people.cadence import Cadence
 from lineofsight.people.models import Membership, Person, Team
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.evidence import figures
 from lineofsight.reviews.evidence.models import TeamContextVisit
 from lineofsight.reviews.evidence.selectors import _key_result_rows, _objective_row, _Revisions
@@ -83,7 +83,7 @@ def get_team_context_for_user(
     user: Person, review_cycle_pk: Any, team_pk: Any
 ) -> tuple[ReviewCycle, Team]:
     """The review cycle and team, if the viewer may read the team's context for it."""
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     try:
         rc = (
             ReviewCycle.objects.filter(viewer.review_cycle_filter())
@@ -100,7 +100,7 @@ def get_team_context_for_user(
 
 def team_context(user: Person, rc: ReviewCycle, team: Team) -> TeamContext:
     """The team's OKR summary for the review cycle's period (see the module's docstring)."""
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     cycle = rc.goal_cycle
     as_of, ended, pending = figures.evidence_instant(cycle)
     scope = figures.scope_of(cycle)  # a year's team context holds its quarters too

@@ -22,9 +22,9 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.web import SignedInRequest, apply_errors, is_htmx, page, render_page
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.evidence import actions, forward, pdf, selectors, team
 from lineofsight.reviews.evidence.models import ForwardDraft
 from lineofsight.reviews.evidence.packet import review_packet
@@ -161,7 +161,7 @@ def _draft(request: SignedInRequest, draft_id: int) -> ForwardDraft:
 
 
 def _require_drafting(request: SignedInRequest, draft: ForwardDraft) -> None:
-    if not Viewer.of(request.user).can_draft_forward(draft.review):
+    if not ReviewViewer.of(request.user).can_draft_forward(draft.review):
         raise NotAllowed("Only the review's managers, HR and the person (once shared) draft.")
 
 

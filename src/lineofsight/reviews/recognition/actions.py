@@ -20,22 +20,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals.models import KeyResult
 from lineofsight.people.models import Person
+from lineofsight.reviews import signals
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.models import Kudos, SpotBonusNomination
-from lineofsight.reviews.recognition import notify
 
 MESSAGE_MAX = 2000
 REASON_MAX = 5000
 NOTE_MAX = 5000
 
 
-def _viewer(acting_user: Person | None) -> Viewer:
+def _viewer(acting_user: Person | None) -> ReviewViewer:
     if acting_user is None or not acting_user.is_authenticated or not acting_user.is_active:
         raise NotAllowed("Sign in first.")
-    return Viewer.of(acting_user)
+    return ReviewViewer.of(acting_user)
 
 
 def _text(errors: dict[str, str], name: str, value: object, limit: int) -> str:
@@ -59,7 +59,7 @@ def _someone_else(
 
 
 def _visible_key_result(
-    errors: dict[str, str], viewer: Viewer, key_result: KeyResult | None
+    errors: dict[str, str], viewer: ReviewViewer, key_result: KeyResult | None
 ) -> None:
     if key_result is None:
         return
@@ -104,7 +104,7 @@ def give_kudos(
             "key_result": key_result.pk if key_result else None,
         },
     )
-    notify.kudos_given(kudos.pk)
+    signals.kudos_given.send(sender=Kudos, kudos_id=kudos.pk)
     return kudos
 
 
@@ -172,5 +172,5 @@ def decide_spot_bonus(
         subject=nomination,
         data={"decision": decision, "note": text},
     )
-    notify.nomination_decided(nomination.pk)
+    signals.nomination_decided.send(sender=SpotBonusNomination, nomination_id=nomination.pk)
     return nomination

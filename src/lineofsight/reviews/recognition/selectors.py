@@ -12,17 +12,17 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotFound
 from lineofsight.goals.models import KeyResult
 from lineofsight.people.models import Person
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.models import Kudos, SpotBonusNomination
 
 LIST_LIMIT = 50
 
 
 def kudos_visible_to(user: Person) -> QuerySet[Kudos]:
-    viewer = Viewer.of(user)
+    viewer = ReviewViewer.of(user)
     if not viewer.is_active:
         return Kudos.objects.none()
     return (
@@ -67,7 +67,7 @@ def key_result_people(key_result: KeyResult) -> QuerySet[Person]:
 
 def nominations_for_user(user: Person) -> QuerySet[SpotBonusNomination]:
     return (
-        SpotBonusNomination.objects.filter(Viewer.of(user).spot_bonus_filter())
+        SpotBonusNomination.objects.filter(ReviewViewer.of(user).spot_bonus_filter())
         .select_related("nominator", "nominee", "key_result", "decided_by")
         .order_by("-created_at", "-pk")
     )

@@ -17,13 +17,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.parsing import as_id
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.goals import selectors as goals
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import get_person_for_user, people_visible_to
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.recognition import actions
 from lineofsight.reviews.recognition import selectors as recognition
 from lineofsight.reviews.recognition.forms import DecisionForm, KudosForm, NominationForm
@@ -139,7 +139,7 @@ def nomination_list(request: SignedInRequest) -> HttpResponse:
         {
             "nav": "reviews",
             "nominations": rows,
-            "is_hr": Viewer.of(request.user).can_decide_spot_bonus(),
+            "is_hr": ReviewViewer.of(request.user).can_decide_spot_bonus(),
         },
     )
 
@@ -214,7 +214,7 @@ def nomination_new(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def nomination_detail(request: SignedInRequest, nomination_id: int) -> HttpResponse:
     nomination = recognition.get_nomination_for_user(request.user, nomination_id)
-    viewer = Viewer.of(request.user)
+    viewer = ReviewViewer.of(request.user)
     can_decide = (
         viewer.can_decide_spot_bonus()
         and nomination.state == "submitted"
@@ -235,7 +235,7 @@ def nomination_detail(request: SignedInRequest, nomination_id: int) -> HttpRespo
 @require_POST
 def nomination_decide(request: SignedInRequest, nomination_id: int) -> HttpResponse:
     nomination = recognition.get_nomination_for_user(request.user, nomination_id)
-    if not Viewer.of(request.user).can_decide_spot_bonus():
+    if not ReviewViewer.of(request.user).can_decide_spot_bonus():
         raise NotAllowed("Only HR decides spot-bonus nominations.")
     form = DecisionForm(request.POST)
     if form.is_valid():

@@ -14,16 +14,16 @@ from django.utils import timezone
 from lineofsight.core.commands import (
     SubcommandCommand,
     argument_errors,
-    find_cycle,
     parse_date,
     subcommands,
     table,
     to_json,
 )
 from lineofsight.goals import actions
-from lineofsight.goals.cadence import Cadence
 from lineofsight.goals.closing import selectors as closing
+from lineofsight.goals.commands import find_cycle
 from lineofsight.goals.models import Cycle
+from lineofsight.people.cadence import Cadence
 from lineofsight.people.selectors import organisation_time_zone
 
 CYCLE_FIELDS = {

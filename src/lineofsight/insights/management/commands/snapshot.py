@@ -14,8 +14,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lineofsight.core.commands import argument_errors, find_cycle, table
+from lineofsight.core.commands import argument_errors, table
 from lineofsight.core.loop import add_loop_arguments, check_loop_arguments, run_every
+from lineofsight.goals.commands import find_cycle
 from lineofsight.insights.actions import take_snapshots
 
 DEFAULT_INTERVAL = 900

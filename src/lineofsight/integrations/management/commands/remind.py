@@ -19,10 +19,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from lineofsight.core import words
 from lineofsight.core.commands import parse_date
 from lineofsight.core.loop import add_loop_arguments, check_loop_arguments, run_every
-from lineofsight.insights.check_ins_due import organisation_today
-from lineofsight.insights.due import fmt_day
+from lineofsight.goals.due import fmt_day
+from lineofsight.goals.tracking.check_ins_due import organisation_today
 from lineofsight.integrations import actions, delivery, planning
 from lineofsight.integrations.models import Notification
+from lineofsight.reviews.evidence.actions import keep_ended_figures
 
 DEFAULT_INTERVAL = 300
 KIND_LABELS = {
@@ -109,8 +110,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{today.isoformat()}: " + "; ".join(parts) + "." + _week(plan))
         # The scheduled run also keeps the figures of OKR cycles that ended under a launched
         # review cycle (normally kept when the cycle closed or the review cycle launched).
-        from lineofsight.reviews.evidence.actions import keep_ended_figures
-
         for kept in keep_ended_figures():
             self.stdout.write(
                 f"Kept the figures of {kept.cycle.name} as of its end "

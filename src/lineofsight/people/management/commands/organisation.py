@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from lineofsight.core.commands import argument_errors
-from lineofsight.insights.due import WEEKDAYS
+from lineofsight.core.words import WEEKDAYS
 from lineofsight.people import actions
 from lineofsight.people.models import Organisation
 

@@ -13,13 +13,12 @@ from django.db.models import Prefetch, Q
 from lineofsight.core.commands import (
     SubcommandCommand,
     argument_errors,
-    find_person,
-    find_team,
     subcommands,
     table,
     to_json,
 )
 from lineofsight.people import accounts, actions
+from lineofsight.people.commands import find_person, find_team
 from lineofsight.people.models import Membership, Person
 from lineofsight.people.selectors import with_report_counts
 

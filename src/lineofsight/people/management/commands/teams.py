@@ -8,16 +8,10 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.db.models import Count
 
-from lineofsight.core.commands import (
-    SubcommandCommand,
-    argument_errors,
-    find_person,
-    find_team,
-    subcommands,
-    to_json,
-)
-from lineofsight.goals.cadence import Cadence
+from lineofsight.core.commands import SubcommandCommand, argument_errors, subcommands, to_json
 from lineofsight.people import actions
+from lineofsight.people.cadence import Cadence
+from lineofsight.people.commands import find_person, find_team
 from lineofsight.people.models import Membership, Team
 
 TEAM_FIELDS = {

@@ -2,7 +2,7 @@
 approval, upward feedback, sharing, acknowledgement and amendments.
 
 Every action takes keyword-only arguments and ``acting_user``, asks the access policy
-(``core/review_access.py``) before anything else, checks its input, runs in one transaction,
+(``reviews/access.py``) before anything else, checks its input, runs in one transaction,
 writes an audit row and sends its notifications once committed. A refused change raises
 ``NotAllowed``; bad input (or a step out of phase) raises ``InvalidInput`` naming the field or
 question. Either way nothing is written.

@@ -5,20 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import NotAllowed
-from lineofsight.insights.check_ins_due import organisation_today
+from lineofsight.goals.tracking.check_ins_due import organisation_today
 from lineofsight.people.models import Person
+from lineofsight.reviews.access import ReviewViewer
 from lineofsight.reviews.models import Feedback, Review
 
 TEXT_MAX = 10_000
 PEERS_MAX = 15  # colleagues asked for feedback on one review, requests declined included
 
 
-def viewer_of(acting_user: Person | None) -> Viewer:
+def viewer_of(acting_user: Person | None) -> ReviewViewer:
     if acting_user is None or not acting_user.is_authenticated or not acting_user.is_active:
         raise NotAllowed("Sign in first.")
-    return Viewer.of(acting_user)
+    return ReviewViewer.of(acting_user)
 
 
 def locked_review(review: Review) -> Review:

@@ -35,11 +35,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.core import audit
-from lineofsight.core.access import Viewer
 from lineofsight.core.errors import Conflict, InvalidInput, NotAllowed
-from lineofsight.core.review_access import feedback_closed_because
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import organisation_time_zone
+from lineofsight.reviews.access import ReviewViewer, feedback_closed_because
 from lineofsight.reviews.conversation import team_context
 from lineofsight.reviews.conversation.actions._common import (
     clean_text,
@@ -74,7 +73,7 @@ class AnswerIn:
     rating: int | None = None
 
 
-def _writer(viewer: Viewer, fb: Feedback) -> None:
+def _writer(viewer: ReviewViewer, fb: Feedback) -> None:
     """The author only (others are refused); then the phase (bad input: nothing changes)."""
     if not viewer.writes_feedback(fb):
         raise NotAllowed("Only its author writes this feedback.")
@@ -251,7 +250,7 @@ def _store_draft_rating(fb: Feedback, values: dict[str, Any]) -> list[str]:
 
 
 def _save(
-    viewer: Viewer,
+    viewer: ReviewViewer,
     fb: Feedback,
     answers: Mapping[int, AnswerIn],
     rating: Any,

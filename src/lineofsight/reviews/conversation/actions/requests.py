@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
-from lineofsight.core.review_access import anonymous_closed_message, anonymous_released
 from lineofsight.people.models import Person
-from lineofsight.reviews.conversation import notify
+from lineofsight.reviews import signals
+from lineofsight.reviews.access import anonymous_closed_message, anonymous_released
 from lineofsight.reviews.conversation.actions._common import (
     PEERS_MAX,
     clean_text,
@@ -117,9 +117,9 @@ def request_peer_feedback(
         .order_by("pk")
     )
     if by_person:
-        notify.approval_needed(review, made)
+        signals.approval_needed.send(sender=Review, review=review, requested=made)
     else:
-        notify.feedback_opened(made)
+        signals.feedback_opened.send(sender=Feedback, feedback=made)
     audit.record(
         actor=acting_user,
         action="feedback.request",
@@ -156,7 +156,7 @@ def approve_feedback_request(*, acting_user: Person, feedback: Feedback) -> Feed
     fb.approved_by = acting_user
     fb.updated_at = timezone.now()
     fb.save(update_fields=["state", "approved_by", "updated_at"])
-    notify.feedback_opened([fb])
+    signals.feedback_opened.send(sender=Feedback, feedback=[fb])
     audit.record(
         actor=acting_user,
         action="feedback.approve",

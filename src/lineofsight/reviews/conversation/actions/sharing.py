@@ -23,7 +23,7 @@ from django.utils import timezone
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.people.models import Person
-from lineofsight.reviews.conversation import notify
+from lineofsight.reviews import signals
 from lineofsight.reviews.conversation.actions._common import (
     clean_text,
     locked_feedback,
@@ -61,7 +61,7 @@ def share_review(*, acting_user: Person, review: Review) -> Review:
     review.shared_at = timezone.now()
     review.shared_by = acting_user
     review.save(update_fields=["state", "shared_at", "shared_by"])
-    notify.review_shared(review, acting_user)
+    signals.review_shared.send(sender=Review, review=review, shared_by=acting_user)
     audit.record(actor=acting_user, action="review.share", subject=review, data={})
     return review
 

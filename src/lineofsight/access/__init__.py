@@ -1,0 +1,1 @@
+"""The access policy, composed from the rules each app keeps beside its models."""

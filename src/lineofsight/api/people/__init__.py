@@ -1,0 +1,1 @@
+"""The REST API's routes for the people app."""

@@ -1,0 +1,36 @@
+"""The access policy for notifications (part of ``lineofsight.access.Viewer``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from lineofsight.goals.access import GoalViewer
+
+if TYPE_CHECKING:
+    from lineofsight.people.models import Team
+
+
+class IntegrationViewer(GoalViewer):
+    """Who reads which notifications and manages which chat channels."""
+
+    # -- notifications ---------------------------------------------------------------------
+
+    def can_manage_team_channels(self, team: Team) -> bool:
+        """A team's chat webhooks are managed by its lead and by HR (their addresses are
+        secrets: nobody else sees them, even masked)."""
+        return self.is_active and (self.is_hr or team.lead_id == self.pk)
+
+    def can_read_outbox(self) -> bool:
+        """Everyone's notifications (the outbox) are for HR to watch and retry."""
+        return self.is_active and self.is_hr
+
+    def notification_filter(self) -> Q:
+        """A Q over Notification: HR sees the whole outbox, everyone else what was sent to
+        them."""
+        if not self.is_active:
+            return Q(pk__in=[])
+        if self.is_hr:
+            return Q()
+        return Q(recipient_id=self.pk)

@@ -1,0 +1,1 @@
+"""Notifications about kudos and spot-bonus nominations, sent when the reviews app signals\nthem."""

@@ -1,0 +1,1 @@
+"""Notifications about reviews and feedback, sent when the reviews app signals them."""
