@@ -1,0 +1,47 @@
+"""Keeping the index current: every save of an objective, key result, initiative, person or
+team by the goals and people actions updates its document in the same transaction (Django's
+``post_save`` and ``post_delete``, sent by the models below this app's layer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from lineofsight.search import documents, index
+
+
+def _connect(model: Any, kind: str, build: Callable[[Any], index.Document]) -> None:
+    fields = documents.TEXT_FIELDS[kind]
+
+    def saved(
+        sender: Any,
+        instance: Any,
+        created: bool,
+        update_fields: Any = None,
+        raw: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        if raw:
+            return
+        if update_fields is not None and not created and not (set(update_fields) & fields):
+            return
+        index.write([build(instance)])
+
+    def deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+        index.remove(kind, [instance.pk])
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"search-save-{kind}")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"search-delete-{kind}")
+
+
+def connect() -> None:
+    from lineofsight.goals.models import Initiative, KeyResult, Objective
+    from lineofsight.people.models import Person, Team
+
+    _connect(Objective, "objective", documents.objective)
+    _connect(KeyResult, "key_result", documents.key_result)
+    _connect(Initiative, "initiative", documents.initiative)
+    _connect(Person, "person", documents.person)
+    _connect(Team, "team", documents.team)
