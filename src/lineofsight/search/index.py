@@ -1,7 +1,8 @@
 """The full-text index, behind one small interface whichever database runs.
 
-* SQLite: an FTS5 virtual table ``search_fts(title, body)`` whose rowid encodes the kind and
-  the id (``id * 8 + kind code``), so a document is replaced or removed by its rowid.
+* SQLite: an FTS5 virtual table ``search_fts(kind, title, body)`` whose rowid encodes the
+  kind and the id (``id * 8 + kind code``), so a document is replaced or removed by its
+  rowid; ``kind`` holds a token (``k1``...) so one kind's matches are found in the index.
 * PostgreSQL: a table ``search_document(kind, ref_id, title, body, document)`` whose
   ``document`` is a stored ``tsvector`` (the title weighted A, the body B) with a GIN index.
 
@@ -12,7 +13,6 @@ index, and the index never decides access.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,7 +28,7 @@ STRIDE = 8
 
 SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE search_fts USING fts5("
-    "title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
+    "kind, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
 )
 SQLITE_DROP = "DROP TABLE IF EXISTS search_fts"
 POSTGRES_CREATE = (
@@ -45,8 +45,9 @@ POSTGRES_CREATE = (
 )
 POSTGRES_DROP = "DROP TABLE IF EXISTS search_document"
 
-# How many text matches per kind are read before the access policy filters them.
-CANDIDATES = 200
+# How many text matches per kind are read before the access policy filters them: this many
+# newest title matches and this many newest matches anywhere.
+CANDIDATES = 40
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Document:
 class Hit:
     kind: str
     ref_id: int
-    score: float  # lower is better
+    score: int  # 0: found in the title; 1: elsewhere (a description, a job title)
 
 
 def create(conn: BaseDatabaseWrapper) -> None:
@@ -100,8 +101,8 @@ def write(documents: Iterable[Document], conn: BaseDatabaseWrapper | None = None
             rowids = [(_rowid(d.kind, d.ref_id),) for d in docs]
             cursor.executemany("DELETE FROM search_fts WHERE rowid = %s", rowids)
             cursor.executemany(
-                "INSERT INTO search_fts (rowid, title, body) VALUES (%s, %s, %s)",
-                [(_rowid(d.kind, d.ref_id), d.title, d.body) for d in docs],
+                "INSERT INTO search_fts (rowid, kind, title, body) VALUES (%s, %s, %s, %s)",
+                [(_rowid(d.kind, d.ref_id), f"k{CODE[d.kind]}", d.title, d.body) for d in docs],
             )
 
 
@@ -147,38 +148,56 @@ def contents(conn: BaseDatabaseWrapper | None = None) -> dict[tuple[str, int], t
     return found
 
 
+_SQLITE_PART = (
+    "SELECT * FROM (SELECT rowid, %s FROM search_fts WHERE search_fts MATCH %s"
+    " ORDER BY rowid DESC LIMIT %s)"
+)
+_POSTGRES_PART = (
+    "(SELECT kind, ref_id, %s FROM search_document"
+    " WHERE kind = %s AND document @@ to_tsquery('simple', %s)"
+    " ORDER BY ref_id DESC LIMIT %s)"
+)
+
+
 def match(
     query: Query,
     kinds: Sequence[str] = KINDS,
     per_kind: int = CANDIDATES,
     conn: BaseDatabaseWrapper | None = None,
 ) -> list[Hit]:
-    """The best text matches of each kind (titles weigh more than the rest), one query."""
+    """Candidates of each kind, in one statement: the newest ``per_kind`` whose title has
+    every word, and the newest ``per_kind`` that have them anywhere. Ranking them is the
+    caller's (``selectors``), once the access policy has filtered them: the database only
+    finds, so no work grows with how many things match a letter or two."""
     conn = conn or default_connection
     if query.is_empty or not kinds:
         return []
-    codes = [CODE[k] for k in kinds]
+    params: list[object] = []
+    if conn.vendor == "postgresql":
+        for kind in kinds:
+            for quality, titles_only in ((0, True), (1, False)):
+                params += [quality, CODE[kind], query.postgres_tsquery(titles_only), per_kind]
+        sql = " UNION ALL ".join([_POSTGRES_PART] * (2 * len(kinds)))
+    else:
+        expression = query.sqlite_match()
+        for kind in kinds:
+            for quality, columns in ((0, "title"), (1, "{title body}")):
+                params += [
+                    quality,
+                    f"kind : k{CODE[kind]} AND {columns} : ({expression})",
+                    per_kind,
+                ]
+        sql = " UNION ALL ".join([_SQLITE_PART] * (2 * len(kinds)))
+    best: dict[tuple[str, int], int] = {}
     with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for row in rows:
         if conn.vendor == "postgresql":
-            cursor.execute(
-                "SELECT kind, ref_id, score FROM ("
-                " SELECT kind, ref_id, score,"
-                "  row_number() OVER (PARTITION BY kind ORDER BY score, ref_id) AS n"
-                " FROM (SELECT kind, ref_id, -ts_rank(document, q) AS score"
-                "  FROM search_document, to_tsquery('simple', %s) AS q"
-                "  WHERE document @@ q AND kind = ANY(%s)) AS hits"
-                ") AS ranked WHERE n <= %s",
-                [query.postgres_tsquery(), codes, per_kind],
-            )
-            return [Hit(KIND_OF[k], ref_id, float(s)) for k, ref_id, s in cursor.fetchall()]
-        cursor.execute(
-            "WITH hits AS ("
-            " SELECT rowid AS r, bm25(search_fts, 10.0, 1.0) AS score"
-            " FROM search_fts WHERE search_fts MATCH %s)"
-            " SELECT r, score FROM ("
-            "  SELECT r, score, row_number() OVER (PARTITION BY r %% 8 ORDER BY score, r) AS n"
-            "  FROM hits WHERE r %% 8 IN (SELECT value FROM json_each(%s)))"
-            " WHERE n <= %s",
-            [query.sqlite_match(), json.dumps(codes), per_kind],
-        )
-        return [Hit(KIND_OF[r % STRIDE], r // STRIDE, float(s)) for r, s in cursor.fetchall()]
+            key = (KIND_OF[row[0]], row[1])
+            quality = row[2]
+        else:
+            key = (KIND_OF[row[0] % STRIDE], row[0] // STRIDE)
+            quality = row[1]
+        best[key] = min(quality, best.get(key, quality))
+    return [Hit(kind, ref_id, quality) for (kind, ref_id), quality in best.items()]

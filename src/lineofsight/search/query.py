@@ -44,9 +44,11 @@ class Query:
         """An FTS5 expression: every word as a quoted prefix, all required."""
         return " AND ".join(f'"{t}"*' for t in self.terms)
 
-    def postgres_tsquery(self) -> str:
-        """A ``to_tsquery('simple', ...)`` expression: every word as a prefix, all required."""
-        return " & ".join(f"{t}:*" for t in self.terms)
+    def postgres_tsquery(self, titles_only: bool = False) -> str:
+        """A ``to_tsquery('simple', ...)`` expression: every word as a prefix, all required
+        (in the title, weighted A, with ``titles_only``)."""
+        weight = "A" if titles_only else ""
+        return " & ".join(f"{t}:*{weight}" for t in self.terms)
 
     def title_quality(self, title: str) -> int:
         """0 when every word is a whole word of the title, 1 when each starts one, else 2

@@ -84,11 +84,21 @@ def _objective_state(o: Objective) -> str:
     return ""
 
 
-def _rank(query: Query, title: str, dead: bool, current: bool, score: float) -> tuple[Any, ...]:
-    return (query.title_quality(title) == 2, dead, query.title_quality(title), not current, score)
+# How far from live a state is: live and drafts first, then what a closed cycle keeps, then
+# what was abandoned or cancelled.
+_STALENESS = {"": 0, "Draft": 0, "Done": 1, "Closed": 1, "Abandoned": 2, "Cancelled": 2}
 
 
-def _objectives(person: Person, query: Query, scores: dict[int, float], today: Any) -> list[Result]:
+def _rank(
+    query: Query, title: str, state: str, current: bool, score: int, pk: int
+) -> tuple[Any, ...]:
+    """Titles over descriptions, live over closed over abandoned, whole words over prefixes,
+    the current cycle first, then the newest."""
+    quality = query.title_quality(title)
+    return (quality == 2 or score > 0, _STALENESS.get(state, 1), quality, not current, -pk)
+
+
+def _objectives(person: Person, query: Query, scores: dict[int, int], today: Any) -> list[Result]:
     rows = (
         Objective.objects.visible_to(person)
         .filter(pk__in=list(scores))
@@ -118,15 +128,13 @@ def _objectives(person: Person, query: Query, scores: dict[int, float], today: A
                 reverse("objective", args=[o.pk]),
                 f"{o.cycle.name} · {_owner(o)}",
                 state,
-                _rank(query, o.title, bool(state), _current(o.cycle, today), scores[o.pk]),
+                _rank(query, o.title, state, _current(o.cycle, today), scores[o.pk], o.pk),
             )
         )
     return found
 
 
-def _key_results(
-    person: Person, query: Query, scores: dict[int, float], today: Any
-) -> list[Result]:
+def _key_results(person: Person, query: Query, scores: dict[int, int], today: Any) -> list[Result]:
     rows = (
         KeyResult.objects.visible_to(person)
         .filter(pk__in=list(scores))
@@ -158,15 +166,13 @@ def _key_results(
                 reverse("objective", args=[o.pk]) + f"#kr-{kr.pk}",
                 f"{o.cycle.name} · {kr.owner.name} · in “{o.title}”",
                 state,
-                _rank(query, kr.title, bool(state), _current(o.cycle, today), scores[kr.pk]),
+                _rank(query, kr.title, state, _current(o.cycle, today), scores[kr.pk], kr.pk),
             )
         )
     return found
 
 
-def _initiatives(
-    person: Person, query: Query, scores: dict[int, float], today: Any
-) -> list[Result]:
+def _initiatives(person: Person, query: Query, scores: dict[int, int], today: Any) -> list[Result]:
     rows = (
         Initiative.objects.visible_to(person)
         .filter(pk__in=list(scores))
@@ -190,7 +196,6 @@ def _initiatives(
     for i in rows:
         kr = i.key_result
         o = kr.objective
-        dead = i.state in ("cancelled", "done") or bool(_objective_state(o))
         state = i.get_state_display() if i.state in ("cancelled", "done") else _objective_state(o)
         found.append(
             Result(
@@ -200,13 +205,13 @@ def _initiatives(
                 reverse("objective", args=[o.pk]) + f"#kr-{kr.pk}",
                 f"{o.cycle.name} · {i.owner.name} · for “{kr.title}”",
                 state,
-                _rank(query, i.title, dead, _current(o.cycle, today), scores[i.pk]),
+                _rank(query, i.title, state, _current(o.cycle, today), scores[i.pk], i.pk),
             )
         )
     return found
 
 
-def _people(person: Person, query: Query, scores: dict[int, float], today: Any) -> list[Result]:
+def _people(person: Person, query: Query, scores: dict[int, int], today: Any) -> list[Result]:
     rows = (
         people_visible_to(person)
         .filter(pk__in=list(scores))
@@ -220,13 +225,13 @@ def _people(person: Person, query: Query, scores: dict[int, float], today: Any) 
             reverse("person", args=[p.pk]),
             p.job_title,
             "",
-            _rank(query, p.name, False, True, scores[p.pk]),
+            _rank(query, p.name, "", True, scores[p.pk], p.pk),
         )
         for p in rows
     ]
 
 
-def _teams(person: Person, query: Query, scores: dict[int, float], today: Any) -> list[Result]:
+def _teams(person: Person, query: Query, scores: dict[int, int], today: Any) -> list[Result]:
     rows = teams_visible_to(person).filter(pk__in=list(scores)).only("name", "kind")
     return [
         Result(
@@ -236,7 +241,7 @@ def _teams(person: Person, query: Query, scores: dict[int, float], today: Any) -
             reverse("team", args=[t.pk]),
             t.get_kind_display(),
             "",
-            _rank(query, t.name, False, True, scores[t.pk]),
+            _rank(query, t.name, "", True, scores[t.pk], t.pk),
         )
         for t in rows
     ]
@@ -266,7 +271,7 @@ def search(
     limit = max(1, min(limit, MAX_LIMIT))
     if query.is_empty or not (person.is_authenticated and person.is_active):
         return Results(query, [])
-    scores: dict[str, dict[int, float]] = {k: {} for k in wanted}
+    scores: dict[str, dict[int, int]] = {k: {} for k in wanted}
     for hit in index.match(query, wanted):
         scores[hit.kind][hit.ref_id] = hit.score
     today = timezone.localdate()
