@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SearchConfig(AppConfig):
@@ -10,3 +11,4 @@ class SearchConfig(AppConfig):
         from lineofsight.search import receivers
 
         receivers.connect()
+        post_migrate.connect(receivers.after_flush, sender=self, dispatch_uid="search-flush")

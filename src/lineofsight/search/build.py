@@ -45,7 +45,11 @@ def rebuild() -> int:
     """Empty the index and fill it again, in one transaction. Returns the documents written."""
     with transaction.atomic():
         index.clear()
-        return fill(current_models(), connection)
+        written = fill(current_models(), connection)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE search_document")
+        return written
 
 
 @dataclass(frozen=True)

@@ -45,3 +45,19 @@ def connect() -> None:
     _connect(Initiative, "initiative", documents.initiative)
     _connect(Person, "person", documents.person)
     _connect(Team, "team", documents.team)
+
+
+def after_flush(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Emptying the database (``flush``, as between tests that commit) leaves the virtual
+    table alone, which Django does not know; Django then sends ``post_migrate``, so an
+    index left without a single person or team behind it is emptied here."""
+    from django.db import connections
+
+    from lineofsight.people.models import Person, Team
+
+    conn = connections[using]
+    table = "search_document" if conn.vendor == "postgresql" else "search_fts"
+    if table not in conn.introspection.table_names(include_views=True):
+        return
+    if not (Person.objects.using(using).exists() or Team.objects.using(using).exists()):
+        index.clear(conn)
