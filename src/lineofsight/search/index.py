@@ -172,7 +172,7 @@ def match(
     conn = conn or default_connection
     if query.is_empty or not kinds:
         return []
-    params: list[object] = []
+    params: list[int | str] = []
     if conn.vendor == "postgresql":
         for kind in kinds:
             for quality, titles_only in ((0, True), (1, False)):
