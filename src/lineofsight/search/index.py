@@ -152,10 +152,19 @@ _SQLITE_PART = (
     "SELECT * FROM (SELECT rowid, %s FROM search_fts WHERE search_fts MATCH %s"
     " ORDER BY rowid DESC LIMIT %s)"
 )
-_POSTGRES_PART = (
-    "(SELECT kind, ref_id, %s FROM search_document"
-    " WHERE kind = %s AND document @@ to_tsquery('simple', %s)"
-    " ORDER BY ref_id DESC LIMIT %s)"
+# One GIN scan for every kind, then the newest title matches and the newest matches anywhere
+# of each kind from those rows.
+_POSTGRES_MATCH = (
+    "WITH hits AS MATERIALIZED ("
+    " SELECT kind, ref_id, document FROM search_document"
+    " WHERE document @@ to_tsquery('simple', %s) AND kind = ANY(%s))"
+    " SELECT kind, ref_id, quality FROM ("
+    "  SELECT kind, ref_id, quality,"
+    "   row_number() OVER (PARTITION BY kind, quality ORDER BY ref_id DESC) AS n"
+    "  FROM (SELECT kind, ref_id, 0 AS quality FROM hits"
+    "   WHERE document @@ to_tsquery('simple', %s)"
+    "   UNION ALL SELECT kind, ref_id, 1 FROM hits) AS found) AS ranked"
+    " WHERE n <= %s"
 )
 
 
@@ -167,17 +176,22 @@ def match(
 ) -> list[Hit]:
     """Candidates of each kind, in one statement: the newest ``per_kind`` whose title has
     every word, and the newest ``per_kind`` that have them anywhere. Ranking them is the
-    caller's (``selectors``), once the access policy has filtered them: the database only
-    finds, so no work grows with how many things match a letter or two."""
+    caller's (``selectors``), once the access policy has filtered them, so what is loaded
+    and ranked stays small however many things match a letter or two. (On SQLite each part
+    walks the FTS5 index newest first and stops at ``per_kind``; on PostgreSQL one GIN scan
+    finds every match, and the window keeps the newest.)"""
     conn = conn or default_connection
     if query.is_empty or not kinds:
         return []
-    params: list[int | str] = []
+    params: list[int | str | list[int]] = []
     if conn.vendor == "postgresql":
-        for kind in kinds:
-            for quality, titles_only in ((0, True), (1, False)):
-                params += [quality, CODE[kind], query.postgres_tsquery(titles_only), per_kind]
-        sql = " UNION ALL ".join([_POSTGRES_PART] * (2 * len(kinds)))
+        sql = _POSTGRES_MATCH
+        params = [
+            query.postgres_tsquery(),
+            [CODE[k] for k in kinds],
+            query.postgres_tsquery(titles_only=True),
+            per_kind,
+        ]
     else:
         expression = query.sqlite_match()
         for kind in kinds:
