@@ -399,6 +399,7 @@ PAGES: dict[str, Row] = {
     ),
     "initiative-edit": Row("GET", lambda w, f: f"/initiatives/{f.initiative.pk}/edit/", "write"),
     "people": Row("GET", lambda w, f: "/people/", "open"),
+    "search": Row("GET", lambda w, f: "/search/?q=healthcare", "open"),
     "person": Row("GET", lambda w, f: f"/people/{w.cast.ava.pk}/", "open"),
     "teams": Row("GET", lambda w, f: "/teams/", "open"),
     "team": Row("GET", lambda w, f: f"/teams/{w.cast.enterprise.pk}/", "open"),
@@ -730,6 +731,7 @@ API: dict[str, Row] = {
         lambda w, f: {"state": "in_progress"},
     ),
     "list_people": Row("GET", lambda w, f: "/api/people", "open"),
+    "search": Row("GET", lambda w, f: "/api/search?q=healthcare", "open"),
     "get_person": Row("GET", lambda w, f: f"/api/people/{w.cast.ava.pk}", "open"),
     "list_teams": Row("GET", lambda w, f: "/api/teams", "open"),
     "get_team": Row("GET", lambda w, f: f"/api/teams/{w.cast.enterprise.pk}", "open"),
@@ -743,7 +745,8 @@ API: dict[str, Row] = {
         "GET", lambda w, f: f"/api/dashboards/leadership?cycle={w.cycle_id}", "open"
     ),
     "team_dashboard": Row(
-        "GET", lambda w, f: f"/api/dashboards/teams/{w.cast.enterprise.pk}?cycle={w.cycle_id}",
+        "GET",
+        lambda w, f: f"/api/dashboards/teams/{w.cast.enterprise.pk}?cycle={w.cycle_id}",
         "open",
     ),
     "person_dashboard": Row(
@@ -1254,3 +1257,31 @@ def test_pages_leave_out_what_a_person_may_not_see(cast):
         for url in pages:
             shown = title in client.get(url).content.decode()
             assert shown is (who in EDITORS), (who, url)
+
+
+def test_search_leaves_out_what_a_person_may_not_see(cast):
+    """The private family's objective, key result and initiative are found by its editors
+    only: over the API, on the results page and in the navigation box's list."""
+    world = build_world(cast)
+    private = world.private
+    searches = {
+        ("objective", private.objective.pk): "healthcare territory",
+        ("key_result", private.key_result.pk): "healthcare discovery",
+        ("initiative", private.initiative.pk): "call list",
+    }
+    for who, person in cast.everyone().items():
+        client = Client()
+        client.force_login(person)
+        for (kind, pk), text in searches.items():
+            body = client.get("/api/search", {"q": text, "limit": 20}).json()
+            found = {(g["kind"], r["id"]) for g in body["groups"] for r in g["results"]}
+            assert ((kind, pk) in found) is (who in EDITORS), (who, kind)
+        page = client.get("/search/", {"q": "healthcare territory"}).content.decode()
+        box = client.get(
+            "/search/",
+            {"q": "healthcare territory"},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="site-search-results",
+        ).content.decode()
+        for html in (page, box):
+            assert (private.objective.title in html) is (who in EDITORS), who

@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import time_machine
@@ -240,6 +241,7 @@ PAGE_QUERIES = {
         "?level=team&cycle={q4}&q=MK",
     ],
     "objective-alignment-candidates": ["?q=MK"],
+    "search": ["", "?q=MK", "?q=MK&kind=key_result"],
     "review-cycle-population": ["?population=organisation"],
     "spot-bonus-nomination-new": ["?person={ava}"],
     "coach-acknowledge": [
@@ -583,6 +585,42 @@ def _crawl_state_changes(crawl: Crawl, pages: dict[str, Client], api: dict[str, 
         _note(crawl, role, f"API POST {endpoint}", response, text)
 
 
+# Search: each marker searched for, as every role, on the results page, in the navigation
+# box's list (htmx) and over the API; what it finds is held against the policy like any page.
+# The marker is typed as its words ("MK ava priv title 1a2b..."), which search treats the
+# same, so that the searcher's own text echoed back ("nothing matches ...") is no marker.
+SEARCH_SURFACE = re.compile(r"^(API |BOX )?GET (/api)?/search/?\?q=MK\+")
+SEARCHED = (  # markers in what search shows (titles)
+    "ava_pub_title",
+    "ava_team_title",
+    "ava_priv_title",
+    "ava_priv_kr",
+    "ava_priv_initiative",
+    "ren_pub_title",
+    "ren_team_title",
+    "ren_priv_title",
+    "ren_priv_kr",
+    "ava_q3_title",
+)
+
+
+def search_query(name: str) -> str:
+    return urlencode({"q": MARKERS[name].replace("_", " ")})
+
+
+def _crawl_search(crawl: Crawl, pages: dict[str, Client], api: dict[str, Client]) -> None:
+    box = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "site-search-results"}
+    for name, role in product(sorted(MARKERS), ROLES):
+        page = f"/search/?{search_query(name)}"
+        response, text = _request(crawl, role, pages[role], "GET", page)
+        _note(crawl, role, f"GET {page}", response, text)
+        response, text = _request(crawl, role, pages[role], "GET", page, **box)
+        _note(crawl, role, f"BOX GET {page}", response, text)
+        endpoint = f"/api/search?{search_query(name)}"
+        response, text = _request(crawl, role, api[role], "GET", endpoint)
+        _note(crawl, role, f"API GET {endpoint}", response, text)
+
+
 def run_crawl(w: World) -> Crawl:
     crawl = Crawl(w, keep=_keep(w))
     pages, api = _clients(w)
@@ -594,6 +632,7 @@ def run_crawl(w: World) -> Crawl:
         _crawl_pages(crawl, pages)
         _crawl_api(crawl, api)
         _crawl_state_changes(crawl, pages, api)
+        _crawl_search(crawl, pages, api)
     finally:
         log.setLevel(level)
     _crawl_mail(crawl)
@@ -654,6 +693,20 @@ def test_each_marker_appears_only_where_the_policy_allows(crawl: Crawl, name: st
         + (f"\n... and {len(leaks) - 40} more" if len(leaks) > 40 else "")
         + (f"\nshown nowhere to: {missing}" if missing else "")
     )
+
+
+@pytest.mark.parametrize("name", SEARCHED)
+def test_search_finds_each_title_for_exactly_those_allowed(crawl: Crawl, name: str) -> None:
+    """Searched for by its marker, a title is found by everyone the policy lets see it, on
+    the page, in the box and over the API, and by no one else (not even as a count)."""
+    for prefix in ("GET", "BOX GET", "API GET"):
+        path = "/api/search" if prefix == "API GET" else "/search/"
+        surface = f"{prefix} {path}?{search_query(name)}"
+        found = {s.role for s in crawl.seen if s.surface == surface and name in s.markers}
+        assert found == set(POLICY[name].may), (surface, sorted(found))
+    surfaces = [s for s in crawl.seen if SEARCH_SURFACE.match(s.surface)]
+    assert len(surfaces) == 3 * len(MARKERS) * len(ROLES)
+    assert all(s.status == 200 for s in surfaces)
 
 
 def _board(crawl: Crawl, role: str) -> dict[str, Any]:

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "lineofsight.people",
     "lineofsight.goals",
     "lineofsight.insights",
+    "lineofsight.search",
     "lineofsight.integrations",
     "lineofsight.reviews",
     "lineofsight.coach",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("lineofsight.integrations.urls")),
     path("", include("lineofsight.goals.closing.urls")),
     path("", include("lineofsight.insights.urls")),
+    path("", include("lineofsight.search.urls")),
     path("", include("lineofsight.coach.urls")),
     path("", include("lineofsight.reviews.urls")),
 ]

@@ -39,6 +39,7 @@ class Screen:
     name: str
     path: str  # formatted with the demo's ids
     roles: tuple[str, ...]
+    typed: str = ""  # typed into the navigation's search box once the page is shown
 
 
 SCREENS = [
@@ -80,6 +81,8 @@ SCREENS = [
     Screen("nominations", "/recognition/nominations/", ("manager",)),
     Screen("API tokens", "/settings/tokens/", ("employee",)),
     Screen("notifications", "/settings/notifications/", ("employee",)),
+    Screen("search results", "/search/?q=onboarding", ("employee", "hr")),
+    Screen("search box open", "/tree/", ("employee", "manager"), typed="onbo"),
 ]
 
 # Each page is shown once per role and width; both checks then read the same page.
@@ -107,7 +110,7 @@ class DemoSite:
     def show(self, screen: Screen, role: str, width: str) -> tuple[Page, PageWatch]:
         page, watch = self.tabs[role]
         url = self.url + screen.path.format(**self.ids)
-        if self.shown == (role, url, width) and page.url == url:
+        if self.shown == (role, url + screen.typed, width) and page.url == url:
             return page, watch
         self.shown = None
         w, h = WIDTHS[width]
@@ -117,7 +120,11 @@ class DemoSite:
         assert response is not None and response.status == 200, (url, response)
         assert page.url == url, f"{url} led to {page.url}"  # not sent to sign in again
         page.wait_for_load_state("networkidle")
-        self.shown = (role, url, width)
+        if screen.typed:
+            page.locator("#site-search-q").fill(screen.typed)
+            page.locator("#site-search-results [data-search-popup]").wait_for()
+            page.wait_for_load_state("networkidle")
+        self.shown = (role, url + screen.typed, width)
         return page, watch
 
 

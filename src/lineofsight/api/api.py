@@ -27,6 +27,7 @@ from lineofsight.api.reviews import conversation as conversation_routes
 from lineofsight.api.reviews import cycles as review_cycle_routes
 from lineofsight.api.reviews import evidence as evidence_routes
 from lineofsight.api.reviews import recognition as recognition_routes
+from lineofsight.api.search import routes as search_routes
 
 DESCRIPTION = """\
 Objectives, key results, check-ins, initiatives and alignment for scripts and integrations,
@@ -76,6 +77,7 @@ api.add_router("/cycles", directory.cycles)
 api.add_router("/me", directory.me)
 api.add_router("/tokens", token_routes.router)
 api.add_router("/dashboards", dashboard_routes.router)
+api.add_router("/search", search_routes.router)
 # Closing a cycle: routes under the resources they belong to.
 api.add_router("/objectives", closing_routes.objectives)
 api.add_router("/key-results", closing_routes.key_results)

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 # shapes meant to be filled carry the ``filled`` class.
 PATHS: dict[str, str] = {
     "check": '<path d="M3 8.5l3.2 3.2L13 4.8"/>',
+    "search": '<circle cx="7" cy="7" r="4.2"/><path d="M10.2 10.2L13.5 13.5"/>',
     "cross": '<path d="M4 4l8 8M12 4l-8 8"/>',
     "alert": '<path d="M8 2.5v7"/><circle class="filled" cx="8" cy="12.8" r="1.1"/>',
     "hourglass": '<path d="M4 2h8M4 14h8M5 2c0 4 6 4 6 6s-6 2-6 6M11 2c0 4-6 4-6 6s6 2 6 6"/>',

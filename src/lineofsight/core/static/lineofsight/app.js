@@ -210,4 +210,49 @@
       slot.innerHTML = "";
     }
   });
+
+  // The search box in the navigation: htmx fills the list as you type; the arrow keys move
+  // between the results, Escape closes the list, Enter opens the focused result.
+  function searchParts(el) {
+    var form = el && el.closest(".site-search");
+    if (!form) return null;
+    return { form: form, input: form.querySelector("[data-search-input]"),
+             box: form.querySelector("[data-search-results]") };
+  }
+  function closeSearch(parts) {
+    parts.box.innerHTML = "";
+    parts.input.setAttribute("aria-expanded", "false");
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var parts = searchParts(event.target);
+    if (!parts || event.target !== parts.box) return;
+    var open = parts.box.querySelector("[data-search-popup]") !== null;
+    parts.input.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+  document.addEventListener("keydown", function (event) {
+    var parts = searchParts(event.target);
+    if (!parts) return;
+    var links = Array.prototype.slice.call(parts.box.querySelectorAll("[data-search-result]"));
+    var at = links.indexOf(event.target);
+    if (event.key === "Escape") {
+      if (!links.length) return;
+      event.preventDefault();
+      closeSearch(parts);
+      parts.input.focus();
+    } else if (event.key === "ArrowDown" && links.length) {
+      event.preventDefault();
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      if (at === 0) parts.input.focus();
+      else links[at - 1].focus();
+    }
+  });
+  document.addEventListener("focusout", function (event) {
+    var parts = searchParts(event.target);
+    if (!parts) return;
+    setTimeout(function () {
+      if (!parts.form.contains(document.activeElement)) closeSearch(parts);
+    }, 150);
+  });
 })();

@@ -1,0 +1,63 @@
+"""Keeping the index current: every save of an objective, key result, initiative, person or
+team by the goals and people actions updates its document in the same transaction (Django's
+``post_save`` and ``post_delete``, sent by the models below this app's layer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from lineofsight.search import documents, index
+
+
+def _connect(model: Any, kind: str, build: Callable[[Any], index.Document]) -> None:
+    fields = documents.TEXT_FIELDS[kind]
+
+    def saved(
+        sender: Any,
+        instance: Any,
+        created: bool,
+        update_fields: Any = None,
+        raw: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        if raw:
+            return
+        if update_fields is not None and not created and not (set(update_fields) & fields):
+            return
+        index.write([build(instance)])
+
+    def deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+        index.remove(kind, [instance.pk])
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"search-save-{kind}")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"search-delete-{kind}")
+
+
+def connect() -> None:
+    from lineofsight.goals.models import Initiative, KeyResult, Objective
+    from lineofsight.people.models import Person, Team
+
+    _connect(Objective, "objective", documents.objective)
+    _connect(KeyResult, "key_result", documents.key_result)
+    _connect(Initiative, "initiative", documents.initiative)
+    _connect(Person, "person", documents.person)
+    _connect(Team, "team", documents.team)
+
+
+def after_flush(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    """Emptying the database (``flush``, as between tests that commit) leaves the virtual
+    table alone, which Django does not know; Django then sends ``post_migrate``, so an
+    index left without a single person or team behind it is emptied here."""
+    from django.db import connections
+
+    from lineofsight.people.models import Person, Team
+
+    conn = connections[using]
+    table = "search_document" if conn.vendor == "postgresql" else "search_fts"
+    if table not in conn.introspection.table_names(include_views=True):
+        return
+    if not (Person.objects.using(using).exists() or Team.objects.using(using).exists()):
+        index.clear(conn)
