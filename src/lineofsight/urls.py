@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("lineofsight.insights.urls")),
     path("", include("lineofsight.coach.urls")),
     path("", include("lineofsight.reviews.urls")),
+    path("", include("lineofsight.discussion.urls")),
 ]
