@@ -5,7 +5,8 @@ Each app keeps its rules beside its models (``people.access``, ``goals.access``,
 ``discussion.access``; the overview is in ``people.access``). ``Viewer`` inherits them
 all, so one object decides every rule for one person, computed once per request. Code below
 this layer asks for the part it knows (``GoalViewer.of(user)``); it is handed this composed
-viewer, which ``AccessConfig`` installs when the apps are ready. Code above it (the API, the demo) uses ``Viewer`` itself.
+viewer, which ``AccessConfig`` installs when the apps are ready. Code above it (the API, the
+demo) uses ``Viewer`` itself.
 """
 
 from __future__ import annotations

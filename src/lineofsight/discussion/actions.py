@@ -12,6 +12,8 @@ told about something they may not open.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +27,9 @@ from lineofsight.discussion.models import BODY_MAX, Comment, CommentVersion, Rea
 from lineofsight.discussion.signals import comment_edited, comment_posted
 from lineofsight.goals.models import CheckIn, KeyResult, Objective
 from lineofsight.people.models import Person
+
+if TYPE_CHECKING:
+    from lineofsight.discussion.selectors import Subject
 
 
 def _viewer(acting_user: Person | None) -> DiscussionViewer:
@@ -136,6 +141,17 @@ def post_comment(
         sender=Comment, comment=comment, mentioned=sorted(told), participants=participants
     )
     return comment
+
+
+def post_in(*, acting_user: Person, subject: Subject, body: str) -> Comment:
+    """``post_comment`` in the thread of a subject the reader already loaded."""
+    return post_comment(
+        acting_user=acting_user,
+        body=body,
+        objective=subject.objective if subject.kind == Comment.Subject.OBJECTIVE else None,
+        key_result=subject.key_result if subject.kind == Comment.Subject.KEY_RESULT else None,
+        check_in=subject.check_in,
+    )
 
 
 @transaction.atomic

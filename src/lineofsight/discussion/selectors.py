@@ -6,6 +6,7 @@ few queries however long it is."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,7 +117,7 @@ class Entry:
     can_edit: bool
 
 
-def _entries(user: Person, comments: list[Comment]) -> list[Entry]:
+def _entries(user: Person, comments: Sequence[Comment]) -> list[Entry]:
     names: set[str] = set()
     for c in comments:
         names.update(n.lower() for n in mention_rules.usernames(c.body))

@@ -19,12 +19,12 @@ from lineofsight.discussion import actions, selectors
 from lineofsight.discussion.models import BODY_MAX, Comment
 from lineofsight.discussion.selectors import Subject
 
-KINDS = {
+KINDS: dict[str, str] = {
     "objectives": Comment.Subject.OBJECTIVE,
     "key-results": Comment.Subject.KEY_RESULT,
     "check-ins": Comment.Subject.CHECK_IN,
 }
-SLUG = {v: k for k, v in KINDS.items()}
+SLUG: dict[str, str] = {v: k for k, v in KINDS.items()}
 
 
 class CommentForm(forms.Form):
@@ -89,10 +89,8 @@ def thread_view(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     form = _form(subject, request.POST)
     if form.is_valid():
         try:
-            actions.post_comment(
-                acting_user=request.user,
-                body=form.cleaned_data["body"],
-                **{subject.kind: subject.check_in or subject.key_result or subject.objective},
+            actions.post_in(
+                acting_user=request.user, subject=subject, body=form.cleaned_data["body"]
             )
         except InvalidInput as exc:
             apply_errors(form, exc)

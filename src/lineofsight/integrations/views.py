@@ -78,7 +78,7 @@ def channel_rows(form: PreferencesForm) -> list[tuple[str, str, list[forms.Bound
     return [
         (
             str(Notification.Kind(kind).label),
-            inbox_rules.KIND_HELP[kind],
+            inbox_rules.KIND_HELP[Notification.Kind(kind)],
             [form[f"ch_{kind}_{channel}"] for channel in inbox_rules.CHANNEL_LABELS],
         )
         for kind in inbox_rules.DEFAULT_CHANNELS

@@ -166,8 +166,7 @@ def create_comment(request: HttpRequest, payload: CommentCreate) -> Any:
         }
     )
     subject = selectors.subject_for_user(user, kind, pk)
-    target = subject.check_in or subject.key_result or subject.objective
-    comment = actions.post_comment(acting_user=user, body=payload.body, **{kind: target})
+    comment = actions.post_in(acting_user=user, subject=subject, body=payload.body)
     return Status(201, comment_row(selectors.entry(user, comment)))
 
 

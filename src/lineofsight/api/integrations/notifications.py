@@ -322,7 +322,9 @@ def update_notification_preferences(request: HttpRequest, payload: PreferencesPa
             digest=payload.digest if "digest" in given else None,
             digest_channel=payload.digest_channel if "digest_channel" in given else None,
             digest_team=team,
-            channels=dict(payload.channels or {}) if "channels" in given else None,
+            channels={str(k): list(v) for k, v in (payload.channels or {}).items()}
+            if "channels" in given
+            else None,
             email_mode=payload.email_mode if "email_mode" in given else None,
         )
     return preferences_row(prefs, _chat_team_ids(request))
