@@ -80,6 +80,8 @@ SCREENS = [
     Screen("nominations", "/recognition/nominations/", ("manager",)),
     Screen("API tokens", "/settings/tokens/", ("employee",)),
     Screen("notifications", "/settings/notifications/", ("employee",)),
+    Screen("inbox", "/inbox/", ALL),
+    Screen("objective discussion", "/discussion/objectives/{objective}/", ("employee", "manager")),
 ]
 
 # Each page is shown once per role and width; both checks then read the same page.

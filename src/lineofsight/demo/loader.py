@@ -27,6 +27,7 @@ from lineofsight.demo import content
 from lineofsight.demo.calibration import load_calibration
 from lineofsight.demo.check_ins_due import leave_some_check_ins_due
 from lineofsight.demo.closing import close_out_previous_quarter
+from lineofsight.demo.discussion import load_discussion
 from lineofsight.demo.coaching import planted_objectives
 from lineofsight.demo.content import CURRENT, PREVIOUS, KRSpec, ObjectiveSpec
 from lineofsight.demo.feedback import load_feedback
@@ -242,6 +243,7 @@ class DemoLoader:
             review_cycle = load_reviews(self, today)
             load_feedback(self, review_cycle)
             load_calibration(self, review_cycle)
+            load_discussion(self)
         forget_organisation_cache()
         diffs, checked = rollup.verify()
         self.summary.verified = checked

@@ -5,9 +5,23 @@ from django.urls import path
 from lineofsight.discussion import views
 
 urlpatterns = [
-    path("discussion/<slug:kind>/<int:pk>/", views.thread_view, name="discussion-thread"),
     path(
-        "discussion/<slug:kind>/<int:pk>/mentions/",
+        "discussion/objectives/<int:objective_id>/",
+        views.objective_thread,
+        name="objective-discussion",
+    ),
+    path(
+        "discussion/key-results/<int:key_result_id>/",
+        views.key_result_thread,
+        name="key-result-discussion",
+    ),
+    path(
+        "discussion/check-ins/<int:check_in_id>/",
+        views.check_in_thread,
+        name="check-in-discussion",
+    ),
+    path(
+        "discussion/objectives/<int:objective_id>/mentions/",
         views.mention_candidates,
         name="discussion-mentions",
     ),

@@ -13,9 +13,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lineofsight.core.errors import InvalidInput, NotFound
+from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.core.web import SignedInRequest, apply_errors, is_htmx, page, render_page
 from lineofsight.discussion import actions, selectors
+from lineofsight.discussion.access import DiscussionViewer
 from lineofsight.discussion.models import BODY_MAX, Comment
 from lineofsight.discussion.selectors import Subject
 
@@ -25,6 +26,11 @@ KINDS: dict[str, str] = {
     "check-ins": Comment.Subject.CHECK_IN,
 }
 SLUG: dict[str, str] = {v: k for k, v in KINDS.items()}
+ROUTE: dict[str, str] = {
+    Comment.Subject.OBJECTIVE: "objective-discussion",
+    Comment.Subject.KEY_RESULT: "key-result-discussion",
+    Comment.Subject.CHECK_IN: "check-in-discussion",
+}
 
 
 class CommentForm(forms.Form):
@@ -48,7 +54,7 @@ def _subject(request: SignedInRequest, kind: str, pk: int) -> Subject:
 
 
 def thread_url(subject: Subject) -> str:
-    return reverse("discussion-thread", args=[SLUG[subject.kind], subject.pk])
+    return reverse(ROUTE[subject.kind], args=[subject.pk])
 
 
 def _subject_page_url(subject: Subject) -> str:
@@ -72,18 +78,15 @@ def _render_thread(
             "form": form or _form(subject),
             "thread_url": thread_url(subject),
             "subject_url": _subject_page_url(subject),
-            "mentions_url": reverse("discussion-mentions", args=[slug, subject.pk]),
+            "mentions_url": reverse("discussion-mentions", args=[subject.objective.pk]),
             "nav": "tree",
         },
         status=status,
     )
 
 
-@page
-@require_http_methods(["GET", "POST"])
-def thread_view(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
+def _thread(request: SignedInRequest, subject: Subject) -> HttpResponse:
     """The thread (GET); write in it (POST)."""
-    subject = _subject(request, kind, pk)
     if request.method == "GET":
         return _render_thread(request, subject)
     form = _form(subject, request.POST)
@@ -99,6 +102,24 @@ def thread_view(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
                 return _render_thread(request, subject)
             return redirect(thread_url(subject) + "#comments")
     return _render_thread(request, subject, form, status=422)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def objective_thread(request: SignedInRequest, objective_id: int) -> HttpResponse:
+    return _thread(request, _subject(request, "objectives", objective_id))
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def key_result_thread(request: SignedInRequest, key_result_id: int) -> HttpResponse:
+    return _thread(request, _subject(request, "key-results", key_result_id))
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def check_in_thread(request: SignedInRequest, check_in_id: int) -> HttpResponse:
+    return _thread(request, _subject(request, "check-ins", check_in_id))
 
 
 def _comment(request: SignedInRequest, comment_id: int) -> tuple[Comment, Subject]:
@@ -117,6 +138,8 @@ def _render_comment(request: SignedInRequest, comment: Comment, **extra: Any) ->
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: SignedInRequest, comment_id: int) -> HttpResponse:
     comment, subject = _comment(request, comment_id)
+    if not DiscussionViewer.of(request.user).can_edit_comment(comment):
+        raise NotAllowed("Only the author edits a comment.")
     if request.method == "GET":
         form = CommentForm(initial={"body": comment.body})
         return render_page(
@@ -197,9 +220,10 @@ def comment_versions(request: SignedInRequest, comment_id: int) -> HttpResponse:
 
 @page
 @require_GET
-def mention_candidates(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
-    """People the writer may mention here (who may see the subject), as they type."""
-    subject = _subject(request, kind, pk)
+def mention_candidates(request: SignedInRequest, objective_id: int) -> HttpResponse:
+    """People the writer may mention in the objective's threads (who may see it), as they
+    type."""
+    subject = _subject(request, "objectives", objective_id)
     query = request.GET.get("q", "")
     people = selectors.mention_candidates(request.user, subject, query)
     return render_page(

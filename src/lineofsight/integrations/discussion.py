@@ -23,13 +23,11 @@ def _about(comment: Comment) -> tuple[str, str]:
     if comment.check_in_id is not None:
         kr = comment.key_result
         assert kr is not None
-        return f"check-in on {kr.title}", reverse(
-            "discussion-thread", args=["check-ins", comment.check_in_id]
-        )
+        return f"check-in on {kr.title}", reverse("check-in-discussion", args=[comment.check_in_id])
     if comment.key_result_id is not None:
         kr = comment.key_result
         assert kr is not None
-        return kr.title, reverse("discussion-thread", args=["key-results", kr.pk])
+        return kr.title, reverse("key-result-discussion", args=[kr.pk])
     return comment.objective.title, reverse("objective", args=[comment.objective_id]) + "#comments"
 
 
