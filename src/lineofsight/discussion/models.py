@@ -126,3 +126,9 @@ EMOJI_WORDS = {
     Reaction.Emoji.EYES: "looking",
     Reaction.Emoji.ATTENTION: "needs attention",
 }
+EMOJI_ICONS = {
+    Reaction.Emoji.THUMBS_UP: "thumbs-up",
+    Reaction.Emoji.PARTY: "party",
+    Reaction.Emoji.EYES: "eyes",
+    Reaction.Emoji.ATTENTION: "alert",
+}

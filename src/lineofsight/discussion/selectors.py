@@ -16,7 +16,13 @@ from lineofsight.core.errors import NotFound
 from lineofsight.discussion import mentions as mention_rules
 from lineofsight.discussion.access import DiscussionViewer
 from lineofsight.discussion.audience import sees_objective
-from lineofsight.discussion.models import EMOJI_WORDS, Comment, CommentVersion, Reaction
+from lineofsight.discussion.models import (
+    EMOJI_ICONS,
+    EMOJI_WORDS,
+    Comment,
+    CommentVersion,
+    Reaction,
+)
 from lineofsight.goals.models import CheckIn, KeyResult, Objective
 from lineofsight.goals.selectors import (
     get_check_in_for_user,
@@ -103,6 +109,7 @@ class ReactionCount:
     emoji: str
     symbol: str
     words: str
+    icon: str
     count: int
     mine: bool
     names: list[str] = field(default_factory=list)
@@ -142,7 +149,13 @@ def _entries(user: Person, comments: Sequence[Comment]) -> list[Entry]:
                 mine.add(r.emoji)
         reactions = [
             ReactionCount(
-                e.value, e.label, EMOJI_WORDS[e], counts[e.value], e.value in mine, who[e.value]
+                e.value,
+                e.label,
+                EMOJI_WORDS[e],
+                EMOJI_ICONS[e],
+                counts[e.value],
+                e.value in mine,
+                who[e.value],
             )
             for e in Reaction.Emoji
         ]
