@@ -4,7 +4,7 @@ objectives, so the objective pages, check-in histories and inboxes show them at 
 * Priya asks Jordan (the worked example) about the deals closest to signing; he answers.
 * On the company objective, Daniel flags Enterprise pacing ahead for the finance forecast;
   Maya answers and people react.
-* On Jordan's latest check-in, Priya asks Victor (Legal) to prioritise a contract.
+* On Jordan's latest check-in with a note, Priya asks Victor (Legal) to prioritise a contract.
 
 Each mention and reply lands in its recipient's inbox when the demo's transaction commits.
 A comment whose mention the access policy refuses (content changed) is left out.
@@ -77,6 +77,7 @@ def load_discussion(loader: DemoWorld) -> int:
         _react(p, answer, ("priya", "thumbs_up"), ("daniel", "thumbs_up"))
         check_in = (
             CheckIn.objects.filter(key_result__objective=jordan_objective)
+            .exclude(note="")
             .order_by("-recorded_at", "-pk")
             .first()
         )
