@@ -149,3 +149,18 @@ def test_the_inbox_filters_unread_and_marks_all_read(
     assert sam.get("/inbox/").content.decode().count('class="inbox-item') == 3
     other = InboxItem.objects.filter(recipient=cast.sam).first()
     assert signed_in(cast.hana).post(f"/inbox/{other.pk}/open/").status_code == 404
+
+
+def test_marking_one_read_in_place_updates_the_count_in_the_navigation(
+    cast, world, django_capture_on_commit_callbacks
+):
+    for n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            talk.post_comment(acting_user=cast.ava, objective=world.public, body=f"@sam {n}")
+    item = InboxItem.objects.filter(recipient=cast.sam).first()
+    html = (
+        signed_in(cast.sam).post(f"/inbox/{item.pk}/read/", HTTP_HX_REQUEST="true").content.decode()
+    )
+    assert 'id="nav-inbox-count" class="nav-count" hx-swap-oob="true"' in html
+    assert 'data-inbox-unread="1"' in html
+    assert "inbox-item inbox-unread" not in html and "Mark read" not in html
