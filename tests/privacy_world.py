@@ -170,6 +170,11 @@ NAMES = (
     "nom_ava_reason",
     "nom_ava_note",
     "nom_hana_reason",
+    # Discussion
+    "ava_priv_comment",
+    "ava_priv_comment_v1",
+    "ava_priv_ci_comment",
+    "ren_pub_comment",
 )
 MARKERS: dict[str, str] = {name: marker(name) for name in NAMES}
 
@@ -642,6 +647,37 @@ def _recognition(w: World, okrs: Okrs) -> list[int]:
     return [nomination.pk, other.pk]
 
 
+def _discussion(w: World, okrs: Okrs) -> None:
+    """Threads: Ava's private objective (a comment mentioning Sam, edited: its first text is
+    kept as a version), Sam's reply on her private check-in, and a public comment on
+    Renewals' public objective mentioning Pia. Each mention lands in an inbox."""
+    from lineofsight.discussion import actions as talk
+
+    cast = w.cast
+    comment = talk.post_comment(
+        acting_user=cast.ava,
+        objective=okrs.ava_priv,
+        body=text("ava_priv_comment_v1", "@sam first draft of my question"),
+    )
+    talk.edit_comment(
+        acting_user=cast.ava,
+        comment=comment,
+        body=text("ava_priv_comment", "@sam can you join the call on the second contract?"),
+    )
+    check_in = CheckIn.objects.filter(key_result=okrs.ava_priv_kr).order_by("pk").first()
+    talk.post_comment(
+        acting_user=cast.sam,
+        check_in=check_in,
+        body=text("ava_priv_ci_comment", "I'll ask Legal to prioritise it."),
+    )
+    public = talk.post_comment(
+        acting_user=w.tess,
+        objective=okrs.ren_pub,
+        body=text("ren_pub_comment", "@pia thanks for the renewals list"),
+    )
+    talk.toggle_reaction(acting_user=cast.pia, comment=public, emoji="party")
+
+
 def build_world() -> World:
     """The whole world, with the notifications its actions queued delivered to the mail
     outbox. Call it inside a transaction the caller rolls back."""
@@ -656,6 +692,7 @@ def build_world() -> World:
         session = _calibration(w, reviews)
         reviews.update(_anonymous(w))
         nominations = _recognition(w, okrs)
+        _discussion(w, okrs)
         for name, person in everyone.items():
             _, raw = tokens.create_token(acting_user=person, person=person, name="crawl")
             w.tokens[name] = raw
@@ -675,7 +712,9 @@ def _collect_ids(
 ) -> None:
     from lineofsight.coach.models import FindingAcknowledgement
     from lineofsight.core.models import ApiToken, AuditEvent
+    from lineofsight.discussion.models import Comment, CommentVersion, Reaction
     from lineofsight.integrations.models import (
+        InboxItem,
         Notification,
         NotificationPreference,
         TeamWebhook,
@@ -754,6 +793,10 @@ def _collect_ids(
         ],
         "organisation": [1],
         "preference": list(NotificationPreference.objects.values_list("pk", flat=True)),
+        "comment": list(Comment.objects.order_by("pk").values_list("pk", flat=True)),
+        "comment_version": list(CommentVersion.objects.values_list("pk", flat=True)),
+        "reaction": list(Reaction.objects.values_list("pk", flat=True)),
+        "inbox_item": list(InboxItem.objects.order_by("pk").values_list("pk", flat=True)),
     }
     # The reset link HR sent Ava, and one that is not (or no longer) valid.
     (link,) = [found for m in w.mail if (found := RESET_LINK.search(m.body))]

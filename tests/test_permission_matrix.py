@@ -19,6 +19,10 @@ rule protects it:
   others get 404;
 * ``team-lead`` - Enterprise Sales's calibrated confidence: its lead, the leads above it and
   HR (not its members); others get 404.
+* ``own`` - a message in Ava's inbox: Ava alone (HR included, everyone else gets 404);
+* ``comment-author`` - editing or removing Ava's comment on the family's objective: Ava;
+  others who may see the thread get 403, the rest 404 (reading, writing in and reacting in
+  a thread are ``read``: its objective's audience).
 * ``hr-private`` - review templates and draft review cycles: HR; for everyone else they do
   not exist (404).
 
@@ -190,6 +194,28 @@ def _webhook(w: World) -> int:
         defaults={"url": "https://hooks.slack.com/services/T0/B0/matrix"},
     )
     return hook.pk
+
+
+def _comment(w: World, f: Family) -> int:
+    """Ava's comment on the family's objective (made again if a request removed it)."""
+    from lineofsight.discussion.models import Comment
+
+    found = Comment.objects.filter(objective=f.objective, author=w.cast.ava, deleted_at=None)
+    if not found.exists():
+        Comment.objects.create(objective=f.objective, author=w.cast.ava, body="Matrix comment")
+    return found.first().pk  # type: ignore[union-attr]
+
+
+def _inbox_item(w: World) -> int:
+    """A message in Ava's inbox."""
+    from lineofsight.integrations.models import InboxItem
+
+    item, _ = InboxItem.objects.get_or_create(
+        recipient=w.cast.ava,
+        dedupe_key="matrix",
+        defaults={"kind": "mention", "subject": "Matrix", "body": "Matrix", "url": "/"},
+    )
+    return item.pk
 
 
 def _finding_body(w: World, f: Family) -> dict[str, Any]:
@@ -605,6 +631,32 @@ PAGES: dict[str, Row] = {
         "spot-bonus-hr",
         lambda w, f: {"decision": "approved", "note": "Matrix"},
     ),
+    # Discussion and the inbox.
+    "objective-discussion": Row("GET", lambda w, f: f"/discussion/objectives/{_ob(w, f)}/", "read"),
+    "key-result-discussion": Row(
+        "GET", lambda w, f: f"/discussion/key-results/{f.key_result.pk}/", "read"
+    ),
+    "check-in-discussion": Row(
+        "GET", lambda w, f: f"/discussion/check-ins/{f.check_in.pk}/", "read"
+    ),
+    "discussion-mentions": Row(
+        "GET", lambda w, f: f"/discussion/objectives/{_ob(w, f)}/mentions/?q=s", "read"
+    ),
+    "comment-edit": Row("GET", lambda w, f: f"/comments/{_comment(w, f)}/edit/", "comment-author"),
+    "comment-remove": Row(
+        "POST", lambda w, f: f"/comments/{_comment(w, f)}/remove/", "comment-author"
+    ),
+    "comment-react": Row(
+        "POST",
+        lambda w, f: f"/comments/{_comment(w, f)}/react/",
+        "read",
+        lambda w, f: {"emoji": "eyes"},
+    ),
+    "comment-versions": Row("GET", lambda w, f: f"/comments/{_comment(w, f)}/versions/", "read"),
+    "inbox": Row("GET", lambda w, f: "/inbox/", "open"),
+    "inbox-read-all": Row("POST", lambda w, f: "/inbox/read-all/", "open"),
+    "inbox-open": Row("POST", lambda w, f: f"/inbox/{_inbox_item(w)}/open/", "own"),
+    "inbox-read": Row("POST", lambda w, f: f"/inbox/{_inbox_item(w)}/read/", "own"),
 }
 # Signing in and out, resetting one's password and the site icon are for everyone and
 # nobody's data; they are tested in tests/ui.
@@ -778,6 +830,35 @@ API: dict[str, Row] = {
     ),
     "list_notifications": Row("GET", lambda w, f: "/api/notifications", "open"),
     "get_notification": Row("GET", lambda w, f: f"/api/notifications/{_notification(w)}", "token"),
+    "list_comments": Row("GET", lambda w, f: f"/api/comments?objective={_ob(w, f)}", "read"),
+    "create_comment": Row(
+        "POST",
+        lambda w, f: "/api/comments",
+        "read",
+        lambda w, f: {"key_result": f.key_result.pk, "body": "From the matrix"},
+    ),
+    "get_comment": Row("GET", lambda w, f: f"/api/comments/{_comment(w, f)}", "read"),
+    "edit_comment": Row(
+        "PATCH",
+        lambda w, f: f"/api/comments/{_comment(w, f)}",
+        "comment-author",
+        lambda w, f: {"body": "Edited in the matrix"},
+    ),
+    "comment_versions": Row("GET", lambda w, f: f"/api/comments/{_comment(w, f)}/versions", "read"),
+    "remove_comment": Row(
+        "DELETE", lambda w, f: f"/api/comments/{_comment(w, f)}", "comment-author"
+    ),
+    "react": Row(
+        "POST",
+        lambda w, f: f"/api/comments/{_comment(w, f)}/reactions",
+        "read",
+        lambda w, f: {"emoji": "party"},
+    ),
+    "list_inbox": Row("GET", lambda w, f: "/api/inbox", "open"),
+    "inbox_unread_count": Row("GET", lambda w, f: "/api/inbox/unread-count", "open"),
+    "mark_all_read": Row("POST", lambda w, f: "/api/inbox/read-all", "open"),
+    "get_inbox_item": Row("GET", lambda w, f: f"/api/inbox/{_inbox_item(w)}", "own"),
+    "mark_read": Row("POST", lambda w, f: f"/api/inbox/{_inbox_item(w)}/read", "own"),
     "retry_notification": Row(
         "POST", lambda w, f: f"/api/notifications/{_notification(w)}/retry", "hr-item"
     ),
@@ -1102,6 +1183,14 @@ def expected(rule: str, who: str, family: str) -> str:
         if who in CHANNEL_MANAGERS:
             return "ok"
         return "forbidden" if rule == "channel" else "hidden"
+    if rule == "own":
+        # One's inbox: Ava's messages are hers alone, HR included.
+        return "ok" if who == "ava" else "hidden"
+    if rule == "comment-author":
+        # Editing or removing Ava's comment: Ava; others who see the thread 403; rest 404.
+        if who == "ava":
+            return "ok"
+        return "forbidden" if family == "public" or who in EDITORS else "hidden"
     if rule == "hr-item":
         # Something of Ava's only HR may act on: Ava sees it (403), others do not (404).
         return "ok" if who == "hana" else "forbidden" if who == "ava" else "hidden"

@@ -199,6 +199,11 @@ POLICY: dict[str, Rule] = {
     "nom_ava_reason": Rule(only("pia", "sam", "cora", "hana"), "a nomination: not the nominee"),
     "nom_ava_note": Rule(only("pia", "sam", "cora", "hana"), "HR's decision: not the nominee"),
     "nom_hana_reason": Rule(only("otto", "cora"), "a nomination of HR: not even HR"),
+    # -- discussion ----------------------------------------------------------------------
+    "ava_priv_comment": Rule(AVA_CHAIN, "a comment on a private objective: as the objective"),
+    "ava_priv_comment_v1": Rule(AVA_CHAIN, "its earlier version: as the objective"),
+    "ava_priv_ci_comment": Rule(AVA_CHAIN, "a comment on a private check-in: as its objective"),
+    "ren_pub_comment": Rule(EVERYONE, "a comment on a public objective"),
 }
 assert set(POLICY) == set(MARKERS), set(POLICY) ^ set(MARKERS)
 
@@ -223,6 +228,9 @@ PARAM_KINDS = {
     "webhook_id": "webhook",
     "acknowledgement_id": "acknowledgement",
     "code": "code",
+    "check_in_id": "check_in",
+    "comment_id": "comment",
+    "item_id": "inbox_item",
     "uidb64": "uidb64",  # a password reset link's: the one HR sent Ava
     "token": "reset_token",
 }
@@ -254,6 +262,7 @@ HTMX_PAGES = {
     "review": "the review page, drafts and ratings in it, as a fragment",
     "review-feedback": "a feedback form, its draft in it, as a fragment",
     "review-evidence": "the evidence pack as a fragment",
+    "objective-discussion": "the objective's thread, as its page loads it",
 }
 # Admin pages: the kinds of object each model's change pages are crawled with.
 ADMIN_KINDS = {
@@ -271,6 +280,9 @@ ADMIN_KINDS = {
     "integrations_notification": "notification",
     "integrations_teamwebhook": "webhook",
     "integrations_notificationpreference": "preference",
+    "discussion_comment": "comment",
+    "discussion_commentversion": "comment_version",
+    "discussion_reaction": "reaction",
 }
 # Routes the crawl leaves out, each with its reason. Anything else it cannot fill fails.
 EXCLUDED = {
@@ -329,7 +341,7 @@ def admin_urls(w: World, route: Route) -> list[str] | None:
     if route.name == "admin:app_list":
         return [
             reverse(route.name, kwargs={"app_label": app})
-            for app in ("core", "people", "goals", "integrations")
+            for app in ("core", "people", "goals", "integrations", "discussion")
         ]
     found = _admin_model(route.name)
     if found is None:  # a page of the admin's own (sending a reset link, unlocking)
@@ -364,10 +376,20 @@ API_KINDS = {
     "forward-drafts": "draft",
     "tokens": "token",
     "webhooks": "webhook",
+    "comments": "comment",
+    "inbox": "inbox_item",
 }
+# Lists that read one subject at a time: the query each is crawled with, per kind of id.
+API_SUBJECT_QUERIES = {"/api/comments": ("objective", "key_result", "check_in")}
 
 
 def api_urls(w: World, op: Operation) -> list[str] | None:
+    if op.path in API_SUBJECT_QUERIES:
+        return [
+            f"{op.path}?{kind}={pk}"
+            for kind in API_SUBJECT_QUERIES[op.path]
+            for pk in _values(w, kind)
+        ]
     kinds = []
     segments = op.path.split("/")
     for param in op.path_params:
@@ -666,6 +688,27 @@ def test_every_route_and_endpoint_is_crawled(crawl: Crawl) -> None:
     stale |= {m for m in ADMIN_KINDS if f"admin:{m}_changelist" not in names}
     assert not stale, f"exclusions or rules without a route: {stale}"
     assert crawl.htmx == set(HTMX_PAGES), "pages htmx asks for that no role could read"
+
+
+# What each inbox may hold of the discussion: the mention of Sam (queued once the comment's
+# first version was edited, so it carries the text at that moment), Sam's reply to Ava's
+# check-in, the mention of Pia. An inbox is its recipient's alone, HR included.
+INBOX_MARKERS = {
+    "sam": {"ava_priv_comment", "ava_priv_comment_v1"},
+    "ava": {"ava_priv_ci_comment"},
+    "pia": {"ren_pub_comment"},
+}
+
+
+def test_inbox_items_reach_only_their_recipient(crawl: Crawl) -> None:
+    inbox = [s for s in crawl.seen if "/inbox" in s.surface]
+    assert inbox
+    talk = {"ava_priv_comment", "ava_priv_comment_v1", "ava_priv_ci_comment", "ren_pub_comment"}
+    for s in inbox:
+        assert s.markers & talk <= INBOX_MARKERS.get(s.role, set()), (s.role, s.surface)
+    for role, allowed in INBOX_MARKERS.items():
+        found = set().union(*(s.markers for s in inbox if s.role == role))
+        assert found & allowed, (role, allowed, found)
 
 
 def test_the_crawl_meets_no_server_error(crawl: Crawl) -> None:

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("lineofsight.search.urls")),
     path("", include("lineofsight.coach.urls")),
     path("", include("lineofsight.reviews.urls")),
+    path("", include("lineofsight.discussion.urls")),
 ]

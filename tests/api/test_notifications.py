@@ -63,6 +63,16 @@ def test_preferences_are_mine_to_read_and_change(cast, as_person):
         "reminders": "required",
         "escalations": "required",
         "chat_teams": [],
+        "channels": {
+            "mention": ["inapp", "email"],
+            "reply": ["inapp"],
+            "alignment": ["inapp", "email"],
+            "parent": ["inapp", "email"],
+            "reminder": ["inapp", "email"],
+            "review": ["inapp", "email"],
+            "escalation": ["inapp", "email"],
+        },
+        "email_mode": "each",
     }
     TeamWebhook.objects.create(team=cast.enterprise, kind="slack", url=SLACK)
     changed = ava.patch(
@@ -227,3 +237,25 @@ def test_the_due_list_and_the_outbox_run_a_fixed_number_of_queries(
     call_command("remind", "--today", "2026-10-26", stdout=StringIO())
     assert counts() == small
     assert small[0] <= 5 and small[1] <= 5
+
+
+def test_channels_per_kind_and_the_daily_summary_are_mine_to_choose(cast, as_person):
+    ava = as_person("ava")
+    changed = ava.patch(
+        "/notification-preferences",
+        {"channels": {"mention": ["inapp"], "reply": []}, "email_mode": "daily"},
+    )
+    assert changed.status_code == 200, changed.content
+    body = changed.json()
+    assert body["channels"]["mention"] == ["inapp"]
+    assert body["channels"]["reply"] == []
+    assert body["channels"]["reminder"] == ["inapp", "email"]  # untouched
+    assert body["email_mode"] == "daily"
+    # Required emails stay on whatever is asked.
+    kept = ava.patch("/notification-preferences", {"channels": {"reminder": []}})
+    assert kept.json()["channels"]["reminder"] == ["email"]
+    refused = ava.patch("/notification-preferences", {"channels": {"gossip": ["inapp"]}})
+    assert refused.status_code == 422
+    assert any(k.startswith("channels") for k in refused.json()["errors"])
+    refused = ava.patch("/notification-preferences", {"email_mode": "hourly"})
+    assert refused.status_code == 422 and "email_mode" in refused.json()["errors"]

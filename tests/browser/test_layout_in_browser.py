@@ -83,6 +83,8 @@ SCREENS = [
     Screen("notifications", "/settings/notifications/", ("employee",)),
     Screen("search results", "/search/?q=onboarding", ("employee", "hr")),
     Screen("search box open", "/tree/", ("employee", "manager"), typed="onbo"),
+    Screen("inbox", "/inbox/", ALL),
+    Screen("objective discussion", "/discussion/objectives/{objective}/", ("employee", "manager")),
 ]
 
 # Each page is shown once per role and width; both checks then read the same page.

@@ -314,3 +314,15 @@ def test_the_coach_finds_the_problems_planted_in_the_current_quarter(quarters):
     worked = {WORKED_AE, SALES, ARR}
     flagged = {row.subject_label for row in report.rows}
     assert not (worked & flagged)
+
+
+def test_the_demo_discusses_this_quarters_objectives_with_mentions_and_reactions(demo, db):
+    from lineofsight.discussion.models import Comment, Reaction
+
+    comments = list(Comment.objects.select_related("author", "check_in"))
+    assert len(comments) == 5
+    assert {c.author.username for c in comments} == {"priya", "jordan", "daniel", "maya"}
+    on_check_in = [c for c in comments if c.check_in_id]
+    assert [m.username for m in on_check_in[0].mentions.all()] == ["victor"]
+    assert Reaction.objects.count() >= 6
+    assert Comment.objects.filter(objective__level="company").count() == 2

@@ -193,3 +193,30 @@ def test_cycle_and_team_cadences_in_the_admin(cast):
     assert hana.post(f"/admin/people/team/{cast.platform.pk}/change/", data).status_code == 302
     assert Team.objects.get(pk=cast.platform.pk).check_in_cadence == "monthly"
     assert AuditEvent.objects.filter(action="team.set_cadence", actor=cast.hana).exists()
+
+
+def test_choosing_where_each_kind_of_message_reaches_me(cast):
+    client = signed_in(cast.ava)
+    page = client.get("/settings/notifications/").content.decode()
+    assert "Where each message reaches you" in page
+    assert 'name="ch_mention_inapp"' in page and 'name="ch_reminder_email"' in page
+    response = client.post(
+        "/settings/notifications/",
+        {
+            "digest": "weekly",
+            "digest_channel": "email",
+            "digest_team": "",
+            "channels_shown": "True",
+            "ch_mention_inapp": "on",
+            "ch_alignment_email": "on",
+            "email_mode": "daily",
+        },
+    )
+    assert response.status_code == 302
+    from lineofsight.integrations import actions, inbox
+
+    prefs = actions.preferences_of(cast.ava)
+    assert prefs.email_mode == "daily"
+    assert inbox.channels_for(prefs, "mention") == {"inapp"}
+    assert inbox.channels_for(prefs, "reply") == set()
+    assert inbox.channels_for(prefs, "reminder") == {"email"}

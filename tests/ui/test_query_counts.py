@@ -1,8 +1,8 @@
 """Pages run a fixed number of SQL queries, whatever the size of the organisation.
 
 The counts include the session, the signed-in person, the access policy's look-up of their
-teams and the organisation's settings (the cache is emptied first, so this is the worst
-case).
+teams, the organisation's settings (the cache is emptied first, so this is the worst
+case) and, on every page, the inbox's unread count in the navigation (one query).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 # Pace and forecast add the key results (with their owners' team cadences) and, where
 # forecasts are shown, the check-ins of the page: two queries on My OKRs, one on the tree.
 HOME_MAX = 15
-TREE_MAX = 12
+TREE_MAX = 13
 TREE_CHILDREN_MAX = 12
 OBJECTIVE_MAX = 18
 
@@ -83,8 +83,8 @@ def test_query_counts_do_not_grow_with_the_data(cast, cascade, as_user, viewer):
 
 # The cycle page for HR: session, person, organisation, the cycle, progress (three), the
 # page of reviews (count and rows) and the session's messages.
-REVIEW_CYCLE_PAGE_MAX = 10
-REVIEW_PAGES_MAX = 9  # a manager: no table, the progress counts over their people
+REVIEW_CYCLE_PAGE_MAX = 11
+REVIEW_PAGES_MAX = 10  # a manager: no table, the progress counts over their people
 
 
 def _review_pages(cycle_id: int, template_id: int) -> dict[str, str]:
@@ -149,7 +149,7 @@ def test_review_cycle_pages_do_not_grow_with_the_cycle(cast, as_user, viewer):
 
 # The review conversation: the review page (with the evidence pack: its OKR figures as of the
 # cycle's end, kudos and drafts), the inbox, a feedback form and the peer requests page.
-CONVERSATION_MAX = {"review": 24, "inbox": 10, "feedback": 10, "peers": 8}
+CONVERSATION_MAX = {"review": 24, "inbox": 11, "feedback": 11, "peers": 9}
 
 
 def test_review_conversation_pages_do_not_grow_with_the_feedback(cast, as_user):
@@ -202,7 +202,7 @@ def test_review_conversation_pages_do_not_grow_with_the_feedback(cast, as_user):
 # results), the board (the session, its teams, reviews, the people's teams (two), previous
 # ratings, kudos, peer ratings, explanations, rules, the change log, participants, whether
 # the viewer's own review is in it) and the session's messages.
-CALIBRATION_PAGE_MAX = 18
+CALIBRATION_PAGE_MAX = 19
 
 
 @pytest.mark.parametrize("viewer", ["hana", "sam"])
@@ -222,3 +222,32 @@ def test_the_calibration_page_runs_a_fixed_number_of_queries(cast, as_user, view
         count_queries(client, f"/reviews/calibration/{c.session.pk}/") for c in (small, large)
     ]
     assert counts[0] == counts[1] <= CALIBRATION_PAGE_MAX
+
+
+def test_the_inbox_and_a_thread_run_a_fixed_number_of_queries(cast, cascade, as_user):
+    from lineofsight.discussion import actions as talk
+    from lineofsight.integrations.models import InboxItem
+
+    client = as_user(cast.sam)
+    url = f"/discussion/objectives/{cascade.company.pk}/"
+
+    def grow(n: int) -> None:
+        for i in range(n):
+            comment = talk.post_comment(
+                acting_user=cast.ava, objective=cascade.company, body=f"Update {i} @sam"
+            )
+            talk.toggle_reaction(acting_user=cast.pia, comment=comment, emoji="eyes")
+            InboxItem.objects.create(
+                recipient=cast.sam,
+                kind="mention",
+                dedupe_key=f"grow:{n}:{i}",
+                subject="S",
+                body="B",
+            )
+
+    grow(2)
+    before = (count_queries(client, "/inbox/"), count_queries(client, url))
+    grow(8)
+    after = (count_queries(client, "/inbox/"), count_queries(client, url))
+    assert before == after
+    assert after[0] <= 9 and after[1] <= 14, after

@@ -16,10 +16,12 @@ import lineofsight
 from lineofsight.api import tokens as token_routes
 from lineofsight.api.auth import SessionAuth, TokenAuth
 from lineofsight.api.coach import routes as coach_routes
+from lineofsight.api.discussion import comments as comment_routes
 from lineofsight.api.errors import install
 from lineofsight.api.goals import alignment, check_ins, initiatives, key_results, objectives
 from lineofsight.api.goals import closing as closing_routes
 from lineofsight.api.insights import dashboards as dashboard_routes
+from lineofsight.api.integrations import inbox as inbox_routes
 from lineofsight.api.integrations import notifications as notification_routes
 from lineofsight.api.people import directory
 from lineofsight.api.reviews import calibration as calibration_routes
@@ -88,6 +90,8 @@ api.add_router("/teams", closing_routes.teams)
 api.add_router("/notification-preferences", notification_routes.preferences)
 api.add_router("/teams", notification_routes.webhooks)
 api.add_router("/notifications", notification_routes.outbox)
+api.add_router("/inbox", inbox_routes.router)
+api.add_router("/comments", comment_routes.router)
 # The coach: findings, alignment health, acknowledgements.
 api.add_router("/coach", coach_routes.router)
 # Reviews: the policy, templates and review cycles.

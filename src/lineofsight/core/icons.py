@@ -42,6 +42,16 @@ PATHS: dict[str, str] = {
     "diamond-outline": '<path d="M8 2.8l5.2 5.2L8 13.2 2.8 8z"/>',
     "warning": '<path d="M8 2.2L14.5 13.5h-13z"/><path d="M8 6.5v3.2"/>'
     '<circle class="filled" cx="8" cy="11.7" r="0.8"/>',
+    "thumbs-up": (
+        '<path d="M5 7v6.5H2.5V7z"/><path d="M5 7l2.5-4.5c1 0 1.6.7 1.4 1.7L8.5 6.5h4a1 1 0 0 1 '
+        '1 1.2l-1 4.8a1.2 1.2 0 0 1-1.2 1H5"/>'
+    ),
+    "party": '<path d="M2.5 13.5l3-8.5 5.5 5.5z"/><path d="M9 2.5v2M12 4l-1.5 1.5M13.5 7h-2"/>',
+    "eyes": (
+        '<circle cx="5" cy="8" r="2.7"/><circle cx="11" cy="8" r="2.7"/>'
+        '<circle class="filled" cx="5.6" cy="8.4" r="1"/>'
+        '<circle class="filled" cx="11.6" cy="8.4" r="1"/>'
+    ),
     "menu": '<path d="M2.5 4.5h11M2.5 8h11M2.5 11.5h11"/>',
     "plus": '<path d="M8 3v10M3 8h10"/>',
     "minus": '<path d="M3 8h10"/>',

@@ -29,6 +29,7 @@ from lineofsight.demo.check_ins_due import leave_some_check_ins_due
 from lineofsight.demo.closing import close_out_previous_quarter
 from lineofsight.demo.coaching import planted_objectives
 from lineofsight.demo.content import CURRENT, PREVIOUS, KRSpec, ObjectiveSpec
+from lineofsight.demo.discussion import load_discussion
 from lineofsight.demo.feedback import load_feedback
 from lineofsight.demo.reviews import load_reviews
 from lineofsight.demo.world import Plan, quarter_bounds, quarter_name
@@ -36,6 +37,7 @@ from lineofsight.goals import actions, rollup
 from lineofsight.goals.access import objective_deciders
 from lineofsight.goals.models import Cycle, KeyResult, Objective
 from lineofsight.insights.actions import backfill_started_cycles
+from lineofsight.integrations.models import InboxItem, Notification
 from lineofsight.people import actions as people_actions
 from lineofsight.people.models import Organisation, Person, Team
 from lineofsight.people.selectors import forget_organisation_cache
@@ -242,6 +244,10 @@ class DemoLoader:
             review_cycle = load_reviews(self, today)
             load_feedback(self, review_cycle)
             load_calibration(self, review_cycle)
+            load_discussion(self)
+        # Every alignment proposal in the demo was answered while it was built: their inbox
+        # messages are history, read (the threads' mentions and replies stay unread).
+        InboxItem.objects.filter(kind=Notification.Kind.ALIGNMENT).update(read_at=self.plan.now)
         forget_organisation_cache()
         diffs, checked = rollup.verify()
         self.summary.verified = checked

@@ -7,6 +7,9 @@ sends anything) should wait for the commit (``transaction.on_commit``).
 * ``alignment_proposed`` (``link=``): a contribution into an objective the proposer cannot
   edit awaits its editors' decision.
 * ``alignment_decided`` (``link=``): such a proposal was accepted or declined.
+* ``objective_changed`` (``objective=``, ``by=``, ``reason=``, ``abandoned=``,
+  ``revision=``): an objective's definition was revised (a new revision number) or it was
+  abandoned; the objectives aligned to it are affected.
 """
 
 from __future__ import annotations
@@ -16,3 +19,4 @@ from django.dispatch import Signal
 cycle_closed = Signal()
 alignment_proposed = Signal()
 alignment_decided = Signal()
+objective_changed = Signal()

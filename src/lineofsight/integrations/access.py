@@ -34,3 +34,10 @@ class IntegrationViewer(GoalViewer):
         if self.is_hr:
             return Q()
         return Q(recipient_id=self.pk)
+
+    def inbox_filter(self) -> Q:
+        """A Q over InboxItem: only one's own messages (HR's view of the outbox does not
+        reach anyone's inbox)."""
+        if not self.is_active:
+            return Q(pk__in=[])
+        return Q(recipient_id=self.pk)

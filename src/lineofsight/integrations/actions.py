@@ -20,8 +20,14 @@ from django.utils import timezone
 
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.integrations import inbox as inbox_rules
 from lineofsight.integrations.access import IntegrationViewer
-from lineofsight.integrations.models import Notification, NotificationPreference, TeamWebhook
+from lineofsight.integrations.models import (
+    InboxItem,
+    Notification,
+    NotificationPreference,
+    TeamWebhook,
+)
 from lineofsight.integrations.webhooks import url_problem
 from lineofsight.people.models import Membership, Person, Team
 
@@ -49,18 +55,36 @@ def set_notification_preferences(
     digest: str | None = None,
     digest_channel: str | None = None,
     digest_team: Team | None | object = UNCHANGED,
+    channels: dict[str, list[str]] | None = None,
+    email_mode: str | None = None,
 ) -> NotificationPreference:
-    """Change one's own digest preferences. Nobody may change someone else's: reminders and
-    escalations are required, and the digest is each person's own choice."""
+    """Change one's own notification preferences: the digest, the channels per kind of
+    message (``channels``: kind -> "inapp" and/or "email") and ``email_mode`` (each, or one
+    daily summary). Nobody may change someone else's: reminders, escalations and review tasks
+    are required by email, and the rest is each person's own choice."""
     viewer = _viewer(acting_user)
     if viewer.pk != person.pk:
         raise NotAllowed("People choose their own notification preferences.")
     errors: dict[str, str] = {}
     if digest is not None and digest not in NotificationPreference.Digest.values:
         errors["digest"] = f"Choose one of: {', '.join(NotificationPreference.Digest.values)}."
-    channels = NotificationPreference.DigestChannel.values
-    if digest_channel is not None and digest_channel not in channels:
-        errors["digest_channel"] = f"Choose one of: {', '.join(channels)}."
+    digest_channels = NotificationPreference.DigestChannel.values
+    if digest_channel is not None and digest_channel not in digest_channels:
+        errors["digest_channel"] = f"Choose one of: {', '.join(digest_channels)}."
+    if email_mode is not None and email_mode not in NotificationPreference.EmailMode.values:
+        errors["email_mode"] = (
+            f"Choose one of: {', '.join(NotificationPreference.EmailMode.values)}."
+        )
+    if channels is not None:
+        for kind, chosen in channels.items():
+            if kind not in inbox_rules.DEFAULT_CHANNELS:
+                errors[f"channels.{kind}"] = (
+                    f"Choose kinds among: {', '.join(inbox_rules.DEFAULT_CHANNELS)}."
+                )
+            elif any(c not in inbox_rules.CHANNEL_LABELS for c in chosen):
+                errors[f"channels.{kind}"] = (
+                    f"Choose channels among: {', '.join(inbox_rules.CHANNEL_LABELS)}."
+                )
     if isinstance(digest_team, Team):
         mine = Membership.objects.filter(person=person, team=digest_team).exists()
         if not (mine or digest_team.lead_id == person.pk):
@@ -76,6 +100,13 @@ def set_notification_preferences(
         prefs.digest_channel = digest_channel
     if digest_team is not UNCHANGED:
         prefs.digest_team = digest_team if isinstance(digest_team, Team) else None
+    if channels is not None:
+        merged = dict(prefs.channels or {})
+        for kind, chosen in channels.items():
+            merged[kind] = [c for c in inbox_rules.CHANNEL_LABELS if c in chosen]
+        prefs.channels = merged
+    if email_mode is not None:
+        prefs.email_mode = email_mode
     prefs.updated_at = timezone.now()
     prefs.save()
     audit.record(
@@ -86,6 +117,8 @@ def set_notification_preferences(
             "digest": prefs.digest,
             "digest_channel": prefs.digest_channel,
             "digest_team": prefs.digest_team_id,
+            "channels": prefs.channels,
+            "email_mode": prefs.email_mode,
         },
     )
     return prefs
@@ -167,6 +200,7 @@ class Outgoing:
     body: str
     address: str = ""
     webhook_id: int | None = None
+    url: str = ""  # where an inbox copy leads, in the app
 
     @property
     def identity(self) -> tuple[int, str, str]:
@@ -180,8 +214,9 @@ class Written(Protocol):
     def body(self) -> str: ...
 
 
-def email(person: Person, kind: str, key: str, message: Written) -> Outgoing:
-    """An email of ``kind`` to one person, kept once per ``key``."""
+def email(person: Person, kind: str, key: str, message: Written, url: str = "") -> Outgoing:
+    """An email of ``kind`` to one person, kept once per ``key`` (with a copy in their
+    inbox when the kind lands there, leading to ``url``)."""
     return Outgoing(
         recipient_id=person.pk,
         kind=kind,
@@ -190,6 +225,7 @@ def email(person: Person, kind: str, key: str, message: Written) -> Outgoing:
         subject=message.subject,
         body=message.body,
         address=person.email,
+        url=url,
     )
 
 
@@ -219,6 +255,7 @@ def queue_notifications(
     """
     if acting_user is not None and not _viewer(acting_user).is_hr:
         raise NotAllowed("Only HR and the system queue notifications.")
+    messages = _to_inboxes(messages)
     seen = already_queued(messages)
     fresh: list[Outgoing] = []
     for message in messages:
@@ -255,6 +292,73 @@ def queue_notifications(
         data={"run": run, "queued": counts, "skipped": len(messages) - len(fresh)},
     )
     return fresh
+
+
+def _link_in(body: str) -> str:
+    """The last link into the app a message's text gives (its call to action), as a path."""
+    site = settings.SITE_URL.rstrip("/")
+    found = ""
+    for word in body.split():
+        if word.startswith(site + "/"):
+            found = word.removeprefix(site).rstrip(").,")
+    return found
+
+
+def _to_inboxes(messages: Sequence[Outgoing]) -> list[Outgoing]:
+    """Write the inbox copies of these messages (each once per recipient and key) and return
+    the messages still to email, as each recipient chose per kind (two queries)."""
+    routed = [m for m in messages if m.kind in inbox_rules.DEFAULT_CHANNELS]
+    if not routed:
+        return list(messages)
+    prefs = {
+        p.person_id: p
+        for p in NotificationPreference.objects.filter(
+            person_id__in={m.recipient_id for m in routed}
+        )
+    }
+    now = timezone.now()
+    items = []
+    keep = []
+    for m in messages:
+        if m.kind not in inbox_rules.DEFAULT_CHANNELS:
+            keep.append(m)
+            continue
+        mine = prefs.get(m.recipient_id)
+        if inbox_rules.INAPP in inbox_rules.channels_for(mine, m.kind):
+            items.append(
+                InboxItem(
+                    recipient_id=m.recipient_id,
+                    kind=m.kind,
+                    dedupe_key=m.dedupe_key,
+                    subject=m.subject[:300],
+                    body=m.body,
+                    url=(m.url or _link_in(m.body))[:500],
+                    created_at=now,
+                )
+            )
+        if m.channel != Notification.Channel.EMAIL or inbox_rules.wants_email_now(mine, m.kind):
+            keep.append(m)
+    InboxItem.objects.bulk_create(items, batch_size=BULK_BATCH, ignore_conflicts=True)
+    return keep
+
+
+@transaction.atomic
+def mark_read(*, acting_user: Person, items: Iterable[InboxItem]) -> int:
+    """Mark one's own inbox items read; returns how many changed (no audit row: reading
+    one's inbox changes nothing anyone else sees)."""
+    viewer = _viewer(acting_user)
+    ids = [i.pk for i in items]
+    return InboxItem.objects.filter(pk__in=ids, recipient_id=viewer.pk, read_at=None).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def mark_all_read(*, acting_user: Person) -> int:
+    viewer = _viewer(acting_user)
+    return InboxItem.objects.filter(recipient_id=viewer.pk, read_at=None).update(
+        read_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -14,6 +14,15 @@ class IntegrationsConfig(AppConfig):
         alignment_proposed.connect(_proposed, dispatch_uid="integrations.alignment_proposed")
         alignment_decided.connect(_decided, dispatch_uid="integrations.alignment_decided")
 
+        from lineofsight.goals.signals import objective_changed
+
+        objective_changed.connect(_parent_changed, dispatch_uid="integrations.parent_changed")
+
+        from lineofsight.discussion.signals import comment_edited, comment_posted
+
+        comment_posted.connect(_comment_posted, dispatch_uid="integrations.comment_posted")
+        comment_edited.connect(_comment_edited, dispatch_uid="integrations.comment_edited")
+
         from lineofsight.reviews import signals as reviews
 
         for signal, receiver in (
@@ -37,6 +46,24 @@ def _decided(sender: Any, **kwargs: Any) -> None:
     from lineofsight.integrations.alignment import decided
 
     decided(sender, **kwargs)
+
+
+def _parent_changed(sender: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.parents import changed
+
+    changed(sender, **kwargs)
+
+
+def _comment_posted(sender: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.discussion import posted
+
+    posted(sender, **kwargs)
+
+
+def _comment_edited(sender: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.discussion import edited
+
+    edited(sender, **kwargs)
 
 
 # Review and recognition notifications: queued in the outbox once the action commits.

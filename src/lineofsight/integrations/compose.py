@@ -300,3 +300,94 @@ def alignment_decided(
         ]
     body = "\n".join([f"Hello {name},", "", *lines, "", f"See it: {url}"])
     return Message(subject, body)
+
+
+# -- discussion ------------------------------------------------------------------------------
+
+EXCERPT = 280
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "\u2026"
+
+
+def mentioned(*, name: str, author: str, about: str, text: str, url: str) -> Message:
+    """To someone mentioned in a comment (who may see what it is about)."""
+    subject = f"{author} mentioned you on \u201c{about}\u201d"
+    body = "\n".join(
+        [f"Hello {name},", "", f"{author} wrote:", "", f"  {_excerpt(text)}", "", f"Reply: {url}"]
+    )
+    return Message(subject, body)
+
+
+def replied(*, name: str, author: str, about: str, text: str, url: str) -> Message:
+    """To the others in a thread (earlier writers, the check-in's author)."""
+    subject = f"{author} replied on \u201c{about}\u201d"
+    body = "\n".join(
+        [
+            f"Hello {name},",
+            "",
+            f"{author} wrote in a discussion you took part in:",
+            "",
+            f"  {_excerpt(text)}",
+            "",
+            f"See the thread: {url}",
+        ]
+    )
+    return Message(subject, body)
+
+
+# -- a parent objective changed --------------------------------------------------------------
+
+
+def parent_changed(
+    *,
+    name: str,
+    changed_by: str,
+    parent_title: str,
+    child_titles: Sequence[str],
+    abandoned: bool,
+    reason: str,
+    url: str,
+) -> Message:
+    """To the owners of objectives aligned to an objective that was revised or abandoned."""
+    verb = "abandoned" if abandoned else "revised"
+    subject = f"\u201c{parent_title}\u201d was {verb}"
+    yours = ", ".join(f"\u201c{t}\u201d" for t in child_titles[:5])
+    if len(child_titles) > 5:
+        yours += f" and {len(child_titles) - 5} more"
+    lines = [
+        f"Hello {name},",
+        "",
+        f"{changed_by} {verb} \u201c{parent_title}\u201d, which {yours} "
+        f"{'aligns' if len(child_titles) == 1 else 'align'} to.",
+    ]
+    if reason:
+        lines += ["", f"Why: {reason}"]
+    if abandoned:
+        lines += [
+            "",
+            "It no longer counts anywhere; consider aligning yours to another objective.",
+        ]
+    lines += ["", f"See it: {url}"]
+    return Message(subject, "\n".join(lines))
+
+
+# -- the daily summary -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxLine:
+    subject: str
+    url: str
+
+
+def daily_summary(*, name: str, unread: int, items: Sequence[InboxLine], inbox_url: str) -> Message:
+    """Once a day, for people who chose it: what is unread in their inbox."""
+    subject = f"{_plural(unread, 'unread message')} in Line of Sight"
+    lines = [f"Hello {name},", "", f"You have {_plural(unread, 'unread message')}:", ""]
+    shown = [f"- {i.subject}" + (f" ({i.url})" if i.url else "") for i in items]
+    lines += _capped(shown)
+    lines += ["", f"Open your inbox: {inbox_url}"]
+    return Message(subject, "\n".join(lines))

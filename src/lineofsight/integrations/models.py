@@ -26,6 +26,10 @@ class Notification(models.Model):
         ESCALATION = "escalation", "Escalation"
         REVIEW = "review", "Review"  # self review open, feedback requested, review shared
         ALIGNMENT = "alignment", "Alignment proposal"  # proposed, accepted or declined
+        MENTION = "mention", "Mention"  # someone mentioned you in a comment
+        REPLY = "reply", "Reply"  # a comment in a thread you took part in
+        PARENT = "parent", "Parent objective changed"  # revised or abandoned under you
+        DAILY = "daily", "Daily summary"  # the once-a-day email of unread inbox items
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
@@ -88,8 +92,14 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """What a person chose for their weekly digest. Reminders and escalations are required:
-    they have no setting, and nobody can turn them off for someone else."""
+    """What a person chose: their weekly digest, where each kind of message reaches them (in
+    the inbox, by email) and whether emails come one by one or as one summary a day.
+    Reminders, escalations and review tasks always come by email: they are required, and
+    nobody can turn anything off for someone else."""
+
+    class EmailMode(models.TextChoices):
+        EACH = "each", "One email per message"
+        DAILY = "daily", "One summary a day of what is unread in my inbox"
 
     class Digest(models.TextChoices):
         WEEKLY = "weekly", "Weekly"
@@ -115,6 +125,13 @@ class NotificationPreference(models.Model):
         help_text="Whose chat channel receives the digest (blank: the first team I lead "
         "that has one).",
     )
+    channels = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Per kind of message, the channels chosen ({"mention": ["inapp", "email"]}); '
+        "a kind left out keeps its default (integrations.inbox.DEFAULT_CHANNELS).",
+    )
+    email_mode = models.CharField(max_length=8, choices=EmailMode.choices, default=EmailMode.EACH)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -150,3 +167,31 @@ class TeamWebhook(models.Model):
     @property
     def masked_url(self) -> str:
         return mask_url(self.url)
+
+
+class InboxItem(models.Model):
+    """One message in a person's inbox in the app: written in the same step that queues its
+    email (same kind and dedupe key), so a message is never in the inbox twice, and needs no
+    delivery. Only its recipient ever reads it (HR included: the outbox is HR's, the inbox is
+    not)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_items"
+    )
+    kind = models.CharField(max_length=12, choices=Notification.Kind.choices)
+    dedupe_key = models.CharField(max_length=120)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.CharField(max_length=500, blank=True, help_text="Where it leads, in the app.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="inbox_item_once"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id} ({self.dedupe_key})"

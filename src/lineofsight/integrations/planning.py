@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 from lineofsight.goals import due as due_rules
 from lineofsight.goals.audiences import objective_audiences
@@ -52,7 +53,12 @@ from lineofsight.goals.tracking.check_ins_due import trackable_key_results
 from lineofsight.integrations import compose
 from lineofsight.integrations.access import IntegrationViewer
 from lineofsight.integrations.actions import Outgoing
-from lineofsight.integrations.models import Notification, NotificationPreference, TeamWebhook
+from lineofsight.integrations.models import (
+    InboxItem,
+    Notification,
+    NotificationPreference,
+    TeamWebhook,
+)
 from lineofsight.people.models import Membership, Organisation, Person, Team
 
 
@@ -346,7 +352,63 @@ def plan_run(today: dt.date, *, site_url: str) -> RunPlan:
         plan.messages.extend(
             _digest_messages(today, week, org, digests, people, visibility, site_url)
         )
+    plan.messages.extend(_daily_summaries(today, people, site_url))
     return plan
+
+
+# -- daily summaries -------------------------------------------------------------------------
+
+DAILY_KEY = "daily:"
+DAILY_LOOKBACK = dt.timedelta(days=7)  # unread messages older than this are not listed again
+
+
+def _daily_summaries(today: dt.date, people: dict[int, Person], site_url: str) -> list[Outgoing]:
+    """One email a day to each person who chose the daily summary and has unread messages in
+    their inbox (three queries, whatever the number of people). Its key names the day, so a
+    second run that day sends nothing."""
+    chosen = set(
+        NotificationPreference.objects.filter(
+            email_mode=NotificationPreference.EmailMode.DAILY
+        ).values_list("person_id", flat=True)
+    )
+    chosen &= set(people)
+    if not chosen:
+        return []
+    key = f"{DAILY_KEY}{today.isoformat()}"
+    sent = set(
+        Notification.objects.filter(
+            kind=Notification.Kind.DAILY, dedupe_key=key, recipient_id__in=chosen
+        ).values_list("recipient_id", flat=True)
+    )
+    since = timezone.now() - DAILY_LOOKBACK
+    unread: dict[int, list[compose.InboxLine]] = defaultdict(list)
+    for recipient_id, subject, url in (
+        InboxItem.objects.filter(
+            recipient_id__in=chosen - sent, read_at=None, created_at__gte=since
+        )
+        .order_by("recipient_id", "-created_at", "-pk")
+        .values_list("recipient_id", "subject", "url")
+    ):
+        unread[recipient_id].append(compose.InboxLine(subject, site_url + url if url else ""))
+    inbox_url = _site(site_url, "inbox")
+    out = []
+    for person_id, lines in unread.items():
+        person = people[person_id]
+        message = compose.daily_summary(
+            name=person.name, unread=len(lines), items=lines, inbox_url=inbox_url
+        )
+        out.append(
+            Outgoing(
+                person_id,
+                Notification.Kind.DAILY,
+                Notification.Channel.EMAIL,
+                key,
+                message.subject,
+                message.body,
+                address=person.email,
+            )
+        )
+    return out
 
 
 # -- digests -----------------------------------------------------------------------------------

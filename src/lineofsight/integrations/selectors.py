@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from lineofsight.core.errors import NotAllowed, NotFound
 from lineofsight.integrations.access import IntegrationViewer
-from lineofsight.integrations.models import Notification, TeamWebhook
+from lineofsight.integrations.models import InboxItem, Notification, TeamWebhook
 from lineofsight.people.models import Person, Team
 
 
@@ -56,3 +56,18 @@ def channel_teams_for(person: Person) -> list[Team]:
         .distinct()
         .order_by("name")
     )
+
+
+# -- the inbox ---------------------------------------------------------------------------------
+
+
+def inbox_for_user(user: Person) -> QuerySet[InboxItem]:
+    """One's own inbox: nobody else reads it, HR included."""
+    return InboxItem.objects.filter(IntegrationViewer.of(user).inbox_filter())
+
+
+def get_inbox_item_for_user(user: Person, pk: Any) -> InboxItem:
+    try:
+        return inbox_for_user(user).get(pk=int(pk))
+    except (ValueError, TypeError, InboxItem.DoesNotExist):
+        raise NotFound("No such message.") from None

@@ -2,9 +2,13 @@
 
 from django.urls import path
 
-from lineofsight.integrations import views
+from lineofsight.integrations import inbox_views, views
 
 urlpatterns = [
+    path("inbox/", inbox_views.inbox, name="inbox"),
+    path("inbox/read-all/", inbox_views.inbox_read_all, name="inbox-read-all"),
+    path("inbox/<int:item_id>/open/", inbox_views.inbox_open, name="inbox-open"),
+    path("inbox/<int:item_id>/read/", inbox_views.inbox_read, name="inbox-read"),
     path("settings/notifications/", views.notification_settings, name="notification-settings"),
     path("teams/<int:team_id>/webhooks/", views.team_webhook_add, name="team-webhook-add"),
     path(

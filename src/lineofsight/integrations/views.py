@@ -20,8 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.integrations import actions, selectors
+from lineofsight.integrations import inbox as inbox_rules
 from lineofsight.integrations.access import IntegrationViewer
-from lineofsight.integrations.models import NotificationPreference, TeamWebhook
+from lineofsight.integrations.models import Notification, NotificationPreference, TeamWebhook
 from lineofsight.people.models import Team
 from lineofsight.people.selectors import get_team_for_user
 
@@ -44,14 +45,59 @@ class PreferencesForm(forms.Form):
         "listed there.",
     )
     digest_team = forms.ChoiceField(label="Team channel", required=False)
+    channels_shown = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    email_mode = forms.ChoiceField(
+        label="Emails about mentions, replies, alignment and parent objectives",
+        required=False,
+        choices=NotificationPreference.EmailMode.choices,
+        widget=forms.RadioSelect,
+        help_text="The daily summary comes with the day's first reminder run, once a day, "
+        "listing what is still unread in your inbox. Reminders and review tasks always come "
+        "on their own.",
+    )
 
     def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for kind in inbox_rules.DEFAULT_CHANNELS:
+            for channel, label in inbox_rules.CHANNEL_LABELS.items():
+                required = channel == inbox_rules.EMAIL and kind in inbox_rules.REQUIRED_EMAIL
+                self.fields[f"ch_{kind}_{channel}"] = forms.BooleanField(
+                    label=f"{Notification.Kind(kind).label}: {label.lower()}",
+                    required=False,
+                    disabled=required,
+                )
         field = self.fields["digest_team"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "The first team I lead that has a channel")] + [
             (str(t.pk), t.name) for t in teams
         ]
+
+
+def channel_rows(form: PreferencesForm) -> list[tuple[str, str, list[forms.BoundField]]]:
+    """Per kind: its name, what it is, and its checkboxes (in the app, by email)."""
+    return [
+        (
+            str(Notification.Kind(kind).label),
+            inbox_rules.KIND_HELP[Notification.Kind(kind)],
+            [form[f"ch_{kind}_{channel}"] for channel in inbox_rules.CHANNEL_LABELS],
+        )
+        for kind in inbox_rules.DEFAULT_CHANNELS
+    ]
+
+
+def _channel_initial(prefs: NotificationPreference) -> dict[str, bool]:
+    return {
+        f"ch_{kind}_{channel}": channel in inbox_rules.channels_for(prefs, kind)
+        for kind in inbox_rules.DEFAULT_CHANNELS
+        for channel in inbox_rules.CHANNEL_LABELS
+    }
+
+
+def _channels_chosen(data: dict[str, Any]) -> dict[str, list[str]]:
+    return {
+        kind: [c for c in inbox_rules.CHANNEL_LABELS if data.get(f"ch_{kind}_{c}")]
+        for kind in inbox_rules.DEFAULT_CHANNELS
+    }
 
 
 class WebhookForm(forms.Form):
@@ -88,6 +134,9 @@ def _settings_page(
                 "digest": prefs.digest,
                 "digest_channel": prefs.digest_channel,
                 "digest_team": str(prefs.digest_team_id or ""),
+                "email_mode": prefs.email_mode,
+                "channels_shown": True,
+                **_channel_initial(prefs),
             },
             teams=teams,
         )
@@ -104,6 +153,8 @@ def _settings_page(
         {
             "nav": "notifications",
             "form": form,
+            "channel_rows": channel_rows(form),
+            "channel_labels": list(inbox_rules.CHANNEL_LABELS.values()),
             "prefs": prefs,
             "managed": [
                 (team, list(team.webhooks.all()), webhook_forms.get(team.pk) or WebhookForm())
@@ -136,6 +187,8 @@ def notification_settings(request: SignedInRequest) -> HttpResponse:
                 digest=data["digest"],
                 digest_channel=data["digest_channel"],
                 digest_team=team,
+                channels=_channels_chosen(data) if data.get("channels_shown") else None,
+                email_mode=data.get("email_mode") or None,
             )
         except InvalidInput as exc:
             apply_errors(form, exc)

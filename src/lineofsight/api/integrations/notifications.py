@@ -29,6 +29,8 @@ from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals.tracking import check_ins_due
 from lineofsight.goals.tracking.check_ins_due import DueRow
 from lineofsight.integrations import actions, selectors
+from lineofsight.integrations import inbox as inbox_rules
+from lineofsight.integrations.inbox import CHANNEL_LABELS as CHANNELS
 from lineofsight.integrations.models import Notification, NotificationPreference, TeamWebhook
 from lineofsight.people.selectors import get_team_for_user, teams_visible_to
 
@@ -43,7 +45,14 @@ PaceStatusName = Literal["on_track", "at_risk", "off_track", "stale", "pending",
 DigestName = Literal["weekly", "off"]
 DigestChannelName = Literal["email", "chat"]
 WebhookKind = Literal["slack", "teams"]
-NotificationKind = Literal["reminder", "digest", "escalation", "review", "alignment"]
+NotificationKind = Literal[
+    "reminder", "digest", "escalation", "review", "alignment", "mention", "reply", "parent", "daily"
+]
+ConfigurableKind = Literal[
+    "mention", "reply", "alignment", "parent", "reminder", "review", "escalation"
+]
+InboxChannel = Literal["inapp", "email"]
+EmailModeName = Literal["each", "daily"]
 ChannelName = Literal["email", "slack", "teams"]
 StateName = Literal["pending", "sent", "failed"]
 
@@ -115,6 +124,14 @@ class PreferencesOut(Schema):
     chat_teams: list[int] = Field(
         description="Teams you lead or belong to whose chat channel can take your digest."
     )
+    channels: dict[ConfigurableKind, list[InboxChannel]] = Field(
+        description="Per kind of message, where it reaches you: in the app (your inbox) "
+        "and/or by email. Reminders, review tasks and escalations always come by email."
+    )
+    email_mode: EmailModeName = Field(
+        description="each: one email per message; daily: one summary a day of what is unread "
+        "in your inbox (required emails still come on their own)."
+    )
 
 
 class PreferencesPatch(Input):
@@ -124,6 +141,10 @@ class PreferencesPatch(Input):
         description="The team whose channel takes your digest; null for the first team you "
         "lead that has one."
     )
+    channels: dict[ConfigurableKind, list[InboxChannel]] = optional(
+        description="Per kind, the channels you want (kinds left out keep their setting)."
+    )
+    email_mode: EmailModeName = optional(description="each, or daily.")
 
 
 class WebhookOut(Schema):
@@ -214,6 +235,11 @@ def preferences_row(prefs: NotificationPreference, chat_teams: list[int]) -> dic
         "digest_channel": prefs.digest_channel,
         "digest_team": prefs.digest_team_id,
         "chat_teams": chat_teams,
+        "channels": {
+            kind: sorted(inbox_rules.channels_for(prefs, kind), key=list(CHANNELS).index)
+            for kind in inbox_rules.DEFAULT_CHANNELS
+        },
+        "email_mode": prefs.email_mode,
     }
 
 
@@ -296,6 +322,10 @@ def update_notification_preferences(request: HttpRequest, payload: PreferencesPa
             digest=payload.digest if "digest" in given else None,
             digest_channel=payload.digest_channel if "digest_channel" in given else None,
             digest_team=team,
+            channels={str(k): list(v) for k, v in (payload.channels or {}).items()}
+            if "channels" in given
+            else None,
+            email_mode=payload.email_mode if "email_mode" in given else None,
         )
     return preferences_row(prefs, _chat_team_ids(request))
 

@@ -19,6 +19,7 @@ from lineofsight.goals.actions._common import TEXT_MAX, _closed_cycle_guard, _te
 from lineofsight.goals.actions.key_results import _write_kr_revision
 from lineofsight.goals.actions.objectives import _propagate_parents_of, _write_objective_revision
 from lineofsight.goals.models import KeyResult, Objective
+from lineofsight.goals.signals import objective_changed
 from lineofsight.people.models import Person
 
 
@@ -65,6 +66,14 @@ def abandon_objective(
     )
     rollup.propagate_from_objectives([objective.pk], now=now)
     _propagate_parents_of(objective.pk, now)
+    objective_changed.send(
+        sender=Objective,
+        objective=objective,
+        by=acting_user,
+        reason=reason,
+        abandoned=True,
+        revision=revision.number,
+    )
     return objective
 
 

@@ -23,6 +23,7 @@ from lineofsight.goals.actions._common import (
     _viewer,
 )
 from lineofsight.goals.models import CheckIn, Cycle, Objective, ObjectiveRevision
+from lineofsight.goals.signals import objective_changed
 from lineofsight.people.models import Person, Team
 
 OBJECTIVE_DEFINITION_FIELDS = (
@@ -37,6 +38,8 @@ OBJECTIVE_DEFINITION_FIELDS = (
 # Changing what the objective aims at or how it is scored, once its key results have
 # check-ins, is a revision mid-cycle: it needs a reason, kept with the previous version.
 REVISION_NEEDS_REASON = ("title", "description", "commitment", "progress_mode")
+# Changes the owners of aligned objectives are told about (``goals.signals.objective_changed``).
+PARENT_NEWS_FIELDS = frozenset({"title", "description", "commitment", "state"})
 
 
 def _write_objective_revision(
@@ -243,8 +246,11 @@ def update_objective(
     now = timezone.now()
     objective.updated_at = now
     objective.save()
+    revision = None
     if diff or owner_person or owner_team:
-        _write_objective_revision(objective, author=acting_user, reason=reason.strip(), at=now)
+        revision = _write_objective_revision(
+            objective, author=acting_user, reason=reason.strip(), at=now
+        )
     audit.record(
         actor=acting_user,
         action="objective.update",
@@ -256,6 +262,15 @@ def update_objective(
         rollup.propagate_from_objectives([objective.pk], now=now)
         # A state change also changes whether this objective counts in its parents.
         _propagate_parents_of(objective.pk, now)
+    if revision is not None and set(diff) & PARENT_NEWS_FIELDS:
+        objective_changed.send(
+            sender=Objective,
+            objective=objective,
+            by=acting_user,
+            reason=reason.strip(),
+            abandoned=objective.state == Objective.State.ABANDONED,
+            revision=revision.number,
+        )
     return objective
 
 

@@ -255,4 +255,47 @@
       if (!parts.form.contains(document.activeElement)) closeSearch(parts);
     }, 150);
   });
+  // Comments: suggest people who may see the subject while "@name" is being typed.
+  function mentionAt(field) {
+    var before = field.value.slice(0, field.selectionStart);
+    var match = /(^|[^\w@])@([\w.+-]{1,40})$/.exec(before);
+    return match ? match[2] : null;
+  }
+  function mentionList(field) {
+    var form = field.closest("form");
+    return form ? form.querySelector("[data-mention-list]") : null;
+  }
+  var mentionTimer = null;
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("[data-mention-input]")) return;
+    var list = mentionList(field);
+    if (!list) return;
+    var query = mentionAt(field);
+    clearTimeout(mentionTimer);
+    if (!query) { list.hidden = true; list.innerHTML = ""; return; }
+    mentionTimer = setTimeout(function () {
+      var url = list.dataset.mentionUrl + "?q=" + encodeURIComponent(query);
+      fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          list.innerHTML = html;
+          list.hidden = !list.querySelector("[data-username]");
+        });
+    }, 150);
+  });
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest && event.target.closest("[data-username]");
+    if (!option) return;
+    var list = option.closest("[data-mention-list]");
+    var field = list && list.closest("form").querySelector("[data-mention-input]");
+    if (!field) return;
+    var at = field.selectionStart;
+    var before = field.value.slice(0, at).replace(/@[\w.+-]*$/, "@" + option.dataset.username + " ");
+    field.value = before + field.value.slice(at);
+    field.focus();
+    field.setSelectionRange(before.length, before.length);
+    list.hidden = true;
+    list.innerHTML = "";
+  });
 })();

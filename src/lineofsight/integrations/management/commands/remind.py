@@ -107,6 +107,11 @@ class Command(BaseCommand):
                 Notification.Kind.DIGEST,
             )
         ]
+        if queued[Notification.Kind.DAILY]:
+            daily = queued[Notification.Kind.DAILY]
+            parts.append(
+                words.count(daily, "daily inbox summary", "daily inbox summaries") + " queued"
+            )
         self.stdout.write(f"{today.isoformat()}: " + "; ".join(parts) + "." + _week(plan))
         # The scheduled run also keeps the figures of OKR cycles that ended under a launched
         # review cycle (normally kept when the cycle closed or the review cycle launched).
@@ -143,6 +148,7 @@ class Command(BaseCommand):
                 for line in message.body.splitlines():
                     self.stdout.write(f"      {line}")
         self.stdout.write("Nothing was sent or recorded.")
+
 
 def _sent_before(plan: planning.RunPlan) -> dict[str, int]:
     """What the plan holds per kind, with the digests earlier runs sent this digest week

@@ -1,0 +1,78 @@
+"""The inbox in the app: which kinds of message land there, each person's choice of channels
+per kind, and the unread count the navigation shows on every page.
+
+Every message goes through the outbox's one queueing step
+(``actions.queue_notifications``): there it is written to its recipient's inbox (unless they
+turned the inbox off for that kind) and queued as an email (unless they turned email off for
+that kind, or chose one summary a day). Reminders, escalations and review tasks are required
+by email; their inbox copy can be turned off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from lineofsight.integrations.models import InboxItem, Notification, NotificationPreference
+
+K = Notification.Kind
+INAPP = "inapp"
+EMAIL = "email"
+CHANNEL_LABELS = {INAPP: "In the app", EMAIL: "By email"}
+
+# The kinds a person chooses channels for, in the order the settings list them, with their
+# defaults. A kind whose email is required lists "email" in REQUIRED_EMAIL.
+DEFAULT_CHANNELS: dict[str, tuple[str, ...]] = {
+    K.MENTION: (INAPP, EMAIL),
+    K.REPLY: (INAPP,),
+    K.ALIGNMENT: (INAPP, EMAIL),
+    K.PARENT: (INAPP, EMAIL),
+    K.REMINDER: (INAPP, EMAIL),
+    K.REVIEW: (INAPP, EMAIL),
+    K.ESCALATION: (INAPP, EMAIL),
+}
+REQUIRED_EMAIL = frozenset({K.REMINDER, K.REVIEW, K.ESCALATION})
+KIND_HELP = {
+    K.MENTION: "Someone mentions you in a comment.",
+    K.REPLY: "Someone comments in a thread you wrote in, or on your check-in.",
+    K.ALIGNMENT: "A contribution proposed to your objective, or the answer to yours.",
+    K.PARENT: "An objective yours aligns to is revised or abandoned.",
+    K.REMINDER: "Your check-ins are due (the email is required).",
+    K.REVIEW: "Review tasks: self reviews, feedback, approvals (the email is required).",
+    K.ESCALATION: "A report missed check-ins (the email is required).",
+}
+
+
+def channels_for(prefs: NotificationPreference | None, kind: str) -> set[str]:
+    """The channels a message of ``kind`` reaches this person on (before the email mode)."""
+    chosen = DEFAULT_CHANNELS.get(kind, (EMAIL,))
+    if prefs is not None and isinstance(prefs.channels, dict) and kind in prefs.channels:
+        chosen = tuple(c for c in prefs.channels[kind] if c in (INAPP, EMAIL))
+    out = set(chosen)
+    if kind in REQUIRED_EMAIL or kind not in DEFAULT_CHANNELS:
+        out.add(EMAIL)
+    return out
+
+
+def wants_email_now(prefs: NotificationPreference | None, kind: str) -> bool:
+    """Whether a message of ``kind`` is emailed on its own now (else: not at all, or in the
+    daily summary)."""
+    if kind in REQUIRED_EMAIL or kind not in DEFAULT_CHANNELS:
+        return True
+    if EMAIL not in channels_for(prefs, kind):
+        return False
+    return prefs is None or prefs.email_mode != NotificationPreference.EmailMode.DAILY
+
+
+def unread_count(person_id: int) -> int:
+    """One query on an index."""
+    return InboxItem.objects.filter(recipient_id=person_id, read_at=None).count()
+
+
+def inbox_navigation(request: HttpRequest) -> dict[str, Any]:
+    """Template context: ``inbox_unread``, counted only if the page shows it (one query)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"inbox_unread": lambda: unread_count(user.pk)}
