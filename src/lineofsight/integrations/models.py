@@ -26,6 +26,7 @@ class Notification(models.Model):
         ESCALATION = "escalation", "Escalation"
         REVIEW = "review", "Review"  # self review open, feedback requested, review shared
         ALIGNMENT = "alignment", "Alignment proposal"  # proposed, accepted or declined
+        BLOCKER = "blocker", "Blocker escalation"  # unresolved past the organisation's limit
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

@@ -123,7 +123,8 @@ def check_in_row(ci: CheckIn) -> dict[str, Any]:
         "value": ci.value,
         "done": ci.done,
         "confidence": ci.confidence,
-        "blockers": ci.blockers,
+        "blockers": "\n".join(b.text for b in ci.raised_blockers.all()),
+        "blocker_ids": [b.pk for b in ci.raised_blockers.all()],
         "note": ci.note,
         "author": ci.author_id,
         "author_name": ci.author.name,
@@ -146,8 +147,6 @@ def initiative_row(initiative: Initiative) -> dict[str, Any]:
         "created_at": initiative.created_at,
         "updated_at": initiative.updated_at,
     }
-
-
 
 
 def cycle_row(cycle: Cycle) -> dict[str, Any]:
