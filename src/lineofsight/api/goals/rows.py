@@ -117,14 +117,15 @@ def link_row(link: AlignmentLink) -> dict[str, Any]:
 
 
 def check_in_row(ci: CheckIn) -> dict[str, Any]:
+    raised = sorted(ci.raised_blockers.all(), key=lambda b: b.pk)
     return {
         "id": ci.pk,
         "key_result": ci.key_result_id,
         "value": ci.value,
         "done": ci.done,
         "confidence": ci.confidence,
-        "blockers": "\n".join(b.text for b in ci.raised_blockers.all()),
-        "blocker_ids": [b.pk for b in ci.raised_blockers.all()],
+        "blockers": "\n".join(b.text for b in raised),
+        "blocker_ids": [b.pk for b in raised],
         "note": ci.note,
         "author": ci.author_id,
         "author_name": ci.author.name,
