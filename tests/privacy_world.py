@@ -68,7 +68,14 @@ from django.test import TestCase
 from lineofsight.coach import actions as coach_actions
 from lineofsight.core import tokens
 from lineofsight.goals import actions as goals
-from lineofsight.goals.models import AlignmentLink, CheckIn, Cycle, KeyResult, Objective
+from lineofsight.goals.models import (
+    AlignmentLink,
+    Blocker,
+    CheckIn,
+    Cycle,
+    KeyResult,
+    Objective,
+)
 from lineofsight.integrations import actions as integrations
 from lineofsight.people import accounts
 from lineofsight.people import actions as people
@@ -113,6 +120,7 @@ NAMES = (
     "ava_priv_kr",
     "ava_priv_note",
     "ava_priv_blockers",
+    "ava_priv_blocker_note",
     "ava_priv_initiative",
     "ava_priv_ack",
     "ren_pub_title",
@@ -343,6 +351,18 @@ def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
         confidence="at_risk",
         note=text("ava_priv_note", "Two calls so far."),
         blockers=text("ava_priv_blockers", "Waiting for the compliance pack."),
+    )
+    # A second blocker on it, handed to Sam and resolved with a note.
+    (handled,) = goals.raise_blockers(
+        acting_user=cast.ava,
+        check_in=ava_priv_kr.check_ins.get(),
+        blockers=[goals.BlockerInput("Hospital sign-off", cast.sam.pk)],
+    )
+    goals.set_blocker_state(
+        acting_user=cast.sam,
+        blocker=handled,
+        state="resolved",
+        note=text("ava_priv_blocker_note", "Signed off by the trust."),
     )
     goals.create_initiative(
         acting_user=cast.ava,
@@ -711,6 +731,11 @@ def _collect_ids(
         ),
         "initiative": list(
             okrs.ava_priv_kr.initiatives.order_by("pk").values_list("pk", flat=True)
+        ),
+        "blocker": list(
+            Blocker.objects.filter(key_result__objective_id__in=objective_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         ),
         "link": list(
             AlignmentLink.objects.filter(child_id__in=objective_ids)
