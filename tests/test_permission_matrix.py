@@ -77,7 +77,14 @@ from lineofsight.api.api import api
 from lineofsight.coach.models import FindingAcknowledgement
 from lineofsight.core import tokens
 from lineofsight.goals import actions
-from lineofsight.goals.models import AlignmentLink, CheckIn, Initiative, KeyResult, Objective
+from lineofsight.goals.models import (
+    AlignmentLink,
+    Blocker,
+    CheckIn,
+    Initiative,
+    KeyResult,
+    Objective,
+)
 from lineofsight.integrations.models import Notification, TeamWebhook
 
 from .okrs import build_cascade
@@ -119,6 +126,7 @@ class Family:
     check_in: CheckIn
     initiative: Initiative
     link: AlignmentLink
+    blocker: Blocker
 
 
 @dataclass
@@ -159,13 +167,18 @@ def build_world(cast) -> World:
                 acting_user=cast.ava, child=objective, parent_objective=c.sales, kind="supports"
             )
         check_in = actions.record_check_in(
-            acting_user=cast.ava, key_result=kr, value=2, confidence="at_risk"
+            acting_user=cast.ava,
+            key_result=kr,
+            value=2,
+            confidence="at_risk",
+            blockers="Waiting for the call list",
         )
         initiative = actions.create_initiative(
             acting_user=cast.ava, key_result=kr, title="Call list", owner=cast.ava
         )
         link = AlignmentLink.objects.get(child=objective, ended_at__isnull=True)
-        families[visibility] = Family(objective, kr, check_in, initiative, link)
+        blocker = check_in.raised_blockers.get()
+        families[visibility] = Family(objective, kr, check_in, initiative, link, blocker)
     token, _ = tokens.create_token(acting_user=cast.ava, person=cast.ava, name="matrix")
     return World(cast, families["public"], families["private"], token.pk, c.company.pk, cast.q4.pk)
 
@@ -398,6 +411,19 @@ PAGES: dict[str, Row] = {
         "GET", lambda w, f: f"/key-results/{f.key_result.pk}/initiatives/new/", "write"
     ),
     "initiative-edit": Row("GET", lambda w, f: f"/initiatives/{f.initiative.pk}/edit/", "write"),
+    "blocker": Row("GET", lambda w, f: f"/blockers/{f.blocker.pk}/", "read"),
+    "blocker-state": Row(
+        "POST",
+        lambda w, f: f"/blockers/{f.blocker.pk}/state/",
+        "write",
+        lambda w, f: {"state": "handling"},
+    ),
+    "blocker-assign": Row(
+        "POST",
+        lambda w, f: f"/blockers/{f.blocker.pk}/assign/",
+        "write",
+        lambda w, f: {"assignee": str(w.cast.sam.pk)},
+    ),
     "people": Row("GET", lambda w, f: "/people/", "open"),
     "person": Row("GET", lambda w, f: f"/people/{w.cast.ava.pk}/", "open"),
     "teams": Row("GET", lambda w, f: "/teams/", "open"),
@@ -728,6 +754,20 @@ API: dict[str, Row] = {
         lambda w, f: f"/api/initiatives/{f.initiative.pk}",
         "write",
         lambda w, f: {"state": "in_progress"},
+    ),
+    "list_blockers": Row("GET", lambda w, f: "/api/blockers", "open"),
+    "raise_blockers": Row(
+        "POST",
+        lambda w, f: "/api/blockers",
+        "write-create",
+        lambda w, f: {"check_in": f.check_in.pk, "blockers": [{"text": "Pricing sign-off"}]},
+    ),
+    "get_blocker": Row("GET", lambda w, f: f"/api/blockers/{f.blocker.pk}", "read"),
+    "update_blocker": Row(
+        "PATCH",
+        lambda w, f: f"/api/blockers/{f.blocker.pk}",
+        "write",
+        lambda w, f: {"state": "handling"},
     ),
     "list_people": Row("GET", lambda w, f: "/api/people", "open"),
     "get_person": Row("GET", lambda w, f: f"/api/people/{w.cast.ava.pk}", "open"),
@@ -1220,6 +1260,7 @@ def test_api_permissions(cast, name):
         "/api/check-ins",
         "/api/initiatives",
         "/api/alignment-links",
+        "/api/blockers",
     ],
 )
 def test_lists_leave_out_what_a_person_may_not_see(cast, path):
@@ -1230,6 +1271,7 @@ def test_lists_leave_out_what_a_person_may_not_see(cast, path):
         "/api/check-ins": world.private.check_in.pk,
         "/api/initiatives": world.private.initiative.pk,
         "/api/alignment-links": world.private.link.pk,
+        "/api/blockers": world.private.blocker.pk,
     }[path]
     for who, person in cast.everyone().items():
         client = Client()
