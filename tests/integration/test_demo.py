@@ -315,3 +315,27 @@ def test_the_coach_finds_the_problems_planted_in_the_current_quarter(quarters):
     worked = {WORKED_AE, SALES, ARR}
     flagged = {row.subject_label for row in report.rows}
     assert not (worked & flagged)
+
+
+def test_the_demo_shows_blockers_assigned_escalated_handled_and_resolved(quarters):
+    from lineofsight.goals.models import BlockerEvent
+
+    stories = {
+        b.raised_by.username: b
+        for b in Blocker.objects.filter(
+            text__in=[
+                "Legal still has the new reseller agreement template; three deals wait on it.",
+                "Staging is shared with the load tests, so the nightly runs collide and fail.",
+                "The Northwind security questionnaire has been stuck with InfoSec for a week.",
+            ]
+        ).select_related("raised_by", "assignee")
+    }
+    assert (stories["jordan"].state, stories["jordan"].assignee.username) == ("open", "nadia")
+    escalated = BlockerEvent.objects.filter(blocker=stories["jordan"], kind="escalated")
+    assert list(escalated.values_list("person__username", flat=True)) == ["victor"]
+    assert stories["omar"].state == "handling" and stories["omar"].assignee.username == "mei"
+    assert stories["sofia"].state == "resolved" and "InfoSec" in stories["sofia"].resolution_note
+    # Everyday blockers: the old ones resolved, the latest with someone.
+    assert Blocker.objects.filter(state="resolved").count() > 20
+    assert Blocker.objects.exclude(state="resolved").exclude(assignee=None).count() >= 5
+    assert not Blocker.objects.filter(resolved_at__gt=timezone.now()).exists()

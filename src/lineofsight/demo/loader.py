@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.demo import content
+from lineofsight.demo.blockers import load_blockers
 from lineofsight.demo.calibration import load_calibration
 from lineofsight.demo.check_ins_due import leave_some_check_ins_due
 from lineofsight.demo.closing import close_out_previous_quarter
@@ -55,6 +56,7 @@ class Summary:
     objectives: int = 0
     key_results: int = 0
     check_ins: int = 0
+    blocker_stories: int = 0
     seconds: float = 0.0
     verified: int = 0
     differences: int = 0
@@ -242,6 +244,7 @@ class DemoLoader:
             review_cycle = load_reviews(self, today)
             load_feedback(self, review_cycle)
             load_calibration(self, review_cycle)
+            self.summary.blocker_stories = load_blockers(self)
         forget_organisation_cache()
         diffs, checked = rollup.verify()
         self.summary.verified = checked
