@@ -14,6 +14,7 @@ rule protects it:
 * ``parent-editor`` - deciding on a proposed contribution into the Sales objective (the
   families' links point there): its editors Sam, Cora and HR; others who see the link get
   403, the rest 404.
+* ``nudge``  - asking Ava for a check-in now: her managers Sam and Cora; others 403.
 * ``hr``     - closing and regrading cycles: HR; others get 403;
 * ``private-person`` - Ava's close-out and calibrated confidence: Ava, her managers and HR;
   others get 404;
@@ -426,6 +427,7 @@ PAGES: dict[str, Row] = {
     ),
     "people": Row("GET", lambda w, f: "/people/", "open"),
     "person": Row("GET", lambda w, f: f"/people/{w.cast.ava.pk}/", "open"),
+    "person-nudge": Row("POST", lambda w, f: f"/people/{w.cast.ava.pk}/nudge/", "nudge"),
     "teams": Row("GET", lambda w, f: "/teams/", "open"),
     "team": Row("GET", lambda w, f: f"/teams/{w.cast.enterprise.pk}/", "open"),
     "tokens": Row("GET", lambda w, f: "/settings/tokens/", "open"),
@@ -1127,6 +1129,9 @@ def test_every_page_and_endpoint_is_in_the_matrix():
     assert operations == set(API), "endpoints without a row (or rows without an endpoint)"
 
 
+NUDGERS = {"sam", "cora"}
+
+
 def expected(rule: str, who: str, family: str) -> str:
     """'ok', 'forbidden' (403) or 'hidden' (404)."""
     if rule == "open":
@@ -1142,6 +1147,9 @@ def expected(rule: str, who: str, family: str) -> str:
     if rule == "hr-item":
         # Something of Ava's only HR may act on: Ava sees it (403), others do not (404).
         return "ok" if who == "hana" else "forbidden" if who == "ava" else "hidden"
+    if rule == "nudge":
+        # Asking Ava for a check-in now: her managers; everyone else sees her (403).
+        return "ok" if who in NUDGERS else "forbidden"
     if rule == "hr":
         # Closing cycles: HR only; everyone may see the cycle, so the rest get 403.
         return "ok" if who == "hana" else "forbidden"

@@ -30,6 +30,7 @@ from lineofsight.goals import blockers as blocker_selectors
 from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.closing import selectors as closing_selectors
 from lineofsight.goals.forms import CheckInForm
+from lineofsight.goals.my_team import my_team
 from lineofsight.goals.models import (
     AlignmentLink,
     Cycle,
@@ -119,6 +120,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     tracking.annotate_key_results(okrs.key_results, context=context)
     key_results = [(kr, check_in_open(request.user, kr, kr.objective)) for kr in okrs.key_results]
     assigned, assigned_total = blocker_selectors.assigned_to(request.user)
+    team = my_team(request.user, cycle)
     return render_page(
         request,
         "goals/home.html",
@@ -130,6 +132,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             "key_results": key_results,
             "assigned_blockers": assigned,
             "assigned_blockers_total": assigned_total,
+            "my_team": team,
         },
     )
 

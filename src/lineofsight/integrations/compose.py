@@ -105,6 +105,29 @@ def reminder(*, name: str, items: Sequence[DueLine], check_in_url: str) -> Messa
     return Message(subject, body)
 
 
+def nudge(
+    *, name: str, manager_name: str, items: Sequence[DueLine], check_in_url: str
+) -> Message:
+    """To a report whose manager asked for a check-in now (the nudge on their home)."""
+    if items:
+        base = reminder(name=name, items=items, check_in_url=check_in_url)
+        intro = f"{manager_name} asked you for a check-in."
+        body = base.body.replace(f"Hello {name},\n", f"Hello {name},\n\n{intro}", 1)
+        return Message(f"{manager_name} asks for a check-in: {base.subject[0].lower()}"
+                       f"{base.subject[1:]}", body)
+    body = "\n".join(
+        [
+            f"Hello {name},",
+            "",
+            f"{manager_name} asked you for a check-in. Nothing of yours is overdue, but a "
+            "fresh reading and your confidence help them see where things stand.",
+            "",
+            f"Check in: {check_in_url}",
+        ]
+    )
+    return Message(f"{manager_name} asks for a check-in", body)
+
+
 # -- escalations ---------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from lineofsight.integrations import views
 
 urlpatterns = [
     path("settings/notifications/", views.notification_settings, name="notification-settings"),
+    path("people/<int:person_id>/nudge/", views.person_nudge, name="person-nudge"),
     path("teams/<int:team_id>/webhooks/", views.team_webhook_add, name="team-webhook-add"),
     path(
         "teams/<int:team_id>/webhooks/<int:webhook_id>/remove/",
