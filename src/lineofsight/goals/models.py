@@ -152,6 +152,13 @@ class Objective(models.Model):
     progress_mode = models.CharField(
         max_length=12, choices=ProgressMode.choices, default=scoring.ProgressMode.KEY_RESULTS
     )
+    is_development = models.BooleanField(
+        "development goal",
+        default=False,
+        help_text="An individual objective about growth or skills: tracked with check-ins, "
+        "left out of OKR attainment, review formulas and the company roll-up, and shown in "
+        "the review's growth section.",
+    )
     # Stored roll-up (0.0-1.0), maintained by goals.rollup.
     progress = models.FloatField(default=0.0)
     progress_updated_at = models.DateTimeField(null=True, blank=True)
@@ -183,6 +190,10 @@ class Objective(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__gte=0.0) & Q(progress__lte=1.0),
                 name="objective_progress_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_development=False) | Q(level="individual"),
+                name="objective_development_individual",
             ),
             models.CheckConstraint(
                 condition=Q(computed_grade__isnull=True)
