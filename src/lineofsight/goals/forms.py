@@ -106,6 +106,13 @@ class ObjectiveForm(forms.Form):
         widget=_textarea(placeholder="If we hit this, the parent becomes more likely because..."),
     )
     # Alignment, chosen with the picker (new objectives only).
+    is_development = forms.BooleanField(
+        label="Development goal",
+        required=False,
+        help_text="For an individual objective about growth or skills: tracked with "
+        "check-ins, but not counted in OKR attainment, review formulas or the company "
+        "roll-up (it can support objectives, not count towards them).",
+    )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
     align_kind = _link_kind_field()
     align_weight = _weight_field(required=False)

@@ -30,7 +30,6 @@ from lineofsight.goals import blockers as blocker_selectors
 from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.closing import selectors as closing_selectors
 from lineofsight.goals.forms import CheckInForm
-from lineofsight.goals.my_team import my_team
 from lineofsight.goals.models import (
     AlignmentLink,
     Cycle,
@@ -38,6 +37,7 @@ from lineofsight.goals.models import (
     KeyResultRevision,
     Objective,
 )
+from lineofsight.goals.my_team import my_team
 from lineofsight.people.models import Person
 
 CHECK_IN_CONTEXTS = ("objective", "home")

@@ -47,6 +47,7 @@ def objective_row(card: ObjectiveCard) -> dict[str, Any]:
         "state": o.state,
         "commitment": o.commitment,
         "progress_mode": o.progress_mode,
+        "is_development": o.is_development,
         "rationale": o.rationale,
         "progress": o.progress,
         "percent": percent(o.progress),

@@ -158,6 +158,9 @@ class ObjectiveOut(Schema):
     state: ObjectiveState
     commitment: Commitment
     progress_mode: ProgressMode
+    is_development: bool = Field(
+        description="A development goal: left out of attainment, reviews and the roll-up."
+    )
     rationale: str
     progress: float = Field(description="Stored roll-up, 0.0-1.0.")
     percent: int
@@ -229,6 +232,9 @@ class ObjectiveCreate(Input):
     commitment: Commitment = "aspirational"
     rationale: LongText = Field("", description="If we hit this, the parent becomes more likely.")
     progress_mode: ProgressMode = "key_results"
+    is_development: Flag = Field(
+        False, description="Individual objectives only: a development goal (growth, skills)."
+    )
     align_to: list[AlignTo] = Field(
         default_factory=list,
         max_length=20,
@@ -246,6 +252,7 @@ class ObjectivePatch(Input):
     visibility: Visibility = optional()
     progress_mode: ProgressMode = optional()
     rationale: LongText = optional()
+    is_development: Flag = optional(description="Mark or unmark it as a development goal.")
     owner_person: Id = optional(description="Hand the objective to this person.")
     owner_team: Id = optional(description="Hand the objective to this team.")
     reason: Reason = Field("", description="Why it changes; kept in the revision history.")
