@@ -30,6 +30,7 @@ from lineofsight.demo.check_ins_due import leave_some_check_ins_due
 from lineofsight.demo.closing import close_out_previous_quarter
 from lineofsight.demo.coaching import planted_objectives
 from lineofsight.demo.content import CURRENT, PREVIOUS, KRSpec, ObjectiveSpec
+from lineofsight.demo.development import load_development_goals
 from lineofsight.demo.feedback import load_feedback
 from lineofsight.demo.reviews import load_reviews
 from lineofsight.demo.world import Plan, quarter_bounds, quarter_name
@@ -57,6 +58,7 @@ class Summary:
     key_results: int = 0
     check_ins: int = 0
     blocker_stories: int = 0
+    development_goals: int = 0
     seconds: float = 0.0
     verified: int = 0
     differences: int = 0
@@ -239,6 +241,7 @@ class DemoLoader:
             self._organisation()
             self._cycles(today)
             self._okrs()
+            self.summary.development_goals = load_development_goals(self)
             self._close_past_cycles(today)
             close_out_previous_quarter(self)
             review_cycle = load_reviews(self, today)

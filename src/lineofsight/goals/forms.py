@@ -254,7 +254,9 @@ class CheckInForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         for slot in range(1, self.BLOCKER_SLOTS + 1):
-            self.fields[f"blocker_{slot}_assignee"].choices = assignees or [("", "Nobody yet")]
+            field = self.fields[f"blocker_{slot}_assignee"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = assignees or [("", "Nobody yet")]
         if key_result.kind == scoring.KeyResultKind.MILESTONE:
             del self.fields["value"]
         else:
@@ -296,12 +298,14 @@ class BlockerStateForm(forms.Form):
 
     def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        labels = {
+        labels: dict[str, str] = {
             Blocker.State.OPEN: "Reopen" if current == Blocker.State.RESOLVED else "Open",
             Blocker.State.HANDLING: "Being handled",
             Blocker.State.RESOLVED: "Resolved",
         }
-        self.fields["state"].choices = [
+        field = self.fields["state"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (value, labels[value]) for value in Blocker.State.values if value != current
         ]
 
@@ -311,7 +315,9 @@ class BlockerAssignForm(forms.Form):
 
     def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = assignees
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = assignees
 
 
 class KeyResultForm(forms.Form):

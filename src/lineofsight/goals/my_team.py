@@ -1,10 +1,10 @@
 """The manager's home: "My team", each direct report with how their OKRs stand in a cycle.
 
 For each report the manager may see: their objectives in the cycle and their average
-progress, their key results due for a check-in and the check-ins they have missed (the
-rules of ``goals.due``, the same as the check-in screen and the reminders), their key results
-at risk, off track or stale (status from pace, ``goals.pace``: those that need attention,
-as on the dashboards), and the open
+progress (development goals left out, as from attainment), their key results due for a
+check-in and the check-ins they have missed (the rules of ``goals.due``, the same as the
+check-in screen and the reminders), their key results at risk, off track or stale (status
+from pace, ``goals.pace``: those that need attention, as on the dashboards), and the open
 blockers on their key results.
 
 Queries: the reports, their objectives, their key results (with cycle, objective and team
@@ -63,7 +63,7 @@ def my_team(user: Person, cycle: Cycle | None) -> list[ReportRow]:
     if cycle is not None:
         for owner_id, progress in (
             Objective.objects.visible_to(user)
-            .filter(owner_person_id__in=ids, cycle=cycle)
+            .filter(owner_person_id__in=ids, cycle=cycle, is_development=False)
             .exclude(state=Objective.State.ABANDONED)
             .values_list("owner_person_id", "progress")
         ):

@@ -49,7 +49,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in actions.COACH_FIELDS:  # left blank: kept as they are
+        for name in (*actions.COACH_FIELDS, "blocker_escalation_days"):  # blank: kept as is
             self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
@@ -131,7 +131,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                 pace_off_track=data["pace_off_track"],
                 escalate_after_misses=data["escalate_after_misses"],
                 digest_weekday=data["digest_weekday"],
-                blocker_escalation_days=data["blocker_escalation_days"],
+                blocker_escalation_days=data.get("blocker_escalation_days"),
             )
             coach = {n: data[n] for n in actions.COACH_FIELDS if data.get(n) is not None}
             if coach:
