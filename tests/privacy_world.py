@@ -306,7 +306,7 @@ def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
     ava_q3 = _q3(cast, tess, renewals)
     sales = build_cascade(cast).sales  # the worked example's cascade, Q4
 
-    def ava_objective(key: str, visibility: str, **more: str) -> Objective:
+    def ava_objective(key: str, visibility: str, **more: Any) -> Objective:
         return goals.create_objective(
             acting_user=cast.ava,
             title=text(f"{key}_title", "Open the healthcare territory"),
@@ -320,8 +320,12 @@ def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
 
     ava_pub = ava_objective("ava_pub", "public")
     ava_team = ava_objective("ava_team", "team")
+    # The private one is a development goal: its privacy is that of any private objective.
     ava_priv = ava_objective(
-        "ava_priv", "private", rationale=text("ava_priv_rationale", "Healthcare is next.")
+        "ava_priv",
+        "private",
+        rationale=text("ava_priv_rationale", "Healthcare is next."),
+        is_development=True,
     )
     ava_pub_kr = goals.create_key_result(
         acting_user=cast.ava,

@@ -49,3 +49,31 @@ def test_a_team_objective_cannot_be_a_development_goal(cast, cascade, as_user):
     assert response.status_code == 422
     assert "Only an individual objective can be a development goal." in text(response)
     assert not Objective.objects.filter(title="Grow the team").exists()
+
+
+def test_the_evidence_pack_page_has_a_growth_section(cast, as_user):
+    import datetime as dt
+
+    from lineofsight.goals import actions
+
+    from ..reviews import build_review_cycle
+    from ..worked_example import build_example
+
+    build_example(cast)
+    actions.create_objective(
+        acting_user=cast.hana,
+        title="Become a confident negotiator",
+        level="individual",
+        cycle=cast.q3,
+        owner_person=cast.ava,
+        is_development=True,
+        amendment_reason="Agreed in her one-on-one, recorded late",
+        at=dt.datetime(2026, 7, 6, 9, tzinfo=dt.UTC),
+    )
+    review = build_review_cycle(cast)["ava"]
+    body = text(as_user(cast.sam).get(f"/reviews/{review.pk}/evidence/"))
+    growth = body[body.index('id="growth"') :]
+    assert "Growth: development goals" in growth
+    assert "Become a confident negotiator" in growth[: growth.index("</section>")]
+    planned = body[: body.index('id="growth"')]
+    assert "Become a confident negotiator" not in planned
