@@ -773,6 +773,7 @@ API: dict[str, Row] = {
     ),
     "list_people": Row("GET", lambda w, f: "/api/people", "open"),
     "get_person": Row("GET", lambda w, f: f"/api/people/{w.cast.ava.pk}", "open"),
+    "nudge_person": Row("POST", lambda w, f: f"/api/people/{w.cast.ava.pk}/nudge", "nudge"),
     "list_teams": Row("GET", lambda w, f: "/api/teams", "open"),
     "get_team": Row("GET", lambda w, f: f"/api/teams/{w.cast.enterprise.pk}", "open"),
     "list_cycles": Row("GET", lambda w, f: "/api/cycles", "open"),

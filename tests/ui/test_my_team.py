@@ -124,3 +124,23 @@ def test_the_home_page_runs_as_many_queries_with_30_reports_as_with_3(cast, as_u
         assert f"{n} direct reports" in body and "Report 00" in body
         counts[n] = len(ctx.captured_queries)
     assert counts[3] == counts[30], counts
+
+
+def test_the_api_nudges_once_a_day_naming_the_field(cast, cascade):
+    from django.test import Client
+
+    from lineofsight.core import tokens
+
+    def api(person):
+        _, secret = tokens.create_token(acting_user=person, person=person, name="t")
+        return Client(headers={"Authorization": f"Bearer {secret}"})
+
+    sam = api(cast.sam)
+    url = f"/api/people/{cast.ava.pk}/nudge"
+    first = sam.post(url, "{}", content_type="application/json")
+    assert first.status_code == 201, first.content
+    assert first.json()["due"] == 3 and first.json()["person"] == cast.ava.pk
+    again = sam.post(url, "{}", content_type="application/json")
+    assert again.status_code == 422 and list(again.json()["errors"]) == ["person"]
+    assert "tomorrow" in again.json()["errors"]["person"][0]
+    assert api(cast.pia).post(url, "{}", content_type="application/json").status_code == 403
