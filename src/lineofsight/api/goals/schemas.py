@@ -568,7 +568,7 @@ class BlockerOut(Schema):
 class BlockerQuery(PageQuery):
     assignee: ParamId | None = Field(None, description="Assigned to this person.")
     state: BlockerState | None = None
-    open: Flag | None = Field(None, description="true: open or being handled; false: resolved.")
+    open: bool | None = Field(None, description="true: open or being handled; false: resolved.")
     team: ParamId | None = Field(
         None, description="On the key results of this team and its members."
     )
