@@ -68,7 +68,14 @@ from django.test import TestCase
 from lineofsight.coach import actions as coach_actions
 from lineofsight.core import tokens
 from lineofsight.goals import actions as goals
-from lineofsight.goals.models import AlignmentLink, CheckIn, Cycle, KeyResult, Objective
+from lineofsight.goals.models import (
+    AlignmentLink,
+    Blocker,
+    CheckIn,
+    Cycle,
+    KeyResult,
+    Objective,
+)
 from lineofsight.integrations import actions as integrations
 from lineofsight.people import accounts
 from lineofsight.people import actions as people
@@ -113,6 +120,7 @@ NAMES = (
     "ava_priv_kr",
     "ava_priv_note",
     "ava_priv_blockers",
+    "ava_priv_blocker_note",
     "ava_priv_initiative",
     "ava_priv_ack",
     "ren_pub_title",
@@ -303,7 +311,7 @@ def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
     ava_q3 = _q3(cast, tess, renewals)
     sales = build_cascade(cast).sales  # the worked example's cascade, Q4
 
-    def ava_objective(key: str, visibility: str, **more: str) -> Objective:
+    def ava_objective(key: str, visibility: str, **more: Any) -> Objective:
         return goals.create_objective(
             acting_user=cast.ava,
             title=text(f"{key}_title", "Open the healthcare territory"),
@@ -317,8 +325,12 @@ def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
 
     ava_pub = ava_objective("ava_pub", "public")
     ava_team = ava_objective("ava_team", "team")
+    # The private one is a development goal: its privacy is that of any private objective.
     ava_priv = ava_objective(
-        "ava_priv", "private", rationale=text("ava_priv_rationale", "Healthcare is next.")
+        "ava_priv",
+        "private",
+        rationale=text("ava_priv_rationale", "Healthcare is next."),
+        is_development=True,
     )
     ava_pub_kr = goals.create_key_result(
         acting_user=cast.ava,
@@ -348,6 +360,18 @@ def _okrs(cast: Cast, tess: Person, renewals: Team) -> Okrs:
         confidence="at_risk",
         note=text("ava_priv_note", "Two calls so far."),
         blockers=text("ava_priv_blockers", "Waiting for the compliance pack."),
+    )
+    # A second blocker on it, handed to Sam and resolved with a note.
+    (handled,) = goals.raise_blockers(
+        acting_user=cast.ava,
+        check_in=ava_priv_kr.check_ins.get(),
+        blockers=[goals.BlockerInput("Hospital sign-off", cast.sam.pk)],
+    )
+    goals.set_blocker_state(
+        acting_user=cast.sam,
+        blocker=handled,
+        state="resolved",
+        note=text("ava_priv_blocker_note", "Signed off by the trust."),
     )
     goals.create_initiative(
         acting_user=cast.ava,
@@ -750,6 +774,11 @@ def _collect_ids(
         ),
         "initiative": list(
             okrs.ava_priv_kr.initiatives.order_by("pk").values_list("pk", flat=True)
+        ),
+        "blocker": list(
+            Blocker.objects.filter(key_result__objective_id__in=objective_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         ),
         "link": list(
             AlignmentLink.objects.filter(child_id__in=objective_ids)

@@ -14,6 +14,7 @@ rule protects it:
 * ``parent-editor`` - deciding on a proposed contribution into the Sales objective (the
   families' links point there): its editors Sam, Cora and HR; others who see the link get
   403, the rest 404.
+* ``nudge``  - asking Ava for a check-in now: her managers Sam and Cora; others 403.
 * ``hr``     - closing and regrading cycles: HR; others get 403;
 * ``private-person`` - Ava's close-out and calibrated confidence: Ava, her managers and HR;
   others get 404;
@@ -81,7 +82,14 @@ from lineofsight.api.api import api
 from lineofsight.coach.models import FindingAcknowledgement
 from lineofsight.core import tokens
 from lineofsight.goals import actions
-from lineofsight.goals.models import AlignmentLink, CheckIn, Initiative, KeyResult, Objective
+from lineofsight.goals.models import (
+    AlignmentLink,
+    Blocker,
+    CheckIn,
+    Initiative,
+    KeyResult,
+    Objective,
+)
 from lineofsight.integrations.models import Notification, TeamWebhook
 
 from .okrs import build_cascade
@@ -123,6 +131,7 @@ class Family:
     check_in: CheckIn
     initiative: Initiative
     link: AlignmentLink
+    blocker: Blocker
 
 
 @dataclass
@@ -163,13 +172,18 @@ def build_world(cast) -> World:
                 acting_user=cast.ava, child=objective, parent_objective=c.sales, kind="supports"
             )
         check_in = actions.record_check_in(
-            acting_user=cast.ava, key_result=kr, value=2, confidence="at_risk"
+            acting_user=cast.ava,
+            key_result=kr,
+            value=2,
+            confidence="at_risk",
+            blockers="Waiting for the call list",
         )
         initiative = actions.create_initiative(
             acting_user=cast.ava, key_result=kr, title="Call list", owner=cast.ava
         )
         link = AlignmentLink.objects.get(child=objective, ended_at__isnull=True)
-        families[visibility] = Family(objective, kr, check_in, initiative, link)
+        blocker = check_in.raised_blockers.get()
+        families[visibility] = Family(objective, kr, check_in, initiative, link, blocker)
     token, _ = tokens.create_token(acting_user=cast.ava, person=cast.ava, name="matrix")
     return World(cast, families["public"], families["private"], token.pk, c.company.pk, cast.q4.pk)
 
@@ -424,9 +438,23 @@ PAGES: dict[str, Row] = {
         "GET", lambda w, f: f"/key-results/{f.key_result.pk}/initiatives/new/", "write"
     ),
     "initiative-edit": Row("GET", lambda w, f: f"/initiatives/{f.initiative.pk}/edit/", "write"),
+    "blocker": Row("GET", lambda w, f: f"/blockers/{f.blocker.pk}/", "read"),
+    "blocker-state": Row(
+        "POST",
+        lambda w, f: f"/blockers/{f.blocker.pk}/state/",
+        "write",
+        lambda w, f: {"state": "handling"},
+    ),
+    "blocker-assign": Row(
+        "POST",
+        lambda w, f: f"/blockers/{f.blocker.pk}/assign/",
+        "write",
+        lambda w, f: {"assignee": str(w.cast.sam.pk)},
+    ),
     "people": Row("GET", lambda w, f: "/people/", "open"),
     "search": Row("GET", lambda w, f: "/search/?q=healthcare", "open"),
     "person": Row("GET", lambda w, f: f"/people/{w.cast.ava.pk}/", "open"),
+    "person-nudge": Row("POST", lambda w, f: f"/people/{w.cast.ava.pk}/nudge/", "nudge"),
     "teams": Row("GET", lambda w, f: "/teams/", "open"),
     "team": Row("GET", lambda w, f: f"/teams/{w.cast.enterprise.pk}/", "open"),
     "tokens": Row("GET", lambda w, f: "/settings/tokens/", "open"),
@@ -782,9 +810,24 @@ API: dict[str, Row] = {
         "write",
         lambda w, f: {"state": "in_progress"},
     ),
+    "list_blockers": Row("GET", lambda w, f: "/api/blockers", "open"),
+    "raise_blockers": Row(
+        "POST",
+        lambda w, f: "/api/blockers",
+        "write-create",
+        lambda w, f: {"check_in": f.check_in.pk, "blockers": [{"text": "Pricing sign-off"}]},
+    ),
+    "get_blocker": Row("GET", lambda w, f: f"/api/blockers/{f.blocker.pk}", "read"),
+    "update_blocker": Row(
+        "PATCH",
+        lambda w, f: f"/api/blockers/{f.blocker.pk}",
+        "write",
+        lambda w, f: {"state": "handling"},
+    ),
     "list_people": Row("GET", lambda w, f: "/api/people", "open"),
     "search": Row("GET", lambda w, f: "/api/search?q=healthcare", "open"),
     "get_person": Row("GET", lambda w, f: f"/api/people/{w.cast.ava.pk}", "open"),
+    "nudge_person": Row("POST", lambda w, f: f"/api/people/{w.cast.ava.pk}/nudge", "nudge"),
     "list_teams": Row("GET", lambda w, f: "/api/teams", "open"),
     "get_team": Row("GET", lambda w, f: f"/api/teams/{w.cast.enterprise.pk}", "open"),
     "list_cycles": Row("GET", lambda w, f: "/api/cycles", "open"),
@@ -1171,6 +1214,9 @@ def test_every_page_and_endpoint_is_in_the_matrix():
     assert operations == set(API), "endpoints without a row (or rows without an endpoint)"
 
 
+NUDGERS = {"sam", "cora"}
+
+
 def expected(rule: str, who: str, family: str) -> str:
     """'ok', 'forbidden' (403) or 'hidden' (404)."""
     if rule == "open":
@@ -1194,6 +1240,9 @@ def expected(rule: str, who: str, family: str) -> str:
     if rule == "hr-item":
         # Something of Ava's only HR may act on: Ava sees it (403), others do not (404).
         return "ok" if who == "hana" else "forbidden" if who == "ava" else "hidden"
+    if rule == "nudge":
+        # Asking Ava for a check-in now: her managers; everyone else sees her (403).
+        return "ok" if who in NUDGERS else "forbidden"
     if rule == "hr":
         # Closing cycles: HR only; everyone may see the cycle, so the rest get 403.
         return "ok" if who == "hana" else "forbidden"
@@ -1312,6 +1361,7 @@ def test_api_permissions(cast, name):
         "/api/check-ins",
         "/api/initiatives",
         "/api/alignment-links",
+        "/api/blockers",
     ],
 )
 def test_lists_leave_out_what_a_person_may_not_see(cast, path):
@@ -1322,6 +1372,7 @@ def test_lists_leave_out_what_a_person_may_not_see(cast, path):
         "/api/check-ins": world.private.check_in.pk,
         "/api/initiatives": world.private.initiative.pk,
         "/api/alignment-links": world.private.link.pk,
+        "/api/blockers": world.private.blocker.pk,
     }[path]
     for who, person in cast.everyone().items():
         client = Client()

@@ -31,7 +31,9 @@ BOUNDS = {
     "/key-results": 7,
     "/key-results?owner={ava}&pace_status=stale": 7,
     "/key-results?objective={company}&likely_to_miss=true": 7,
-    "/check-ins": 5,
+    "/check-ins": 6,  # and the blockers each check-in raised
+    "/blockers": 5,
+    "/blockers?team={team}&open=true": 6,  # and the team
     "/alignment-links": 5,
     "/initiatives": 5,
     "/people": 4,
@@ -76,7 +78,11 @@ def grow(cast, company, size: int) -> None:
             owner=person,
         )
         actions.record_check_in(
-            acting_user=cast.hana, key_result=kr, value=i % 10, confidence="at_risk"
+            acting_user=cast.hana,
+            key_result=kr,
+            value=i % 10,
+            confidence="at_risk",
+            blockers=[actions.BlockerInput(f"Blocker {i}", person.pk)],
         )
         actions.create_initiative(acting_user=cast.hana, key_result=kr, title="Do", owner=person)
         actions.align_objective(
@@ -95,7 +101,7 @@ def test_list_endpoints_run_a_fixed_number_of_queries(cast, size, django_assert_
     ava = Api(client)
     ava.get("/me")  # warm the organisation cache
     for endpoint, bound in BOUNDS.items():
-        path = endpoint.format(company=c.company.pk, ava=cast.ava.pk)
+        path = endpoint.format(company=c.company.pk, ava=cast.ava.pk, team=cast.enterprise.pk)
         with django_assert_max_num_queries(bound):
             response = ava.client.get(f"/api{path}")
         assert response.status_code == 200, (path, response.content)

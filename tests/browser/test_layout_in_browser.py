@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page
 
 from lineofsight.demo import loader
 from lineofsight.demo.calibration import SESSION
-from lineofsight.goals.models import Cycle, KeyResult, Objective
+from lineofsight.goals.models import Blocker, Cycle, KeyResult, Objective
 from lineofsight.people.models import Person, Team
 from lineofsight.reviews.models import CalibrationSession, Feedback, Review, ReviewCycle
 
@@ -51,6 +51,7 @@ SCREENS = [
     Screen("objective history", "/objectives/{objective}/history/", ("employee",)),
     Screen("new objective", "/objectives/new/", ("employee",)),
     Screen("key result check-in", "/key-results/{key_result}/check-in/", ("employee",)),
+    Screen("blocker", "/blockers/{blocker}/", ("employee", "manager")),
     Screen("key result explained", "/key-results/{key_result}/explain/", ("employee", "manager")),
     Screen("team", "/teams/{team}/", ("employee", "manager")),
     Screen("teams", "/teams/", ("employee",)),
@@ -151,6 +152,7 @@ def demo_ids() -> dict[str, int]:
         .pk,
         "session": CalibrationSession.objects.get(name=SESSION).pk,
         "review_cycle": ReviewCycle.objects.get().pk,
+        "blocker": Blocker.objects.filter(raised_by=jordan).exclude(assignee=None)[0].pk,
     }
 
 

@@ -88,3 +88,23 @@ def test_reminders_escalations_and_digests_from_the_console(lineofsight):
     refused = lineofsight("remind", "--today", "16 November")
     assert refused.returncode != 0
     assert "--today: '16 November' is not a date; use YYYY-MM-DD." in refused.stderr
+
+
+def test_an_unresolved_blocker_goes_up_the_chain_from_the_console(lineofsight):
+    """Jordan's blocker with Nadia was raised ten days before the demo's Monday and told her
+    manager Victor then; fourteen days on, the run tells the next one up, once."""
+    later = lineofsight("remind", "--today", "2026-11-20")
+    assert later.returncode == 0, later.stderr
+    found = re.search(r"(\d+) blocker escalations queued \((\d+) sent before\)", later.stdout)
+    assert found is not None, later.stdout
+    assert int(found[1]) >= 1 and int(found[2]) >= 1
+    again = lineofsight("remind", "--today", "2026-11-20")
+    assert "0 blocker escalations queued" in again.stdout
+    told = lineofsight(
+        "shell",
+        "-c",
+        "from lineofsight.goals.models import BlockerEvent; "
+        "print(sorted(BlockerEvent.objects.filter(kind='escalated', "
+        "blocker__raised_by__username='jordan').values_list('person__username', flat=True)))",
+    )
+    assert "['maya', 'victor']" in told.stdout, told.stdout + told.stderr

@@ -108,6 +108,10 @@ def test_the_organisations_tracking_settings(cast, run):
     assert (org.escalate_after_misses, org.digest_weekday) == (3, 4)
     run("organisation", "--digest-weekday", "6")
     assert Organisation.current().digest_weekday == 6
+    assert "Blockers:  up the manager chain after 7 days unresolved" in out
+    out = run("organisation", "--escalate-blockers-after", "10")
+    assert Organisation.current().blocker_escalation_days == 10
+    assert "after 10 days unresolved" in out
 
 
 @pytest.mark.parametrize(
@@ -121,6 +125,8 @@ def test_the_organisations_tracking_settings(cast, run):
         (["--escalate-after", "two"], "--escalate-after: 'two' is not a whole number"),
         (["--digest-weekday", "7"], "--digest-weekday: '7' is not a day"),
         (["--digest-weekday", "someday"], "--digest-weekday"),
+        (["--escalate-blockers-after", "0"], "--escalate-blockers-after: Give a number of days"),
+        (["--escalate-blockers-after", "soon"], "--escalate-blockers-after: 'soon' is not a"),
         (["--name", "Fine", "--pace-off-track", "0.95"], "--pace-off-track"),
     ],
 )

@@ -74,5 +74,10 @@ def test_calibration_tells_each_owner_how_their_calls_did(quarters):
     jordan = Person.objects.get(username="jordan")
     priya = Person.objects.get(username="priya")
     result = closing.person_calibration(priya, jordan, closed)
-    assert result.scored == 3 and result.brier is not None
-    assert not any(kr.succeeded for kr in result.key_results)  # committed: all three missed
+    # His three committed key results, and the one of his development goal (aspirational).
+    assert result.scored == 4 and result.brier is not None
+    growth = set(
+        KeyResult.objects.filter(objective__is_development=True).values_list("pk", flat=True)
+    )
+    okrs = [kr for kr in result.key_results if kr.ref not in growth]
+    assert len(okrs) == 3 and not any(kr.succeeded for kr in okrs)  # committed: all missed

@@ -405,7 +405,8 @@ def test_check_ins_are_append_only(cast):
     )
     rows = list(CheckIn.objects.filter(key_result=c.ava_opps).order_by("recorded_at"))
     assert [r.value for r in rows] == [5, 9]
-    assert rows[0].pk == first.pk and rows[0].blockers == "Legal backlog"
+    assert rows[0].pk == first.pk
+    assert [b.text for b in rows[0].raised_blockers.all()] == ["Legal backlog"]
     kr = fresh(c.ava_opps)
     assert (kr.current_value, kr.confidence) == (9, "on_track")
 

@@ -29,7 +29,9 @@ def test_form_fragment(cast, cascade, as_user, htmx):
     assert f'hx-target="#kr-{cascade.ava_opps.pk}"' in body
     assert 'name="value"' in body and 'name="done"' not in body
     assert 'name="confidence"' in body and "At risk" in body and "Off track" in body
-    assert 'name="blockers"' in body and 'name="note"' in body
+    assert (
+        'name="blocker_1"' in body and 'name="blocker_1_assignee"' in body and 'name="note"' in body
+    )
     assert 'value="home"' in body
     assert "amendment_reason" not in body
 

@@ -24,9 +24,10 @@ from ..worked_example import after_the_year, at, build_example, build_year
 
 pytestmark = pytest.mark.django_db
 
-EVIDENCE_MAX = 26
-PACKET_MAX = 28
-TEAM_CONTEXT_MAX = 24
+# The check-in tables read the blockers each check-in raised: one query more than before.
+EVIDENCE_MAX = 27
+PACKET_MAX = 29
+TEAM_CONTEXT_MAX = 25
 
 
 @pytest.fixture

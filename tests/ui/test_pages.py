@@ -137,7 +137,7 @@ def test_objective_page_shows_everything(cast, cascade, as_user):
         value=22,
         confidence="on_track",
         note="Outbound works",
-        blockers="None",
+        blockers="Waiting for the CRM export",
     )
     actions.create_initiative(
         acting_user=cast.ava,
@@ -162,7 +162,11 @@ def test_objective_page_shows_everything(cast, cascade, as_user):
     assert "revision" in body and reverse("objective-history", args=[cascade.sales.pk]) in body
 
     body = text(as_user(cast.ava).get(reverse("objective", args=[cascade.ava_obj.pk])))
-    assert "Outbound works" in body and "Blockers:" in body  # check-in history
+    assert "Outbound works" in body and "Blocker:" in body  # check-in history
+    # The blocker raised in the check-in shows on its key result, open, linked to its page.
+    blocker = cascade.ava_opps.blockers.get()
+    assert "Waiting for the CRM export" in body and "Open" in body
+    assert reverse("blocker", args=[blocker.pk]) in body
     assert "Outbound campaign" in body and "https://crm.example/campaign" in body
     assert "22" in body and "25" in body
     assert reverse("key-result-check-in", args=[cascade.ava_opps.pk]) in body

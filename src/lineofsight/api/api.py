@@ -18,7 +18,14 @@ from lineofsight.api.auth import SessionAuth, TokenAuth
 from lineofsight.api.coach import routes as coach_routes
 from lineofsight.api.discussion import comments as comment_routes
 from lineofsight.api.errors import install
-from lineofsight.api.goals import alignment, check_ins, initiatives, key_results, objectives
+from lineofsight.api.goals import (
+    alignment,
+    blockers,
+    check_ins,
+    initiatives,
+    key_results,
+    objectives,
+)
 from lineofsight.api.goals import closing as closing_routes
 from lineofsight.api.insights import dashboards as dashboard_routes
 from lineofsight.api.integrations import inbox as inbox_routes
@@ -73,6 +80,7 @@ api.add_router("/check-ins/due", notification_routes.due)
 api.add_router("/check-ins", check_ins.router)
 api.add_router("/alignment-links", alignment.router)
 api.add_router("/initiatives", initiatives.router)
+api.add_router("/blockers", blockers.router)
 api.add_router("/people", directory.people)
 api.add_router("/teams", directory.teams)
 api.add_router("/cycles", directory.cycles)

@@ -167,6 +167,8 @@ def draft_objective(request: SignedInRequest) -> Any:
         ),
         key_results=stored.key_results if stored is not None else (),
         progress_mode=data.get("progress_mode") or "key_results",
+        is_development=level == "individual"
+        and str(data.get("is_development") or "").lower() in ("on", "true", "1"),
     )
     if not draft.title:
         return _render(request, [], loaded, what="objective", checked=False)

@@ -78,6 +78,7 @@ _OBJECTIVE_FIELDS = (
     "state",
     "commitment",
     "progress_mode",
+    "is_development",
     "created_at",
     "updated_at",
 )
@@ -186,6 +187,7 @@ def _objective_facts(
         updated_at=row["updated_at"],
         key_results=tuple(key_results),
         progress_mode=row["progress_mode"],
+        is_development=bool(row["is_development"]),
     )
 
 

@@ -24,11 +24,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from lineofsight.demo import content
+from lineofsight.demo.blockers import load_blockers
 from lineofsight.demo.calibration import load_calibration
 from lineofsight.demo.check_ins_due import leave_some_check_ins_due
 from lineofsight.demo.closing import close_out_previous_quarter
 from lineofsight.demo.coaching import planted_objectives
 from lineofsight.demo.content import CURRENT, PREVIOUS, KRSpec, ObjectiveSpec
+from lineofsight.demo.development import load_development_goals
 from lineofsight.demo.discussion import load_discussion
 from lineofsight.demo.feedback import load_feedback
 from lineofsight.demo.reviews import load_reviews
@@ -57,6 +59,8 @@ class Summary:
     objectives: int = 0
     key_results: int = 0
     check_ins: int = 0
+    blocker_stories: int = 0
+    development_goals: int = 0
     seconds: float = 0.0
     verified: int = 0
     differences: int = 0
@@ -239,11 +243,13 @@ class DemoLoader:
             self._organisation()
             self._cycles(today)
             self._okrs()
+            self.summary.development_goals = load_development_goals(self)
             self._close_past_cycles(today)
             close_out_previous_quarter(self)
             review_cycle = load_reviews(self, today)
             load_feedback(self, review_cycle)
             load_calibration(self, review_cycle)
+            self.summary.blocker_stories = load_blockers(self)
             load_discussion(self)
         # Every alignment proposal in the demo was answered while it was built: their inbox
         # messages are history, read (the threads' mentions and replies stay unread).

@@ -17,6 +17,9 @@ initiatives, alignment links):
 * Editing: the owner, their manager chain, the lead of an owning team and leads above it;
   once the cycle is closed only HR may amend, with a recorded reason. Closing out (adjusted
   grades, retrospectives, carrying key results over) stays open to the editors.
+* Blockers are seen by whoever sees the key result's objective. The raiser, the key
+  result's editors and the assignee's manager chain (and HR) assign them; those and the
+  assignee move them between open, being handled and resolved.
 * Calibrated confidence is private like a review: a person's to them, their manager chain
   and HR; a team's to its lead, the leads above it, the lead's manager chain and HR.
 """
@@ -66,6 +69,20 @@ class OwnedKeyResult(Protocol):
 class OwnedInitiative(Protocol):
     @property
     def owner_id(self) -> int | None: ...
+
+    @property
+    def key_result(self) -> OwnedKeyResult: ...
+
+
+class OwnedBlocker(Protocol):
+    @property
+    def raised_by_id(self) -> int: ...
+
+    @property
+    def assignee_id(self) -> int | None: ...
+
+    @property
+    def assignee(self) -> Person | None: ...
 
     @property
     def key_result(self) -> OwnedKeyResult: ...
@@ -224,6 +241,31 @@ class GoalViewer(PersonViewer):
 
     def can_edit_initiative(self, initiative: OwnedInitiative) -> bool:
         return initiative.owner_id == self.pk or self.can_check_in(initiative.key_result)
+
+    # -- blockers ------------------------------------------------------------------------
+    #
+    # A blocker inherits the visibility of its key result's objective (``Blocker.objects
+    # .visible_to``). Raising one is part of checking in.
+
+    def can_raise_blocker(self, key_result: OwnedKeyResult) -> bool:
+        return self.can_check_in(key_result)
+
+    def can_assign_blocker(self, blocker: OwnedBlocker) -> bool:
+        """The raiser, the key result's editors and the assignee's manager chain (and HR)."""
+        if not self.is_active:
+            return False
+        if self.is_hr or blocker.raised_by_id == self.pk:
+            return True
+        assignee = blocker.assignee
+        if assignee is not None and self.pk in assignee.chain_ids:
+            return True
+        return self.can_edit_key_result(blocker.key_result)
+
+    def can_update_blocker(self, blocker: OwnedBlocker) -> bool:
+        """Who moves a blocker between states: whoever assigns it, and the assignee."""
+        if self.is_active and blocker.assignee_id == self.pk:
+            return True
+        return self.can_assign_blocker(blocker)
 
     # -- closing a cycle ---------------------------------------------------------------
     #

@@ -108,7 +108,12 @@ def check_link(
         errors[field] = "That objective was abandoned; align to a live one."
     if parent_key_result is not None and parent_key_result.state != KeyResult.State.ACTIVE:
         errors[field] = "That key result was abandoned; align to a live one."
-    if (
+    if kind == "contributes" and child.is_development:
+        errors["kind"] = (
+            "A development goal does not count towards anyone else's objectives. Align it as "
+            "'supports' to show what it helps with."
+        )
+    elif (
         kind == "contributes"
         and parent_key_result is not None
         and parent_key_result.source != KeyResult.Source.ALIGNED

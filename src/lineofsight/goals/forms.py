@@ -12,7 +12,8 @@ from typing import Any
 from django import forms
 
 from lineofsight.goals import scoring
-from lineofsight.goals.models import Initiative, KeyResult, Objective
+from lineofsight.goals.actions.blockers import BlockerInput
+from lineofsight.goals.models import Blocker, Initiative, KeyResult, Objective
 
 PARENT_RE = re.compile(r"^(?P<kind>[ok])-(?P<pk>\d{1,18})$")
 
@@ -105,6 +106,13 @@ class ObjectiveForm(forms.Form):
         widget=_textarea(placeholder="If we hit this, the parent becomes more likely because..."),
     )
     # Alignment, chosen with the picker (new objectives only).
+    is_development = forms.BooleanField(
+        label="Development goal",
+        required=False,
+        help_text="For an individual objective about growth or skills: tracked with "
+        "check-ins, but not counted in OKR attainment, review formulas or the company "
+        "roll-up (it can support objectives, not count towards them).",
+    )
     parent = forms.CharField(required=False, widget=forms.HiddenInput)
     align_kind = _link_kind_field()
     align_weight = _weight_field(required=False)
@@ -219,12 +227,36 @@ class CheckInForm(forms.Form):
     confidence = forms.ChoiceField(
         choices=[(c.value, c.label) for c in scoring.Confidence], widget=forms.RadioSelect
     )
-    blockers = forms.CharField(required=False, widget=_textarea(rows=2))
+    blocker_1 = forms.CharField(
+        label="Blocker",
+        required=False,
+        max_length=2_000,
+        widget=_textarea(rows=2),
+        help_text="What is in the way, if anything. Each blocker gets an owner and a state.",
+    )
+    blocker_1_assignee = forms.ChoiceField(label="For", required=False)
+    blocker_2 = forms.CharField(
+        label="Another blocker", required=False, max_length=2_000, widget=_textarea(rows=2)
+    )
+    blocker_2_assignee = forms.ChoiceField(label="For", required=False)
     note = forms.CharField(required=False, widget=_textarea(rows=2))
     amendment_reason = _amendment_field()
 
-    def __init__(self, *args: Any, key_result: KeyResult, amend: bool, **kwargs: Any) -> None:
+    BLOCKER_SLOTS = 2
+
+    def __init__(
+        self,
+        *args: Any,
+        key_result: KeyResult,
+        amend: bool,
+        assignees: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        for slot in range(1, self.BLOCKER_SLOTS + 1):
+            field = self.fields[f"blocker_{slot}_assignee"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = assignees or [("", "Nobody yet")]
         if key_result.kind == scoring.KeyResultKind.MILESTONE:
             del self.fields["value"]
         else:
@@ -233,6 +265,59 @@ class CheckInForm(forms.Form):
                 self.fields["value"].label = f"Current value ({key_result.unit})"
         if not amend:
             del self.fields["amendment_reason"]
+
+    def blocker_inputs(self) -> list[BlockerInput]:
+        """The blockers filled in, for ``record_check_in`` (errors come back as
+        ``blockers.N.text`` / ``blockers.N.assignee``: see ``blocker_field_map``)."""
+        out = []
+        for slot in range(1, self.BLOCKER_SLOTS + 1):
+            text = self.cleaned_data.get(f"blocker_{slot}", "")
+            raw = self.cleaned_data.get(f"blocker_{slot}_assignee") or ""
+            if text.strip() or raw:
+                out.append((slot, BlockerInput(text, int(raw) if raw else None)))
+        self.blocker_slots = [slot for slot, _ in out]
+        return [item for _, item in out]
+
+    def blocker_field_map(self) -> dict[str, str]:
+        mapping = {"blockers": "blocker_1"}
+        for i, slot in enumerate(getattr(self, "blocker_slots", [])):
+            mapping[f"blockers.{i}.text"] = f"blocker_{slot}"
+            mapping[f"blockers.{i}.assignee"] = f"blocker_{slot}_assignee"
+        return mapping
+
+
+class BlockerStateForm(forms.Form):
+    state = forms.ChoiceField(label="State", widget=forms.RadioSelect)
+    note = forms.CharField(
+        label="How it was resolved",
+        required=False,
+        max_length=2_000,
+        widget=_textarea(rows=2),
+        help_text="A short note, required when resolving.",
+    )
+
+    def __init__(self, *args: Any, current: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels: dict[str, str] = {
+            Blocker.State.OPEN: "Reopen" if current == Blocker.State.RESOLVED else "Open",
+            Blocker.State.HANDLING: "Being handled",
+            Blocker.State.RESOLVED: "Resolved",
+        }
+        field = self.fields["state"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (value, labels[value]) for value in Blocker.State.values if value != current
+        ]
+
+
+class BlockerAssignForm(forms.Form):
+    assignee = forms.ChoiceField(label="Assignee", required=False)
+
+    def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = assignees
 
 
 class KeyResultForm(forms.Form):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from lineofsight.goals import scoring
 from lineofsight.goals.querysets import (
     AlignmentLinkQuerySet,
+    BlockerQuerySet,
     CheckInQuerySet,
     InitiativeQuerySet,
     KeyResultQuerySet,
@@ -151,6 +152,13 @@ class Objective(models.Model):
     progress_mode = models.CharField(
         max_length=12, choices=ProgressMode.choices, default=scoring.ProgressMode.KEY_RESULTS
     )
+    is_development = models.BooleanField(
+        "development goal",
+        default=False,
+        help_text="An individual objective about growth or skills: tracked with check-ins, "
+        "left out of OKR attainment, review formulas and the company roll-up, and shown in "
+        "the review's growth section.",
+    )
     # Stored roll-up (0.0-1.0), maintained by goals.rollup.
     progress = models.FloatField(default=0.0)
     progress_updated_at = models.DateTimeField(null=True, blank=True)
@@ -182,6 +190,10 @@ class Objective(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__gte=0.0) & Q(progress__lte=1.0),
                 name="objective_progress_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_development=False) | Q(level="individual"),
+                name="objective_development_individual",
             ),
             models.CheckConstraint(
                 condition=Q(computed_grade__isnull=True)
@@ -377,7 +389,6 @@ class CheckIn(models.Model):
     value = models.FloatField(null=True, blank=True)
     done = models.BooleanField(null=True, blank=True)
     confidence = models.CharField(max_length=10, choices=KeyResult.Confidence.choices)
-    blockers = models.TextField(blank=True)
     note = models.TextField(blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="check_ins"
@@ -397,6 +408,95 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key_result} @ {self.recorded_at:%Y-%m-%d}"
+
+
+class Blocker(models.Model):
+    """Something in the way of a key result, raised in a check-in and owned by an assignee
+    until it is resolved. It is seen by whoever may see the key result's objective; its
+    changes of state and assignee are kept as ``BlockerEvent`` rows."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        HANDLING = "handling", "Being handled"
+        RESOLVED = "resolved", "Resolved"
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="blockers")
+    check_in = models.ForeignKey(
+        CheckIn, null=True, blank=True, on_delete=models.SET_NULL, related_name="raised_blockers"
+    )
+    text = models.TextField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="blockers_raised"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="blockers_assigned",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    raised_at = models.DateTimeField(default=timezone.now)
+    # When it was raised or last reopened: the escalation clock starts here.
+    open_since = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = BlockerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [
+            models.Index(fields=["assignee", "state"]),
+            models.Index(fields=["key_result", "state"]),
+            models.Index(fields=["state", "open_since"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="blocker_text_set"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.RESOLVED
+
+
+class BlockerEvent(models.Model):
+    """One change to a blocker: raised, assigned, a change of state (with its note) or an
+    escalation to someone in the manager chain. Append-only."""
+
+    class Kind(models.TextChoices):
+        RAISED = "raised", "Raised"
+        ASSIGNED = "assigned", "Assigned"
+        STATE = "state", "State changed"
+        ESCALATED = "escalated", "Escalated"
+
+    blocker = models.ForeignKey(Blocker, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=10, blank=True)
+    to_state = models.CharField(max_length=10, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The new assignee, or whom an escalation went to.",
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["blocker", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} {self.kind} @ {self.at:%Y-%m-%d}"
 
 
 class Initiative(models.Model):

@@ -31,6 +31,15 @@ class CheckInQuerySet(models.QuerySet):
         return self.filter(GoalViewer.of(person).objective_filter("key_result__objective__"))
 
 
+class BlockerQuerySet(models.QuerySet):
+    def visible_to(self, person: Person) -> BlockerQuerySet:
+        """A blocker is seen by whoever may see its key result's objective."""
+        return self.filter(GoalViewer.of(person).objective_filter("key_result__objective__"))
+
+    def unresolved(self) -> BlockerQuerySet:
+        return self.exclude(state="resolved")
+
+
 class InitiativeQuerySet(models.QuerySet):
     def visible_to(self, person: Person) -> InitiativeQuerySet:
         return self.filter(GoalViewer.of(person).objective_filter("key_result__objective__"))

@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from lineofsight.core.errors import NotFound
 from lineofsight.core.parsing import as_id
+from lineofsight.goals import blockers as blocker_selectors
 from lineofsight.goals import history, rollup, scoring
 from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.models import (
     AlignmentLink,
+    Blocker,
     CheckIn,
     Cycle,
     Initiative,
@@ -356,6 +358,7 @@ class KeyResultRow:
     recent: list[CheckIn] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
     can_check_in: bool = False
+    blockers: list[Blocker] = field(default_factory=list)
 
     @property
     def percent(self) -> int:
@@ -390,6 +393,7 @@ def objective_page(user: Person, objective: Objective) -> ObjectivePage:
     history = list(
         CheckIn.objects.filter(key_result__objective=objective)
         .select_related("author", "key_result")
+        .prefetch_related(Prefetch("raised_blockers", queryset=Blocker.objects.order_by("pk")))
         .order_by("-recorded_at", "-pk")[:CHECK_IN_HISTORY_LIMIT]
     )
     by_kr: dict[int, list[CheckIn]] = defaultdict(list)
@@ -404,6 +408,9 @@ def objective_page(user: Person, objective: Objective) -> ObjectivePage:
         )
         for kr in krs
     ]
+    kr_blockers = blocker_selectors.for_key_results(user, krs)
+    for row in rows:
+        row.blockers = kr_blockers.get(row.key_result.pk, [])
     parents = list(
         links_for_user(user)
         .filter(child=objective, ended_at__isnull=True)

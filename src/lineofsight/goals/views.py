@@ -26,6 +26,7 @@ from lineofsight.core.web import (
     safe_next,
 )
 from lineofsight.goals import actions, history, scoring, selectors, tracking
+from lineofsight.goals import blockers as blocker_selectors
 from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.closing import selectors as closing_selectors
 from lineofsight.goals.forms import CheckInForm
@@ -36,6 +37,7 @@ from lineofsight.goals.models import (
     KeyResultRevision,
     Objective,
 )
+from lineofsight.goals.my_team import my_team
 from lineofsight.people.models import Person
 
 CHECK_IN_CONTEXTS = ("objective", "home")
@@ -91,9 +93,7 @@ def _track_page(data: selectors.ObjectivePage) -> None:
     """Pace and forecast of the objective and its key results, the pace of the objectives
     aligned to it (a fixed number of queries), and when and why abandoned key results were
     abandoned."""
-    tracked = tracking.annotate_cards(
-        [data.card, *data.children], forecast=[data.objective.pk]
-    )
+    tracked = tracking.annotate_cards([data.card, *data.children], forecast=[data.objective.pk])
     abandoned = [r.key_result.pk for r in data.key_results if r.key_result.state != "active"]
     gone = history.key_result_abandonments(abandoned)
     for row in data.key_results:
@@ -119,6 +119,8 @@ def home(request: SignedInRequest) -> HttpResponse:
     tracking.annotate_cards(okrs.mine + okrs.teams, context=context)
     tracking.annotate_key_results(okrs.key_results, context=context)
     key_results = [(kr, check_in_open(request.user, kr, kr.objective)) for kr in okrs.key_results]
+    assigned, assigned_total = blocker_selectors.assigned_to(request.user)
+    team = my_team(request.user, cycle)
     return render_page(
         request,
         "goals/home.html",
@@ -128,6 +130,9 @@ def home(request: SignedInRequest) -> HttpResponse:
             "cycles": _cycles(request.user),
             "okrs": okrs,
             "key_results": key_results,
+            "assigned_blockers": assigned,
+            "assigned_blockers_total": assigned_total,
+            "my_team": team,
         },
     )
 
@@ -362,8 +367,9 @@ def key_result_check_in(request: SignedInRequest, key_result_id: int) -> HttpRes
     where = _check_in_context(request)
     objective_url = reverse("objective", args=[kr.objective_id])
     status = 200
+    assignees = blocker_selectors.assignee_choices(user, kr)
     if request.method == "POST":
-        form = CheckInForm(request.POST, key_result=kr, amend=amend)
+        form = CheckInForm(request.POST, key_result=kr, amend=amend, assignees=assignees)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -373,12 +379,12 @@ def key_result_check_in(request: SignedInRequest, key_result_id: int) -> HttpRes
                     confidence=data["confidence"],
                     value=data.get("value"),
                     done=data.get("done") if "done" in form.fields else None,
-                    blockers=data.get("blockers", ""),
+                    blockers=form.blocker_inputs(),
                     note=data.get("note", ""),
                     amendment_reason=data.get("amendment_reason", ""),
                 )
             except InvalidInput as exc:
-                apply_errors(form, exc, {"key_result": "__all__"})
+                apply_errors(form, exc, {"key_result": "__all__", **form.blocker_field_map()})
             else:
                 if is_htmx(request):
                     return _check_in_saved(request, kr, where)
@@ -393,7 +399,7 @@ def key_result_check_in(request: SignedInRequest, key_result_id: int) -> HttpRes
         }
         if kr.current_value is not None:
             initial["value"] = kr.current_value
-        form = CheckInForm(initial=initial, key_result=kr, amend=amend)
+        form = CheckInForm(initial=initial, key_result=kr, amend=amend, assignees=assignees)
     response = render_page(
         request,
         "goals/check_in_form.html",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from lineofsight.core.errors import NotFound
 from lineofsight.core.web import SignedInRequest, page, render_page
+from lineofsight.goals.blockers import team_open as team_blockers
 from lineofsight.goals.models import Cycle
 from lineofsight.insights import dashboards
 
@@ -50,6 +51,7 @@ def team(request: SignedInRequest, team_id: int) -> HttpResponse:
     found = dashboards.get_team(request.user, team_id)
     cycle = _cycle(request)
     data = dashboards.team_dashboard(request.user, found, cycle) if cycle else None
+    blockers, blockers_total = team_blockers(request.user, found)
     return render_page(
         request,
         "insights/team.html",
@@ -59,6 +61,8 @@ def team(request: SignedInRequest, team_id: int) -> HttpResponse:
             "cycle": cycle,
             "cycles": dashboards.cycles_for(request.user),
             "data": data,
+            "blockers": blockers,
+            "blockers_total": blockers_total,
         },
     )
 

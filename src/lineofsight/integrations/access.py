@@ -9,7 +9,7 @@ from django.db.models import Q
 from lineofsight.goals.access import GoalViewer
 
 if TYPE_CHECKING:
-    from lineofsight.people.models import Team
+    from lineofsight.people.models import Person, Team
 
 
 class IntegrationViewer(GoalViewer):
@@ -21,6 +21,10 @@ class IntegrationViewer(GoalViewer):
         """A team's chat webhooks are managed by its lead and by HR (their addresses are
         secrets: nobody else sees them, even masked)."""
         return self.is_active and (self.is_hr or team.lead_id == self.pk)
+
+    def can_nudge(self, person: Person) -> bool:
+        """Asking someone for a check-in now: their managers (the whole chain)."""
+        return self.is_active and person.is_active and self.pk in person.chain_ids
 
     def can_read_outbox(self) -> bool:
         """Everyone's notifications (the outbox) are for HR to watch and retry."""

@@ -105,6 +105,29 @@ def reminder(*, name: str, items: Sequence[DueLine], check_in_url: str) -> Messa
     return Message(subject, body)
 
 
+def nudge(
+    *, name: str, manager_name: str, items: Sequence[DueLine], check_in_url: str
+) -> Message:
+    """To a report whose manager asked for a check-in now (the nudge on their home)."""
+    if items:
+        base = reminder(name=name, items=items, check_in_url=check_in_url)
+        intro = f"{manager_name} asked you for a check-in."
+        body = base.body.replace(f"Hello {name},\n", f"Hello {name},\n\n{intro}", 1)
+        return Message(f"{manager_name} asks for a check-in: {base.subject[0].lower()}"
+                       f"{base.subject[1:]}", body)
+    body = "\n".join(
+        [
+            f"Hello {name},",
+            "",
+            f"{manager_name} asked you for a check-in. Nothing of yours is overdue, but a "
+            "fresh reading and your confidence help them see where things stand.",
+            "",
+            f"Check in: {check_in_url}",
+        ]
+    )
+    return Message(f"{manager_name} asks for a check-in", body)
+
+
 # -- escalations ---------------------------------------------------------------------------
 
 
@@ -136,6 +159,44 @@ def escalation(
             "streak; the streak ends with the next check-in.",
             f"Their OKRs: {person_url}",
             f"(They check in at {check_in_url})",
+        ]
+    )
+    return Message(subject, body)
+
+
+@dataclass(frozen=True)
+class BlockerLine:
+    text: str
+    key_result_title: str
+    objective_title: str
+    days_open: int
+    state_label: str
+    assignee_name: str  # empty when nobody is assigned
+    raiser_name: str
+    url: str
+
+
+def blocker_escalation(*, manager_name: str, line: BlockerLine, limit_days: int) -> Message:
+    """To someone in the manager chain of a blocker's assignee (or raiser) once it has sat
+    unresolved for ``limit_days`` more, one step up the chain per period."""
+    subject = (
+        f"A blocker on “{line.key_result_title}” has been unresolved for "
+        f"{_plural(line.days_open, 'day')}"
+    )
+    body = "\n".join(
+        [
+            f"Hello {manager_name},",
+            "",
+            f"This blocker on “{line.key_result_title}” ({line.objective_title}) has been "
+            f"{line.state_label.lower()} for {_plural(line.days_open, 'day')}, past the "
+            f"organisation's limit of {_plural(limit_days, 'day')}:",
+            f"  “{line.text}”",
+            f"Raised by {line.raiser_name}; "
+            + (f"assigned to {line.assignee_name}." if line.assignee_name else "not assigned."),
+            "",
+            "Can you help clear it, or hand it to someone who can? You are told once; if it "
+            "stays unresolved for another period, the next manager up is told.",
+            f"The blocker: {line.url}",
         ]
     )
     return Message(subject, body)

@@ -292,6 +292,20 @@ def deliver_due(*, now: dt.datetime | None = None, limit: int | None = None) -> 
     return report
 
 
+def deliver_now(notification_ids: list[int], *, now: dt.datetime | None = None) -> DeliveryReport:
+    """Hand these pending notifications to delivery at once (a nudge is sent as it is asked
+    for, not at the next run); the rest of the outbox waits for the run."""
+    now = now or timezone.now()
+    rows = list(
+        Notification.objects.filter(due_for_delivery(now), pk__in=notification_ids)
+        .order_by("pk")
+        .values_list("pk", "attempts")
+    )
+    report = DeliveryReport()
+    _enqueue(rows, now, report)
+    return report
+
+
 def _enqueue(rows: list[tuple[int, int]], now: dt.datetime, report: DeliveryReport) -> None:
     from django_tasks import TaskResultStatus
 

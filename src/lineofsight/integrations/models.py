@@ -30,6 +30,7 @@ class Notification(models.Model):
         REPLY = "reply", "Reply"  # a comment in a thread you took part in
         PARENT = "parent", "Parent objective changed"  # revised or abandoned under you
         DAILY = "daily", "Daily summary"  # the once-a-day email of unread inbox items
+        BLOCKER = "blocker", "Blocker escalation"  # unresolved past the organisation's limit
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

@@ -21,6 +21,12 @@ The rules:
 * **Escalations** go to an owner's manager once the owner has missed the organisation's
   "escalate after" number of check-ins in a row on a key result, once per streak
   (``goals.due.escalation_streak``). People without a manager are not escalated.
+* **Blocker escalations** go up the manager chain of a blocker's assignee (of its raiser
+  when nobody is assigned) once it has been unresolved for the organisation's "escalate
+  blockers after" number of days since it was raised or last reopened: the nearest manager
+  after one period, the next one up after two, and so on, each once
+  (``blocker:<id>:<open since>:<step>``), and only to someone who may see the key
+  result's objective.
 * **Digests** go once per digest week (``goals.due.digest_week``: seven days from the
   organisation's digest weekday) to everyone who manages people or leads a team, from the
   first run on or after the weekday: a week whose weekday had no run catches up at the next
@@ -47,7 +53,7 @@ from django.utils import timezone
 from lineofsight.goals import due as due_rules
 from lineofsight.goals.audiences import objective_audiences
 from lineofsight.goals.due import Due
-from lineofsight.goals.models import CheckIn, KeyResult, Objective
+from lineofsight.goals.models import Blocker, CheckIn, KeyResult, Objective
 from lineofsight.goals.pace import PaceThresholds, key_result_pace
 from lineofsight.goals.tracking.check_ins_due import trackable_key_results
 from lineofsight.integrations import compose
@@ -247,6 +253,7 @@ class _Org:
     thresholds: PaceThresholds
     escalate_after: int
     digest_weekday: int
+    blocker_days: int
 
 
 def _organisation() -> _Org:
@@ -256,6 +263,7 @@ def _organisation() -> _Org:
         PaceThresholds(on_track=org.pace_on_track, off_track=org.pace_off_track),
         org.escalate_after_misses,
         org.digest_weekday,
+        org.blocker_escalation_days,
     )
 
 
@@ -295,6 +303,11 @@ def plan_run(today: dt.date, *, site_url: str) -> RunPlan:
             visibility.want(manager_id, (f.pk for f in scope))
         else:
             plan.digests_before += len(sent)
+
+    blocker_steps = _blocker_steps(today, org, people)
+    for step in blocker_steps:
+        visibility.objective_of[step.key_result_id] = step.objective_id
+        visibility.want(step.recipient_id, [step.key_result_id])
 
     plan.recipients_checked = visibility.resolve()
 
@@ -342,6 +355,27 @@ def plan_run(today: dt.date, *, site_url: str) -> RunPlan:
                 Notification.Kind.ESCALATION,
                 Notification.Channel.EMAIL,
                 f"escalation:{owner_id}:{streak.isoformat()}",
+                message.subject,
+                message.body,
+                address=manager.email,
+            )
+        )
+
+    for step in blocker_steps:
+        if not visibility.sees(step.recipient_id, step.key_result_id):
+            continue
+        manager = people[step.recipient_id]
+        message = compose.blocker_escalation(
+            manager_name=manager.name,
+            line=step.line(people, _site(site_url, "blocker", step.blocker_id)),
+            limit_days=org.blocker_days,
+        )
+        plan.messages.append(
+            Outgoing(
+                step.recipient_id,
+                Notification.Kind.BLOCKER,
+                Notification.Channel.EMAIL,
+                step.key,
                 message.subject,
                 message.body,
                 address=manager.email,
@@ -408,6 +442,104 @@ def _daily_summaries(today: dt.date, people: dict[int, Person], site_url: str) -
                 address=person.email,
             )
         )
+# -- blocker escalations -----------------------------------------------------------------------
+
+BLOCKER_KEY = "blocker:"
+
+
+@dataclass(frozen=True)
+class BlockerStep:
+    """One step of one blocker's escalation: who is told, and what of."""
+
+    blocker_id: int
+    step: int
+    recipient_id: int
+    open_since: dt.datetime
+    days_open: int
+    text: str
+    state: str
+    assignee_id: int | None
+    raised_by_id: int
+    key_result_id: int
+    key_result_title: str
+    objective_id: int
+    objective_title: str
+
+    @property
+    def key(self) -> str:
+        return f"{BLOCKER_KEY}{self.blocker_id}:{self.open_since.isoformat()}:{self.step}"
+
+    def line(self, people: dict[int, Person], url: str) -> compose.BlockerLine:
+        assignee = people.get(self.assignee_id) if self.assignee_id else None
+        raiser = people.get(self.raised_by_id)
+        return compose.BlockerLine(
+            text=self.text,
+            key_result_title=self.key_result_title,
+            objective_title=self.objective_title,
+            days_open=self.days_open,
+            state_label=Blocker.State(self.state).label,
+            assignee_name=assignee.name if assignee else "",
+            raiser_name=raiser.name if raiser else "someone who has left",
+            url=url,
+        )
+
+
+def parse_blocker_key(key: str) -> tuple[int, int] | None:
+    """(blocker, step) of a blocker escalation's dedupe key."""
+    if not key.startswith(BLOCKER_KEY):
+        return None
+    blocker, _, rest = key.removeprefix(BLOCKER_KEY).partition(":")
+    return int(blocker), int(rest.rsplit(":", 1)[1])
+
+
+def _blocker_steps(today: dt.date, org: _Org, people: dict[int, Person]) -> list[BlockerStep]:
+    """Every step due by today of every blocker unresolved past the limit (one query): the
+    n-th manager above the assignee (or raiser) once it has been open n periods."""
+    limit = max(1, org.blocker_days)
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=limit - 1), dt.time.min, tzinfo=org.tz)
+    rows = (
+        Blocker.objects.unresolved()
+        .filter(open_since__lt=cutoff)
+        .order_by("open_since", "pk")
+        .values_list(
+            "pk",
+            "open_since",
+            "text",
+            "state",
+            "assignee_id",
+            "raised_by_id",
+            "key_result_id",
+            "key_result__title",
+            "key_result__objective_id",
+            "key_result__objective__title",
+        )
+    )
+    out = []
+    for pk, since, text, state, assignee_id, raiser_id, kr, kr_title, obj, obj_title in rows:
+        days = (today - since.astimezone(org.tz).date()).days
+        base = people.get(assignee_id) if assignee_id else None
+        base = base or people.get(raiser_id)
+        if base is None:
+            continue
+        chain = [pid for pid in base.chain_ids if pid in people]
+        for step in range(1, min(days // limit, len(chain)) + 1):
+            out.append(
+                BlockerStep(
+                    pk,
+                    step,
+                    chain[step - 1],
+                    since,
+                    days,
+                    text,
+                    state,
+                    assignee_id,
+                    raiser_id,
+                    kr,
+                    kr_title,
+                    obj,
+                    obj_title,
+                )
+            )
     return out
 
 

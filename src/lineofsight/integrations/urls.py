@@ -10,6 +10,7 @@ urlpatterns = [
     path("inbox/<int:item_id>/open/", inbox_views.inbox_open, name="inbox-open"),
     path("inbox/<int:item_id>/read/", inbox_views.inbox_read, name="inbox-read"),
     path("settings/notifications/", views.notification_settings, name="notification-settings"),
+    path("people/<int:person_id>/nudge/", views.person_nudge, name="person-nudge"),
     path("teams/<int:team_id>/webhooks/", views.team_webhook_add, name="team-webhook-add"),
     path(
         "teams/<int:team_id>/webhooks/<int:webhook_id>/remove/",

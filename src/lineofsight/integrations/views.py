@@ -15,16 +15,17 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lineofsight.core.errors import InvalidInput, NotAllowed
-from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
-from lineofsight.integrations import actions, selectors
+from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page, safe_next
+from lineofsight.integrations import actions, nudges, selectors
 from lineofsight.integrations import inbox as inbox_rules
 from lineofsight.integrations.access import IntegrationViewer
 from lineofsight.integrations.models import Notification, NotificationPreference, TeamWebhook
 from lineofsight.people.models import Team
-from lineofsight.people.selectors import get_team_for_user
+from lineofsight.people.selectors import get_person_for_user, get_team_for_user
 
 RECENT = 10
 
@@ -237,3 +238,22 @@ def team_webhook_remove(request: SignedInRequest, team_id: int, webhook_id: int)
     actions.remove_team_webhook(acting_user=user, webhook=hook)
     messages.success(request, f"{team.name}'s {hook.get_kind_display()} channel is disconnected.")
     return redirect("notification-settings")
+
+
+@page
+@require_POST
+def person_nudge(request: SignedInRequest, person_id: int) -> HttpResponse:
+    """Ask a report for a check-in now (the button in "My team" on the manager's home)."""
+    report = get_person_for_user(request.user, person_id)
+    try:
+        sent = nudges.nudge_report(acting_user=request.user, report=report)
+    except InvalidInput as exc:
+        for problems in exc.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        what = f"{sent.due} key result{'' if sent.due == 1 else 's'} due" if sent.due else (
+            "nothing overdue"
+        )
+        messages.success(request, f"Asked {report.name} for a check-in ({what}).")
+    return redirect(safe_next(request, reverse("home")) + "#my-team")

@@ -406,6 +406,7 @@ def organisation_errors(
     pace_off_track: float | None = None,
     escalate_after_misses: int | None = None,
     digest_weekday: int | None = None,
+    blocker_escalation_days: int | None = None,
 ) -> dict[str, str]:
     """What is wrong with new tracking settings, by field (empty when they may be saved)."""
     errors: dict[str, str] = {}
@@ -421,6 +422,8 @@ def organisation_errors(
         errors["escalate_after_misses"] = "Give a number of missed check-ins from 1 to 52."
     if digest_weekday is not None and not 0 <= digest_weekday <= 6:
         errors["digest_weekday"] = "Give a day from 0 (Monday) to 6 (Sunday)."
+    if blocker_escalation_days is not None and not 1 <= blocker_escalation_days <= 90:
+        errors["blocker_escalation_days"] = "Give a number of days from 1 to 90."
     return errors
 
 
@@ -434,6 +437,7 @@ def update_organisation(
     pace_off_track: float | None = None,
     escalate_after_misses: int | None = None,
     digest_weekday: int | None = None,
+    blocker_escalation_days: int | None = None,
 ) -> Organisation:
     _require_hr(acting_user)
     org = Organisation.current()
@@ -453,6 +457,7 @@ def update_organisation(
         pace_off_track=pace_off_track,
         escalate_after_misses=escalate_after_misses,
         digest_weekday=digest_weekday,
+        blocker_escalation_days=blocker_escalation_days,
     )
     if errors:
         raise InvalidInput(errors)
@@ -463,6 +468,7 @@ def update_organisation(
             ("pace_off_track", pace_off_track),
             ("escalate_after_misses", escalate_after_misses),
             ("digest_weekday", digest_weekday),
+            ("blocker_escalation_days", blocker_escalation_days),
         )
         if value is not None
     }

@@ -40,6 +40,7 @@ class OrganisationForm(forms.ModelForm):
             "pace_off_track",
             "escalate_after_misses",
             "digest_weekday",
+            "blocker_escalation_days",
             *actions.COACH_FIELDS,
         ]
         widgets = {
@@ -48,7 +49,7 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in actions.COACH_FIELDS:  # left blank: kept as they are
+        for name in (*actions.COACH_FIELDS, "blocker_escalation_days"):  # blank: kept as is
             self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
@@ -65,6 +66,7 @@ class OrganisationForm(forms.ModelForm):
             pace_off_track=data.get("pace_off_track"),
             escalate_after_misses=data.get("escalate_after_misses"),
             digest_weekday=data.get("digest_weekday"),
+            blocker_escalation_days=data.get("blocker_escalation_days"),
         )
         coach = {name: data[name] for name in actions.COACH_FIELDS if data.get(name) is not None}
         errors.update(actions.coach_settings_errors(current=self.instance, changes=coach))
@@ -94,11 +96,13 @@ class OrganisationAdmin(admin.ModelAdmin):
                     "pace_off_track",
                     "escalate_after_misses",
                     "digest_weekday",
+                    "blocker_escalation_days",
                 ),
                 "description": "Status from pace compares a key result's progress with the "
                 "progress expected by today; the manager of an owner who misses check-ins is "
                 "told after the given number in a row; managers get their weekly digest on "
-                "the chosen day.",
+                "the chosen day; a blocker left unresolved for the given number of days goes "
+                "up the manager chain, one step per period.",
             },
         ),
         (
@@ -127,6 +131,7 @@ class OrganisationAdmin(admin.ModelAdmin):
                 pace_off_track=data["pace_off_track"],
                 escalate_after_misses=data["escalate_after_misses"],
                 digest_weekday=data["digest_weekday"],
+                blocker_escalation_days=data.get("blocker_escalation_days"),
             )
             coach = {n: data[n] for n in actions.COACH_FIELDS if data.get(n) is not None}
             if coach:

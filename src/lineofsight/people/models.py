@@ -57,6 +57,14 @@ class Organisation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text="Missed check-ins in a row after which the owner's manager is told.",
     )
+    blocker_escalation_days = models.PositiveSmallIntegerField(
+        "escalate blockers after days",
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Days a blocker may stay unresolved before the assignee's manager (or the "
+        "raiser's, when nobody is assigned) is told; one step up the chain for each further "
+        "such period.",
+    )
     digest_weekday = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(6)],

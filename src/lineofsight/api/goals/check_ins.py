@@ -37,6 +37,7 @@ def list_check_ins(request: HttpRequest, filters: Query[CheckInQuery]) -> Any:
         qs = qs.filter(recorded_at__gte=filters.since)
     if filters.until is not None:
         qs = qs.filter(recorded_at__lte=filters.until)
+    qs = qs.prefetch_related("raised_blockers")
     total, rows = page_of(qs.order_by("-recorded_at", "-pk"), filters)
     return page(total, filters, [check_in_row(ci) for ci in rows])
 
@@ -58,7 +59,7 @@ def record_check_in(request: HttpRequest, payload: CheckInCreate) -> Any:
         confidence=payload.confidence,
         value=payload.value,
         done=payload.done,
-        blockers=payload.blockers,
+        blockers=payload.blocker_inputs(),
         note=payload.note,
         amendment_reason=payload.amendment_reason,
     )

@@ -133,6 +133,7 @@ def create_objective(request: HttpRequest, payload: ObjectiveCreate) -> Any:
                 commitment=payload.commitment,
                 rationale=payload.rationale,
                 progress_mode=payload.progress_mode,
+                is_development=payload.is_development,
                 amendment_reason=payload.amendment_reason,
             )
         for i, (item, parent_objective, parent_key_result) in enumerate(parents):

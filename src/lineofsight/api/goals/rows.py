@@ -47,6 +47,7 @@ def objective_row(card: ObjectiveCard) -> dict[str, Any]:
         "state": o.state,
         "commitment": o.commitment,
         "progress_mode": o.progress_mode,
+        "is_development": o.is_development,
         "rationale": o.rationale,
         "progress": o.progress,
         "percent": percent(o.progress),
@@ -117,13 +118,15 @@ def link_row(link: AlignmentLink) -> dict[str, Any]:
 
 
 def check_in_row(ci: CheckIn) -> dict[str, Any]:
+    raised = sorted(ci.raised_blockers.all(), key=lambda b: b.pk)
     return {
         "id": ci.pk,
         "key_result": ci.key_result_id,
         "value": ci.value,
         "done": ci.done,
         "confidence": ci.confidence,
-        "blockers": ci.blockers,
+        "blockers": "\n".join(b.text for b in raised),
+        "blocker_ids": [b.pk for b in raised],
         "note": ci.note,
         "author": ci.author_id,
         "author_name": ci.author.name,
@@ -146,8 +149,6 @@ def initiative_row(initiative: Initiative) -> dict[str, Any]:
         "created_at": initiative.created_at,
         "updated_at": initiative.updated_at,
     }
-
-
 
 
 def cycle_row(cycle: Cycle) -> dict[str, Any]:

@@ -4,6 +4,7 @@ and initiatives."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -49,6 +50,7 @@ from lineofsight.api.types import (
     Weight,
     optional,
 )
+from lineofsight.goals.actions import BlockerInput
 
 
 class CycleOut(Schema):
@@ -156,6 +158,9 @@ class ObjectiveOut(Schema):
     state: ObjectiveState
     commitment: Commitment
     progress_mode: ProgressMode
+    is_development: bool = Field(
+        description="A development goal: left out of attainment, reviews and the roll-up."
+    )
     rationale: str
     progress: float = Field(description="Stored roll-up, 0.0-1.0.")
     percent: int
@@ -227,6 +232,9 @@ class ObjectiveCreate(Input):
     commitment: Commitment = "aspirational"
     rationale: LongText = Field("", description="If we hit this, the parent becomes more likely.")
     progress_mode: ProgressMode = "key_results"
+    is_development: Flag = Field(
+        False, description="Individual objectives only: a development goal (growth, skills)."
+    )
     align_to: list[AlignTo] = Field(
         default_factory=list,
         max_length=20,
@@ -244,6 +252,7 @@ class ObjectivePatch(Input):
     visibility: Visibility = optional()
     progress_mode: ProgressMode = optional()
     rationale: LongText = optional()
+    is_development: Flag = optional(description="Mark or unmark it as a development goal.")
     owner_person: Id = optional(description="Hand the objective to this person.")
     owner_team: Id = optional(description="Hand the objective to this team.")
     reason: Reason = Field("", description="Why it changes; kept in the revision history.")
@@ -380,7 +389,8 @@ class CheckInOut(Schema):
     value: float | None
     done: bool | None
     confidence: Confidence
-    blockers: str
+    blockers: str = Field(description="The texts of the blockers raised in it, one a line.")
+    blocker_ids: list[int] = Field(description="The blockers raised in it (/api/blockers).")
     note: str
     author: int
     author_name: str
@@ -413,14 +423,28 @@ class CheckInQuery(PageQuery):
     )
 
 
+class BlockerRaise(Input):
+    text: LongText = Field(description="What is in the way.")
+    assignee: Id | None = Field(None, description="Who it is for (a person's id); optional.")
+
+
 class CheckInCreate(Input):
     key_result: Id
     value: Number | None = Field(None, description="The current value (numeric key results).")
     done: Flag | None = Field(None, description="Whether it is done (milestones).")
     confidence: Confidence
-    blockers: LongText = ""
+    blockers: list[BlockerRaise] | LongText = Field(
+        default="",
+        description="Blockers to raise: a list of {text, assignee}, or one text (one "
+        "unassigned blocker). Errors name blockers.N.text or blockers.N.assignee.",
+    )
     note: LongText = ""
     amendment_reason: Reason = ""
+
+    def blocker_inputs(self) -> str | list[BlockerInput]:
+        if isinstance(self.blockers, str):
+            return self.blockers
+        return [BlockerInput(b.text, b.assignee) for b in self.blockers]
 
 
 # ---------------------------------------------------------------------------------------
@@ -503,3 +527,60 @@ class InitiativePatch(Input):
     state: InitiativeState = optional()
     link: Url = optional()
     amendment_reason: Reason = ""
+
+
+# ---------------------------------------------------------------------------------------
+# Blockers
+
+BlockerState = Literal["open", "handling", "resolved"]
+
+
+class BlockerEventOut(Schema):
+    kind: Literal["raised", "assigned", "state", "escalated"]
+    at: DateTime
+    actor: int | None
+    person: int | None = Field(description="The new assignee, or whom it was escalated to.")
+    from_state: str
+    to_state: str
+    note: str
+
+
+class BlockerOut(Schema):
+    id: int
+    text: str
+    state: BlockerState
+    key_result: int
+    objective: int
+    check_in: int | None
+    raised_by: int
+    raised_by_name: str
+    assignee: int | None
+    assignee_name: str
+    raised_at: DateTime
+    open_since: DateTime = Field(
+        description="Raised or last reopened: escalation counts from here."
+    )
+    resolved_at: DateTime | None
+    resolution_note: str
+    events: list[BlockerEventOut] = Field(default_factory=list, description="One blocker only.")
+
+
+class BlockerQuery(PageQuery):
+    assignee: ParamId | None = Field(None, description="Assigned to this person.")
+    state: BlockerState | None = None
+    open: bool | None = Field(None, description="true: open or being handled; false: resolved.")
+    team: ParamId | None = Field(
+        None, description="On the key results of this team and its members."
+    )
+    key_result: ParamId | None = None
+
+
+class BlockerCreate(Input):
+    check_in: Id = Field(description="The check-in it is raised from.")
+    blockers: list[BlockerRaise] = Field(min_length=1, max_length=5)
+
+
+class BlockerPatch(Input):
+    state: BlockerState | None = None
+    note: LongText = Field("", description="How it was resolved (required when resolving).")
+    assignee: Id | None = Field(None, description="Who it is for; null to unassign.")

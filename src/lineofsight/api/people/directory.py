@@ -6,17 +6,18 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from lineofsight.access.policy import Viewer
 from lineofsight.api.auth import caller
 from lineofsight.api.base import Page, page, page_of
-from lineofsight.api.errors import READ_ERRORS
+from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
 from lineofsight.api.goals.rows import cycle_row
 from lineofsight.api.goals.schemas import CycleOut, CycleQuery
 from lineofsight.api.people.rows import person_row, team_row
 from lineofsight.api.people.schemas import (
     MeOut,
+    NudgeOut,
     PeopleQuery,
     PersonDetailOut,
     PersonOut,
@@ -26,6 +27,7 @@ from lineofsight.api.people.schemas import (
 )
 from lineofsight.api.types import ParamId
 from lineofsight.goals import selectors
+from lineofsight.integrations import nudges
 from lineofsight.people.models import Membership, Person, Team
 from lineofsight.people.selectors import (
     get_person_for_user,
@@ -139,3 +141,15 @@ def whoami(request: HttpRequest) -> Any:
         objective_levels=list(viewer.objective_levels()),
     )
     return row
+
+
+
+@people.post("/{id}/nudge", response={201: NudgeOut, **WRITE_ERRORS})
+def nudge_person(request: HttpRequest, id: ParamId) -> Any:
+    """Ask one of your reports (anyone below you in the manager chain) for a check-in now: a
+    reminder goes out at once. At most once a day per person and manager; a second nudge is
+    a 422 on ``person`` saying when the next is possible."""
+    user = caller(request)
+    report = get_person_for_user(user, id)
+    sent = nudges.nudge_report(acting_user=user, report=report)
+    return Status(201, {"person": report.pk, "notification": sent.notification_id, "due": sent.due})

@@ -69,3 +69,9 @@ class TeamDetailOut(TeamOut):
 class TeamQuery(PageQuery):
     kind: TeamKind | None = None
     parent: ParamId | None = None
+
+
+class NudgeOut(Schema):
+    person: int
+    notification: int = Field(description="The reminder in the outbox (/api/notifications).")
+    due: int = Field(description="How many of their key results it lists as due.")

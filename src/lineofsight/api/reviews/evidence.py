@@ -211,6 +211,10 @@ class EvidencePackOut(Schema):
         description="Objectives of a team or of someone else on which the person owns key "
         "results, with those key results only."
     )
+    growth: list[EvidenceObjectiveOut] = Field(
+        description="The person's development goals (growth, skills): tracked like the others, "
+        "counted in no attainment figure and no review formula."
+    )
     periods: list[EvidencePeriodOut] = Field(
         description="The OKR cycles the pack covers, the review's first: a quarter and its "
         "year, or a year and each quarter inside it."

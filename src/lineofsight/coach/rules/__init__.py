@@ -138,7 +138,7 @@ def check_draft_objective(
     known = {i: o for i, o in index_objectives(population).items() if i != draft.id}
     alone = replace(population, objectives=(draft,), parents=known)
     findings.extend(check_copy_paste(alone, settings, similarity=similarity))
-    if draft.level != "company":
+    if draft.level != "company" and not draft.is_development:
         finding = orphans.unaligned(draft, alone, index_objectives(alone))
         if finding is not None:
             findings.append(finding)

@@ -84,6 +84,9 @@ class ObjectiveFacts:
     # "key_results" | "children" | "both": an objective whose progress is rolled up from
     # its aligned children alone may have no key results of its own.
     progress_mode: str = "key_results"
+    # A development goal (growth, skills): it counts towards nothing, so it is never an
+    # orphan for being aligned to nothing.
+    is_development: bool = False
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 * ``orphan.unaligned``: a team or individual objective (draft or active) aligned to nothing
   in force -- no parent objective or key result, or only parents that are closed or
-  abandoned (last cycle's, or dropped).
+  abandoned (last cycle's, or dropped). Development goals are about the person's growth and
+  count towards nothing: they are never flagged.
 * ``orphan.no_contributors``: an active company objective that no objective contributes to,
   directly or through one of its key results.
 """
@@ -29,7 +30,7 @@ def check_orphans(population: Population, settings: CoachSettings | None = None)
     known_krs = index_key_results(known)
     findings: list[Finding] = []
     for objective in live_objectives(population):
-        if objective.level != "company":
+        if objective.level != "company" and not objective.is_development:
             finding = unaligned(objective, population, known, known_krs)
             if finding is not None:
                 findings.append(finding)

@@ -13,7 +13,13 @@ from django.db import transaction
 from lineofsight.demo import content
 from lineofsight.demo.generator._common import BATCH, CHUNK_OBJECTIVES, GeneratorState, chunks
 from lineofsight.goals import scoring
-from lineofsight.goals.models import CheckIn, KeyResult, KeyResultRevision, Objective
+from lineofsight.goals.models import (
+    Blocker,
+    CheckIn,
+    KeyResult,
+    KeyResultRevision,
+    Objective,
+)
 from lineofsight.people.models import Person
 
 THINGS = (
@@ -75,28 +81,32 @@ class KeyResultStage(GeneratorState):
                     [self._kr_revision(kr) for kr in krs], batch_size=BATCH
                 )
                 pending: list[CheckIn] = []
+                raised: list[tuple[CheckIn, str]] = []
                 for kr, readings in zip(krs, series, strict=True):
                     for value, done, confidence, at in readings:
                         note, blockers = self._words(confidence)
-                        pending.append(
-                            CheckIn(
-                                key_result=kr,
-                                value=value,
-                                done=done,
-                                confidence=confidence,
-                                note=note,
-                                blockers=blockers,
-                                author_id=kr.owner_id,
-                                recorded_at=at,
-                                progress=self._progress(kr.spec(), value, done),
-                            )
+                        check_in = CheckIn(
+                            key_result=kr,
+                            value=value,
+                            done=done,
+                            confidence=confidence,
+                            note=note,
+                            author_id=kr.owner_id,
+                            recorded_at=at,
+                            progress=self._progress(kr.spec(), value, done),
                         )
+                        pending.append(check_in)
+                        if blockers:
+                            raised.append((check_in, blockers))
                     if len(pending) >= 20_000:
                         CheckIn.objects.bulk_create(pending, batch_size=BATCH)
+                        self._blockers(raised)
+                        raised = []
                         bar.advance(len(pending))
                         self.summary.check_ins += len(pending)
                         pending = []
                 CheckIn.objects.bulk_create(pending, batch_size=BATCH)
+                self._blockers(raised)
                 bar.advance(len(pending))
                 self.summary.check_ins += len(pending)
                 self.summary.key_results += len(krs)
@@ -210,6 +220,34 @@ class KeyResultStage(GeneratorState):
             hit = scoring.key_result_progress(spec, reading).value
             self._progress_cache[key] = hit
         return hit
+
+    def _blockers(self, raised: list[tuple[CheckIn, str]]) -> None:
+        """The blockers raised in these check-ins (saved already): all but the last
+        fortnight's resolved, the latest still open with their owner."""
+        if not raised:
+            return
+        latest = max(ci.recorded_at for ci, _ in raised)
+        recent = latest - dt.timedelta(days=14)
+        rows = []
+        for ci, text in raised:
+            done = ci.recorded_at < recent
+            settled = ci.recorded_at + dt.timedelta(days=5)
+            rows.append(
+                Blocker(
+                    key_result_id=ci.key_result_id,
+                    check_in_id=ci.pk,
+                    text=text,
+                    raised_by_id=ci.author_id,
+                    assignee_id=None if done else ci.author_id,
+                    state=Blocker.State.RESOLVED if done else Blocker.State.OPEN,
+                    raised_at=ci.recorded_at,
+                    open_since=ci.recorded_at,
+                    resolved_at=settled if done else None,
+                    resolution_note="Sorted out with the team." if done else "",
+                    updated_at=settled if done else ci.recorded_at,
+                )
+            )
+        Blocker.objects.bulk_create(rows, batch_size=BATCH)
 
     def _words(self, confidence: str) -> tuple[str, str]:
         rng = self.rng

@@ -9,8 +9,9 @@ In a closed cycle only HR may change anything, and must say why (``amendment_rea
 reason is kept on the audit row (and on the check-in, for readings).
 
 The actions live in one module per concept (``cycles``, ``objectives``, ``key_results``,
-``check_ins``, ``initiatives``, ``alignment_links``, ``closing``), with the checks they share in
-``_common``. Callers use them from here: ``from lineofsight.goals import actions``.
+``check_ins``, ``blockers``, ``initiatives``, ``alignment_links``, ``closing``), with the
+checks they share in ``_common``. Callers use them from here:
+``from lineofsight.goals import actions``.
 """
 
 from lineofsight.goals.actions._common import TEXT_MAX, TITLE_MAX
@@ -21,6 +22,14 @@ from lineofsight.goals.actions.alignment_links import (
     change_alignment,
     decline_alignment,
     end_alignment,
+)
+from lineofsight.goals.actions.blockers import (
+    BlockerInput,
+    assign_blocker,
+    raise_blockers,
+    record_blocker_escalations,
+    set_blocker_state,
+    update_blocker,
 )
 from lineofsight.goals.actions.cadence import set_cycle_cadence
 from lineofsight.goals.actions.check_ins import record_check_in
@@ -48,6 +57,12 @@ from lineofsight.goals.actions.objectives import (
 )
 
 __all__ = [
+    "BlockerInput",
+    "assign_blocker",
+    "update_blocker",
+    "raise_blockers",
+    "record_blocker_escalations",
+    "set_blocker_state",
     "accept_alignment",
     "decline_alignment",
     "KEY_RESULT_DEFINITION_FIELDS",

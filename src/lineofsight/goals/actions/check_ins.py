@@ -5,6 +5,7 @@ its progress up the cascade in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -21,6 +22,7 @@ from lineofsight.goals.actions._common import (
     _text,
     _viewer,
 )
+from lineofsight.goals.actions.blockers import BlockerInput, clean_blockers, create_blockers
 from lineofsight.goals.models import CheckIn, KeyResult, Objective
 from lineofsight.people.models import Person
 
@@ -33,12 +35,13 @@ def record_check_in(
     confidence: str,
     value: Any = None,
     done: bool | None = None,
-    blockers: str = "",
+    blockers: str | Sequence[BlockerInput] = "",
     note: str = "",
     amendment_reason: str = "",
     at: dt.datetime | None = None,
 ) -> CheckIn:
-    """Append a reading to a key result and roll its progress up the cascade."""
+    """Append a reading to a key result and roll its progress up the cascade, raising the
+    blockers given (a plain text is one unassigned blocker)."""
     viewer = _viewer(acting_user)
     # The owner checking in (the common case) needs nothing more than the key result, its
     # objective and cycle; anyone else loads the objective's owners for the policy.
@@ -52,7 +55,7 @@ def record_check_in(
     amendment = _closed_cycle_guard(viewer, kr.cycle, amendment_reason)
     errors: dict[str, str] = {}
     _choice(errors, "confidence", confidence, KeyResult.Confidence.values)
-    blockers = _text(errors, "blockers", blockers, required=False, limit=TEXT_MAX)
+    raised = clean_blockers(errors, blockers, kr)
     note = _text(errors, "note", note, required=False, limit=TEXT_MAX)
     number = _number(errors, "value", value)
     if kr.source == KeyResult.Source.ALIGNED:
@@ -81,7 +84,6 @@ def record_check_in(
         value=reading.value,
         done=reading.done,
         confidence=confidence,
-        blockers=blockers,
         note=note,
         author=acting_user,
         recorded_at=now,
@@ -102,5 +104,7 @@ def record_check_in(
         data={"key_result": kr.pk, "value": reading.value, "done": reading.done},
         amendment_reason=amendment,
     )
+    if raised:
+        create_blockers(acting_user=acting_user, check_in=check_in, blockers=raised, at=now)
     rollup.propagate_from_objectives([kr.objective_id], now=now)
     return check_in

@@ -22,7 +22,7 @@ from lineofsight.goals.actions._common import (
     _text,
     _viewer,
 )
-from lineofsight.goals.models import CheckIn, Cycle, Objective, ObjectiveRevision
+from lineofsight.goals.models import AlignmentLink, CheckIn, Cycle, Objective, ObjectiveRevision
 from lineofsight.goals.signals import objective_changed
 from lineofsight.people.models import Person, Team
 
@@ -117,11 +117,14 @@ def create_objective(
     commitment: str = Objective.Commitment.ASPIRATIONAL,
     rationale: str = "",
     progress_mode: str = scoring.ProgressMode.KEY_RESULTS,
+    is_development: bool = False,
     amendment_reason: str = "",
     at: dt.datetime | None = None,
 ) -> Objective:
     viewer = _viewer(acting_user)
     errors: dict[str, str] = {}
+    if is_development and level != Objective.Level.INDIVIDUAL:
+        errors["is_development"] = DEVELOPMENT_INDIVIDUAL
     title = _text(errors, "title", title, required=True, limit=TITLE_MAX)
     description = _text(errors, "description", description, required=False, limit=TEXT_MAX)
     rationale = _text(errors, "rationale", rationale, required=False, limit=TEXT_MAX)
@@ -158,6 +161,7 @@ def create_objective(
         commitment=commitment,
         rationale=rationale,
         progress_mode=progress_mode,
+        is_development=bool(is_development),
         created_by=acting_user,
         created_at=now,
         updated_at=now,
@@ -168,7 +172,7 @@ def create_objective(
         actor=acting_user,
         action="objective.create",
         subject=objective,
-        data={"title": title, "cycle": cycle.pk},
+        data={"title": title, "cycle": cycle.pk, "is_development": bool(is_development)},
         amendment_reason=reason,
     )
     return objective
@@ -183,12 +187,14 @@ def update_objective(
     amendment_reason: str = "",
     owner_person: Person | None = None,
     owner_team: Team | None = None,
+    is_development: bool | None = None,
     **changes: Any,
 ) -> Objective:
     """Change an objective's definition, keeping the previous one as a revision.
 
     ``changes`` may hold any of: title, description, state, commitment, visibility,
-    progress_mode, rationale. Passing an owner replaces the current owner.
+    progress_mode, rationale. Passing an owner replaces the current owner; ``is_development``
+    marks it as a development goal (or not).
     """
     viewer = _viewer(acting_user)
     unknown = set(changes) - set(OBJECTIVE_DEFINITION_FIELDS)
@@ -216,6 +222,8 @@ def update_objective(
         commitment=changes.get("commitment", objective.commitment),
         progress_mode=changes.get("progress_mode", objective.progress_mode),
     )
+    if is_development and not objective.is_development:
+        errors.update(development_errors(objective))
     if changes.get("state") == Objective.State.ABANDONED and not reason.strip():
         errors["reason"] = "Say why the objective is abandoned; the reason stays in its history."
     elif (
@@ -243,6 +251,9 @@ def update_objective(
     objective.owner_team = new_team
     after = {f: getattr(objective, f) for f in OBJECTIVE_DEFINITION_FIELDS}
     diff = {f: [before[f], after[f]] for f in OBJECTIVE_DEFINITION_FIELDS if before[f] != after[f]}
+    if is_development is not None and bool(is_development) != objective.is_development:
+        diff["is_development"] = [objective.is_development, bool(is_development)]
+        objective.is_development = bool(is_development)
     now = timezone.now()
     objective.updated_at = now
     objective.save()
@@ -272,6 +283,26 @@ def update_objective(
             revision=revision.number,
         )
     return objective
+
+
+DEVELOPMENT_INDIVIDUAL = "Only an individual objective can be a development goal."
+
+
+def development_errors(objective: Objective) -> dict[str, str]:
+    """Why this objective may not become a development goal (empty when it may)."""
+    if objective.level != Objective.Level.INDIVIDUAL:
+        return {"is_development": DEVELOPMENT_INDIVIDUAL}
+    counted = (
+        AlignmentLink.objects.live()
+        .filter(child=objective, kind=AlignmentLink.Kind.CONTRIBUTES)
+        .exists()
+    )
+    if counted:
+        return {
+            "is_development": "It counts towards another objective; align it as 'supports' "
+            "(or end that alignment) before making it a development goal."
+        }
+    return {}
 
 
 def _propagate_parents_of(objective_id: int, now: dt.datetime) -> None:

@@ -169,6 +169,7 @@ def _create_objective(request: SignedInRequest, form: ObjectiveForm) -> Objectiv
                 commitment=data["commitment"],
                 rationale=data["rationale"],
                 progress_mode=data["progress_mode"],
+                is_development=bool(data.get("is_development")),
                 amendment_reason=data.get("amendment_reason", ""),
             )
             if parent_objective is not None or parent_key_result is not None:
@@ -221,6 +222,9 @@ def objective_edit(request: SignedInRequest, objective_id: int) -> HttpResponse:
             visibility=data["visibility"],
             progress_mode=data["progress_mode"],
             rationale=data["rationale"],
+            is_development=bool(data.get("is_development"))
+            if objective.level == "individual" or data.get("is_development")
+            else None,
             **owner,
         )
         return "Objective saved; its previous version is in the history."
@@ -242,6 +246,7 @@ def objective_edit(request: SignedInRequest, objective_id: int) -> HttpResponse:
             "commitment": objective.commitment,
             "progress_mode": objective.progress_mode,
             "rationale": objective.rationale,
+            "is_development": objective.is_development,
         },
         save=save,
         objective_id=objective.pk,

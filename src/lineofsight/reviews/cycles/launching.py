@@ -71,12 +71,13 @@ def _insert_from(model: type[Model], columns: Sequence[str], rows: QuerySet[Any,
 def attainment_subquery(cycle: ReviewCycle) -> Subquery:
     """A person's OKR attainment in the cycle under review, for ``OuterRef("pk")`` a person:
     the mean final grade (adjusted where given, else computed) of the graded objectives they
-    own; NULL when they own none."""
+    own, development goals left out; NULL when they own none."""
     graded = (
         Objective.objects.filter(
             cycle_id=cycle.goal_cycle_id,
             owner_person_id=OuterRef("pk"),
             state__in=sorted(GRADED_OBJECTIVE_STATES),
+            is_development=False,  # growth, not attainment: the review's growth section
         )
         .annotate(final=Coalesce(F("adjusted_grade"), F("computed_grade")))
         .filter(final__isnull=False)

@@ -27,7 +27,14 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from lineofsight.goals import history, scoring
-from lineofsight.goals.models import CheckIn, Cycle, KeyResult, KeyResultRevision, Objective
+from lineofsight.goals.models import (
+    Blocker,
+    CheckIn,
+    Cycle,
+    KeyResult,
+    KeyResultRevision,
+    Objective,
+)
 from lineofsight.people.selectors import organisation_time_zone
 from lineofsight.reviews.evidence.models import CycleEndFigure, CycleEndFigures
 
@@ -246,16 +253,25 @@ def key_results_with_revisions(
     qs = CheckIn.objects.filter(key_result_id__in=ids, recorded_at__lte=as_of).order_by(
         "key_result_id", "recorded_at", "pk"
     )
-    for kr_id, at, value, done, confidence, note, blockers, author_id in qs.values_list(
+    texts: dict[int, list[str]] = defaultdict(list)
+    for check_in_id, text in (
+        Blocker.objects.filter(key_result_id__in=ids, raised_at__lte=as_of)
+        .exclude(check_in=None)
+        .order_by("pk")
+        .values_list("check_in_id", "text")
+    ):
+        texts[check_in_id].append(text)
+    for pk, kr_id, at, value, done, confidence, note, author_id in qs.values_list(
+        "pk",
         "key_result_id",
         "recorded_at",
         "value",
         "done",
         "confidence",
         "note",
-        "blockers",
         "author_id",
     ):
+        blockers = "\n".join(texts.get(pk, ()))
         by_kr[kr_id].append(Reading(at, value, done, confidence, note, blockers, author_id))
     out: dict[int, KeyResultAt] = {}
     for kr in krs:

@@ -445,9 +445,12 @@ def evidence_pack(user: Person, review: Review) -> Pack:
         if target.level == Objective.Level.COMPANY and not _theirs(link, kr_at, subject):
             linked_company.append(_measure(kr_at[link.parent_key_result_id]))  # type: ignore[index]
     objective_rows = []
+    growth_rows = []
     for o in mine:
         r = row(o, with_history=True)
-        if r is not None:
+        if r is not None and o.is_development:
+            growth_rows.append(r)
+        elif r is not None:
             r.fed = fed_rows.get(o.pk, [])
             objective_rows.append(r)
     other_rows = []
@@ -547,6 +550,7 @@ def evidence_pack(user: Person, review: Review) -> Pack:
         forward=forward.part(viewer, review, next_objectives, drafts, visible),
         periods=[Period(c.name, c.kind, c.start_date, c.end_date) for c in covered.cycles],
         other_objectives=other_rows,
+        growth=growth_rows,
     )
 
 

@@ -270,6 +270,9 @@ class Pack:
     # Objectives of a team or of someone else on which the person owns key results: those
     # key results only.
     other_objectives: list[ObjectiveRow] = field(default_factory=list)
+    # The person's development goals (growth, skills): tracked like the others but kept out
+    # of attainment and of the contribution story; shown in the growth section.
+    growth: list[ObjectiveRow] = field(default_factory=list)
 
     @property
     def annual(self) -> bool:

@@ -211,7 +211,7 @@ def team_context(user: Person, rc: ReviewCycle, team: Team) -> TeamContext:
                     key_results=kr_rows,
                 )
             )
-        elif o.owner_person_id and state in ("active", "closed"):
+        elif o.owner_person_id and state in ("active", "closed") and not o.is_development:
             grade = o.adjusted_grade if o.adjusted_grade is not None else o.computed_grade
             per_member[o.owner_person_id].append((stored.progress if stored else None, grade))
     lines = []

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from lineofsight.core import words
 from lineofsight.core.commands import parse_date
 from lineofsight.core.loop import add_loop_arguments, check_loop_arguments, run_every
+from lineofsight.goals import actions as goals_actions
 from lineofsight.goals.due import fmt_day
 from lineofsight.goals.tracking.check_ins_due import organisation_today
 from lineofsight.integrations import actions, delivery, planning
@@ -26,18 +27,21 @@ from lineofsight.integrations.models import Notification
 from lineofsight.reviews.evidence.actions import keep_ended_figures
 
 DEFAULT_INTERVAL = 300
+BLOCKER = Notification.Kind.BLOCKER
 KIND_LABELS = {
     Notification.Kind.REMINDER: "check-in reminders",
     Notification.Kind.ESCALATION: "escalations",
     Notification.Kind.DIGEST: "weekly digests",
+    Notification.Kind.BLOCKER: "blocker escalations",
 }
 
 
 class Command(BaseCommand):
     help = (
-        "Send check-in reminders, escalations after repeated misses and managers' weekly "
-        "digests (from the digest weekday on, once per week); then deliver whatever is due "
-        "in the outbox. Safe to run as often as you like: nothing is sent twice."
+        "Send check-in reminders, escalations after repeated misses, blocker escalations up "
+        "the manager chain and managers' weekly digests (from the digest weekday on, once "
+        "per week); then deliver whatever is due in the outbox. Safe to run as often as you "
+        "like: nothing is sent twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -92,6 +96,14 @@ class Command(BaseCommand):
         fresh = actions.queue_notifications(
             acting_user=None, messages=plan.messages, run=f"remind {today.isoformat()}"
         )
+        escalated = [
+            (step[0], message.recipient_id, step[1])
+            for message in fresh
+            if message.kind == Notification.Kind.BLOCKER
+            and (step := planning.parse_blocker_key(message.dedupe_key)) is not None
+        ]
+        if escalated:
+            goals_actions.record_blocker_escalations(escalated)
         report = delivery.deliver_due()
         queued = {kind: 0 for kind in Notification.Kind.values}
         for message in fresh:
@@ -105,6 +117,7 @@ class Command(BaseCommand):
                 Notification.Kind.REMINDER,
                 Notification.Kind.ESCALATION,
                 Notification.Kind.DIGEST,
+                Notification.Kind.BLOCKER,
             )
         ]
         if queued[Notification.Kind.DAILY]:
@@ -133,9 +146,10 @@ class Command(BaseCommand):
         before = len(plan.messages) - len(pending) + plan.digests_before
         self.stdout.write(
             f"Dry run for {plan.today.isoformat()}: would send "
-            + ", ".join(f"{counts[k]} {KIND_LABELS[k]}" for k in KIND_LABELS)
+            + ", ".join(f"{counts[k]} {KIND_LABELS[k]}" for k in KIND_LABELS if k != BLOCKER)
             + f" ({before} sent before)."
             + _week(plan)
+            + f" Blocker escalations to send: {counts[BLOCKER]}."
         )
         names = _names({m.recipient_id for m in pending})
         for message in pending:

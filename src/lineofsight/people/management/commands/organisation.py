@@ -20,6 +20,7 @@ FIELDS = {
     "pace_off_track": "--pace-off-track",
     "escalate_after_misses": "--escalate-after",
     "digest_weekday": "--digest-weekday",
+    "blocker_escalation_days": "--escalate-blockers-after",
 }
 # The coach's limits: field -> option (all whole numbers but the similarity, a share).
 COACH_OPTIONS = {
@@ -80,8 +81,8 @@ class Command(BaseCommand):
         "Show the organisation's settings, or change them: its name and time zone (cycles "
         "start and end at midnight in it), the shares of the expected progress that make a key "
         "result on track or off track, after how many missed check-ins in a row the owner's "
-        "manager is told, and the day of the weekly digest; and the limits the coach checks "
-        "OKRs against."
+        "manager is told, the day of the weekly digest and after how many days an unresolved "
+        "blocker goes up the manager chain; and the limits the coach checks OKRs against."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -109,6 +110,12 @@ class Command(BaseCommand):
             metavar="DAY",
             help="The day managers' weekly digest goes out: monday ... sunday (default monday).",
         )
+        parser.add_argument(
+            "--escalate-blockers-after",
+            metavar="DAYS",
+            help="Tell the manager chain of a blocker's assignee (or raiser) after DAYS "
+            "unresolved, one step up per further DAYS (default 7).",
+        )
         for field, option in COACH_OPTIONS.items():
             parser.add_argument(option, dest=field, metavar="N", help=COACH_HELP[field])
 
@@ -121,6 +128,7 @@ class Command(BaseCommand):
         pace_off_track: str | None,
         escalate_after: str | None,
         digest_weekday: str | None,
+        escalate_blockers_after: str | None,
         **options: Any,
     ) -> None:
         changes: dict[str, Any] = {
@@ -136,6 +144,9 @@ class Command(BaseCommand):
             if escalate_after is not None
             else None,
             "digest_weekday": weekday(digest_weekday) if digest_weekday is not None else None,
+            "blocker_escalation_days": whole(escalate_blockers_after, "--escalate-blockers-after")
+            if escalate_blockers_after is not None
+            else None,
         }
         coach: dict[str, Any] = {}
         for field, option in COACH_OPTIONS.items():
@@ -165,6 +176,10 @@ class Command(BaseCommand):
             f"Escalate:  after {misses} missed check-in{'' if misses == 1 else 's'} in a row"
         )
         self.stdout.write(f"Digest:    every {WEEKDAYS[org.digest_weekday]}")
+        days = org.blocker_escalation_days
+        self.stdout.write(
+            f"Blockers:  up the manager chain after {days} day{'' if days == 1 else 's'} unresolved"
+        )
         self.stdout.write(
             f"Coaching:  at most {org.max_objectives_person} objectives per person and "
             f"{org.max_objectives_team} per team; {org.min_key_results}-{org.max_key_results} "
