@@ -442,6 +442,9 @@ def _daily_summaries(today: dt.date, people: dict[int, Person], site_url: str) -
                 address=person.email,
             )
         )
+    return out
+
+
 # -- blocker escalations -----------------------------------------------------------------------
 
 BLOCKER_KEY = "blocker:"
