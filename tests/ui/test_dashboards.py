@@ -30,9 +30,10 @@ DURING_THE_LAST_WEEK = dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC)
 PRIVATE = ("Move to the healthcare territory", "8 healthcare discovery calls")
 # The most queries each may run: the session, the person, their teams for the access policy,
 # the organisation's settings, the cycles; then the page's own reads (stored figures, the
-# objectives and key results shown with their pace, forecast and check-ins).
+# objectives and key results shown with their pace, forecast and check-ins), and the inbox's
+# unread count in the navigation.
 BOUNDS = {
-    "leadership": 17,
+    "leadership": 18,
     "team": 19,
     "department": 19,
     "person": 14,

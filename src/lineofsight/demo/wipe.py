@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection, models
 
 from lineofsight.people.models import Organisation, Person, Team
+from lineofsight.search import index as search_index
 
 ROOTS: tuple[type[models.Model], ...] = (Person, Team)
 GOAL_APP = "goals"
@@ -66,4 +67,6 @@ def wipe_organisation() -> dict[str, int]:
             # Table names come from the models, never from input.
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
             counts[model._meta.label] = max(cursor.rowcount, 0)
+    # The rows went without their model signals, so the search index forgets them too.
+    search_index.clear(connection)
     return counts

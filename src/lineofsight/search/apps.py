@@ -11,4 +11,6 @@ class SearchConfig(AppConfig):
         from lineofsight.search import receivers
 
         receivers.connect()
-        post_migrate.connect(receivers.after_flush, sender=self, dispatch_uid="search-flush")
+        # Sent for every app that has models (this one has none of its own), after a migrate
+        # or a flush; the receiver does its work once the index's table exists.
+        post_migrate.connect(receivers.after_flush, dispatch_uid="search-flush")
