@@ -22,7 +22,7 @@ from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.discussion import mentions as mention_rules
 from lineofsight.discussion.access import DiscussionViewer
-from lineofsight.discussion.audience import sees_objective
+from lineofsight.discussion.audience import people_who_see, sees_objective
 from lineofsight.discussion.models import BODY_MAX, Comment, CommentVersion, Reaction
 from lineofsight.discussion.signals import comment_edited, comment_posted
 from lineofsight.goals.models import CheckIn, KeyResult, Objective
@@ -66,7 +66,8 @@ def _mentioned(body: str, objective_id: int) -> list[Person]:
         raise InvalidInput.one(
             "body", f"Nobody here has the username {', '.join(unknown)}: check the spelling."
         )
-    blind = [p for p in found.values() if not sees_objective(p, objective_id)]
+    seeing = {p.pk for p in people_who_see(objective_id, found.values())}
+    blind = [p for p in found.values() if p.pk not in seeing]
     if blind:
         who = ", ".join(f"{p.name} (@{p.username})" for p in blind)
         raise InvalidInput.one(
@@ -91,7 +92,7 @@ def _participants(comment: Comment, excluded: set[int]) -> list[int]:
         ids.add(comment.check_in.author_id)
     ids -= excluded
     people = Person.objects.filter(pk__in=ids, is_active=True)
-    return sorted(p.pk for p in people if sees_objective(p, comment.objective_id))
+    return sorted(p.pk for p in people_who_see(comment.objective_id, people))
 
 
 @transaction.atomic

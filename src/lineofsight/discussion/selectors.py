@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from lineofsight.core.errors import NotFound
 from lineofsight.discussion import mentions as mention_rules
 from lineofsight.discussion.access import DiscussionViewer
-from lineofsight.discussion.audience import sees_objective
+from lineofsight.discussion.audience import people_who_see
 from lineofsight.discussion.models import (
     EMOJI_ICONS,
     EMOJI_WORDS,
@@ -210,10 +210,4 @@ def mention_candidates(user: Person, subject: Subject, query: str, limit: int = 
     found = Person.objects.filter(is_active=True).filter(
         username__istartswith=q
     ) | Person.objects.filter(is_active=True, display_name__icontains=q)
-    out = []
-    for person in found.order_by("username")[: limit * 3]:
-        if sees_objective(person, subject.objective.pk):
-            out.append(person)
-        if len(out) >= limit:
-            break
-    return out
+    return people_who_see(subject.objective.pk, found.order_by("username")[: limit * 3])[:limit]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from lineofsight.goals.access import ObjectiveAudience
+from lineofsight.goals.access import GoalViewer, ObjectiveAudience
 from lineofsight.goals.models import Objective
-from lineofsight.people.models import Membership
+from lineofsight.people.models import Membership, Person
 
 
 def objective_audiences(
@@ -51,3 +51,15 @@ def objective_audiences(
                 lead_path or "",
             )
     return out
+
+
+def people_who_see(objective_id: int, people: Iterable[Person]) -> list[Person]:
+    """Those of ``people`` who may open the objective, in their order: the policy's rule
+    (``GoalViewer.sees_objective``) over the objective's audience, loaded once, with
+    everyone's teams loaded together -- a few queries, whatever the number of people."""
+    people = list(people)
+    audience = objective_audiences([objective_id]).get(objective_id)
+    if audience is None or not people:
+        return []
+    GoalViewer.preload(people)
+    return [p for p in people if GoalViewer.of(p).sees_objective(audience)]

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from lineofsight.goals.access import GoalViewer
+from lineofsight.goals.audiences import people_who_see
 from lineofsight.goals.models import AlignmentLink, Objective
 from lineofsight.integrations import actions as outbox
 from lineofsight.integrations import compose
@@ -46,12 +46,10 @@ def _batch(objective_id: int, by_id: int | None, reason: str, abandoned: bool, k
     by = Person.objects.filter(pk=by_id).first() if by_id else None
     path = reverse("objective", args=[parent.pk])
     batch = []
-    for person in Person.objects.filter(pk__in=owners, is_active=True):
-        if by is not None and person.pk == by.pk:
-            continue
-        viewer = GoalViewer.of(person)
-        if not Objective.objects.filter(viewer.objective_filter(), pk=parent.pk).exists():
-            continue
+    told = Person.objects.filter(pk__in=owners, is_active=True)
+    if by_id:
+        told = told.exclude(pk=by_id)
+    for person in people_who_see(parent.pk, told):
         message = compose.parent_changed(
             name=person.name,
             changed_by=by.name if by else "Someone",
