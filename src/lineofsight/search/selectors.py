@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.goals.models import Initiative, KeyResult, Objective
+from lineofsight.people.models import Team
 from lineofsight.people.selectors import people_visible_to, teams_visible_to
 from lineofsight.search import index
 from lineofsight.search.query import Query, parse
@@ -39,10 +40,16 @@ class Result:
     kind: str
     id: int
     title: str
-    url: str
+    page: tuple[str, int, str]  # the page's URL name, its id and a fragment
     context: str  # the cycle, team or owner, or a person's job title
     state: str  # "" when live, else "Abandoned", "Closed", "Inactive"...
     rank: tuple[Any, ...] = field(compare=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        """Worked out only for the results shown: most candidates are ranked and dropped."""
+        name, pk, fragment = self.page
+        return reverse(name, args=[pk]) + fragment
 
 
 @dataclass(frozen=True)
@@ -62,24 +69,21 @@ class Results:
         return sum(len(g.results) for g in self.groups)
 
 
-def _owner(o: Objective) -> str:
-    if o.owner_team_id:
-        return o.owner_team.name  # type: ignore[union-attr]
-    if o.owner_person_id:
-        return o.owner_person.name  # type: ignore[union-attr]
-    return "Company"
+def _name(display: str | None, first: str | None, last: str | None, username: str | None) -> str:
+    """``Person.name`` from the columns a values() row holds."""
+    return display or f"{first or ''} {last or ''}".strip() or username or ""
 
 
-def _current(cycle: Any, today: Any) -> bool:
-    return cycle.state == "active" and cycle.start_date <= today <= cycle.end_date
+def _current(state: str, start: Any, end: Any, today: Any) -> bool:
+    return state == "active" and start <= today <= end
 
 
-def _objective_state(o: Objective) -> str:
-    if o.state == "abandoned":
+def _objective_state(state: str, cycle_state: str) -> str:
+    if state == "abandoned":
         return "Abandoned"
-    if o.state == "draft":
+    if state == "draft":
         return "Draft"
-    if o.state == "closed" or o.cycle.state == "closed":
+    if state == "closed" or cycle_state == "closed":
         return "Closed"
     return ""
 
@@ -98,12 +102,17 @@ def _rank(
     return (quality == 2 or score > 0, _STALENESS.get(state, 1), quality, not current, -pk)
 
 
+# The readers fetch plain rows (no model instances): a letter or two brings a few hundred
+# candidates, of which a handful are shown.
+_PERSON = ("display_name", "first_name", "last_name", "username")
+
+
 def _objectives(person: Person, query: Query, scores: dict[int, int], today: Any) -> list[Result]:
     rows = (
         Objective.objects.visible_to(person)
         .filter(pk__in=list(scores))
-        .select_related("cycle", "owner_team", "owner_person")
-        .only(
+        .values_list(
+            "pk",
             "title",
             "state",
             "cycle__name",
@@ -111,24 +120,23 @@ def _objectives(person: Person, query: Query, scores: dict[int, int], today: Any
             "cycle__start_date",
             "cycle__end_date",
             "owner_team__name",
-            "owner_person__display_name",
-            "owner_person__first_name",
-            "owner_person__last_name",
-            "owner_person__username",
+            *(f"owner_person__{f}" for f in _PERSON),
         )
     )
     found = []
-    for o in rows:
-        state = _objective_state(o)
+    for pk, title, state, cycle, cycle_state, start, end, team, *owner in rows:
+        shown = _objective_state(state, cycle_state)
         found.append(
             Result(
                 "objective",
-                o.pk,
-                o.title,
-                reverse("objective", args=[o.pk]),
-                f"{o.cycle.name} · {_owner(o)}",
-                state,
-                _rank(query, o.title, state, _current(o.cycle, today), scores[o.pk], o.pk),
+                pk,
+                title,
+                ("objective", pk, ""),
+                f"{cycle} · {team or _name(*owner) or 'Company'}",
+                shown,
+                _rank(
+                    query, title, shown, _current(cycle_state, start, end, today), scores[pk], pk
+                ),
             )
         )
     return found
@@ -138,74 +146,80 @@ def _key_results(person: Person, query: Query, scores: dict[int, int], today: An
     rows = (
         KeyResult.objects.visible_to(person)
         .filter(pk__in=list(scores))
-        .select_related("objective__cycle", "owner")
-        .only(
+        .values_list(
+            "pk",
             "title",
             "state",
+            "objective_id",
             "objective__title",
             "objective__state",
             "objective__cycle__name",
             "objective__cycle__state",
             "objective__cycle__start_date",
             "objective__cycle__end_date",
-            "owner__display_name",
-            "owner__first_name",
-            "owner__last_name",
-            "owner__username",
+            *(f"owner__{f}" for f in _PERSON),
         )
     )
     found = []
-    for kr in rows:
-        o = kr.objective
-        state = "Abandoned" if kr.state == "abandoned" else _objective_state(o)
+    for pk, title, state, o_pk, o_title, o_state, cycle, cycle_state, start, end, *owner in rows:
+        shown = "Abandoned" if state == "abandoned" else _objective_state(o_state, cycle_state)
         found.append(
             Result(
                 "key_result",
-                kr.pk,
-                kr.title,
-                reverse("objective", args=[o.pk]) + f"#kr-{kr.pk}",
-                f"{o.cycle.name} · {kr.owner.name} · in “{o.title}”",
-                state,
-                _rank(query, kr.title, state, _current(o.cycle, today), scores[kr.pk], kr.pk),
+                pk,
+                title,
+                ("objective", o_pk, f"#kr-{pk}"),
+                f"{cycle} · {_name(*owner)} · in “{o_title}”",
+                shown,
+                _rank(
+                    query, title, shown, _current(cycle_state, start, end, today), scores[pk], pk
+                ),
             )
         )
     return found
+
+
+_INITIATIVE_STATES = dict(Initiative.State.choices)
 
 
 def _initiatives(person: Person, query: Query, scores: dict[int, int], today: Any) -> list[Result]:
     rows = (
         Initiative.objects.visible_to(person)
         .filter(pk__in=list(scores))
-        .select_related("key_result__objective__cycle", "owner")
-        .only(
+        .values_list(
+            "pk",
             "title",
             "state",
+            "key_result_id",
             "key_result__title",
+            "key_result__objective_id",
             "key_result__objective__state",
             "key_result__objective__cycle__name",
             "key_result__objective__cycle__state",
             "key_result__objective__cycle__start_date",
             "key_result__objective__cycle__end_date",
-            "owner__display_name",
-            "owner__first_name",
-            "owner__last_name",
-            "owner__username",
+            *(f"owner__{f}" for f in _PERSON),
         )
     )
     found = []
-    for i in rows:
-        kr = i.key_result
-        o = kr.objective
-        state = i.get_state_display() if i.state in ("cancelled", "done") else _objective_state(o)
+    for row in rows:
+        pk, title, state, kr_pk, kr_title, o_pk, o_state, cycle, cycle_state, start, end = row[:11]
+        shown = (
+            str(_INITIATIVE_STATES[state])
+            if state in ("cancelled", "done")
+            else _objective_state(o_state, cycle_state)
+        )
         found.append(
             Result(
                 "initiative",
-                i.pk,
-                i.title,
-                reverse("objective", args=[o.pk]) + f"#kr-{kr.pk}",
-                f"{o.cycle.name} · {i.owner.name} · for “{kr.title}”",
-                state,
-                _rank(query, i.title, state, _current(o.cycle, today), scores[i.pk], i.pk),
+                pk,
+                title,
+                ("objective", o_pk, f"#kr-{kr_pk}"),
+                f"{cycle} · {_name(*row[11:])} · for “{kr_title}”",
+                shown,
+                _rank(
+                    query, title, shown, _current(cycle_state, start, end, today), scores[pk], pk
+                ),
             )
         )
     return found
@@ -215,35 +229,41 @@ def _people(person: Person, query: Query, scores: dict[int, int], today: Any) ->
     rows = (
         people_visible_to(person)
         .filter(pk__in=list(scores))
-        .only("display_name", "first_name", "last_name", "username", "job_title")
+        .values_list("pk", *_PERSON, "job_title")
     )
-    return [
-        Result(
-            "person",
-            p.pk,
-            p.name,
-            reverse("person", args=[p.pk]),
-            p.job_title,
-            "",
-            _rank(query, p.name, "", True, scores[p.pk], p.pk),
+    found = []
+    for pk, *names, job_title in rows:
+        name = _name(*names)
+        found.append(
+            Result(
+                "person",
+                pk,
+                name,
+                ("person", pk, ""),
+                job_title,
+                "",
+                _rank(query, name, "", True, scores[pk], pk),
+            )
         )
-        for p in rows
-    ]
+    return found
+
+
+_TEAM_KINDS = dict(Team.Kind.choices)
 
 
 def _teams(person: Person, query: Query, scores: dict[int, int], today: Any) -> list[Result]:
-    rows = teams_visible_to(person).filter(pk__in=list(scores)).only("name", "kind")
+    rows = teams_visible_to(person).filter(pk__in=list(scores)).values_list("pk", "name", "kind")
     return [
         Result(
             "team",
-            t.pk,
-            t.name,
-            reverse("team", args=[t.pk]),
-            t.get_kind_display(),
+            pk,
+            name,
+            ("team", pk, ""),
+            str(_TEAM_KINDS.get(kind, kind)),
             "",
-            _rank(query, t.name, "", True, scores[t.pk], t.pk),
+            _rank(query, name, "", True, scores[pk], pk),
         )
-        for t in rows
+        for pk, name, kind in rows
     ]
 
 
