@@ -152,18 +152,16 @@ _SQLITE_PART = (
     "SELECT * FROM (SELECT rowid, %s FROM search_fts WHERE search_fts MATCH %s"
     " ORDER BY rowid DESC LIMIT %s)"
 )
-# One GIN scan for every kind, then the newest title matches and the newest matches anywhere
-# of each kind from those rows.
+# One GIN scan for every kind, marking each row found in the title or elsewhere as it is read;
+# then the newest of each kind and mark.
 _POSTGRES_MATCH = (
-    "WITH hits AS MATERIALIZED ("
-    " SELECT kind, ref_id, document FROM search_document"
-    " WHERE document @@ to_tsquery('simple', %s) AND kind = ANY(%s))"
-    " SELECT kind, ref_id, quality FROM ("
-    "  SELECT kind, ref_id, quality,"
-    "   row_number() OVER (PARTITION BY kind, quality ORDER BY ref_id DESC) AS n"
-    "  FROM (SELECT kind, ref_id, 0 AS quality FROM hits"
-    "   WHERE document @@ to_tsquery('simple', %s)"
-    "   UNION ALL SELECT kind, ref_id, 1 FROM hits) AS found) AS ranked"
+    "SELECT kind, ref_id, quality FROM ("
+    " SELECT kind, ref_id, quality,"
+    "  row_number() OVER (PARTITION BY kind, quality ORDER BY ref_id DESC) AS n"
+    " FROM (SELECT kind, ref_id,"
+    "  CASE WHEN document @@ to_tsquery('simple', %s) THEN 0 ELSE 1 END AS quality"
+    "  FROM search_document"
+    "  WHERE document @@ to_tsquery('simple', %s) AND kind = ANY(%s)) AS found) AS ranked"
     " WHERE n <= %s"
 )
 
@@ -179,7 +177,8 @@ def match(
     caller's (``selectors``), once the access policy has filtered them, so what is loaded
     and ranked stays small however many things match a letter or two. (On SQLite each part
     walks the FTS5 index newest first and stops at ``per_kind``; on PostgreSQL one GIN scan
-    finds every match, and the window keeps the newest.)"""
+    finds every match and marks it title or elsewhere as it reads it, and the window keeps
+    the newest of each, so the second set there holds matches found outside the title.)"""
     conn = conn or default_connection
     if query.is_empty or not kinds:
         return []
@@ -187,9 +186,9 @@ def match(
     if conn.vendor == "postgresql":
         sql = _POSTGRES_MATCH
         params = [
+            query.postgres_tsquery(titles_only=True),
             query.postgres_tsquery(),
             [CODE[k] for k in kinds],
-            query.postgres_tsquery(titles_only=True),
             per_kind,
         ]
     else:
