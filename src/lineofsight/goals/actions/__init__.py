@@ -43,6 +43,17 @@ from lineofsight.goals.actions.closing import (
     save_retrospective,
 )
 from lineofsight.goals.actions.cycles import create_cycle, cycle_errors, set_cycle_state
+from lineofsight.goals.actions.drafting import (
+    KeyResultInput,
+    activate_draft,
+    approve_objective,
+    copy_objective_to_cycle,
+    create_objective_with_key_results,
+    plan_copy,
+    propose_objective,
+    request_changes,
+    share_draft,
+)
 from lineofsight.goals.actions.initiatives import create_initiative, update_initiative
 from lineofsight.goals.actions.key_results import (
     KEY_RESULT_DEFINITION_FIELDS,
@@ -55,8 +66,21 @@ from lineofsight.goals.actions.objectives import (
     create_objective,
     update_objective,
 )
+from lineofsight.goals.actions.templates import create_template, retire_template, update_template
 
 __all__ = [
+    "KeyResultInput",
+    "activate_draft",
+    "approve_objective",
+    "copy_objective_to_cycle",
+    "create_objective_with_key_results",
+    "plan_copy",
+    "propose_objective",
+    "request_changes",
+    "share_draft",
+    "create_template",
+    "update_template",
+    "retire_template",
     "BlockerInput",
     "assign_blocker",
     "update_blocker",
