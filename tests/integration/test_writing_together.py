@@ -64,7 +64,7 @@ def test_one_form_names_the_row_and_field_and_saves_nothing(cast):
     assert "title" in errors
     assert Objective.objects.count() == before
     with pytest.raises(InvalidInput) as caught:
-        draft(cast, rows=[])
+        draft(cast, rows=[ROWS[0]] * 11)
     assert "key_results" in caught.value.errors
 
 

@@ -44,6 +44,7 @@ from lineofsight.goals.actions.closing import (
 )
 from lineofsight.goals.actions.cycles import create_cycle, cycle_errors, set_cycle_state
 from lineofsight.goals.actions.drafting import (
+    KEY_RESULTS_MAX,
     KeyResultInput,
     activate_draft,
     approve_objective,
@@ -69,6 +70,7 @@ from lineofsight.goals.actions.objectives import (
 from lineofsight.goals.actions.templates import create_template, retire_template, update_template
 
 __all__ = [
+    "KEY_RESULTS_MAX",
     "KeyResultInput",
     "activate_draft",
     "approve_objective",

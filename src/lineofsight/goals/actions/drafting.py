@@ -78,11 +78,7 @@ def key_result_error(index: int, name: str, message: str) -> tuple[str, str]:
 
 def _key_result_errors(rows: Sequence[KeyResultInput]) -> dict[str, str]:
     errors: dict[str, str] = {}
-    if not rows:
-        errors["key_results"] = (
-            "Add at least one key result: how will everyone know the objective is met?"
-        )
-    elif len(rows) > KEY_RESULTS_MAX:
+    if len(rows) > KEY_RESULTS_MAX:
         errors["key_results"] = f"Keep it to {KEY_RESULTS_MAX} key results at most."
     for index, row in enumerate(rows):
         found: dict[str, str] = {}
@@ -113,8 +109,9 @@ def create_objective_with_key_results(
     key_results: Sequence[KeyResultInput],
     **objective: Any,
 ) -> Objective:
-    """The one form: an objective (``create_objective``'s arguments) and its key results,
-    checked together and saved all or nothing. Errors name the row and the field
+    """The one form: an objective (``create_objective``'s arguments) and its key results
+    (none, or more added later; a draft is proposed with at least one), checked together and
+    saved all or nothing. Errors name the row and the field
     (``key_results.1.target_value``: "Key result 2: target: ...")."""
     _viewer(acting_user)
     errors = _key_result_errors(key_results)
