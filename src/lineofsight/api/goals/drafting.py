@@ -104,7 +104,7 @@ def copy_objective(request: HttpRequest, id: ParamId, payload: CopyIn) -> Any:
 
 
 @templates.get("", response={200: list[OkrTemplateOut], **READ_ERRORS})
-def list_templates(request: HttpRequest, filters: Query[OkrTemplateQuery]) -> Any:
+def list_okr_templates(request: HttpRequest, filters: Query[OkrTemplateQuery]) -> Any:
     """The template library: the organisation's templates and the built-in ones, by
     function, filtered by words."""
     caller(request)
