@@ -17,6 +17,7 @@ from lineofsight.goals import selectors
 from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.actions.approval import approval_on, approver_of
 from lineofsight.goals.actions.closing import next_cycle
+from lineofsight.goals.actions.cycles import following_cycle_dates
 from lineofsight.goals.models import (
     ApprovalEvent,
     ApprovalState,
@@ -72,7 +73,7 @@ def draft_panel(user: Person, objective: Objective, can_edit: bool) -> DraftPane
         objective=objective,
         can_share=is_draft and can_edit,
         can_propose=is_draft and can_edit and needs_approval and not proposed,
-        can_activate=is_draft and can_edit and not needs_approval,
+        can_activate=is_draft and can_edit and not needs_approval and not proposed,
         can_decide=is_draft and proposed and viewer.can_decide_approval(objective),
         approver=approver,
         readers=readers,
@@ -202,18 +203,6 @@ def plan_for(user: Person, *, person: Person | None = None, team: Team | None = 
 
 
 def suggested_next_cycle(current: Cycle) -> dict[str, Any]:
-    """Name and dates for the cycle after ``current`` (same length, starting the next day)."""
-    import datetime as dt
-
-    start = current.end_date + dt.timedelta(days=1)
-    length = current.end_date - current.start_date
-    end = start + length
-    if current.kind == Cycle.Kind.QUARTER:
-        quarter = (start.month - 1) // 3 + 1
-        name = f"Q{quarter} {start.year}"
-        end = dt.date(start.year + (quarter == 4), 1 + (quarter * 3) % 12, 1) - dt.timedelta(
-            days=1
-        )
-    else:
-        name = f"FY {start.year}"
+    """Name and dates of the cycle after ``current`` (``actions.following_cycle_dates``)."""
+    name, start, end = following_cycle_dates(current)
     return {"name": name, "start_date": start, "end_date": end, "kind": current.kind}

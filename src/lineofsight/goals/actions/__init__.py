@@ -42,7 +42,13 @@ from lineofsight.goals.actions.closing import (
     regrade_cycle,
     save_retrospective,
 )
-from lineofsight.goals.actions.cycles import create_cycle, cycle_errors, set_cycle_state
+from lineofsight.goals.actions.cycles import (
+    create_cycle,
+    create_following_cycle,
+    cycle_errors,
+    following_cycle_dates,
+    set_cycle_state,
+)
 from lineofsight.goals.actions.drafting import (
     KEY_RESULTS_MAX,
     KeyResultInput,
@@ -105,6 +111,8 @@ __all__ = [
     "plan_carry_over",
     "change_alignment",
     "create_cycle",
+    "create_following_cycle",
+    "following_cycle_dates",
     "cycle_errors",
     "create_initiative",
     "create_key_result",

@@ -5,11 +5,9 @@ next cycle" page, where HR can add the next cycle if it does not exist yet."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,7 +45,8 @@ def objective_share(request: SignedInRequest, objective_id: int) -> HttpResponse
         raise NotAllowed("Only the objective's owner and editors share a draft.")
     form = ShareDraftForm(request.POST, people_choices=drafts.share_people_choices(user))
     if not form.is_valid():
-        return _refused(request, objective, InvalidInput(form.errors))
+        found = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        return _refused(request, objective, InvalidInput(found))
     chosen = [int(pk) for pk in form.cleaned_data["people"]]
     people = list(people_visible_to(user).filter(pk__in=chosen))
     try:
@@ -438,32 +437,10 @@ def plan_create_cycle(request: SignedInRequest) -> HttpResponse:
     current = selectors.current_cycle()
     if current is None:
         raise NotFound("There is no current cycle to follow.")
-    suggested = drafts.suggested_next_cycle(current)
-    name = request.POST.get("name", "").strip() or suggested["name"]
     try:
-        with transaction.atomic():
-            parent = None
-            if current.kind == Cycle.Kind.QUARTER:
-                start: dt.date = suggested["start_date"]
-                parent = Cycle.objects.filter(
-                    kind=Cycle.Kind.ANNUAL, start_date__lte=start, end_date__gte=start
-                ).first()
-                if parent is None:
-                    parent = actions.create_cycle(
-                        acting_user=user,
-                        name=f"FY {start.year}",
-                        kind=Cycle.Kind.ANNUAL,
-                        start_date=dt.date(start.year, 1, 1),
-                        end_date=dt.date(start.year, 12, 31),
-                    )
-            cycle = actions.create_cycle(
-                acting_user=user,
-                name=name,
-                kind=current.kind,
-                start_date=suggested["start_date"],
-                end_date=suggested["end_date"],
-                parent=parent,
-            )
+        cycle = actions.create_following_cycle(
+            acting_user=user, current=current, name=request.POST.get("name", "")
+        )
     except InvalidInput as exc:
         messages.error(request, exc.summary())
         return redirect("plan")
