@@ -9,12 +9,36 @@ from playwright.sync_api import expect
 from lineofsight.goals.models import Objective
 from lineofsight.people import actions as people_actions
 
+from ..conftest import PASSWORD
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_propose_ask_for_changes_propose_again_and_approve(cast, sign_in, live_server):
+@pytest.fixture
+def tab_of(chromium, live_server):
+    """A signed-in tab of its own for each person (each in its own browser context)."""
+    contexts = []
+
+    def open_tab(person):
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.goto(f"{live_server.url}/login/")
+        tab.get_by_label("Username").fill(person.username)
+        tab.get_by_label("Password").fill(PASSWORD)
+        tab.get_by_role("button", name="Sign in").click()
+        tab.wait_for_url(f"{live_server.url}/")
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+def test_propose_ask_for_changes_propose_again_and_approve(cast, tab_of, live_server):
     people_actions.set_okr_approval(acting_user=cast.hana, on=True)
-    web = sign_in(cast.ava)
+    web = tab_of(cast.ava)
     web.goto(f"{live_server.url}/objectives/new/")
     expect(web.get_by_text("Objectives here are approved before they count")).to_be_visible()
     web.get_by_label("Title").fill("Open the healthcare market")
@@ -32,22 +56,19 @@ def test_propose_ask_for_changes_propose_again_and_approve(cast, sign_in, live_s
     web.get_by_role("button", name="Propose to Sam Sato").click()
     expect(web.locator(".draft-panel")).to_contain_text("Awaiting approval by Sam Sato")
 
-    web.context.clear_cookies()
-    web = sign_in(cast.sam)
+    web = tab_of(cast.sam)
     web.goto(f"{live_server.url}/objectives/{objective.pk}/")
     web.get_by_label("What should change?").fill("Name the three hospitals you start with.")
     web.get_by_role("button", name="Ask for changes").click()
     expect(web.locator(".draft-panel")).to_contain_text("Changes asked")
 
-    web.context.clear_cookies()
-    web = sign_in(cast.ava)
+    web = tab_of(cast.ava)
     web.goto(f"{live_server.url}/objectives/{objective.pk}/")
     expect(web.locator(".changes-asked")).to_contain_text("Name the three hospitals")
     web.get_by_role("button", name="Propose again").click()
     expect(web.locator(".draft-panel")).to_contain_text("Awaiting approval by Sam Sato")
 
-    web.context.clear_cookies()
-    web = sign_in(cast.sam)
+    web = tab_of(cast.sam)
     web.goto(f"{live_server.url}/plan/")
     web.get_by_role("link", name="Open the healthcare market").click()
     web.get_by_role("button", name="Approve").click()
