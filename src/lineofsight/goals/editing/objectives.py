@@ -118,6 +118,7 @@ def objective_new(request: SignedInRequest) -> HttpResponse:
     amend = bool(user.is_hr_admin) and any(c.is_closed for c in cycles)
     level_choices = objective_level_choices(user)
     owner_choices = objective_owner_choices(user)
+    drafts_first = approval_needed_for(user)
     kwargs: dict[str, Any] = {
         "creating": True,
         "owner_choices": owner_choices,
@@ -182,7 +183,7 @@ def objective_new(request: SignedInRequest) -> HttpResponse:
             "parent": _selected_value(selected),
             **from_template,
         }
-        if approval_needed_for(user):
+        if drafts_first:
             initial["state"] = Objective.State.DRAFT
         form = ObjectiveForm(initial=initial, **kwargs)
         row_forms = _row_forms(rows, bound=False)
@@ -198,7 +199,7 @@ def objective_new(request: SignedInRequest) -> HttpResponse:
             "rows": row_forms,
             "row_count": len(row_forms),
             "can_add_row": len(row_forms) < actions.KEY_RESULTS_MAX,
-            "approval_on": approval_needed_for(user),
+            "approval_on": drafts_first,
             "candidates": candidates,
             "selected_value": _selected_value(selected),
             "allow_none": True,
