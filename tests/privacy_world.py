@@ -41,6 +41,9 @@ open, and a review's are released together when its manager submits it.
     Ava's review with three anonymous peer answers (Pia, Dev, Otto) and Pia's with two (Ava,
     Dev): at and below the floor of three, released by Sam's manager reviews and shared.
     Tess's review with three (Ava, Pia, Dev) still coming in: not released.
+Drafts in Q4 (the organisation approves objectives)
+    Ava's draft (``ava_draft``, public once active), not shared, with a key result,
+    proposed to Sam; and her draft shared for comment with Pia alone (``ava_shared``).
 Recognition
     Kudos from Pia to Ava on her public key result and from Sam to Ava on her private one;
     Pia's spot-bonus nomination of Ava (approved by HR with a note); Otto's nomination of Hana.
@@ -134,6 +137,11 @@ NAMES = (
     "ren_webhook",
     "ava_q3_title",
     "ava_q3_retro",
+    # Drafts (writing OKRs together)
+    "ava_draft_title",
+    "ava_draft_desc",
+    "ava_draft_kr",
+    "ava_shared_title",
     # Ava's review (shared)
     "ava_self",
     "ava_peer_pia",
@@ -702,6 +710,43 @@ def _discussion(w: World, okrs: Okrs) -> None:
     talk.toggle_reaction(acting_user=cast.pia, comment=public, emoji="party")
 
 
+def _drafts(w: World) -> list[Objective]:
+    """Ava's drafts, both public once active: one not shared, proposed to Sam (the
+    organisation asks for approval), and one shared for comment with Pia alone."""
+    from lineofsight.people import actions as people_actions
+
+    cast = w.cast
+    people_actions.set_okr_approval(acting_user=cast.hana, on=True)
+    hidden = goals.create_objective_with_key_results(
+        acting_user=cast.ava,
+        title=text("ava_draft_title", "Open the healthcare market"),
+        description=text("ava_draft_desc", "Three pilots before the summer."),
+        level="individual",
+        cycle=cast.q4,
+        owner_person=cast.ava,
+        state="draft",
+        key_results=[
+            goals.KeyResultInput(
+                title=text("ava_draft_kr", "Signed healthcare pilots"),
+                start_value=0,
+                target_value=3,
+            )
+        ],
+    )
+    goals.propose_objective(acting_user=cast.ava, objective=hidden)
+    shared = goals.create_objective_with_key_results(
+        acting_user=cast.ava,
+        title=text("ava_shared_title", "Win back lapsed accounts"),
+        level="individual",
+        cycle=cast.q4,
+        owner_person=cast.ava,
+        state="draft",
+        key_results=[],
+    )
+    goals.share_draft(acting_user=cast.ava, objective=shared, sharing="people", people=[cast.pia])
+    return [hidden, shared]
+
+
 def build_world() -> World:
     """The whole world, with the notifications its actions queued delivered to the mail
     outbox. Call it inside a transaction the caller rolls back."""
@@ -717,6 +762,7 @@ def build_world() -> World:
         reviews.update(_anonymous(w))
         nominations = _recognition(w, okrs)
         _discussion(w, okrs)
+        drafted = _drafts(w)
         for name, person in everyone.items():
             _, raw = tokens.create_token(acting_user=person, person=person, name="crawl")
             w.tokens[name] = raw
@@ -728,6 +774,10 @@ def build_world() -> World:
         call_command("remind", stdout=io.StringIO())
     w.mail = [Mail(list(m.to), str(m.subject), str(m.body)) for m in mail.outbox]
     _collect_ids(w, okrs, reviews, session, nominations)
+    w.ids["objective"] += [o.pk for o in drafted]
+    w.ids["key_result"] += list(
+        KeyResult.objects.filter(objective__in=drafted).values_list("pk", flat=True)
+    )
     return w
 
 

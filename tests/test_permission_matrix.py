@@ -15,7 +15,10 @@ rule protects it:
   families' links point there): its editors Sam, Cora and HR; others who see the link get
   403, the rest 404.
 * ``nudge``  - asking Ava for a check-in now: her managers Sam and Cora; others 403.
-* ``hr``     - closing and regrading cycles: HR; others get 403;
+* ``hr``     - closing and regrading cycles, the organisation's OKR templates, adding the
+  next cycle from the planning page: HR; others get 403;
+* ``approver`` - approving a proposed draft or asking for changes: its approver and HR (the
+  families' objectives are not proposed, so HR alone); others who see it get 403, the rest 404;
 * ``private-person`` - Ava's close-out and calibrated confidence: Ava, her managers and HR;
   others get 404;
 * ``team-lead`` - Enterprise Sales's calibrated confidence: its lead, the leads above it and
@@ -376,6 +379,18 @@ def _nomination(w: World) -> int:
     return _calibration(w).nomination
 
 
+def _okr_template(w: World) -> int:
+    """An organisation OKR template in use (made again if a request retired it)."""
+    from lineofsight.goals.models import OkrTemplate
+
+    found, _ = OkrTemplate.objects.get_or_create(
+        title="Matrix template",
+        retired_at=None,
+        defaults={"function": "sales", "key_results": []},
+    )
+    return found.pk
+
+
 def _notification(w: World) -> int:
     """A failed reminder sent to Ava (hers and HR's to see; HR's to retry)."""
     found, _ = Notification.objects.get_or_create(
@@ -685,6 +700,31 @@ PAGES: dict[str, Row] = {
     "inbox-read-all": Row("POST", lambda w, f: "/inbox/read-all/", "open"),
     "inbox-open": Row("POST", lambda w, f: f"/inbox/{_inbox_item(w)}/open/", "own"),
     "inbox-read": Row("POST", lambda w, f: f"/inbox/{_inbox_item(w)}/read/", "own"),
+    # Writing OKRs together: the families' objectives are active, so the editors' requests
+    # to share, propose or activate them are refused on their content (allowed through the
+    # policy); deciding on a proposal is its approver's, and for these objectives nobody's
+    # but HR's.
+    "objective-share": Row(
+        "POST",
+        lambda w, f: f"/objectives/{_ob(w, f)}/share/",
+        "write",
+        lambda w, f: {"sharing": "nobody"},
+    ),
+    "objective-propose": Row("POST", lambda w, f: f"/objectives/{_ob(w, f)}/propose/", "write"),
+    "objective-activate": Row("POST", lambda w, f: f"/objectives/{_ob(w, f)}/activate/", "write"),
+    "objective-approve": Row("POST", lambda w, f: f"/objectives/{_ob(w, f)}/approve/", "approver"),
+    "objective-request-changes": Row(
+        "GET", lambda w, f: f"/objectives/{_ob(w, f)}/request-changes/", "approver"
+    ),
+    "objective-copy": Row("GET", lambda w, f: f"/objectives/{_ob(w, f)}/copy/", "write"),
+    "okr-templates": Row("GET", lambda w, f: "/templates/?q=pipeline", "open"),
+    "okr-template-new": Row("GET", lambda w, f: "/templates/new/", "hr"),
+    "okr-template-edit": Row("GET", lambda w, f: f"/templates/{_okr_template(w)}/edit/", "hr"),
+    "okr-template-retire": Row(
+        "POST", lambda w, f: f"/templates/{_okr_template(w)}/retire/", "hr"
+    ),
+    "plan": Row("GET", lambda w, f: f"/plan/?team={w.cast.enterprise.pk}", "open"),
+    "plan-create-cycle": Row("POST", lambda w, f: "/plan/next-cycle/", "hr"),
 }
 # Signing in and out, resetting one's password and the site icon are for everyone and
 # nobody's data; they are tested in tests/ui.
@@ -729,6 +769,29 @@ API: dict[str, Row] = {
     "explain_objective": Row(
         "GET", lambda w, f: f"/api/objectives/{_ob(w, f)}/explanation", "read"
     ),
+    "share_draft": Row(
+        "POST",
+        lambda w, f: f"/api/objectives/{_ob(w, f)}/share",
+        "write",
+        lambda w, f: {"sharing": "nobody"},
+    ),
+    "propose_objective": Row(
+        "POST", lambda w, f: f"/api/objectives/{_ob(w, f)}/propose", "write", lambda w, f: {}
+    ),
+    "activate_draft": Row("POST", lambda w, f: f"/api/objectives/{_ob(w, f)}/activate", "write"),
+    "approve_objective": Row(
+        "POST", lambda w, f: f"/api/objectives/{_ob(w, f)}/approve", "approver", lambda w, f: {}
+    ),
+    "request_changes": Row(
+        "POST",
+        lambda w, f: f"/api/objectives/{_ob(w, f)}/request-changes",
+        "approver",
+        lambda w, f: {"comment": "Sharper"},
+    ),
+    "copy_objective": Row(
+        "POST", lambda w, f: f"/api/objectives/{_ob(w, f)}/copy", "write", lambda w, f: {}
+    ),
+    "list_okr_templates": Row("GET", lambda w, f: "/api/okr-templates?q=pipeline", "open"),
     "abandon_objective": Row(
         "POST",
         lambda w, f: f"/api/objectives/{_ob(w, f)}/abandon",
@@ -1246,6 +1309,12 @@ def expected(rule: str, who: str, family: str) -> str:
     if rule == "hr":
         # Closing cycles: HR only; everyone may see the cycle, so the rest get 403.
         return "ok" if who == "hana" else "forbidden"
+    if rule == "approver":
+        # Deciding on a proposed draft: its approver (these objectives have none) and HR;
+        # others who see the objective get 403, the rest 404.
+        if who == "hana":
+            return "ok"
+        return "forbidden" if family == "public" or who in EDITORS else "hidden"
     if rule in CONVERSATION_RULES:
         allowed, forbidden = CONVERSATION_RULES[rule]
         return "ok" if who in allowed else "forbidden" if who in forbidden else "hidden"

@@ -133,6 +133,10 @@ POLICY: dict[str, Rule] = {
     ),
     "ava_q3_title": Rule(AVA_CHAIN, "a private objective of the closed quarter"),
     "ava_q3_retro": Rule(AVA_CHAIN, "its retrospective"),
+    "ava_draft_title": Rule(AVA_CHAIN, "a draft not shared: its author and editors"),
+    "ava_draft_desc": Rule(AVA_CHAIN, "a draft not shared"),
+    "ava_draft_kr": Rule(AVA_CHAIN, "a key result of a draft not shared"),
+    "ava_shared_title": Rule(AVA_CHAIN | only("pia"), "a draft shared for comment with Pia"),
     # -- Ava's review, shared ------------------------------------------------------------
     "ava_self": Rule(AVA_CHAIN, "her self review"),
     "ava_peer_pia": Rule(AVA_CHAIN | only("pia"), "named peer feedback: its author too"),
@@ -252,6 +256,7 @@ PAGE_QUERIES = {
     ],
     "objective-alignment-candidates": ["?q=MK"],
     "search": ["", "?q=MK", "?q=MK&kind=key_result"],
+    "plan": ["", "?person={ava}"],
     "review-cycle-population": ["?population=organisation"],
     "spot-bonus-nomination-new": ["?person={ava}"],
     "coach-acknowledge": [
@@ -626,6 +631,9 @@ SEARCHED = (  # markers in what search shows (titles)
     "ren_priv_title",
     "ren_priv_kr",
     "ava_q3_title",
+    "ava_draft_title",
+    "ava_draft_kr",
+    "ava_shared_title",
 )
 
 

@@ -68,6 +68,7 @@ def test_preferences_are_mine_to_read_and_change(cast, as_person):
             "reply": ["inapp"],
             "alignment": ["inapp", "email"],
             "parent": ["inapp", "email"],
+            "approval": ["inapp", "email"],
             "reminder": ["inapp", "email"],
             "review": ["inapp", "email"],
             "escalation": ["inapp", "email"],

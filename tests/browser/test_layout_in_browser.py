@@ -86,6 +86,14 @@ SCREENS = [
     Screen("search box open", "/tree/", ("employee", "manager"), typed="onbo"),
     Screen("inbox", "/inbox/", ALL),
     Screen("objective discussion", "/discussion/objectives/{objective}/", ("employee", "manager")),
+    Screen("plan next cycle", "/plan/", ("employee", "manager", "hr")),
+    Screen("team plan", "/plan/?team={team}", ("manager",)),
+    Screen("proposed draft", "/objectives/{proposed_draft}/", ("employee", "manager")),
+    Screen("draft sent back", "/objectives/{sent_back_draft}/", ("manager",)),
+    Screen("copy objective", "/objectives/{objective}/copy/?cycle={next_quarter}", ("employee",)),
+    Screen("objective from a template", "/objectives/new/?template=sales-pipeline", ("employee",)),
+    Screen("OKR templates", "/templates/", ("employee", "hr")),
+    Screen("new OKR template", "/templates/new/", ("hr",)),
 ]
 
 # Each page is shown once per role and width; both checks then read the same page.
@@ -153,6 +161,9 @@ def demo_ids() -> dict[str, int]:
         "session": CalibrationSession.objects.get(name=SESSION).pk,
         "review_cycle": ReviewCycle.objects.get().pk,
         "blocker": Blocker.objects.filter(raised_by=jordan).exclude(assignee=None)[0].pk,
+        "proposed_draft": Objective.objects.get(owner_person=jordan, approval_state="proposed").pk,
+        "sent_back_draft": Objective.objects.get(approval_state="changes").pk,
+        "next_quarter": Cycle.objects.get(kind="quarter", state="planning").pk,
     }
 
 

@@ -27,6 +27,7 @@ from lineofsight.api.goals import (
     objectives,
 )
 from lineofsight.api.goals import closing as closing_routes
+from lineofsight.api.goals import drafting as drafting_routes
 from lineofsight.api.insights import dashboards as dashboard_routes
 from lineofsight.api.integrations import inbox as inbox_routes
 from lineofsight.api.integrations import notifications as notification_routes
@@ -90,6 +91,8 @@ api.add_router("/dashboards", dashboard_routes.router)
 api.add_router("/search", search_routes.router)
 # Closing a cycle: routes under the resources they belong to.
 api.add_router("/objectives", closing_routes.objectives)
+api.add_router("/objectives", drafting_routes.objectives)
+api.add_router("/okr-templates", drafting_routes.templates)
 api.add_router("/key-results", closing_routes.key_results)
 api.add_router("/cycles", closing_routes.cycles)
 api.add_router("/people", closing_routes.people)

@@ -32,6 +32,7 @@ from lineofsight.demo.coaching import planted_objectives
 from lineofsight.demo.content import CURRENT, PREVIOUS, KRSpec, ObjectiveSpec
 from lineofsight.demo.development import load_development_goals
 from lineofsight.demo.discussion import load_discussion
+from lineofsight.demo.drafting import load_drafting
 from lineofsight.demo.feedback import load_feedback
 from lineofsight.demo.reviews import load_reviews
 from lineofsight.demo.world import Plan, quarter_bounds, quarter_name
@@ -61,6 +62,7 @@ class Summary:
     check_ins: int = 0
     blocker_stories: int = 0
     development_goals: int = 0
+    drafts: int = 0
     seconds: float = 0.0
     verified: int = 0
     differences: int = 0
@@ -251,6 +253,7 @@ class DemoLoader:
             load_calibration(self, review_cycle)
             self.summary.blocker_stories = load_blockers(self)
             load_discussion(self)
+            self.summary.drafts = load_drafting(self)
         # Every alignment proposal in the demo was answered while it was built: their inbox
         # messages are history, read (the threads' mentions and replies stay unread).
         InboxItem.objects.filter(kind=Notification.Kind.ALIGNMENT).update(read_at=self.plan.now)

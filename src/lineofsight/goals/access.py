@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 
 from lineofsight.people.access import PersonViewer
@@ -56,6 +57,11 @@ class OwnedObjective(Protocol):
 
     @property
     def owner_team(self) -> Team | None: ...
+
+
+class ApprovedObjective(Protocol):
+    @property
+    def approver_id(self) -> int | None: ...
 
 
 class OwnedKeyResult(Protocol):
@@ -101,6 +107,10 @@ class ObjectiveAudience:
     team_path: str = ""  # the owning team's path
     team_lead_id: int | None = None
     team_lead_path: str = ""  # the owning team's lead's manager_path
+    state: str = "active"
+    created_by_id: int | None = None
+    draft_sharing: str = "nobody"
+    reader_ids: frozenset[int] = frozenset()  # whom a draft is shared with, by name
 
 
 class GoalViewer(PersonViewer):
@@ -139,7 +149,22 @@ class GoalViewer(PersonViewer):
             )
             team_audience |= Q(shares_team)
         team_visible = Q(**{f"{p}visibility": "team"}) & team_audience
-        return public | private_audience | team_visible
+        usual = public | team_visible
+        # A draft is its author's and editors' (the private audience) until it is shared for
+        # comment: with chosen people, or with its usual audience.
+        # The models import this module (through their querysets), so the table is looked up.
+        DraftReader = apps.get_model("goals", "DraftReader")  # noqa: N806
+        draft = Q(**{f"{p}state": "draft"})
+        shared_with_me = Exists(
+            DraftReader.objects.filter(objective=OuterRef(f"{p}pk" if p else "pk"), person=uid)
+        )
+        return (
+            private_audience
+            | (draft & Q(**{f"{p}created_by": uid}))
+            | (~draft & usual)
+            | (draft & Q(**{f"{p}draft_sharing": "audience"}) & usual)
+            | (draft & Q(**{f"{p}draft_sharing": "people"}) & Q(shared_with_me))
+        )
 
     def sees_objective(self, o: ObjectiveAudience) -> bool:
         """``objective_filter``'s rule for one objective already loaded, in Python: for jobs
@@ -147,7 +172,7 @@ class GoalViewer(PersonViewer):
         per person would cost minutes. The tests keep the two forms in step."""
         if not self.is_active:
             return False
-        if self.is_hr or o.visibility == "public":
+        if self.is_hr:
             return True
         uid = self.pk
         me = f"/{uid}/"
@@ -159,6 +184,15 @@ class GoalViewer(PersonViewer):
             for led in self.led_team_ids:
                 if o.owner_team_id == led or f"/{led}/" in o.team_path:
                     return True
+        if o.state == "draft":
+            if o.created_by_id == uid:
+                return True
+            if o.draft_sharing == "people":
+                return uid in o.reader_ids
+            if o.draft_sharing != "audience":
+                return False
+        if o.visibility == "public":
+            return True
         if o.visibility != "team":
             return False
         if o.owner_team_id is not None and o.owner_team_id in self.audience_team_ids:
@@ -232,6 +266,22 @@ class GoalViewer(PersonViewer):
         for led in self.led_team_ids:
             teams |= Q(path__contains=f"/{led}/")
         return people, teams
+
+    # -- writing OKRs together -------------------------------------------------------------
+    #
+    # A draft is shared, proposed and activated by its editors (``can_edit_objective``); a
+    # proposed draft is approved or sent back by the approver it was sent to, or HR. HR keeps
+    # the organisation's own OKR templates.
+
+    def can_decide_approval(self, objective: ApprovedObjective) -> bool:
+        if not self.is_active:
+            return False
+        return self.is_hr or (
+            objective.approver_id is not None and objective.approver_id == self.pk
+        )
+
+    def manages_okr_templates(self) -> bool:
+        return self.is_active and self.is_hr
 
     def can_check_in(self, key_result: OwnedKeyResult) -> bool:
         return key_result.owner_id == self.pk or self.can_edit_objective(key_result.objective)

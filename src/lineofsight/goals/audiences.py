@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from lineofsight.goals.access import GoalViewer, ObjectiveAudience
-from lineofsight.goals.models import Objective
+from lineofsight.goals.models import DraftReader, Objective
 from lineofsight.people.models import Membership, Person
 
 
@@ -30,16 +30,27 @@ def objective_audiences(
                 "owner_team__path",
                 "owner_team__lead_id",
                 "owner_team__lead__manager_path",
+                "state",
+                "created_by_id",
+                "draft_sharing",
             )
         )
+        readers: dict[int, set[int]] = {}
+        shared = [row[0] for row in rows if row[8] == "draft" and row[10] == "people"]
+        if shared:
+            for objective_id, person_id in DraftReader.objects.filter(
+                objective_id__in=shared
+            ).values_list("objective_id", "person_id"):
+                readers.setdefault(objective_id, set()).add(person_id)
         teams: dict[int, set[int]] = person_teams if person_teams is not None else {}
         if person_teams is None:
             owners = {row[2] for row in rows if row[2] is not None}
-            for person_id, team_id in Membership.objects.filter(
-                person_id__in=owners
-            ).values_list("person_id", "team_id"):
+            for person_id, team_id in Membership.objects.filter(person_id__in=owners).values_list(
+                "person_id", "team_id"
+            ):
                 teams.setdefault(person_id, set()).add(team_id)
-        for pk, visibility, person, person_path, team, team_path, lead, lead_path in rows:
+        for row in rows:
+            pk, visibility, person, person_path, team, team_path, lead, lead_path = row[:8]
             out[pk] = ObjectiveAudience(
                 visibility,
                 person,
@@ -49,6 +60,10 @@ def objective_audiences(
                 team_path or "",
                 lead,
                 lead_path or "",
+                state=row[8],
+                created_by_id=row[9],
+                draft_sharing=row[10],
+                reader_ids=frozenset(readers.get(pk, ())),
             )
     return out
 

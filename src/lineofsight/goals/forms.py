@@ -403,3 +403,78 @@ class AbandonForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not amend:
             del self.fields["amendment_reason"]
+
+
+class KeyResultRowForm(forms.Form):
+    """One key result row of the one objective form (prefix ``kr-<n>``). Shapes only: the
+    action checks the rules and its errors come back on the row
+    (``key_results.<n>.<field>``)."""
+
+    title = forms.CharField(label="Key result", required=False, max_length=300)
+    kind = forms.ChoiceField(
+        choices=[(k.value, k.label) for k in scoring.KeyResultKind],
+        initial=scoring.KeyResultKind.INCREASE.value,
+    )
+    start_value = forms.CharField(
+        label="Start", required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    target_value = forms.CharField(
+        label="Target", required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+    )
+    unit = forms.CharField(required=False, max_length=40)
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not any(
+            str(data.get(name) or "").strip()
+            for name in ("title", "start_value", "target_value", "unit")
+        )
+
+
+class ShareDraftForm(forms.Form):
+    sharing = forms.ChoiceField(
+        label="Share this draft with",
+        choices=[
+            ("nobody", "Nobody yet: only its author and editors"),
+            ("people", "Chosen people"),
+            ("audience", "Its usual audience (by its visibility)"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    people = forms.MultipleChoiceField(
+        label="People", required=False, help_text="They read it and comment; they cannot edit it."
+    )
+
+    def __init__(self, *args: Any, people_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["people"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = people_choices
+
+
+class ApprovalDecisionForm(forms.Form):
+    comment = forms.CharField(
+        label="What should change?",
+        required=False,
+        max_length=10_000,
+        widget=_textarea(),
+        help_text="Required when asking for changes; the author reads it.",
+    )
+
+
+class CopyObjectiveForm(forms.Form):
+    cycle = forms.ChoiceField(label="Copy into")
+
+    def __init__(self, *args: Any, cycle_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "cycle", cycle_choices)
+
+
+class OkrTemplateForm(forms.Form):
+    function = forms.ChoiceField(choices=[])
+    title = forms.CharField(max_length=300)
+    description = forms.CharField(required=False, widget=_textarea())
+
+    def __init__(self, *args: Any, function_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "function", function_choices)

@@ -100,6 +100,19 @@ class Cycle(models.Model):
         return start, end
 
 
+class DraftSharing(models.TextChoices):
+    NOBODY = "nobody", "Nobody yet (its author and editors)"
+    PEOPLE = "people", "Chosen people"
+    AUDIENCE = "audience", "Its usual audience"
+
+
+class ApprovalState(models.TextChoices):
+    NONE = "", "Not proposed"
+    PROPOSED = "proposed", "Awaiting approval"
+    CHANGES = "changes", "Changes asked"
+    APPROVED = "approved", "Approved"
+
+
 class Objective(models.Model):
     class Level(models.TextChoices):
         COMPANY = "company", "Company"
@@ -176,6 +189,36 @@ class Objective(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Writing OKRs together (``goals.actions.drafting``): who else reads a draft, where it
+    # stands in the organisation's approval, and the objective it was copied from.
+    draft_sharing = models.CharField(
+        "draft shared with",
+        max_length=10,
+        choices=DraftSharing.choices,
+        default=DraftSharing.NOBODY,
+        help_text="Who reads a draft besides its author and editors (only while a draft).",
+    )
+    approval_state = models.CharField(
+        max_length=10, choices=ApprovalState.choices, default=ApprovalState.NONE, blank=True
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="objectives_to_approve",
+    )
+    approval_note = models.TextField(
+        blank=True, help_text="The approver's reason when asking for changes."
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        help_text="The objective of an earlier cycle this one was copied from.",
+    )
 
     objects = ObjectiveQuerySet.as_manager()
 
@@ -656,3 +699,87 @@ class Retrospective(models.Model):
 
     def __str__(self) -> str:
         return f"Retrospective: {self.objective}"
+
+
+class DraftReader(models.Model):
+    """A person a draft objective is shared with for comment (reads it and its thread)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="readers")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "person"], name="draft_reader_unique")
+        ]
+        indexes = [models.Index(fields=["person", "objective"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} reads {self.objective_id}"
+
+
+class ApprovalEvent(models.Model):
+    """One step of a draft's way to active: shared, proposed, changes asked, approved or
+    activated. Append-only: the objective page shows them as its approval history."""
+
+    class Kind(models.TextChoices):
+        SHARED = "shared", "Shared for comment"
+        PROPOSED = "proposed", "Proposed"
+        CHANGES = "changes", "Changes asked"
+        APPROVED = "approved", "Approved"
+        ACTIVATED = "activated", "Activated"
+
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="approval_events"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["objective", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id} {self.kind}"
+
+
+class OkrTemplate(models.Model):
+    """An organisation's own OKR template (the built-in library is ``goals.templates_library``).
+    Retired templates stay for the record but are no longer offered."""
+
+    class Function(models.TextChoices):
+        SALES = "sales", "Sales"
+        MARKETING = "marketing", "Marketing"
+        ENGINEERING = "engineering", "Engineering"
+        PRODUCT = "product", "Product"
+        SUPPORT = "support", "Customer Support"
+        PEOPLE = "people", "HR/People"
+        FINANCE = "finance", "Finance"
+        OPERATIONS = "operations", "Operations"
+
+    function = models.CharField(max_length=12, choices=Function.choices)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    # [{"title", "kind", "unit", "start_value", "target_value"}, ...]
+    key_results = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["function", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

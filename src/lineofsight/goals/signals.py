@@ -20,3 +20,6 @@ cycle_closed = Signal()
 alignment_proposed = Signal()
 alignment_decided = Signal()
 objective_changed = Signal()
+# ``objective_approval`` (``objective=``, ``event=``): a draft was shared for comment,
+# proposed for approval, approved or sent back for changes (``goals.models.ApprovalEvent``).
+objective_approval = Signal()

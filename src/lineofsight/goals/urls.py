@@ -9,6 +9,7 @@ from lineofsight.goals.editing import (
     alignment_links,
     alignment_picker,
     blockers,
+    drafting,
     initiatives,
     key_results,
     objectives,
@@ -27,6 +28,40 @@ urlpatterns = [
     path("blockers/<int:blocker_id>/assign/", blockers.blocker_assign, name="blocker-assign"),
     path("tree/<int:objective_id>/children/", views.tree_children, name="tree-children"),
     path("objectives/new/", objectives.objective_new, name="objective-new"),
+    path("objectives/<int:objective_id>/share/", drafting.objective_share, name="objective-share"),
+    path(
+        "objectives/<int:objective_id>/propose/",
+        drafting.objective_propose,
+        name="objective-propose",
+    ),
+    path(
+        "objectives/<int:objective_id>/approve/",
+        drafting.objective_approve,
+        name="objective-approve",
+    ),
+    path(
+        "objectives/<int:objective_id>/request-changes/",
+        drafting.objective_request_changes,
+        name="objective-request-changes",
+    ),
+    path(
+        "objectives/<int:objective_id>/activate/",
+        drafting.objective_activate,
+        name="objective-activate",
+    ),
+    path("objectives/<int:objective_id>/copy/", drafting.objective_copy, name="objective-copy"),
+    path("templates/", drafting.okr_templates, name="okr-templates"),
+    path("templates/new/", drafting.okr_template_new, name="okr-template-new"),
+    path(
+        "templates/<int:template_id>/edit/", drafting.okr_template_edit, name="okr-template-edit"
+    ),
+    path(
+        "templates/<int:template_id>/retire/",
+        drafting.okr_template_retire,
+        name="okr-template-retire",
+    ),
+    path("plan/", drafting.plan_next_cycle, name="plan"),
+    path("plan/next-cycle/", drafting.plan_create_cycle, name="plan-create-cycle"),
     path("objectives/<int:objective_id>/", views.objective_detail, name="objective"),
     path(
         "objectives/<int:objective_id>/explain/",

@@ -25,11 +25,11 @@ from lineofsight.core.web import (
     render_page,
     safe_next,
 )
-from lineofsight.goals import actions, history, scoring, selectors, tracking
+from lineofsight.goals import actions, drafts, history, scoring, selectors, tracking
 from lineofsight.goals import blockers as blocker_selectors
 from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.closing import selectors as closing_selectors
-from lineofsight.goals.forms import CheckInForm
+from lineofsight.goals.forms import CheckInForm, ShareDraftForm
 from lineofsight.goals.models import (
     AlignmentLink,
     Cycle,
@@ -193,6 +193,7 @@ def objective_detail(request: SignedInRequest, objective_id: int) -> HttpRespons
     closing = closing_selectors.for_objective_page(user, objective, data.key_results)
     can_edit = data.can_edit and may_change(user, objective.cycle)
     abandoned = objective.state == Objective.State.ABANDONED
+    draft = drafts.draft_panel(user, objective, can_edit)
     return render_page(
         request,
         "goals/objective_detail.html",
@@ -206,6 +207,18 @@ def objective_detail(request: SignedInRequest, objective_id: int) -> HttpRespons
             "can_add_key_results": can_edit
             and objective.state in (Objective.State.ACTIVE, Objective.State.DRAFT),
             "can_abandon": can_edit and not abandoned,
+            "can_copy": can_edit and not abandoned,
+            "draft": draft,
+            "sharing_label": drafts.sharing_label(objective, draft.readers) if draft else "",
+            "share_form": ShareDraftForm(
+                initial={
+                    "sharing": objective.draft_sharing,
+                    "people": [str(p.pk) for p in draft.readers],
+                },
+                people_choices=drafts.share_people_choices(user),
+            )
+            if draft is not None and draft.can_share
+            else None,
             "closing": closing,
             "abandonment": (
                 history.objective_abandonments([objective.pk]).get(objective.pk)

@@ -14,7 +14,9 @@ class IntegrationsConfig(AppConfig):
         alignment_proposed.connect(_proposed, dispatch_uid="integrations.alignment_proposed")
         alignment_decided.connect(_decided, dispatch_uid="integrations.alignment_decided")
 
-        from lineofsight.goals.signals import objective_changed
+        from lineofsight.goals.signals import objective_approval, objective_changed
+
+        objective_approval.connect(_approval_event, dispatch_uid="integrations.objective_approval")
 
         objective_changed.connect(_parent_changed, dispatch_uid="integrations.parent_changed")
 
@@ -46,6 +48,12 @@ def _decided(sender: Any, **kwargs: Any) -> None:
     from lineofsight.integrations.alignment import decided
 
     decided(sender, **kwargs)
+
+
+def _approval_event(sender: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.approvals import approval_event
+
+    approval_event(sender, **kwargs)
 
 
 def _parent_changed(sender: Any, **kwargs: Any) -> None:

@@ -28,6 +28,7 @@ DEFAULT_CHANNELS: dict[str, tuple[str, ...]] = {
     K.REPLY: (INAPP,),
     K.ALIGNMENT: (INAPP, EMAIL),
     K.PARENT: (INAPP, EMAIL),
+    K.APPROVAL: (INAPP, EMAIL),
     K.REMINDER: (INAPP, EMAIL),
     K.REVIEW: (INAPP, EMAIL),
     K.ESCALATION: (INAPP, EMAIL),
@@ -38,6 +39,8 @@ KIND_HELP = {
     K.REPLY: "Someone comments in a thread you wrote in, or on your check-in.",
     K.ALIGNMENT: "A contribution proposed to your objective, or the answer to yours.",
     K.PARENT: "An objective yours aligns to is revised or abandoned.",
+    K.APPROVAL: "A draft objective proposed to you, the answer to yours, or a draft shared "
+    "with you for comment.",
     K.REMINDER: "Your check-ins are due (the email is required).",
     K.REVIEW: "Review tasks: self reviews, feedback, approvals (the email is required).",
     K.ESCALATION: "A report missed check-ins (the email is required).",

@@ -480,6 +480,25 @@ def update_organisation(
     return org
 
 
+@transaction.atomic
+def set_okr_approval(*, acting_user: Person | None, on: bool) -> Organisation:
+    """Whether draft objectives need the approval of the owner's manager (or the team's lead)
+    before they become active (HR; off by default)."""
+    _require_hr(acting_user)
+    org = Organisation.current()
+    before = org.okr_approval
+    org.okr_approval = bool(on)
+    org.save(update_fields=["okr_approval"])
+    transaction.on_commit(forget_organisation_cache)
+    audit.record(
+        actor=acting_user,
+        action="organisation.okr_approval",
+        subject=org,
+        data={"from": before, "to": bool(on)},
+    )
+    return org
+
+
 # Coaching limits: (field, smallest, largest); the similarity is a share, the rest counts.
 COACH_COUNTS: tuple[tuple[str, int, int], ...] = (
     ("max_objectives_person", 1, 20),

@@ -41,6 +41,7 @@ class OrganisationForm(forms.ModelForm):
             "escalate_after_misses",
             "digest_weekday",
             "blocker_escalation_days",
+            "okr_approval",
             *actions.COACH_FIELDS,
         ]
         widgets = {
@@ -106,6 +107,15 @@ class OrganisationAdmin(admin.ModelAdmin):
             },
         ),
         (
+            "Writing OKRs",
+            {
+                "fields": ("okr_approval",),
+                "description": "When on, a draft team or individual objective is proposed to "
+                "the owner's manager (a team's: its lead, or the lead's manager when the lead "
+                "wrote it), who approves it or asks for changes, before it becomes active.",
+            },
+        ),
+        (
             "Coaching",
             {
                 "fields": actions.COACH_FIELDS,
@@ -133,6 +143,10 @@ class OrganisationAdmin(admin.ModelAdmin):
                 digest_weekday=data["digest_weekday"],
                 blocker_escalation_days=data.get("blocker_escalation_days"),
             )
+            if bool(data.get("okr_approval")) != Organisation.current().okr_approval:
+                actions.set_okr_approval(
+                    acting_user=_actor(request), on=bool(data.get("okr_approval"))
+                )
             coach = {n: data[n] for n in actions.COACH_FIELDS if data.get(n) is not None}
             if coach:
                 actions.update_coach_settings(acting_user=_actor(request), **coach)

@@ -65,6 +65,13 @@ class Organisation(models.Model):
         "raiser's, when nobody is assigned) is told; one step up the chain for each further "
         "such period.",
     )
+    okr_approval = models.BooleanField(
+        "approve objectives",
+        default=False,
+        help_text="When on, a draft team or individual objective becomes active only once the "
+        "owner's manager (for a team, its lead, or the lead's manager when the lead wrote "
+        "it) approves it.",
+    )
     digest_weekday = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(6)],

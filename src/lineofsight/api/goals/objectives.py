@@ -85,7 +85,8 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveQuery]) -> Any
 
 @router.post("", response={201: ObjectiveDetailOut, **WRITE_ERRORS})
 def create_objective(request: HttpRequest, payload: ObjectiveCreate) -> Any:
-    """Create an objective, aligned to the parents in ``align_to``: all of it or nothing."""
+    """Create an objective with its ``key_results``, aligned to the parents in ``align_to``:
+    all of it or nothing."""
     user = caller(request)
     refs = References()
     cycle = refs.get(selectors.cycles_for_user(user), payload.cycle, "cycle", "cycle")
@@ -113,6 +114,10 @@ def create_objective(request: HttpRequest, payload: ObjectiveCreate) -> Any:
             "key result",
         )
         parents.append((item, parent_objective, parent_key_result))
+    owners = [
+        refs.get(people_visible_to(user), row.owner, f"key_results.{i}.owner", "active person")
+        for i, row in enumerate(payload.key_results)
+    ]
     refs.check()
     assert cycle is not None
     owner_field = (
@@ -120,8 +125,21 @@ def create_objective(request: HttpRequest, payload: ObjectiveCreate) -> Any:
     )
     with transaction.atomic():
         with fields_named({"owner": owner_field}):
-            objective = actions.create_objective(
+            objective = actions.create_objective_with_key_results(
                 acting_user=user,
+                key_results=[
+                    actions.KeyResultInput(
+                        title=row.title,
+                        kind=row.kind,
+                        owner=owners[i],
+                        start_value=row.start_value,
+                        target_value=row.target_value,
+                        unit=row.unit,
+                        signal=row.signal,
+                        weight=row.weight,
+                    )
+                    for i, row in enumerate(payload.key_results)
+                ],
                 title=payload.title,
                 level=payload.level,
                 cycle=cycle,

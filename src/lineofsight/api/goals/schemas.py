@@ -169,6 +169,13 @@ class ObjectiveOut(Schema):
     )
     key_result_count: int
     child_count: int = Field(description="Aligned objectives the caller can see.")
+    approval_state: str = Field(
+        "", description="A draft's approval: '', proposed, changes (sent back) or approved."
+    )
+    draft_sharing: str = Field(
+        "nobody", description="Whom a draft is shared with: nobody, people or audience."
+    )
+    copied_from: int | None = Field(None, description="The objective it was copied from.")
     created_at: DateTime
     updated_at: DateTime
     progress_updated_at: DateTime | None
@@ -220,6 +227,17 @@ class AlignTo(Input):
     weight: Weight = 1.0
 
 
+class KeyResultRowIn(Input):
+    title: Title
+    kind: KeyResultKind = "increase"
+    owner: Id | None = Field(None, description="Defaults to the objective's owner.")
+    start_value: Number | None = None
+    target_value: Number | None = None
+    unit: Unit = ""
+    signal: Signal = "lagging"
+    weight: Weight = 1.0
+
+
 class ObjectiveCreate(Input):
     title: Title
     level: Level
@@ -240,6 +258,12 @@ class ObjectiveCreate(Input):
         max_length=20,
         description="Parents to align to; the objective and its links are saved together or "
         "not at all.",
+    )
+    key_results: list[KeyResultRowIn] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Key results created with it, checked together and saved all or nothing; "
+        "errors name the row (key_results.1.target_value).",
     )
     amendment_reason: Reason = Field("", description="Required from HR in a closed cycle.")
 
@@ -584,3 +608,47 @@ class BlockerPatch(Input):
     state: BlockerState | None = None
     note: LongText = Field("", description="How it was resolved (required when resolving).")
     assignee: Id | None = Field(None, description="Who it is for; null to unassign.")
+
+
+class ShareDraftIn(Input):
+    sharing: Literal["nobody", "people", "audience"]
+    people: list[Id] = Field(default_factory=list, max_length=200)
+
+
+class ProposeIn(Input):
+    note: Reason = ""
+
+
+class ApproveIn(Input):
+    note: Reason = ""
+
+
+class RequestChangesIn(Input):
+    comment: Reason = Field(description="What should change; required, the author reads it.")
+
+
+class CopyIn(Input):
+    cycle: Id | None = Field(None, description="A later cycle; default: the next one.")
+
+
+class OkrTemplateKeyResultOut(Schema):
+    title: str
+    kind: str
+    unit: str
+    start_value: float | None
+    target_value: float | None
+
+
+class OkrTemplateOut(Schema):
+    id: str = Field(description="A built-in template's slug, or org-<id> for the organisation's.")
+    function: str
+    function_label: str
+    title: str
+    description: str
+    built_in: bool
+    key_results: list[OkrTemplateKeyResultOut]
+
+
+class OkrTemplateQuery(Schema):
+    q: Search | None = Field(None, description="Words in the title, description or key results.")
+    function: str | None = Field(None, description="sales, marketing, engineering, ...")

@@ -42,7 +42,25 @@ from lineofsight.goals.actions.closing import (
     regrade_cycle,
     save_retrospective,
 )
-from lineofsight.goals.actions.cycles import create_cycle, cycle_errors, set_cycle_state
+from lineofsight.goals.actions.cycles import (
+    create_cycle,
+    create_following_cycle,
+    cycle_errors,
+    following_cycle_dates,
+    set_cycle_state,
+)
+from lineofsight.goals.actions.drafting import (
+    KEY_RESULTS_MAX,
+    KeyResultInput,
+    activate_draft,
+    approve_objective,
+    copy_objective_to_cycle,
+    create_objective_with_key_results,
+    plan_copy,
+    propose_objective,
+    request_changes,
+    share_draft,
+)
 from lineofsight.goals.actions.initiatives import create_initiative, update_initiative
 from lineofsight.goals.actions.key_results import (
     KEY_RESULT_DEFINITION_FIELDS,
@@ -55,8 +73,22 @@ from lineofsight.goals.actions.objectives import (
     create_objective,
     update_objective,
 )
+from lineofsight.goals.actions.templates import create_template, retire_template, update_template
 
 __all__ = [
+    "KEY_RESULTS_MAX",
+    "KeyResultInput",
+    "activate_draft",
+    "approve_objective",
+    "copy_objective_to_cycle",
+    "create_objective_with_key_results",
+    "plan_copy",
+    "propose_objective",
+    "request_changes",
+    "share_draft",
+    "create_template",
+    "update_template",
+    "retire_template",
     "BlockerInput",
     "assign_blocker",
     "update_blocker",
@@ -79,6 +111,8 @@ __all__ = [
     "plan_carry_over",
     "change_alignment",
     "create_cycle",
+    "create_following_cycle",
+    "following_cycle_dates",
     "cycle_errors",
     "create_initiative",
     "create_key_result",

@@ -39,6 +39,7 @@ from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals import grading, scoring
 from lineofsight.goals.actions._common import TEXT_MAX, TITLE_MAX, _number, _text, _viewer
+from lineofsight.goals.actions.approval import approval_problem
 from lineofsight.goals.actions.key_results import create_key_result
 from lineofsight.goals.actions.objectives import create_objective
 from lineofsight.goals.models import Cycle, KeyResult, Objective, Retrospective
@@ -398,13 +399,28 @@ def _copy_cycle(source: Objective, target: Cycle) -> Cycle:
 
 
 def _copy_objective(
-    acting_user: Person, source: Objective, cycle: Cycle, at: dt.datetime
+    acting_user: Person,
+    source: Objective,
+    cycle: Cycle,
+    at: dt.datetime,
+    state: str | None = None,
 ) -> Objective:
-    """A copy of ``source`` in ``cycle`` (see ``_copy_cycle``)."""
+    """A copy of ``source`` in ``cycle`` (see ``_copy_cycle``): active, unless ``state`` says
+    otherwise or the organisation wants it approved first (then a draft)."""
     mode = source.progress_mode
     if mode == scoring.ProgressMode.CHILDREN:
         mode = scoring.ProgressMode.KEY_RESULTS  # the copy starts with key results only
+    if state is None:
+        waiting = approval_problem(
+            _viewer(acting_user),
+            level=source.level,
+            owner_person=source.owner_person,
+            owner_team=source.owner_team,
+            author=acting_user,
+        )
+        state = Objective.State.DRAFT if waiting else Objective.State.ACTIVE
     return create_objective(
+        state=state,
         acting_user=acting_user,
         title=source.title,
         description=source.description,

@@ -126,3 +126,44 @@ def set_cycle_state(*, acting_user: Person | None, cycle: Cycle, state: str) -> 
     if state == Cycle.State.CLOSED:
         cycle_closed.send(sender=Cycle, cycle=cycle)
     return cycle
+
+
+def following_cycle_dates(current: Cycle) -> tuple[str, dt.date, dt.date]:
+    """The name, first and last day of the cycle after ``current``: the next calendar
+    quarter after a quarter, the next year after a year."""
+    start = current.end_date + dt.timedelta(days=1)
+    if current.kind == Cycle.Kind.QUARTER:
+        quarter = (start.month - 1) // 3 + 1
+        after = dt.date(start.year + (quarter == 4), 1 + (quarter * 3) % 12, 1)
+        return f"Q{quarter} {start.year}", start, after - dt.timedelta(days=1)
+    return f"FY {start.year}", start, start + (current.end_date - current.start_date)
+
+
+@transaction.atomic
+def create_following_cycle(
+    *, acting_user: Person | None, current: Cycle, name: str = ""
+) -> Cycle:
+    """The cycle after ``current``, in planning (HR, or the system): for a quarter, the next
+    quarter, with its year made first when there is none."""
+    default_name, start, end = following_cycle_dates(current)
+    parent = None
+    if current.kind == Cycle.Kind.QUARTER:
+        parent = Cycle.objects.filter(
+            kind=Cycle.Kind.ANNUAL, start_date__lte=start, end_date__gte=start
+        ).first()
+        if parent is None:
+            parent = create_cycle(
+                acting_user=acting_user,
+                name=f"FY {start.year}",
+                kind=Cycle.Kind.ANNUAL,
+                start_date=dt.date(start.year, 1, 1),
+                end_date=dt.date(start.year, 12, 31),
+            )
+    return create_cycle(
+        acting_user=acting_user,
+        name=name.strip() or default_name,
+        kind=current.kind,
+        start_date=start,
+        end_date=end,
+        parent=parent,
+    )

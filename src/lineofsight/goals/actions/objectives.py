@@ -22,7 +22,15 @@ from lineofsight.goals.actions._common import (
     _text,
     _viewer,
 )
-from lineofsight.goals.models import AlignmentLink, CheckIn, Cycle, Objective, ObjectiveRevision
+from lineofsight.goals.actions.approval import approval_problem
+from lineofsight.goals.models import (
+    AlignmentLink,
+    ApprovalState,
+    CheckIn,
+    Cycle,
+    Objective,
+    ObjectiveRevision,
+)
 from lineofsight.goals.signals import objective_changed
 from lineofsight.people.models import Person, Team
 
@@ -147,6 +155,16 @@ def create_objective(
         raise InvalidInput(errors)
     if not viewer.may_set_objective(level=level, owner_person=owner_person, owner_team=owner_team):
         raise NotAllowed("You cannot set objectives for that owner.")
+    if state == Objective.State.ACTIVE:
+        waiting = approval_problem(
+            viewer,
+            level=level,
+            owner_person=owner_person,
+            owner_team=owner_team,
+            author=acting_user,
+        )
+        if waiting:
+            raise InvalidInput.one("state", waiting)
     reason = _closed_cycle_guard(viewer, cycle, amendment_reason)
     now = at or timezone.now()
     objective = Objective.objects.create(
@@ -228,15 +246,30 @@ def update_objective(
         errors["reason"] = "Say why the objective is abandoned; the reason stays in its history."
     elif (
         not reason.strip()
-        and any(
-            f in changes and changes[f] != getattr(objective, f) for f in REVISION_NEEDS_REASON
-        )
+        and any(f in changes and changes[f] != getattr(objective, f) for f in REVISION_NEEDS_REASON)
         and CheckIn.objects.filter(key_result__objective=objective).exists()
     ):
         errors["reason"] = (
             "This objective has check-ins; say why its definition changes (the previous "
             "version stays in its history)."
         )
+    if (
+        objective.state == Objective.State.DRAFT
+        and changes.get("state") == Objective.State.ACTIVE
+        and "state" not in errors
+    ):
+        waiting = approval_problem(
+            viewer,
+            level=objective.level,
+            owner_person=new_person,
+            owner_team=new_team,
+            author=acting_user,
+            designated=objective.approver_id
+            if objective.approval_state == ApprovalState.PROPOSED
+            else None,
+        )
+        if waiting:
+            errors["state"] = waiting
     if errors:
         raise InvalidInput(errors)
     if (owner_person or owner_team) and not viewer.may_set_objective(
