@@ -242,6 +242,8 @@ class DemoLoader:
             now = min(real_now, dt.datetime.combine(today, dt.time(18), tzinfo=tz))
             self.plan = Plan(tz=tz, now=now)
             people_actions.update_organisation(acting_user=None, name=content.ORGANISATION_NAME)
+            # The story is written before approval is asked for; demo.drafting turns it on.
+            people_actions.set_okr_approval(acting_user=None, on=False)
             self._organisation()
             self._cycles(today)
             self._okrs()

@@ -25,6 +25,7 @@ from lineofsight.api.goals.schemas import (
     ShareDraftIn,
 )
 from lineofsight.api.types import ParamId
+from lineofsight.core.errors import InvalidInput
 from lineofsight.goals import actions, selectors, template_library
 from lineofsight.people.selectors import people_visible_to
 
@@ -108,6 +109,9 @@ def list_okr_templates(request: HttpRequest, filters: Query[OkrTemplateQuery]) -
     """The template library: the organisation's templates and the built-in ones, by
     function, filtered by words."""
     caller(request)
+    repeated = sorted(k for k in ("q", "function") if len(request.GET.getlist(k)) > 1)
+    if repeated:
+        raise InvalidInput({k: "Give it once." for k in repeated})
     found = template_library.library(query=filters.q or "", function=filters.function or "")
     return [
         {

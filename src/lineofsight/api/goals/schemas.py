@@ -649,6 +649,11 @@ class OkrTemplateOut(Schema):
     key_results: list[OkrTemplateKeyResultOut]
 
 
+TemplateFunction = Literal[
+    "sales", "marketing", "engineering", "product", "support", "people", "finance", "operations"
+]
+
+
 class OkrTemplateQuery(Schema):
     q: Search | None = Field(None, description="Words in the title, description or key results.")
-    function: str | None = Field(None, description="sales, marketing, engineering, ...")
+    function: TemplateFunction | None = Field(None, description="The function it is for.")
