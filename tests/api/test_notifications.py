@@ -71,6 +71,7 @@ def test_preferences_are_mine_to_read_and_change(cast, as_person):
             "reminder": ["inapp", "email"],
             "review": ["inapp", "email"],
             "escalation": ["inapp", "email"],
+            "team_retro": ["inapp"],
         },
         "email_mode": "each",
     }

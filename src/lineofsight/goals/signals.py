@@ -10,6 +10,8 @@ sends anything) should wait for the commit (``transaction.on_commit``).
 * ``objective_changed`` (``objective=``, ``by=``, ``reason=``, ``abandoned=``,
   ``revision=``): an objective's definition was revised (a new revision number) or it was
   abandoned; the objectives aligned to it are affected.
+* ``team_retrospective_published`` (``retrospective=``, ``by=``): a team published its
+  retrospective of a cycle; its members are told.
 """
 
 from __future__ import annotations
@@ -20,3 +22,4 @@ cycle_closed = Signal()
 alignment_proposed = Signal()
 alignment_decided = Signal()
 objective_changed = Signal()
+team_retrospective_published = Signal()

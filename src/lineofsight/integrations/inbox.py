@@ -31,6 +31,7 @@ DEFAULT_CHANNELS: dict[str, tuple[str, ...]] = {
     K.REMINDER: (INAPP, EMAIL),
     K.REVIEW: (INAPP, EMAIL),
     K.ESCALATION: (INAPP, EMAIL),
+    K.TEAM_RETRO: (INAPP,),
 }
 REQUIRED_EMAIL = frozenset({K.REMINDER, K.REVIEW, K.ESCALATION})
 KIND_HELP = {
@@ -41,6 +42,7 @@ KIND_HELP = {
     K.REMINDER: "Your check-ins are due (the email is required).",
     K.REVIEW: "Review tasks: self reviews, feedback, approvals (the email is required).",
     K.ESCALATION: "A report missed check-ins (the email is required).",
+    K.TEAM_RETRO: "A team of yours published its retrospective of a cycle.",
 }
 
 

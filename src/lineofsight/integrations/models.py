@@ -31,6 +31,7 @@ class Notification(models.Model):
         PARENT = "parent", "Parent objective changed"  # revised or abandoned under you
         DAILY = "daily", "Daily summary"  # the once-a-day email of unread inbox items
         BLOCKER = "blocker", "Blocker escalation"  # unresolved past the organisation's limit
+        TEAM_RETRO = "team_retro", "Team retrospective"  # your team published one
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

@@ -46,10 +46,19 @@ DigestName = Literal["weekly", "off"]
 DigestChannelName = Literal["email", "chat"]
 WebhookKind = Literal["slack", "teams"]
 NotificationKind = Literal[
-    "reminder", "digest", "escalation", "review", "alignment", "mention", "reply", "parent", "daily"
+    "reminder",
+    "digest",
+    "escalation",
+    "review",
+    "alignment",
+    "mention",
+    "reply",
+    "parent",
+    "daily",
+    "team_retro",
 ]
 ConfigurableKind = Literal[
-    "mention", "reply", "alignment", "parent", "reminder", "review", "escalation"
+    "mention", "reply", "alignment", "parent", "reminder", "review", "escalation", "team_retro"
 ]
 InboxChannel = Literal["inapp", "email"]
 EmailModeName = Literal["each", "daily"]

@@ -55,8 +55,14 @@ from lineofsight.goals.actions.objectives import (
     create_objective,
     update_objective,
 )
+from lineofsight.goals.actions.team_retrospectives import (
+    publish_team_retrospective,
+    save_team_retrospective,
+)
 
 __all__ = [
+    "publish_team_retrospective",
+    "save_team_retrospective",
     "BlockerInput",
     "assign_blocker",
     "update_blocker",
