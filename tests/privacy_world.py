@@ -20,7 +20,8 @@ OKRs in Q4 (active)
     a key result and a check-in. Renewals' chat webhook (its address is a secret).
 OKRs in Q3 (closed)
     Ava's private objective (``ava_q3``), aligned to Renewals' Q3 objective, with its
-    retrospective.
+    retrospective. Renewals' team retrospective of Q3: a first version by Ava, rewritten by
+    Tess and published; Sales' retrospective of Q3, a draft by Sam.
 Review cycles run on the suite's clock (Monday 23 November 2026), with their phases still
 ahead of it (``DEADLINES_AHEAD``): anonymous answers are written while the feedback phase is
 open, and a review's are released together when its manager submits it.
@@ -142,6 +143,9 @@ NAMES = (
     "ava_draft_desc",
     "ava_draft_kr",
     "ava_shared_title",
+    "ren_q3_retro_v1",
+    "ren_q3_retro",
+    "sales_q3_retro_draft",
     # Ava's review (shared)
     "ava_self",
     "ava_peer_pia",
@@ -311,6 +315,27 @@ def _q3(cast: Cast, tess: Person, renewals: Team) -> Objective:
         objective=ava_q3,
         what_happened=text("ava_q3_retro", "Three of five came back."),
         decision="keep",
+    )
+    first = goals.save_team_retrospective(
+        acting_user=cast.ava,
+        team=renewals,
+        cycle=q3,
+        what_moved=text("ren_q3_retro_v1", "Renewals signed early."),
+    )
+    goals.save_team_retrospective(
+        acting_user=tess,
+        team=renewals,
+        cycle=q3,
+        what_moved=text("ren_q3_retro", "Eleven of twelve renewals signed."),
+        links={"moved": [ren_q3.pk]},
+        base_version=first.version,
+    )
+    goals.publish_team_retrospective(acting_user=tess, team=renewals, cycle=q3)
+    goals.save_team_retrospective(
+        acting_user=cast.sam,
+        team=cast.sales,
+        cycle=q3,
+        learned=text("sales_q3_retro_draft", "Pipeline reviews weekly."),
     )
     return ava_q3
 

@@ -29,6 +29,10 @@ rule protects it:
   a thread are ``read``: its objective's audience).
 * ``hr-private`` - review templates and draft review cycles: HR; for everyone else they do
   not exist (404).
+* ``team-retro-write`` - writing Enterprise Sales's retrospective of Q3 (a draft): its lead
+  Sam and its members Ava and Pia; everyone else, HR included, gets 403 (reading it is
+  open: a draft reads as none outside the team, which the privacy crawl checks);
+* ``team-retro-publish`` - publishing it: Sam, the lead; everyone else 403.
 
 * ``review-own`` - Ava's review before it is shared, read (its evidence pack, packet, PDF
   and the list of forward drafts): Ava herself (the OKR facts, facts first), her manager
@@ -116,6 +120,11 @@ CONVERSATION_RULES: dict[str, tuple[set[str], set[str]]] = {
     "feedback-read": ({"pia", "ava", "sam", "cora", "hana"}, set()),
     "feedback-author": ({"pia"}, {"ava", "sam", "cora", "hana"}),
     "upward": ({"ava", "pia"}, {"sam", "cora", "hana"}),
+}
+# Team retrospectives: rule -> (who may, who see it but may not); the rest get 404.
+RETRO_RULES: dict[str, tuple[set[str], set[str]]] = {
+    "team-retro-write": ({"sam", "ava", "pia"}, {"cora", "hana", "eli", "dev", "otto"}),
+    "team-retro-publish": ({"sam"}, {"ava", "pia", "cora", "hana", "eli", "dev", "otto"}),
 }
 # Calibration and recognition: rule -> (who may, who see it but may not); the rest get 404.
 CALIBRATION_RULES: dict[str, tuple[set[str], set[str]]] = {
@@ -371,6 +380,25 @@ def _session(w: World) -> str:
     return f"/reviews/calibration/{_calibration(w).session}"
 
 
+def _team_retro(w: World, suffix: str = "") -> str:
+    """Enterprise Sales's retrospective of Q3 (closed), a draft Ava started (made once)."""
+    from lineofsight.goals.models import TeamRetrospective
+
+    cast = w.cast
+    if not TeamRetrospective.objects.filter(team=cast.enterprise, cycle=cast.q3).exists():
+        actions.save_team_retrospective(
+            acting_user=cast.ava, team=cast.enterprise, cycle=cast.q3, what_moved="Matrix"
+        )
+    return f"/teams/{cast.enterprise.pk}/retrospectives/{cast.q3.pk}/{suffix}"
+
+
+def _retro_form(w: World, f: Family) -> dict[str, Any]:
+    from lineofsight.goals.models import TeamRetrospective
+
+    retro = TeamRetrospective.objects.get(team=w.cast.enterprise, cycle=w.cast.q3)
+    return {"version": str(retro.version), "what_moved": "Matrix again"}
+
+
 def _api_session(w: World) -> str:
     return f"/api/calibration-sessions/{_calibration(w).session}"
 
@@ -520,6 +548,11 @@ PAGES: dict[str, Row] = {
         "GET",
         lambda w, f: f"/teams/{w.cast.enterprise.pk}/confidence-calibration/",
         "team-lead",
+    ),
+    # The page itself is open (a draft reads as none outside the team: the privacy crawl).
+    "team-retrospective": Row("POST", lambda w, f: _team_retro(w), "team-retro-write", _retro_form),
+    "team-retrospective-publish": Row(
+        "POST", lambda w, f: _team_retro(w, "publish/"), "team-retro-publish"
     ),
     # The coach: alignment health and quality cards read like the OKRs they are about;
     # acknowledging a finding (and reopening it) is for whoever may change its subject.
@@ -747,6 +780,16 @@ def _kr_body(w: World, f: Family) -> dict[str, Any]:
 
 
 API: dict[str, Row] = {
+    "get_team_retrospective": Row("GET", lambda w, f: "/api" + _team_retro(w).rstrip("/"), "open"),
+    "save_team_retrospective": Row(
+        "PUT",
+        lambda w, f: "/api" + _team_retro(w).rstrip("/"),
+        "team-retro-write",
+        lambda w, f: {"what_moved": "Matrix again", "version": int(_retro_form(w, f)["version"])},
+    ),
+    "publish_team_retrospective": Row(
+        "POST", lambda w, f: "/api" + _team_retro(w, "publish"), "team-retro-publish"
+    ),
     "list_objectives": Row("GET", lambda w, f: "/api/objectives", "open"),
     "create_objective": Row(
         "POST",
@@ -1317,6 +1360,9 @@ def expected(rule: str, who: str, family: str) -> str:
         return "forbidden" if family == "public" or who in EDITORS else "hidden"
     if rule in CONVERSATION_RULES:
         allowed, forbidden = CONVERSATION_RULES[rule]
+        return "ok" if who in allowed else "forbidden" if who in forbidden else "hidden"
+    if rule in RETRO_RULES:
+        allowed, forbidden = RETRO_RULES[rule]
         return "ok" if who in allowed else "forbidden" if who in forbidden else "hidden"
     if rule in CALIBRATION_RULES:
         allowed, forbidden = CALIBRATION_RULES[rule]

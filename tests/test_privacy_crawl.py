@@ -137,6 +137,9 @@ POLICY: dict[str, Rule] = {
     "ava_draft_desc": Rule(AVA_CHAIN, "a draft not shared"),
     "ava_draft_kr": Rule(AVA_CHAIN, "a key result of a draft not shared"),
     "ava_shared_title": Rule(AVA_CHAIN | only("pia"), "a draft shared for comment with Pia"),
+    "ren_q3_retro": Rule(EVERYONE, "a published team retrospective; its objective is public"),
+    "ren_q3_retro_v1": Rule(only("ava", "tess"), "an earlier version: the team's history"),
+    "sales_q3_retro_draft": Rule(only("sam"), "a draft team retrospective: the team alone"),
     # -- Ava's review, shared ------------------------------------------------------------
     "ava_self": Rule(AVA_CHAIN, "her self review"),
     "ava_peer_pia": Rule(AVA_CHAIN | only("pia"), "named peer feedback: its author too"),
@@ -386,6 +389,7 @@ API_KINDS = {
     "webhooks": "webhook",
     "comments": "comment",
     "inbox": "inbox_item",
+    "retrospectives": "cycle",  # /api/teams/{id}/retrospectives/{cycle_id}
 }
 # Lists that read one subject at a time: the query each is crawled with, per kind of id.
 API_SUBJECT_QUERIES = {"/api/comments": ("objective", "key_result", "check_in")}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("lineofsight.goals.urls")),
     path("", include("lineofsight.integrations.urls")),
     path("", include("lineofsight.goals.closing.urls")),
+    path("", include("lineofsight.goals.team_retros.urls")),
     path("", include("lineofsight.insights.urls")),
     path("", include("lineofsight.search.urls")),
     path("", include("lineofsight.coach.urls")),

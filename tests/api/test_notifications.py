@@ -72,6 +72,7 @@ def test_preferences_are_mine_to_read_and_change(cast, as_person):
             "reminder": ["inapp", "email"],
             "review": ["inapp", "email"],
             "escalation": ["inapp", "email"],
+            "team_retro": ["inapp"],
         },
         "email_mode": "each",
     }
@@ -260,3 +261,19 @@ def test_channels_per_kind_and_the_daily_summary_are_mine_to_choose(cast, as_per
     assert any(k.startswith("channels") for k in refused.json()["errors"])
     refused = ava.patch("/notification-preferences", {"email_mode": "hourly"})
     assert refused.status_code == 422 and "email_mode" in refused.json()["errors"]
+
+
+def test_chat_per_kind_needs_a_team_channel(cast, as_person):
+    refused = as_person("otto").patch(
+        "/notification-preferences", {"channels": {"mention": ["inapp", "chat"]}}
+    )
+    assert refused.status_code == 422
+    assert (
+        "None of your teams has a chat channel" in refused.json()["errors"]["channels.mention"][0]
+    )
+    TeamWebhook.objects.create(team=cast.enterprise, kind="slack", url=SLACK)
+    pia = as_person("pia")
+    changed = pia.patch("/notification-preferences", {"channels": {"mention": ["chat"]}})
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["channels"]["mention"] == ["chat"]
+    assert changed.json()["chat_teams"] == [cast.enterprise.pk]

@@ -81,3 +81,19 @@ def test_calibration_tells_each_owner_how_their_calls_did(quarters):
     )
     okrs = [kr for kr in result.key_results if kr.ref not in growth]
     assert len(okrs) == 3 and not any(kr.succeeded for kr in okrs)  # committed: all missed
+
+
+def test_a_demo_team_published_its_retrospective_of_the_closed_quarter(quarters):
+    from lineofsight.goals.models import TeamRetrospective
+    from lineofsight.goals.team_retros import selectors as retros
+
+    closed, active = quarters
+    retro = TeamRetrospective.objects.get(cycle=closed, team__slug="vertical-editions")
+    assert retro.state == "published" and retro.version == 3
+    assert retro.versions.count() == 3
+    outsider = Person.objects.get(username="tom")
+    summary = retros.last_team_retrospective(outsider, retro.team, active)
+    assert summary is not None and summary.retro == retro
+    grades = {g.objective.title: g.grade.computed for g in summary.objectives}
+    assert sorted(grades.values()) == [0.65, 0.85]
+    assert all(section.text for section in summary.sections)

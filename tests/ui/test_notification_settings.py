@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -220,3 +222,31 @@ def test_choosing_where_each_kind_of_message_reaches_me(cast):
     assert inbox.channels_for(prefs, "mention") == {"inapp"}
     assert inbox.channels_for(prefs, "reply") == set()
     assert inbox.channels_for(prefs, "reminder") == {"email"}
+
+
+def test_chat_is_offered_only_with_a_team_channel_and_saved_per_kind(cast):
+    page = signed_in(cast.pia).get("/settings/notifications/").content.decode()
+    assert '<th scope="col">In chat</th>' in page
+    assert re.search(r'<input[^>]*name="ch_mention_chat"[^>]*disabled', page)
+    assert "In chat is not available yet: none of your teams has a Slack" in page
+    TeamWebhook.objects.create(team=cast.enterprise, kind="slack", url=SLACK)
+    client = signed_in(cast.pia)
+    page = client.get("/settings/notifications/").content.decode()
+    assert not re.search(r'<input[^>]*name="ch_mention_chat"[^>]*disabled', page)
+    assert "In chat is not available yet" not in page
+    assert "the channel is shared, so the text stays in the app" in page
+    response = client.post(
+        "/settings/notifications/",
+        {
+            "digest": "weekly",
+            "digest_channel": "email",
+            "digest_team": "",
+            "channels_shown": "on",
+            "ch_mention_inapp": "on",
+            "ch_mention_chat": "on",
+            "ch_reply_inapp": "on",
+        },
+    )
+    assert response.status_code == 302
+    prefs = NotificationPreference.objects.get(person=cast.pia)
+    assert prefs.channels["mention"] == ["inapp", "chat"]

@@ -46,6 +46,7 @@ def pages(cast, cascade) -> dict[str, str]:
         "history": f"/objectives/{cascade.company.pk}/history/",
         "person": f"/people/{cast.ava.pk}/",
         "team": f"/teams/{cast.enterprise.pk}/",
+        "team retrospective": f"/teams/{cast.enterprise.pk}/retrospectives/{cast.q4.pk}/",
     }
 
 

@@ -28,6 +28,7 @@ from lineofsight.api.goals import (
 )
 from lineofsight.api.goals import closing as closing_routes
 from lineofsight.api.goals import drafting as drafting_routes
+from lineofsight.api.goals import team_retros as team_retro_routes
 from lineofsight.api.insights import dashboards as dashboard_routes
 from lineofsight.api.integrations import inbox as inbox_routes
 from lineofsight.api.integrations import notifications as notification_routes
@@ -97,6 +98,7 @@ api.add_router("/key-results", closing_routes.key_results)
 api.add_router("/cycles", closing_routes.cycles)
 api.add_router("/people", closing_routes.people)
 api.add_router("/teams", closing_routes.teams)
+api.add_router("/teams", team_retro_routes.teams)
 # Notifications: preferences, teams' chat webhooks, the outbox.
 api.add_router("/notification-preferences", notification_routes.preferences)
 api.add_router("/teams", notification_routes.webhooks)

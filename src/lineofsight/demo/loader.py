@@ -35,6 +35,7 @@ from lineofsight.demo.discussion import load_discussion
 from lineofsight.demo.drafting import load_drafting
 from lineofsight.demo.feedback import load_feedback
 from lineofsight.demo.reviews import load_reviews
+from lineofsight.demo.team_retros import load_team_retrospectives
 from lineofsight.demo.world import Plan, quarter_bounds, quarter_name
 from lineofsight.goals import actions, rollup
 from lineofsight.goals.access import objective_deciders
@@ -250,6 +251,7 @@ class DemoLoader:
             self.summary.development_goals = load_development_goals(self)
             self._close_past_cycles(today)
             close_out_previous_quarter(self)
+            load_team_retrospectives(self)
             review_cycle = load_reviews(self, today)
             load_feedback(self, review_cycle)
             load_calibration(self, review_cycle)

@@ -20,6 +20,10 @@ initiatives, alignment links):
 * Blockers are seen by whoever sees the key result's objective. The raiser, the key
   result's editors and the assignee's manager chain (and HR) assign them; those and the
   assignee move them between open, being handled and resolved.
+* Team retrospectives: the team's lead and members write one per cycle together and see it
+  as a draft; nobody else does (HR included). Published, it is read by the team's manager
+  chain (the leads above it, the lead's managers), HR and whoever may see one of the team's
+  objectives of that cycle. The lead publishes (a team without a lead: its members).
 * Calibrated confidence is private like a review: a person's to them, their manager chain
   and HR; a team's to its lead, the leads above it, the lead's manager chain and HR.
 """
@@ -331,6 +335,43 @@ class GoalViewer(PersonViewer):
 
     def can_close_cycles(self) -> bool:
         return self.is_active and self.is_hr
+
+    # -- team retrospectives -------------------------------------------------------------
+
+    def writes_team_retrospective(self, team: Team) -> bool:
+        """The team writes its retrospective: its lead and its members."""
+        return self.is_active and (team.lead_id == self.pk or team.pk in self.team_ids)
+
+    def can_publish_team_retrospective(self, team: Team) -> bool:
+        """The lead publishes; a team without a lead, any member."""
+        if not self.is_active:
+            return False
+        if team.lead_id is not None:
+            return team.lead_id == self.pk
+        return team.pk in self.team_ids
+
+    def team_retrospective_filter(self) -> Q:
+        """A Q over TeamRetrospective: drafts of my teams (as member or lead); published ones
+        of those, of the teams I lead from above or whose lead reports to me, and of every
+        team one of whose objectives of that cycle I may see (HR: every published one)."""
+        if not self.is_active:
+            return Q(pk__in=[])
+        uid = self.pk
+        team = Q(team__in=list(self.team_ids)) | Q(team__lead=uid)
+        published = Q(state="published")
+        if self.is_hr:
+            return team | published
+        chain = _contains_id("team__lead__manager_path", uid)
+        for led in self.led_team_ids:
+            chain |= _contains_id("team__path", led)
+        # Looked up by name: the models import this module (through their querysets).
+        objective = apps.get_model("goals", "Objective")
+        sees_objective = Exists(
+            objective.objects.filter(
+                self.objective_filter(), owner_team=OuterRef("team"), cycle=OuterRef("cycle")
+            )
+        )
+        return team | (published & (chain | Q(sees_objective)))
 
     # -- calibrated confidence: private like reviews -----------------------------------
 

@@ -11,7 +11,8 @@ from lineofsight.goals import selectors as goal_selectors
 from lineofsight.goals import tracking
 from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.closing import views as closing_views
-from lineofsight.goals.models import Objective
+from lineofsight.goals.models import Cycle, Objective
+from lineofsight.goals.team_retros import selectors as team_retros
 from lineofsight.people import selectors
 from lineofsight.people.models import Team
 
@@ -109,6 +110,7 @@ def team_detail(request: SignedInRequest, team_id: int) -> HttpResponse:
     members = list(team.members.filter(is_active=True).order_by("display_name", "username"))
     subteams = list(team.children.select_related("lead").order_by("name"))
     cycle, cards = _cycle_objectives(request, owner_team=team)
+    current_cycle = cycle if isinstance(cycle, Cycle) else None
     return render_page(
         request,
         "people/team_detail.html",
@@ -122,5 +124,6 @@ def team_detail(request: SignedInRequest, team_id: int) -> HttpResponse:
             "subteams": subteams,
             "cycle": cycle,
             "cards": cards,
+            "retro": team_retros.team_page(request.user, team, current_cycle),
         },
     )

@@ -2,14 +2,13 @@
 awaiting someone's approval, and the "Plan next cycle" page (the current cycle's objectives
 beside the next cycle's drafts).
 
-The planning page shows further panels that other apps register
-(``register_planning_panel``): each is a function of the viewer and the plan returning a
-template name and its context, or None; the team's last retrospective is meant to be one.
+The planning page also shows the last team retrospective before the cycle being planned
+(``goals.team_retros.selectors.last_team_retrospective``): the team's, or on a person's own
+plan, those of the teams they belong to or lead.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,28 +118,6 @@ def awaiting_approval(user: Person) -> list[Objective]:
 
 # ---------------------------------------------------------------------------------------
 # Plan next cycle
-
-
-PlanningPanel = Callable[[Person, "Plan"], "tuple[str, dict[str, Any]] | None"]
-_PANELS: list[PlanningPanel] = []
-
-
-def register_planning_panel(panel: PlanningPanel) -> None:
-    """Add a panel to the "Plan next cycle" page (an app above goals calls this from its
-    ``AppConfig.ready``). A panel returns ``(template name, context)`` or None to show
-    nothing; it is given the viewer and the ``Plan`` (its team, its cycles)."""
-    if panel not in _PANELS:
-        _PANELS.append(panel)
-
-
-def planning_panels(user: Person, plan: Plan) -> list[tuple[str, dict[str, Any]]]:
-    """The registered panels that have something to show on this plan."""
-    shown = []
-    for panel in _PANELS:
-        found = panel(user, plan)
-        if found is not None:
-            shown.append(found)
-    return shown
 
 
 @dataclass

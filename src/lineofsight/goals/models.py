@@ -27,6 +27,7 @@ from lineofsight.goals.querysets import (
     InitiativeQuerySet,
     KeyResultQuerySet,
     ObjectiveQuerySet,
+    TeamRetrospectiveQuerySet,
 )
 from lineofsight.people.cadence import Cadence
 
@@ -783,3 +784,104 @@ class OkrTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TeamRetrospective(models.Model):
+    """A team's one look back at a cycle, written together by its lead and members: what
+    moved, what did not, what was learned, what will change. A draft is the team's alone;
+    published, it follows the audience of the team's objectives of that cycle."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    team = models.ForeignKey("people.Team", on_delete=models.CASCADE, related_name="retrospectives")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="team_retrospectives")
+    what_moved = models.TextField(blank=True)
+    what_did_not_move = models.TextField("what did not move", blank=True)
+    learned = models.TextField("what we learned", blank=True)
+    will_change = models.TextField("what we will change", blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every save; a save based on an older one is refused."
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TeamRetrospectiveQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "cycle"], name="team_retrospective_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Retrospective of {self.team} for {self.cycle}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+class TeamRetrospectiveSection(models.TextChoices):
+    MOVED = "moved", "What moved"
+    NOT_MOVED = "not_moved", "What didn't move"
+    LEARNED = "learned", "What we learned"
+    CHANGE = "change", "What we will change"
+
+
+class TeamRetrospectiveLink(models.Model):
+    """One of the team's objectives of the cycle, named by a section of its retrospective."""
+
+    retrospective = models.ForeignKey(
+        TeamRetrospective, on_delete=models.CASCADE, related_name="links"
+    )
+    section = models.CharField(max_length=10, choices=TeamRetrospectiveSection.choices)
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["retrospective", "section", "objective"],
+                name="team_retrospective_link_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_section_display()}: objective {self.objective_id}"
+
+
+class TeamRetrospectiveVersion(models.Model):
+    """What a team retrospective said after one save: its history, never edited."""
+
+    retrospective = models.ForeignKey(
+        TeamRetrospective, on_delete=models.CASCADE, related_name="versions"
+    )
+    version = models.PositiveIntegerField()
+    what_moved = models.TextField(blank=True)
+    what_did_not_move = models.TextField(blank=True)
+    learned = models.TextField(blank=True)
+    will_change = models.TextField(blank=True)
+    links = models.JSONField(default=dict, help_text="Section -> ids of the objectives named.")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["retrospective", "version"], name="team_retrospective_version_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.version}"

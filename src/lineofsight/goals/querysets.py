@@ -21,6 +21,11 @@ class ObjectiveQuerySet(models.QuerySet):
         return self.exclude(state="abandoned")
 
 
+class TeamRetrospectiveQuerySet(models.QuerySet):
+    def visible_to(self, person: Person) -> TeamRetrospectiveQuerySet:
+        return self.filter(GoalViewer.of(person).team_retrospective_filter())
+
+
 class KeyResultQuerySet(models.QuerySet):
     def visible_to(self, person: Person) -> KeyResultQuerySet:
         return self.filter(GoalViewer.of(person).objective_filter("objective__"))

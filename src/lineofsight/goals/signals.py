@@ -10,6 +10,8 @@ sends anything) should wait for the commit (``transaction.on_commit``).
 * ``objective_changed`` (``objective=``, ``by=``, ``reason=``, ``abandoned=``,
   ``revision=``): an objective's definition was revised (a new revision number) or it was
   abandoned; the objectives aligned to it are affected.
+* ``team_retrospective_published`` (``retrospective=``, ``by=``): a team published its
+  retrospective of a cycle; its members are told.
 """
 
 from __future__ import annotations
@@ -23,3 +25,4 @@ objective_changed = Signal()
 # ``objective_approval`` (``objective=``, ``event=``): a draft was shared for comment,
 # proposed for approval, approved or sent back for changes (``goals.models.ApprovalEvent``).
 objective_approval = Signal()
+team_retrospective_published = Signal()

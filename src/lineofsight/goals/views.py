@@ -38,6 +38,7 @@ from lineofsight.goals.models import (
     Objective,
 )
 from lineofsight.goals.my_team import my_team
+from lineofsight.goals.team_retros import selectors as team_retros
 from lineofsight.people.models import Person
 
 CHECK_IN_CONTEXTS = ("objective", "home")
@@ -133,6 +134,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             "assigned_blockers": assigned,
             "assigned_blockers_total": assigned_total,
             "my_team": team,
+            "team_retros_due": team_retros.due_team_retrospectives(request.user, led_only=True),
         },
     )
 

@@ -14,6 +14,7 @@ from lineofsight.core.errors import NotFound
 from lineofsight.core.web import SignedInRequest, page, render_page
 from lineofsight.goals.blockers import team_open as team_blockers
 from lineofsight.goals.models import Cycle
+from lineofsight.goals.team_retros import selectors as team_retros
 from lineofsight.insights import dashboards
 
 
@@ -52,6 +53,7 @@ def team(request: SignedInRequest, team_id: int) -> HttpResponse:
     cycle = _cycle(request)
     data = dashboards.team_dashboard(request.user, found, cycle) if cycle else None
     blockers, blockers_total = team_blockers(request.user, found)
+    planning = team_retros.planning_cycle()
     return render_page(
         request,
         "insights/team.html",
@@ -63,6 +65,10 @@ def team(request: SignedInRequest, team_id: int) -> HttpResponse:
             "data": data,
             "blockers": blockers,
             "blockers_total": blockers_total,
+            "planning": planning,
+            "retro_summary": team_retros.last_team_retrospective(request.user, found, planning)
+            if planning is not None
+            else None,
         },
     )
 

@@ -85,6 +85,8 @@ def set_notification_preferences(
                 errors[f"channels.{kind}"] = (
                     f"Choose channels among: {', '.join(inbox_rules.CHANNEL_LABELS)}."
                 )
+            elif inbox_rules.CHAT in chosen and not has_chat_channel(person):
+                errors[f"channels.{kind}"] = NO_CHAT_CHANNEL
     if isinstance(digest_team, Team):
         mine = Membership.objects.filter(person=person, team=digest_team).exists()
         if not (mine or digest_team.lead_id == person.pk):
@@ -294,6 +296,81 @@ def queue_notifications(
     return fresh
 
 
+NO_CHAT_CHANNEL = (
+    "None of your teams has a chat channel connected, so chat cannot be chosen: ask your "
+    "team's lead to connect one under Notifications."
+)
+
+
+def has_chat_channel(person: Person) -> bool:
+    """Whether a team the person leads or belongs to has a chat channel connected."""
+    return (
+        Team.objects.filter(Q(lead=person) | Q(memberships__person=person))
+        .filter(webhooks__isnull=False)
+        .exists()
+    )
+
+
+def _chat_hooks(
+    prefs: dict[int, NotificationPreference], people: set[int]
+) -> dict[int, TeamWebhook]:
+    """Per person, the chat channel their messages go to: their digest's team if it has one,
+    else the first (by name) of the teams they lead or belong to that has one (three
+    queries)."""
+    teams: dict[int, list[tuple[str, int]]] = {pk: [] for pk in people}
+    for person_id, team_id, name in Membership.objects.filter(
+        person_id__in=people, team__webhooks__isnull=False
+    ).values_list("person_id", "team_id", "team__name"):
+        teams[person_id].append((name, team_id))
+    for lead_id, team_id, name in Team.objects.filter(
+        lead_id__in=people, webhooks__isnull=False
+    ).values_list("lead_id", "pk", "name"):
+        teams[lead_id].append((name, team_id))
+    hooks: dict[int, TeamWebhook] = {}
+    wanted = {team_id for rows in teams.values() for _, team_id in rows}
+    for hook in TeamWebhook.objects.filter(team_id__in=wanted).order_by("-kind", "pk"):
+        hooks[hook.team_id] = hook  # Slack before Microsoft Teams, as the digest does
+    out: dict[int, TeamWebhook] = {}
+    for person_id, rows in teams.items():
+        ids = [team_id for _, team_id in sorted(rows)]
+        pref = prefs.get(person_id)
+        if pref is not None and pref.digest_team_id in ids:
+            ids.insert(0, pref.digest_team_id)
+        chosen = next((hooks[t] for t in ids if t in hooks), None)
+        if chosen is not None:
+            out[person_id] = chosen
+    return out
+
+
+def _chat_copies(
+    messages: Sequence[Outgoing], prefs: dict[int, NotificationPreference]
+) -> list[Outgoing]:
+    """The chat copies of these messages, for their recipients who chose chat for the kind
+    and have a channel; each keeps its message's key, so it is sent once."""
+    if not messages:
+        return []
+    hooks = _chat_hooks(prefs, {m.recipient_id for m in messages})
+    people = Person.objects.in_bulk(list(hooks))
+    site = settings.SITE_URL.rstrip("/")
+    out = []
+    for m in messages:
+        hook = hooks.get(m.recipient_id)
+        if hook is None:
+            continue
+        path = m.url or _link_in(m.body)
+        subject, body = inbox_rules.chat_message(
+            name=people[m.recipient_id].name if m.recipient_id in people else "Someone",
+            kind=m.kind,
+            url=site + (path or "/inbox/"),
+        )
+        out.append(
+            Outgoing(
+                m.recipient_id, m.kind, hook.kind, m.dedupe_key, subject, body, webhook_id=hook.pk
+            )
+        )
+    return out
+
+
 def _link_in(body: str) -> str:
     """The last link into the app a message's text gives (its call to action), as a path."""
     site = settings.SITE_URL.rstrip("/")
@@ -319,6 +396,7 @@ def _to_inboxes(messages: Sequence[Outgoing]) -> list[Outgoing]:
     now = timezone.now()
     items = []
     keep = []
+    chat: list[Outgoing] = []
     for m in messages:
         if m.kind not in inbox_rules.DEFAULT_CHANNELS:
             keep.append(m)
@@ -338,8 +416,12 @@ def _to_inboxes(messages: Sequence[Outgoing]) -> list[Outgoing]:
             )
         if m.channel != Notification.Channel.EMAIL or inbox_rules.wants_email_now(mine, m.kind):
             keep.append(m)
+        if m.channel == Notification.Channel.EMAIL and inbox_rules.CHAT in inbox_rules.channels_for(
+            mine, m.kind
+        ):
+            chat.append(m)
     InboxItem.objects.bulk_create(items, batch_size=BULK_BATCH, ignore_conflicts=True)
-    return keep
+    return keep + _chat_copies(chat, prefs)
 
 
 @transaction.atomic

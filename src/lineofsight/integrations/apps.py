@@ -20,6 +20,12 @@ class IntegrationsConfig(AppConfig):
 
         objective_changed.connect(_parent_changed, dispatch_uid="integrations.parent_changed")
 
+        from lineofsight.goals.signals import team_retrospective_published
+
+        team_retrospective_published.connect(
+            _team_retrospective_published, dispatch_uid="integrations.team_retrospective"
+        )
+
         from lineofsight.discussion.signals import comment_edited, comment_posted
 
         comment_posted.connect(_comment_posted, dispatch_uid="integrations.comment_posted")
@@ -60,6 +66,12 @@ def _parent_changed(sender: Any, **kwargs: Any) -> None:
     from lineofsight.integrations.parents import changed
 
     changed(sender, **kwargs)
+
+
+def _team_retrospective_published(sender: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.team_retros import published
+
+    published(sender, **kwargs)
 
 
 def _comment_posted(sender: Any, **kwargs: Any) -> None:

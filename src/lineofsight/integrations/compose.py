@@ -435,6 +435,26 @@ def parent_changed(
     return Message(subject, "\n".join(lines))
 
 
+# -- a team retrospective published ----------------------------------------------------------
+
+
+def team_retrospective_published(
+    *, name: str, published_by: str, team: str, cycle: str, url: str
+) -> Message:
+    """To a team's lead and members when its retrospective is published. It names the team
+    and the cycle only: the retrospective itself is read on its page."""
+    subject = f"{team}'s retrospective of {cycle} is published"
+    lines = [
+        f"Hello {name},",
+        "",
+        f"{published_by} published {team}'s retrospective of {cycle}: what moved, what "
+        "didn't, what the team learned and what it will change.",
+        "",
+        f"Read it: {url}",
+    ]
+    return Message(subject, "\n".join(lines))
+
+
 # -- the daily summary -----------------------------------------------------------------------
 
 

@@ -6,6 +6,11 @@ Every message goes through the outbox's one queueing step
 turned the inbox off for that kind) and queued as an email (unless they turned email off for
 that kind, or chose one summary a day). Reminders, escalations and review tasks are required
 by email; their inbox copy can be turned off.
+
+A person whose team has a chat channel connected may also choose chat for a kind: a short
+message in that channel (a channel is shared, so it names the kind of message and whom it is
+for, and links to it; the text stays in the app), delivered through the outbox like a
+digest in chat (retries, delivery log), once per message.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from lineofsight.integrations.models import InboxItem, Notification, Notificatio
 K = Notification.Kind
 INAPP = "inapp"
 EMAIL = "email"
-CHANNEL_LABELS = {INAPP: "In the app", EMAIL: "By email"}
+CHAT = "chat"  # the person's team chat channel (see ``chat_channels``)
+CHANNEL_LABELS = {INAPP: "In the app", EMAIL: "By email", CHAT: "In chat"}
 
 # The kinds a person chooses channels for, in the order the settings list them, with their
 # defaults. A kind whose email is required lists "email" in REQUIRED_EMAIL.
@@ -32,6 +38,7 @@ DEFAULT_CHANNELS: dict[str, tuple[str, ...]] = {
     K.REMINDER: (INAPP, EMAIL),
     K.REVIEW: (INAPP, EMAIL),
     K.ESCALATION: (INAPP, EMAIL),
+    K.TEAM_RETRO: (INAPP,),
 }
 REQUIRED_EMAIL = frozenset({K.REMINDER, K.REVIEW, K.ESCALATION})
 KIND_HELP = {
@@ -44,6 +51,7 @@ KIND_HELP = {
     K.REMINDER: "Your check-ins are due (the email is required).",
     K.REVIEW: "Review tasks: self reviews, feedback, approvals (the email is required).",
     K.ESCALATION: "A report missed check-ins (the email is required).",
+    K.TEAM_RETRO: "A team of yours published its retrospective of a cycle.",
 }
 
 
@@ -51,7 +59,7 @@ def channels_for(prefs: NotificationPreference | None, kind: str) -> set[str]:
     """The channels a message of ``kind`` reaches this person on (before the email mode)."""
     chosen = DEFAULT_CHANNELS.get(kind, (EMAIL,))
     if prefs is not None and isinstance(prefs.channels, dict) and kind in prefs.channels:
-        chosen = tuple(c for c in prefs.channels[kind] if c in (INAPP, EMAIL))
+        chosen = tuple(c for c in prefs.channels[kind] if c in CHANNEL_LABELS)
     out = set(chosen)
     if kind in REQUIRED_EMAIL or kind not in DEFAULT_CHANNELS:
         out.add(EMAIL)
@@ -79,3 +87,13 @@ def inbox_navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     return {"inbox_unread": lambda: unread_count(user.pk)}
+
+
+def chat_message(*, name: str, kind: str, url: str) -> tuple[str, str]:
+    """The subject and text of a message's chat copy: what kind of message, for whom, and
+    the link to it; nothing of its text (the channel is shared)."""
+    label = str(Notification.Kind(kind).label).lower()
+    return (
+        f"{name}: a new {label} message in Line of Sight",
+        f"{name}, you have a new {label} message. Open it: {url}",
+    )

@@ -32,6 +32,7 @@ class Notification(models.Model):
         DAILY = "daily", "Daily summary"  # the once-a-day email of unread inbox items
         BLOCKER = "blocker", "Blocker escalation"  # unresolved past the organisation's limit
         APPROVAL = "approval", "Objective approval"  # a draft proposed, approved or sent back
+        TEAM_RETRO = "team_retro", "Team retrospective"  # your team published one
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

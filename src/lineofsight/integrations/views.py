@@ -57,15 +57,17 @@ class PreferencesForm(forms.Form):
         "on their own.",
     )
 
-    def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teams: list[Team], chat: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for kind in inbox_rules.DEFAULT_CHANNELS:
             for channel, label in inbox_rules.CHANNEL_LABELS.items():
                 required = channel == inbox_rules.EMAIL and kind in inbox_rules.REQUIRED_EMAIL
+                # Chat only for someone whose team has a channel connected.
+                no_chat = channel == inbox_rules.CHAT and not chat
                 self.fields[f"ch_{kind}_{channel}"] = forms.BooleanField(
                     label=f"{Notification.Kind(kind).label}: {label.lower()}",
                     required=False,
-                    disabled=required,
+                    disabled=required or no_chat,
                 )
         field = self.fields["digest_team"]
         assert isinstance(field, forms.ChoiceField)
@@ -140,6 +142,7 @@ def _settings_page(
                 **_channel_initial(prefs),
             },
             teams=teams,
+            chat=actions.has_chat_channel(user),
         )
     managed = _managed_teams(request)
     webhook_forms = webhook_forms or {}
@@ -177,7 +180,7 @@ def notification_settings(request: SignedInRequest) -> HttpResponse:
     teams = list(
         Team.objects.filter(Q(lead=user) | Q(memberships__person=user)).distinct().order_by("name")
     )
-    form = PreferencesForm(request.POST, teams=teams)
+    form = PreferencesForm(request.POST, teams=teams, chat=actions.has_chat_channel(user))
     if form.is_valid():
         data = form.cleaned_data
         team = next((t for t in teams if str(t.pk) == data["digest_team"]), None)

@@ -56,11 +56,20 @@ NotificationKind = Literal[
     "parent",
     "daily",
     "approval",
+    "team_retro",
 ]
 ConfigurableKind = Literal[
-    "mention", "reply", "alignment", "parent", "approval", "reminder", "review", "escalation"
+    "mention",
+    "reply",
+    "alignment",
+    "parent",
+    "approval",
+    "reminder",
+    "review",
+    "escalation",
+    "team_retro",
 ]
-InboxChannel = Literal["inapp", "email"]
+InboxChannel = Literal["inapp", "email", "chat"]
 EmailModeName = Literal["each", "daily"]
 ChannelName = Literal["email", "slack", "teams"]
 StateName = Literal["pending", "sent", "failed"]
@@ -134,8 +143,10 @@ class PreferencesOut(Schema):
         description="Teams you lead or belong to whose chat channel can take your digest."
     )
     channels: dict[ConfigurableKind, list[InboxChannel]] = Field(
-        description="Per kind of message, where it reaches you: in the app (your inbox) "
-        "and/or by email. Reminders, review tasks and escalations always come by email."
+        description="Per kind of message, where it reaches you: in the app (your inbox), "
+        "by email and/or in chat (a short note with a link in your team's chat channel; only "
+        "with a channel in chat_teams). Reminders, review tasks and escalations always come "
+        "by email."
     )
     email_mode: EmailModeName = Field(
         description="each: one email per message; daily: one summary a day of what is unread "

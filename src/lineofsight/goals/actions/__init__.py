@@ -73,9 +73,15 @@ from lineofsight.goals.actions.objectives import (
     create_objective,
     update_objective,
 )
+from lineofsight.goals.actions.team_retrospectives import (
+    publish_team_retrospective,
+    save_team_retrospective,
+)
 from lineofsight.goals.actions.templates import create_template, retire_template, update_template
 
 __all__ = [
+    "publish_team_retrospective",
+    "save_team_retrospective",
     "KEY_RESULTS_MAX",
     "KeyResultInput",
     "activate_draft",

@@ -36,6 +36,7 @@ from lineofsight.goals.access import GoalViewer
 from lineofsight.goals.closing import selectors as closing
 from lineofsight.goals.closing.forms import CarryOverForm, GradeForm, RetrospectiveForm
 from lineofsight.goals.models import Cycle, KeyResult, Objective
+from lineofsight.goals.team_retros import selectors as team_retros
 from lineofsight.people.models import Person, Team
 from lineofsight.people.selectors import get_person_for_user, get_team_for_user
 
@@ -174,6 +175,9 @@ def close_out(request: SignedInRequest, cycle_id: int) -> HttpResponse:
             "data": data,
             "person": person,
             "mine": person.pk == request.user.pk,
+            "team_retros_due": team_retros.due_team_retrospectives(request.user, cycle=cycle)
+            if person.pk == request.user.pk
+            else [],
             "card": _card(
                 data.calibration,
                 subject=person,

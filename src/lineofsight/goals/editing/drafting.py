@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -27,7 +28,8 @@ from lineofsight.goals.forms import (
     ShareDraftForm,
 )
 from lineofsight.goals.models import Cycle, Objective, OkrTemplate
-from lineofsight.people.models import Person
+from lineofsight.goals.team_retros.selectors import last_team_retrospective
+from lineofsight.people.models import Person, Team
 from lineofsight.people.selectors import people_visible_to, teams_visible_to
 
 
@@ -421,9 +423,32 @@ def plan_next_cycle(request: SignedInRequest) -> HttpResponse:
             "suggested": drafts.suggested_next_cycle(plan.current)
             if plan.current is not None and plan.upcoming is None
             else None,
-            "panels": drafts.planning_panels(user, plan),
+            "retrospectives": _retrospectives(user, plan, person),
         },
     )
+
+
+# How many teams' retrospectives a person's own plan shows at most.
+PLAN_RETROSPECTIVES = 3
+
+
+def _retrospectives(user: Person, plan: drafts.Plan, person: Person) -> list[Any]:
+    """The last retrospective of the plan's team before the cycle being planned (the next
+    one, else the current one), or on a person's plan those of their teams, as ``user`` may
+    read them."""
+    planned = plan.upcoming or plan.current
+    if planned is None:
+        return []
+    if plan.team is not None:
+        teams = [plan.team]
+    else:
+        teams = list(
+            Team.objects.filter(Q(memberships__person=person) | Q(lead=person))
+            .distinct()
+            .order_by("name")[:PLAN_RETROSPECTIVES]
+        )
+    found = (last_team_retrospective(user, team, planned) for team in teams)
+    return [summary for summary in found if summary is not None]
 
 
 @page
