@@ -37,7 +37,7 @@ from lineofsight.goals.models import (
     KeyResultRevision,
     Objective,
 )
-from lineofsight.goals.my_team import my_team
+from lineofsight.goals.my_team import my_team, shows_one_on_ones
 from lineofsight.people.models import Person
 
 CHECK_IN_CONTEXTS = ("objective", "home")
@@ -133,6 +133,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             "assigned_blockers": assigned,
             "assigned_blockers_total": assigned_total,
             "my_team": team,
+            "one_on_ones": shows_one_on_ones(),
         },
     )
 

@@ -31,6 +31,8 @@ class Notification(models.Model):
         PARENT = "parent", "Parent objective changed"  # revised or abandoned under you
         DAILY = "daily", "Daily summary"  # the once-a-day email of unread inbox items
         BLOCKER = "blocker", "Blocker escalation"  # unresolved past the organisation's limit
+        ONE_ON_ONE = "one_on_one", "One-on-one"  # the other side's agenda item; one tomorrow
+        ACTION_ITEM = "action_item", "Action item"  # given to you in a one-on-one
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

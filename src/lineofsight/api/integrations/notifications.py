@@ -46,10 +46,29 @@ DigestName = Literal["weekly", "off"]
 DigestChannelName = Literal["email", "chat"]
 WebhookKind = Literal["slack", "teams"]
 NotificationKind = Literal[
-    "reminder", "digest", "escalation", "review", "alignment", "mention", "reply", "parent", "daily"
+    "reminder",
+    "digest",
+    "escalation",
+    "review",
+    "alignment",
+    "mention",
+    "reply",
+    "parent",
+    "daily",
+    "blocker",
+    "one_on_one",
+    "action_item",
 ]
 ConfigurableKind = Literal[
-    "mention", "reply", "alignment", "parent", "reminder", "review", "escalation"
+    "mention",
+    "reply",
+    "alignment",
+    "parent",
+    "reminder",
+    "review",
+    "escalation",
+    "one_on_one",
+    "action_item",
 ]
 InboxChannel = Literal["inapp", "email"]
 EmailModeName = Literal["each", "daily"]
