@@ -33,6 +33,7 @@ from lineofsight.demo.content import CURRENT, PREVIOUS, KRSpec, ObjectiveSpec
 from lineofsight.demo.development import load_development_goals
 from lineofsight.demo.discussion import load_discussion
 from lineofsight.demo.feedback import load_feedback
+from lineofsight.demo.oneonones import load_one_on_ones, read_messages_about_held_meetings
 from lineofsight.demo.reviews import load_reviews
 from lineofsight.demo.world import Plan, quarter_bounds, quarter_name
 from lineofsight.goals import actions, rollup
@@ -61,6 +62,7 @@ class Summary:
     check_ins: int = 0
     blocker_stories: int = 0
     development_goals: int = 0
+    one_on_ones: int = 0  # meetings held
     seconds: float = 0.0
     verified: int = 0
     differences: int = 0
@@ -251,9 +253,11 @@ class DemoLoader:
             load_calibration(self, review_cycle)
             self.summary.blocker_stories = load_blockers(self)
             load_discussion(self)
+            self.summary.one_on_ones = load_one_on_ones(self)
         # Every alignment proposal in the demo was answered while it was built: their inbox
         # messages are history, read (the threads' mentions and replies stay unread).
         InboxItem.objects.filter(kind=Notification.Kind.ALIGNMENT).update(read_at=self.plan.now)
+        read_messages_about_held_meetings(self.plan.now)  # so were those of one-on-ones held
         forget_organisation_cache()
         diffs, checked = rollup.verify()
         self.summary.verified = checked

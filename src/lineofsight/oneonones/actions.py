@@ -393,8 +393,8 @@ def save_shared_notes(*, acting_user: Person, meeting: Meeting, text: str, versi
         who = "The other participant" if meeting.notes_edited_by_id != acting_user.pk else "You"
         raise Conflict(
             {
-                "text": f"{who} saved the notes after you opened them. Your text is below: "
-                "copy what you need, reload, and add it again."
+                "text": f"{who} saved the notes after you opened them: nothing was "
+                "overwritten. Merge your text with theirs and save again."
             }
         )
     if body == meeting.shared_notes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from lineofsight.oneonones import schedule
@@ -30,7 +32,19 @@ class SetUpForm(RuleForm):
         self.fields["person"].choices = [(str(pk), name) for pk, name in people]  # type: ignore[attr-defined]
 
 
-class MoveForm(forms.Form):
+class _OnMeetingPage(forms.Form):
+    """A form of the meeting page, whose field ids stay unique among the page's forms."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class MoveForm(_OnMeetingPage):
+    id_prefix = "move"
+
     starts_at = forms.DateTimeField(
         label="New date and time",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -38,11 +52,13 @@ class MoveForm(forms.Form):
     )
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(_OnMeetingPage):
+    id_prefix = "agenda"
     text = forms.CharField(label="Add a topic", max_length=TEXT_MAX)
 
 
-class NotesForm(forms.Form):
+class NotesForm(_OnMeetingPage):
+    id_prefix = "notes"
     text = forms.CharField(
         label="Shared notes",
         required=False,
@@ -53,7 +69,8 @@ class NotesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
-class PrivateNoteForm(forms.Form):
+class PrivateNoteForm(_OnMeetingPage):
+    id_prefix = "private"
     text = forms.CharField(
         label="My private note",
         required=False,
@@ -63,13 +80,14 @@ class PrivateNoteForm(forms.Form):
     )
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(_OnMeetingPage):
+    id_prefix = "action"
     text = forms.CharField(label="Action", max_length=TEXT_MAX)
     owner = forms.TypedChoiceField(label="Owner", coerce=int)
     due = forms.DateField(
         label="Due", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: object, people: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["owner"].choices = [(str(pk), name) for pk, name in people]  # type: ignore[attr-defined]

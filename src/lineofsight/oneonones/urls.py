@@ -26,18 +26,18 @@ urlpatterns = [
     ),
     path("one-on-ones/<int:meeting_id>/actions/", views.action_add, name="one-on-one-action"),
     path(
-        "one-on-ones/agenda/<int:item_id>/tick/", views.agenda_tick, name="one-on-one-agenda-tick"
+        "one-on-ones/agenda/<int:agenda_id>/tick/", views.agenda_tick, name="one-on-one-agenda-tick"
     ),
     path(
-        "one-on-ones/agenda/<int:item_id>/move/", views.agenda_move, name="one-on-one-agenda-move"
+        "one-on-ones/agenda/<int:agenda_id>/move/", views.agenda_move, name="one-on-one-agenda-move"
     ),
     path(
-        "one-on-ones/agenda/<int:item_id>/remove/",
+        "one-on-ones/agenda/<int:agenda_id>/remove/",
         views.agenda_remove,
         name="one-on-one-agenda-remove",
     ),
     path(
-        "one-on-ones/action-items/<int:item_id>/done/",
+        "one-on-ones/action-items/<int:action_id>/done/",
         views.action_done,
         name="one-on-one-action-done",
     ),

@@ -256,19 +256,19 @@ def agenda_add(request: SignedInRequest, meeting_id: int) -> HttpResponse:
 
 @page
 @require_POST
-def agenda_tick(request: SignedInRequest, item_id: int) -> HttpResponse:
+def agenda_tick(request: SignedInRequest, agenda_id: int) -> HttpResponse:
     item = actions.tick_agenda_item(
-        acting_user=request.user, item_id=item_id, done=request.POST.get("done") == "1"
+        acting_user=request.user, item_id=agenda_id, done=request.POST.get("done") == "1"
     )
     return redirect(_meeting_url(item.meeting_id, "agenda"))
 
 
 @page
 @require_POST
-def agenda_move(request: SignedInRequest, item_id: int) -> HttpResponse:
+def agenda_move(request: SignedInRequest, agenda_id: int) -> HttpResponse:
     try:
         item = actions.move_agenda_item(
-            acting_user=request.user, item_id=item_id, direction=request.POST.get("direction", "")
+            acting_user=request.user, item_id=agenda_id, direction=request.POST.get("direction", "")
         )
     except InvalidInput as exc:
         return HttpResponse(exc.summary(), status=422, content_type="text/plain")
@@ -277,9 +277,9 @@ def agenda_move(request: SignedInRequest, item_id: int) -> HttpResponse:
 
 @page
 @require_POST
-def agenda_remove(request: SignedInRequest, item_id: int) -> HttpResponse:
-    meeting_id = selectors.agenda_item_meeting_id(request.user, item_id)
-    actions.remove_agenda_item(acting_user=request.user, item_id=item_id)
+def agenda_remove(request: SignedInRequest, agenda_id: int) -> HttpResponse:
+    meeting_id = selectors.agenda_item_meeting_id(request.user, agenda_id)
+    actions.remove_agenda_item(acting_user=request.user, item_id=agenda_id)
     return redirect(_meeting_url(meeting_id, "agenda"))
 
 
@@ -352,9 +352,9 @@ def action_add(request: SignedInRequest, meeting_id: int) -> HttpResponse:
 
 @page
 @require_POST
-def action_done(request: SignedInRequest, item_id: int) -> HttpResponse:
+def action_done(request: SignedInRequest, action_id: int) -> HttpResponse:
     actions.set_action_item_done(
-        acting_user=request.user, item_id=item_id, done=request.POST.get("done") == "1"
+        acting_user=request.user, item_id=action_id, done=request.POST.get("done") == "1"
     )
     back = request.POST.get("meeting", "")
     if back.isdigit():

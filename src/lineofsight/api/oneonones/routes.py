@@ -242,11 +242,11 @@ def list_one_on_ones(request: HttpRequest) -> Any:
     ]
 
 
-def _series_detail(user: Person, series_id: int) -> dict[str, Any]:
+def _series_detail(user: Person, series_id: int, *, ended_now: bool = False) -> dict[str, Any]:
     series = selectors.get_series_for_user(user, series_id)
     running = OneOnOneViewer.of(user).series_is_live(series)
     listed = selectors.series_meetings(user, series)
-    if not listed and not running:
+    if not listed and not running and not ended_now:
         raise NotFound("No such one-on-one.")
     now = timezone.now()
     ahead = [m for m in listed if m.starts_at > now and not m.skipped]
@@ -305,7 +305,7 @@ def end_one_on_one(request: HttpRequest, id: ParamId) -> Any:
     """End the series: meetings held stay, those ahead with nothing in them go."""
     user = caller(request)
     actions.end_series(acting_user=user, series=selectors.get_series_for_user(user, id))
-    return _series_detail(user, id)
+    return _series_detail(user, id, ended_now=True)
 
 
 # -- meetings ------------------------------------------------------------------------------------
