@@ -193,6 +193,7 @@ NAMES = (
     "oo_action",
     "oo_private_sam",
     "oo_private_ava",
+    "oo_pia_shared",
 )
 MARKERS: dict[str, str] = {name: marker(name) for name in NAMES}
 
@@ -715,7 +716,8 @@ def _discussion(w: World, okrs: Okrs) -> None:
 def _one_on_one(w: World) -> None:
     """Sam and Ava's weekly one-on-one, set up ten days ago: the meeting held has an agenda
     from both, shared notes saved twice (the first text kept as a version), an action item
-    for Ava and a private note each; the next one is ahead."""
+    for Ava and a private note each; the next one is ahead. Sam and Pia's, whose notes Sam
+    shared into Pia's review."""
     from lineofsight.oneonones import actions as meet
 
     cast = w.cast
@@ -758,6 +760,19 @@ def _one_on_one(w: World) -> None:
         )
     series.refresh_from_db()
     meet.keep_next_meeting(series)
+    # Sam and Pia's: its notes shared into Pia's review (which Sam is writing).
+    with time_machine.travel(start, tick=False):
+        pia = meet.set_up_series(
+            acting_user=cast.sam,
+            other=cast.pia,
+            cadence="fortnightly",
+            weekday=(start + dt.timedelta(days=2)).weekday(),
+            time=dt.time(15),
+        ).meetings.get()
+        meet.save_shared_notes(
+            acting_user=cast.pia, meeting=pia, text=text("oo_pia_shared", "Goals"), version=0
+        )
+    meet.share_notes_into_review(acting_user=cast.sam, meeting=pia)
 
 
 def build_world() -> World:

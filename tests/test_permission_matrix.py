@@ -27,7 +27,7 @@ rule protects it:
 * ``hr-private`` - review templates and draft review cycles: HR; for everyone else they do
   not exist (404).
 * ``one-on-one`` - Sam and Ava's one-on-one (its series, meetings, agenda, notes, action
-  items): the two of them; for everyone else, HR and Sam's manager Cora included, it does
+  items, sharing its notes into her review): the two of them; for everyone else, HR and Sam's manager Cora included, it does
   not exist (404).
 * ``one-on-one-author`` - removing Ava's topic from its agenda: Ava; Sam gets 403; others 404.
 
@@ -743,6 +743,9 @@ PAGES: dict[str, Row] = {
         "one-on-one",
         lambda w, f: {"text": "Matrix action", "owner": w.cast.ava.pk},
     ),
+    "one-on-one-share": Row(
+        "POST", lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/share/", "one-on-one"
+    ),
     "one-on-one-agenda-tick": Row(
         "POST",
         lambda w, f: f"/one-on-ones/agenda/{agenda_item(w.cast)}/tick/",
@@ -1038,6 +1041,11 @@ API: dict[str, Row] = {
         lambda w, f: f"/api/one-on-one-meetings/{next_meeting(w.cast).pk}/action-items",
         "one-on-one",
         lambda w, f: {"text": "Matrix action", "owner": w.cast.ava.pk},
+    ),
+    "share_one_on_one_notes": Row(
+        "POST",
+        lambda w, f: f"/api/one-on-one-meetings/{next_meeting(w.cast).pk}/share-into-review",
+        "one-on-one",
     ),
     "edit_one_on_one_agenda_item": Row(
         "PATCH",

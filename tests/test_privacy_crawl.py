@@ -213,6 +213,10 @@ POLICY: dict[str, Rule] = {
     "oo_action": Rule(only("sam", "ava"), "a one-on-one's action item: the two alone"),
     "oo_private_sam": Rule(only("sam"), "a private note: its author alone, not Ava, not HR"),
     "oo_private_ava": Rule(only("ava"), "a private note: its author alone, not Sam, not HR"),
+    "oo_pia_shared": Rule(
+        only("pia", "sam", "cora", "hana"),
+        "notes shared into Pia's review: the two, then the review's readers (chain, HR)",
+    ),
 }
 assert set(POLICY) == set(MARKERS), set(POLICY) ^ set(MARKERS)
 

@@ -195,3 +195,17 @@ def test_reading_a_meeting_runs_a_fixed_number_of_queries(as_person, world, cast
     # the action items, my private note, the notes' versions (4), and "since last time":
     # objectives, key results, check-ins, blockers (4).
     assert after == before == 13
+
+
+def test_sharing_the_notes_into_the_review(as_person, world, cast):
+    from ..reviews import open_review_cycle
+
+    path = f"/one-on-one-meetings/{world.held.pk}/share-into-review"
+    none_yet = as_person("sam").post(path)
+    assert none_yet.status_code == 422 and "review" in none_yet.json()["errors"]
+    open_review_cycle(cast)
+    assert as_person("hana").post(path).status_code == 404
+    shared = as_person("sam").post(path)
+    assert shared.status_code == 201, shared.content
+    evidence = as_person("hana").get(f"/reviews/{shared.json()['review']}")
+    assert evidence.status_code == 200

@@ -43,3 +43,16 @@ def test_priyas_home_shows_the_next_one_on_one_of_each_report(demo, people):
     assert "/one-on-ones/" in jordan[: jordan.index("</tr>")]
     ahmed = body[body.index(f'data-report="{people["ahmed"].pk}"') :]
     assert "Not scheduled" in ahmed[: ahmed.index("</tr>")]
+
+
+def test_jordans_review_shows_the_notes_he_shared_from_a_one_on_one(demo, people):
+    from lineofsight.reviews.models import OneOnOneNote, Review
+
+    review = Review.objects.get(subject=people["jordan"])
+    assert review.manager == people["priya"] and not review.is_shared
+    note = OneOnOneNote.objects.get(review=review)
+    assert note.shared_by == people["jordan"] and "Northwind" in note.text
+    client = Client()
+    client.force_login(people["priya"])
+    page = client.get(reverse("review", args=[review.pk])).content.decode()
+    assert "Shared from a one-on-one" in page and "Northwind: Legal review" in page

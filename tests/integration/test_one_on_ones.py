@@ -311,3 +311,31 @@ def test_a_reminder_goes_to_both_the_day_before(cast, world):
     assert {m.kind for m in messages} == {"one_on_one"}
     assert all("tomorrow" in m.subject for m in messages)
     assert tomorrow(day_before - dt.timedelta(days=1), site_url="https://los.test") == []
+
+
+def test_shared_notes_reach_hr_only_once_shared_into_the_review(cast, world, client):
+    from django.urls import reverse
+
+    from lineofsight.reviews.models import OneOnOneNote, Review
+
+    from ..reviews import open_review_cycle
+
+    with pytest.raises(InvalidInput) as exc:  # no review being written yet
+        actions.share_notes_into_review(acting_user=cast.ava, meeting=world.held)
+    assert "review" in exc.value.errors
+    open_review_cycle(cast)
+    review = Review.objects.get(subject=cast.ava)
+    client.force_login(cast.hana)
+    assert SHARED_NOTES not in client.get(reverse("review", args=[review.pk])).content.decode()
+    with pytest.raises(NotFound):
+        actions.share_notes_into_review(acting_user=cast.hana, meeting=world.held)
+    shared = actions.share_notes_into_review(acting_user=cast.ava, meeting=world.held)
+    note = OneOnOneNote.objects.get(pk=shared.note_id)
+    assert (note.review, note.text, note.shared_by) == (review, SHARED_NOTES, cast.ava)
+    for reader in (cast.hana, cast.sam):
+        client.force_login(reader)
+        page = client.get(reverse("review", args=[review.pk])).content.decode()
+        assert SHARED_NOTES in page and "Shared from a one-on-one" in page
+        assert PRIVATE_SAM not in page and PRIVATE_AVA not in page
+    client.force_login(cast.ava)  # her own review: its outcome only once shared
+    assert SHARED_NOTES not in client.get(reverse("review", args=[review.pk])).content.decode()

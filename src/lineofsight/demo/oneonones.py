@@ -7,16 +7,21 @@ one-on-one and the meeting pages have a history.
 * Sofia, every two weeks on Thursday at 14:00: one meeting held, the next ahead.
 * Ahmed has none yet: Priya's home offers to set one up.
 
+Jordan shares the notes of the first meeting into his review (when Priya is writing one),
+so the review page shows a note "shared from a one-on-one".
+
 Everything is written through the one-on-ones' actions; only the instants are moved back to
 when the meetings were held. The messages the agenda sent about past meetings are read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
+from lineofsight.core.errors import InvalidInput
 from lineofsight.demo.world import DemoWorld
 from lineofsight.integrations.models import InboxItem, Notification
 from lineofsight.oneonones import actions as meet
@@ -33,6 +38,7 @@ class Held:
     notes: str = ""
     actions: list[tuple[str, str, bool]] = field(default_factory=list)
     private: list[tuple[str, str]] = field(default_factory=list)
+    share: bool = False  # the report shares the notes into their review
 
 
 JORDAN = [
@@ -47,6 +53,7 @@ JORDAN = [
             ("jordan", "Send the Northwind redlines to Victor", True),
             ("priya", "Ask Victor to prioritise the Northwind review", True),
         ],
+        share=True,
     ),
     Held(
         topics=[
@@ -156,6 +163,9 @@ def _series(
         meetings.append(made)
     for meeting, held in zip(meetings, history, strict=True):
         _fill(p, meeting, held)
+        if held.share:  # refused when Priya writes no review of theirs: nothing to share into
+            with contextlib.suppress(InvalidInput):
+                meet.share_notes_into_review(acting_user=p[report], meeting=meeting)
     upcoming = meet.keep_next_meeting(series)
     assert upcoming is not None
     for who, text in next_topics:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
@@ -34,9 +35,16 @@ from lineofsight.oneonones.models import (
 from lineofsight.oneonones.signals import action_item_assigned, agenda_item_added
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import organisation_time_zone
+from lineofsight.reviews.conversation import actions as review_conversation
 
 # How far ahead a meeting may be moved.
 MOVE_LIMIT_DAYS = 90
+
+
+@dataclass(frozen=True)
+class ReviewNoteShared:
+    review_id: int
+    note_id: int
 
 
 def _viewer(acting_user: Person | None) -> OneOnOneViewer:
@@ -502,3 +510,31 @@ def set_action_item_done(*, acting_user: Person, item_id: int, done: bool) -> Ac
         data={"item": item.pk},
     )
     return item
+
+
+@transaction.atomic
+def share_notes_into_review(*, acting_user: Person, meeting: Meeting) -> ReviewNoteShared:
+    """Either participant copies the meeting's shared notes into the report's review being
+    written by the meeting's manager, marked as shared from this one-on-one. Only from then
+    on does anyone else (the review's readers: the manager chain and HR) read that text."""
+    viewer = _viewer(acting_user)
+    found = _live_meetings(viewer).filter(pk=meeting.pk).first()
+    if found is None:
+        raise NotFound("No such one-on-one.")
+    review = review_conversation.review_for_one_on_one(found.report_id, found.manager_id)
+    if review is None:
+        raise InvalidInput.one(
+            "review",
+            f"{found.report.name} has no review being written by {found.manager.name} to share "
+            "these notes into.",
+        )
+    note = review_conversation.add_one_on_one_note(
+        acting_user=acting_user, review=review, text=found.shared_notes, held_at=found.starts_at
+    )
+    audit.record(
+        actor=acting_user,
+        action="one_on_one.notes_shared_into_review",
+        subject=found,
+        data={"review": review.pk, "note": note.pk},
+    )
+    return ReviewNoteShared(review_id=review.pk, note_id=note.pk)

@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("one-on-ones/<int:meeting_id>/actions/", views.action_add, name="one-on-one-action"),
     path(
+        "one-on-ones/<int:meeting_id>/share/",
+        views.share_into_review,
+        name="one-on-one-share",
+    ),
+    path(
         "one-on-ones/agenda/<int:agenda_id>/tick/", views.agenda_tick, name="one-on-one-agenda-tick"
     ),
     path(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -348,6 +349,23 @@ def action_add(request: SignedInRequest, meeting_id: int) -> HttpResponse:
             due=data["due"],
         ),
     )
+
+
+@page
+@require_POST
+def share_into_review(request: SignedInRequest, meeting_id: int) -> HttpResponse:
+    meeting = selectors.get_meeting_for_user(request.user, meeting_id)
+    try:
+        actions.share_notes_into_review(acting_user=request.user, meeting=meeting)
+    except InvalidInput as exc:
+        messages.error(request, exc.summary())
+    else:
+        messages.success(
+            request,
+            f"The notes are in {meeting.report.name}'s review, marked as shared from this "
+            "one-on-one: the review's readers (the manager chain and HR) read them there.",
+        )
+    return redirect(_meeting_url(meeting.pk, "notes"))
 
 
 @page

@@ -17,6 +17,8 @@ its author.
   read: 409 if the other side saved in between).
 * ``PUT /api/one-on-one-meetings/{id}/private-note``: save my private note.
 * ``POST /api/one-on-one-meetings/{id}/action-items``: add an action item.
+* ``POST /api/one-on-one-meetings/{id}/share-into-review``: share the notes into the
+  report's review (from then on its readers, HR included, read them there).
 * ``PATCH /api/one-on-one-agenda-items/{id}``: tick it or move it up or down;
   ``DELETE``: remove one's own topic.
 * ``PATCH /api/one-on-one-action-items/{id}``: mark it done or open.
@@ -470,6 +472,21 @@ def add_one_on_one_action_item(request: HttpRequest, id: ParamId, payload: Actio
             "carried": False,
         },
     )
+
+
+class SharedIntoReviewOut(Schema):
+    review: int = Field(description="The report's review the notes are now in.")
+    note: int
+
+
+@meetings.post("/{id}/share-into-review", response={201: SharedIntoReviewOut, **WRITE_ERRORS})
+def share_one_on_one_notes(request: HttpRequest, id: ParamId) -> Any:
+    """Copy the meeting's shared notes into the report's review being written by the
+    meeting's manager, marked as shared from this one-on-one (422 on ``review`` when there is
+    none). Only from then on do the review's readers (the manager chain, HR) read them."""
+    user, meeting = _meeting(request, id)
+    shared = actions.share_notes_into_review(acting_user=user, meeting=meeting)
+    return Status(201, {"review": shared.review_id, "note": shared.note_id})
 
 
 @agenda_items.patch("/{id}", response={200: AgendaItemOut, **WRITE_ERRORS})
