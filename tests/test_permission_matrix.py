@@ -27,8 +27,8 @@ rule protects it:
 * ``hr-private`` - review templates and draft review cycles: HR; for everyone else they do
   not exist (404).
 * ``one-on-one`` - Sam and Ava's one-on-one (its series, meetings, agenda, notes, action
-  items, sharing its notes into her review): the two of them; for everyone else, HR and Sam's manager Cora included, it does
-  not exist (404).
+  items, sharing its notes into her review): the two of them; for everyone else, HR and
+  Sam's manager Cora included, it does not exist (404).
 * ``one-on-one-author`` - removing Ava's topic from its agenda: Ava; Sam gets 403; others 404.
 
 * ``review-own`` - Ava's review before it is shared, read (its evidence pack, packet, PDF
