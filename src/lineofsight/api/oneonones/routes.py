@@ -64,7 +64,7 @@ def _time_of_day(value: str) -> str:
 TimeOfDay = Annotated[str, Field(max_length=8, examples=["10:30"]), AfterValidator(_time_of_day)]
 
 
-class PersonRef(Schema):
+class OneOnOnePerson(Schema):
     id: int
     name: str
 
@@ -78,8 +78,8 @@ class MeetingBrief(Schema):
 
 class SeriesOut(Schema):
     id: int
-    manager: PersonRef
-    report: PersonRef
+    manager: OneOnOnePerson
+    report: OneOnOnePerson
     cadence: CadenceName
     weekday: int = Field(description="0 = Monday ... 6 = Sunday.")
     time: str = Field(description="Time of day in the organisation's time zone.")
@@ -109,7 +109,7 @@ class SeriesEdit(Input):
 class AgendaItemOut(Schema):
     id: int
     text: str
-    added_by: PersonRef
+    added_by: OneOnOnePerson
     position: int
     done: bool
 
@@ -117,7 +117,7 @@ class AgendaItemOut(Schema):
 class ActionItemOut(Schema):
     id: int
     text: str
-    owner: PersonRef
+    owner: OneOnOnePerson
     due: dt.date | None
     done: bool
     meeting: int = Field(description="The meeting it was raised in.")
@@ -141,7 +141,7 @@ class ConfidenceChangeOut(Schema):
     note: str
 
 
-class BlockerOut(Schema):
+class SinceBlockerOut(Schema):
     id: int
     text: str
     state: str
@@ -153,14 +153,14 @@ class SinceOut(Schema):
     until: DateTime
     objectives: list[ObjectiveChangeOut]
     confidence_changes: list[ConfidenceChangeOut]
-    blockers: list[BlockerOut]
+    blockers: list[SinceBlockerOut]
 
 
 class MeetingOut(Schema):
     id: int
     series: int
-    manager: PersonRef
-    report: PersonRef
+    manager: OneOnOnePerson
+    report: OneOnOnePerson
     starts_at: DateTime
     planned_at: DateTime
     skipped: bool
