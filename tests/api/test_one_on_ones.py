@@ -207,5 +207,7 @@ def test_sharing_the_notes_into_the_review(as_person, world, cast):
     assert as_person("hana").post(path).status_code == 404
     shared = as_person("sam").post(path)
     assert shared.status_code == 201, shared.content
-    evidence = as_person("hana").get(f"/reviews/{shared.json()['review']}")
-    assert evidence.status_code == 200
+    review = as_person("hana").get(f"/reviews/{shared.json()['review']}")
+    assert review.status_code == 200
+    (note,) = review.json()["one_on_one_notes"]
+    assert note["text"] == SHARED_NOTES and note["shared_by_name"] == "Sam Sato"
