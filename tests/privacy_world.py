@@ -64,10 +64,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db.models import Q
 from django.test import TestCase
+from django.utils import timezone
 
 from lineofsight.coach import actions as coach_actions
 from lineofsight.core import tokens
@@ -195,6 +197,15 @@ NAMES = (
     "ava_priv_comment_v1",
     "ava_priv_ci_comment",
     "ren_pub_comment",
+    # Sam and Ava's one-on-one
+    "oo_agenda_sam",
+    "oo_agenda_ava",
+    "oo_notes",
+    "oo_notes_v1",
+    "oo_action",
+    "oo_private_sam",
+    "oo_private_ava",
+    "oo_pia_shared",
 )
 MARKERS: dict[str, str] = {name: marker(name) for name in NAMES}
 
@@ -772,6 +783,68 @@ def _drafts(w: World) -> list[Objective]:
     return [hidden, shared]
 
 
+def _one_on_one(w: World) -> None:
+    """Sam and Ava's weekly one-on-one, set up ten days ago: the meeting held has an agenda
+    from both, shared notes saved twice (the first text kept as a version), an action item
+    for Ava and a private note each; the next one is ahead. Sam and Pia's, whose notes Sam
+    shared into Pia's review."""
+    from lineofsight.oneonones import actions as meet
+
+    cast = w.cast
+    start = timezone.now() - dt.timedelta(days=10)
+    with time_machine.travel(start, tick=False):
+        series = meet.set_up_series(
+            acting_user=cast.ava,
+            other=cast.sam,
+            cadence="weekly",
+            weekday=(start + dt.timedelta(days=1)).weekday(),
+            time=dt.time(10),
+        )
+        held = series.meetings.get()
+        meet.add_agenda_item(
+            acting_user=cast.sam, meeting=held, text=text("oo_agenda_sam", "Territory plan")
+        )
+        meet.add_agenda_item(
+            acting_user=cast.ava, meeting=held, text=text("oo_agenda_ava", "Career path")
+        )
+        meet.save_shared_notes(
+            acting_user=cast.ava, meeting=held, text=text("oo_notes_v1", "First notes"), version=0
+        )
+        meet.save_shared_notes(
+            acting_user=cast.sam,
+            meeting=held,
+            text=text("oo_notes", "Agreed next steps"),
+            version=1,
+        )
+        meet.add_action_item(
+            acting_user=cast.sam,
+            meeting=held,
+            text=text("oo_action", "Send the list"),
+            owner_id=cast.ava.pk,
+        )
+        meet.save_private_note(
+            acting_user=cast.sam, meeting=held, text=text("oo_private_sam", "My worry")
+        )
+        meet.save_private_note(
+            acting_user=cast.ava, meeting=held, text=text("oo_private_ava", "My thought")
+        )
+    series.refresh_from_db()
+    meet.keep_next_meeting(series)
+    # Sam and Pia's: its notes shared into Pia's review (which Sam is writing).
+    with time_machine.travel(start, tick=False):
+        pia = meet.set_up_series(
+            acting_user=cast.sam,
+            other=cast.pia,
+            cadence="fortnightly",
+            weekday=(start + dt.timedelta(days=2)).weekday(),
+            time=dt.time(15),
+        ).meetings.get()
+        meet.save_shared_notes(
+            acting_user=cast.pia, meeting=pia, text=text("oo_pia_shared", "Goals"), version=0
+        )
+    meet.share_notes_into_review(acting_user=cast.sam, meeting=pia)
+
+
 def build_world() -> World:
     """The whole world, with the notifications its actions queued delivered to the mail
     outbox. Call it inside a transaction the caller rolls back."""
@@ -788,6 +861,7 @@ def build_world() -> World:
         nominations = _recognition(w, okrs)
         _discussion(w, okrs)
         drafted = _drafts(w)
+        _one_on_one(w)
         for name, person in everyone.items():
             _, raw = tokens.create_token(acting_user=person, person=person, name="crawl")
             w.tokens[name] = raw
@@ -818,6 +892,7 @@ def _collect_ids(
         NotificationPreference,
         TeamWebhook,
     )
+    from lineofsight.oneonones.models import ActionItem, AgendaItem, Meeting, Series
     from lineofsight.reviews.calibration.rules import CODES
     from lineofsight.reviews.models import ReviewTemplate
 
@@ -901,6 +976,10 @@ def _collect_ids(
         "comment_version": list(CommentVersion.objects.values_list("pk", flat=True)),
         "reaction": list(Reaction.objects.values_list("pk", flat=True)),
         "inbox_item": list(InboxItem.objects.order_by("pk").values_list("pk", flat=True)),
+        "series": list(Series.objects.values_list("pk", flat=True)),
+        "meeting": list(Meeting.objects.order_by("pk").values_list("pk", flat=True)),
+        "agenda": list(AgendaItem.objects.values_list("pk", flat=True)),
+        "action": list(ActionItem.objects.values_list("pk", flat=True)),
     }
     # The reset link HR sent Ava, and one that is not (or no longer) valid.
     (link,) = [found for m in w.mail if (found := RESET_LINK.search(m.body))]

@@ -33,6 +33,10 @@ rule protects it:
   Sam and its members Ava and Pia; everyone else, HR included, gets 403 (reading it is
   open: a draft reads as none outside the team, which the privacy crawl checks);
 * ``team-retro-publish`` - publishing it: Sam, the lead; everyone else 403.
+* ``one-on-one`` - Sam and Ava's one-on-one (its series, meetings, agenda, notes, action
+  items, sharing its notes into her review): the two of them; for everyone else, HR and
+  Sam's manager Cora included, it does not exist (404).
+* ``one-on-one-author`` - removing Ava's topic from its agenda: Ava; Sam gets 403; others 404.
 
 * ``review-own`` - Ava's review before it is shared, read (its evidence pack, packet, PDF
   and the list of forward drafts): Ava herself (the OKR facts, facts first), her manager
@@ -76,6 +80,7 @@ answers 401.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,6 +105,7 @@ from lineofsight.goals.models import (
 from lineofsight.integrations.models import Notification, TeamWebhook
 
 from .okrs import build_cascade
+from .oneonones_world import action_item, agenda_item, live_series, next_meeting
 from .reviews import default_template, draft_review_cycle, open_review_cycle
 from .routes import api_operations, page_names
 
@@ -206,6 +212,10 @@ class Row:
     url: Callable[[World, Family], str]
     rule: str
     data: Callable[[World, Family], dict[str, Any]] | None = None
+
+
+def _in_days(days: int) -> str:
+    return (timezone.localtime() + dt.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
 
 
 def _ob(w: World, f: Family) -> int:
@@ -758,6 +768,80 @@ PAGES: dict[str, Row] = {
     ),
     "plan": Row("GET", lambda w, f: f"/plan/?team={w.cast.enterprise.pk}", "open"),
     "plan-create-cycle": Row("POST", lambda w, f: "/plan/next-cycle/", "hr"),
+    # One-on-ones: Sam and Ava's, nobody else's.
+    "one-on-ones": Row("GET", lambda w, f: "/one-on-ones/", "open"),
+    "one-on-one-new": Row("GET", lambda w, f: "/one-on-ones/new/", "open"),
+    "one-on-one-series": Row(
+        "GET", lambda w, f: f"/one-on-ones/series/{live_series(w.cast).pk}/", "one-on-one"
+    ),
+    "one-on-one-end": Row(
+        "POST", lambda w, f: f"/one-on-ones/series/{live_series(w.cast).pk}/end/", "one-on-one"
+    ),
+    "one-on-one-meeting": Row(
+        "GET", lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/", "one-on-one"
+    ),
+    "one-on-one-move": Row(
+        "POST",
+        lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/move/",
+        "one-on-one",
+        lambda w, f: {"starts_at": _in_days(3)},
+    ),
+    "one-on-one-skip": Row(
+        "POST", lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/skip/", "one-on-one"
+    ),
+    "one-on-one-agenda": Row(
+        "POST",
+        lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/agenda/",
+        "one-on-one",
+        lambda w, f: {"text": "From the matrix"},
+    ),
+    "one-on-one-notes": Row(
+        "POST",
+        lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/notes/",
+        "one-on-one",
+        lambda w, f: {"text": "Matrix notes", "version": next_meeting(w.cast).notes_version},
+    ),
+    "one-on-one-note-versions": Row(
+        "GET", lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/notes/versions/", "one-on-one"
+    ),
+    "one-on-one-private-note": Row(
+        "POST",
+        lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/private-note/",
+        "one-on-one",
+        lambda w, f: {"text": "Mine"},
+    ),
+    "one-on-one-action": Row(
+        "POST",
+        lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/actions/",
+        "one-on-one",
+        lambda w, f: {"text": "Matrix action", "owner": w.cast.ava.pk},
+    ),
+    "one-on-one-share": Row(
+        "POST", lambda w, f: f"/one-on-ones/{next_meeting(w.cast).pk}/share/", "one-on-one"
+    ),
+    "one-on-one-agenda-tick": Row(
+        "POST",
+        lambda w, f: f"/one-on-ones/agenda/{agenda_item(w.cast)}/tick/",
+        "one-on-one",
+        lambda w, f: {"done": "1"},
+    ),
+    "one-on-one-agenda-move": Row(
+        "POST",
+        lambda w, f: f"/one-on-ones/agenda/{agenda_item(w.cast)}/move/",
+        "one-on-one",
+        lambda w, f: {"direction": "up"},
+    ),
+    "one-on-one-agenda-remove": Row(
+        "POST",
+        lambda w, f: f"/one-on-ones/agenda/{agenda_item(w.cast)}/remove/",
+        "one-on-one-author",
+    ),
+    "one-on-one-action-done": Row(
+        "POST",
+        lambda w, f: f"/one-on-ones/action-items/{action_item(w.cast)}/done/",
+        "one-on-one",
+        lambda w, f: {"done": "1"},
+    ),
 }
 # Signing in and out, resetting one's password and the site icon are for everyone and
 # nobody's data; they are tested in tests/ui.
@@ -1010,6 +1094,81 @@ API: dict[str, Row] = {
     "mark_read": Row("POST", lambda w, f: f"/api/inbox/{_inbox_item(w)}/read", "own"),
     "retry_notification": Row(
         "POST", lambda w, f: f"/api/notifications/{_notification(w)}/retry", "hr-item"
+    ),
+    # One-on-ones.
+    "list_one_on_ones": Row("GET", lambda w, f: "/api/one-on-ones", "open"),
+    "create_one_on_one": Row(
+        "POST",
+        lambda w, f: "/api/one-on-ones",
+        "open",
+        lambda w, f: {"person": w.cast.ava.pk, "cadence": "weekly", "weekday": 1, "time": "10:00"},
+    ),
+    "get_one_on_one": Row(
+        "GET", lambda w, f: f"/api/one-on-ones/{live_series(w.cast).pk}", "one-on-one"
+    ),
+    "edit_one_on_one": Row(
+        "PATCH",
+        lambda w, f: f"/api/one-on-ones/{live_series(w.cast).pk}",
+        "one-on-one",
+        lambda w, f: {"time": "11:00"},
+    ),
+    "end_one_on_one": Row(
+        "POST", lambda w, f: f"/api/one-on-ones/{live_series(w.cast).pk}/end", "one-on-one"
+    ),
+    "get_one_on_one_meeting": Row(
+        "GET", lambda w, f: f"/api/one-on-one-meetings/{next_meeting(w.cast).pk}", "one-on-one"
+    ),
+    "edit_one_on_one_meeting": Row(
+        "PATCH",
+        lambda w, f: f"/api/one-on-one-meetings/{next_meeting(w.cast).pk}",
+        "one-on-one",
+        lambda w, f: {"skipped": True},
+    ),
+    "add_one_on_one_agenda_item": Row(
+        "POST",
+        lambda w, f: f"/api/one-on-one-meetings/{next_meeting(w.cast).pk}/agenda",
+        "one-on-one",
+        lambda w, f: {"text": "From the matrix"},
+    ),
+    "save_one_on_one_notes": Row(
+        "PUT",
+        lambda w, f: f"/api/one-on-one-meetings/{next_meeting(w.cast).pk}/notes",
+        "one-on-one",
+        lambda w, f: {"text": "Matrix notes", "version": next_meeting(w.cast).notes_version},
+    ),
+    "save_one_on_one_private_note": Row(
+        "PUT",
+        lambda w, f: f"/api/one-on-one-meetings/{next_meeting(w.cast).pk}/private-note",
+        "one-on-one",
+        lambda w, f: {"text": "Mine"},
+    ),
+    "add_one_on_one_action_item": Row(
+        "POST",
+        lambda w, f: f"/api/one-on-one-meetings/{next_meeting(w.cast).pk}/action-items",
+        "one-on-one",
+        lambda w, f: {"text": "Matrix action", "owner": w.cast.ava.pk},
+    ),
+    "share_one_on_one_notes": Row(
+        "POST",
+        lambda w, f: f"/api/one-on-one-meetings/{next_meeting(w.cast).pk}/share-into-review",
+        "one-on-one",
+    ),
+    "edit_one_on_one_agenda_item": Row(
+        "PATCH",
+        lambda w, f: f"/api/one-on-one-agenda-items/{agenda_item(w.cast)}",
+        "one-on-one",
+        lambda w, f: {"done": True},
+    ),
+    "remove_one_on_one_agenda_item": Row(
+        "DELETE",
+        lambda w, f: f"/api/one-on-one-agenda-items/{agenda_item(w.cast)}",
+        "one-on-one-author",
+    ),
+    "edit_one_on_one_action_item": Row(
+        "PATCH",
+        lambda w, f: f"/api/one-on-one-action-items/{action_item(w.cast)}",
+        "one-on-one",
+        lambda w, f: {"done": True},
     ),
     # Closing a cycle.
     "grade_objective": Row(
@@ -1321,6 +1480,7 @@ def test_every_page_and_endpoint_is_in_the_matrix():
 
 
 NUDGERS = {"sam", "cora"}
+ONE_ON_ONE = {"sam", "ava"}
 
 
 def expected(rule: str, who: str, family: str) -> str:
@@ -1338,6 +1498,11 @@ def expected(rule: str, who: str, family: str) -> str:
     if rule == "own":
         # One's inbox: Ava's messages are hers alone, HR included.
         return "ok" if who == "ava" else "hidden"
+    if rule == "one-on-one":
+        # Sam and Ava's one-on-one: the two of them; HR and Sam's manager never know of it.
+        return "ok" if who in ONE_ON_ONE else "hidden"
+    if rule == "one-on-one-author":
+        return "ok" if who == "ava" else "forbidden" if who == "sam" else "hidden"
     if rule == "comment-author":
         # Editing or removing Ava's comment: Ava; others who see the thread 403; rest 404.
         if who == "ava":

@@ -212,6 +212,18 @@ POLICY: dict[str, Rule] = {
     "ava_priv_comment_v1": Rule(AVA_CHAIN, "its earlier version: as the objective"),
     "ava_priv_ci_comment": Rule(AVA_CHAIN, "a comment on a private check-in: as its objective"),
     "ren_pub_comment": Rule(EVERYONE, "a comment on a public objective"),
+    # -- one-on-ones -------------------------------------------------------------------------
+    "oo_agenda_sam": Rule(only("sam", "ava"), "a one-on-one's agenda: the two, not HR"),
+    "oo_agenda_ava": Rule(only("sam", "ava"), "a one-on-one's agenda: the two, not the chain"),
+    "oo_notes": Rule(only("sam", "ava"), "a one-on-one's shared notes: the two alone"),
+    "oo_notes_v1": Rule(only("sam", "ava"), "their earlier version: the two alone"),
+    "oo_action": Rule(only("sam", "ava"), "a one-on-one's action item: the two alone"),
+    "oo_private_sam": Rule(only("sam"), "a private note: its author alone, not Ava, not HR"),
+    "oo_private_ava": Rule(only("ava"), "a private note: its author alone, not Sam, not HR"),
+    "oo_pia_shared": Rule(
+        only("pia", "sam", "cora", "hana"),
+        "notes shared into Pia's review: the two, then the review's readers (chain, HR)",
+    ),
 }
 assert set(POLICY) == set(MARKERS), set(POLICY) ^ set(MARKERS)
 
@@ -240,6 +252,10 @@ PARAM_KINDS = {
     "check_in_id": "check_in",
     "comment_id": "comment",
     "item_id": "inbox_item",
+    "series_id": "series",
+    "meeting_id": "meeting",
+    "agenda_id": "agenda",
+    "action_id": "action",
     "uidb64": "uidb64",  # a password reset link's: the one HR sent Ava
     "token": "reset_token",
 }
@@ -390,6 +406,8 @@ API_KINDS = {
     "comments": "comment",
     "inbox": "inbox_item",
     "retrospectives": "cycle",  # /api/teams/{id}/retrospectives/{cycle_id}
+    "one-on-ones": "series",
+    "one-on-one-meetings": "meeting",
 }
 # Lists that read one subject at a time: the query each is crawled with, per kind of id.
 API_SUBJECT_QUERIES = {"/api/comments": ("objective", "key_result", "check_in")}

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "lineofsight.reviews",
     "lineofsight.discussion",
     "lineofsight.coach",
+    "lineofsight.oneonones",
     "lineofsight.access",
     "lineofsight.api",
     "lineofsight.demo",

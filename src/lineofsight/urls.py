@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("lineofsight.coach.urls")),
     path("", include("lineofsight.reviews.urls")),
     path("", include("lineofsight.discussion.urls")),
+    path("", include("lineofsight.oneonones.urls")),
 ]

@@ -73,6 +73,8 @@ def test_preferences_are_mine_to_read_and_change(cast, as_person):
             "review": ["inapp", "email"],
             "escalation": ["inapp", "email"],
             "team_retro": ["inapp"],
+            "one_on_one": ["inapp"],
+            "action_item": ["inapp", "email"],
         },
         "email_mode": "each",
     }

@@ -153,11 +153,12 @@ def test_review_cycle_endpoints_run_a_fixed_number_of_queries(
 
 # The review conversation: session and caller (2), then for one review the review, the
 # cycle's questions, the feedback the caller may read and its answers, the anonymous rows and
-# their answers, the requests, the rating changes and the amendments; the aggregates alone
+# their answers, the requests, the rating changes, the amendments and the notes shared from
+# one-on-ones; the aggregates alone
 # in four more; my reviews in five (feedback to write, my reviews, managers' reviews to give
 # upward feedback on, requests to approve, reviews to share); one feedback in three.
 CONVERSATION_BOUNDS = {
-    "/reviews/{review}": 11,
+    "/reviews/{review}": 12,
     "/reviews/{review}/aggregates": 6,
     "/my-reviews": 7,
     "/feedback/{feedback}": 5,

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
 from lineofsight.demo import loader
 from lineofsight.demo.calibration import SESSION
 from lineofsight.goals.models import Blocker, Cycle, KeyResult, Objective
+from lineofsight.oneonones.models import Series
 from lineofsight.people.models import Person, Team
 from lineofsight.reviews.models import CalibrationSession, Feedback, Review, ReviewCycle
 
@@ -104,6 +106,11 @@ SCREENS = [
     Screen("objective from a template", "/objectives/new/?template=sales-pipeline", ("employee",)),
     Screen("OKR templates", "/templates/", ("employee", "hr")),
     Screen("new OKR template", "/templates/new/", ("hr",)),
+    Screen("one-on-ones", "/one-on-ones/", ("employee", "manager")),
+    Screen("one-on-one", "/one-on-ones/{one_on_one}/", ("employee", "manager")),
+    Screen("one-on-one held", "/one-on-ones/{one_on_one_held}/", ("manager",)),
+    Screen("one-on-one series", "/one-on-ones/series/{one_on_one_series}/", ("manager",)),
+    Screen("set up a one-on-one", "/one-on-ones/new/", ("manager",)),
 ]
 
 # Each page is shown once per role and width; both checks then read the same page.
@@ -155,6 +162,8 @@ def demo_ids() -> dict[str, int]:
     objective = Objective.objects.filter(owner_person=jordan, cycle=quarter).first()
     assert objective is not None
     review = Review.objects.get(subject=jordan)
+    series = Series.objects.get(report=jordan)
+    now = timezone.now()
     return {
         "objective": objective.pk,
         "company_objective": Objective.objects.filter(level="company").order_by("pk")[0].pk,
@@ -176,6 +185,9 @@ def demo_ids() -> dict[str, int]:
         "proposed_draft": Objective.objects.get(owner_person=jordan, approval_state="proposed").pk,
         "sent_back_draft": Objective.objects.get(approval_state="changes").pk,
         "next_quarter": Cycle.objects.get(kind="quarter", state="planning").pk,
+        "one_on_one": series.meetings.filter(starts_at__gt=now).order_by("starts_at")[0].pk,
+        "one_on_one_held": series.meetings.filter(starts_at__lte=now).order_by("-starts_at")[0].pk,
+        "one_on_one_series": series.pk,
     }
 
 

@@ -151,8 +151,9 @@ def test_review_cycle_pages_do_not_grow_with_the_cycle(cast, as_user, viewer):
 
 
 # The review conversation: the review page (with the evidence pack: its OKR figures as of the
-# cycle's end, kudos and drafts), the inbox, a feedback form and the peer requests page.
-CONVERSATION_MAX = {"review": 24, "inbox": 11, "feedback": 11, "peers": 9}
+# cycle's end, kudos and drafts, and the notes shared from one-on-ones: one query), the
+# inbox, a feedback form and the peer requests page.
+CONVERSATION_MAX = {"review": 25, "inbox": 11, "feedback": 11, "peers": 9}
 
 
 def test_review_conversation_pages_do_not_grow_with_the_feedback(cast, as_user):

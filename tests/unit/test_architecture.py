@@ -51,7 +51,7 @@ def test_the_layers_are_the_ones_documented() -> None:
         "lineofsight.api | lineofsight.demo",
         "lineofsight.access",
         "lineofsight.integrations",
-        "lineofsight.coach",
+        "lineofsight.coach | lineofsight.oneonones",
         "lineofsight.reviews | lineofsight.discussion",
         "lineofsight.insights | lineofsight.search",
         "lineofsight.goals",

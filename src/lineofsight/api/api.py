@@ -32,6 +32,7 @@ from lineofsight.api.goals import team_retros as team_retro_routes
 from lineofsight.api.insights import dashboards as dashboard_routes
 from lineofsight.api.integrations import inbox as inbox_routes
 from lineofsight.api.integrations import notifications as notification_routes
+from lineofsight.api.oneonones import routes as one_on_one_routes
 from lineofsight.api.people import directory
 from lineofsight.api.reviews import calibration as calibration_routes
 from lineofsight.api.reviews import conversation as conversation_routes
@@ -105,6 +106,10 @@ api.add_router("/teams", notification_routes.webhooks)
 api.add_router("/notifications", notification_routes.outbox)
 api.add_router("/inbox", inbox_routes.router)
 api.add_router("/comments", comment_routes.router)
+api.add_router("/one-on-ones", one_on_one_routes.series_router)
+api.add_router("/one-on-one-meetings", one_on_one_routes.meetings)
+api.add_router("/one-on-one-agenda-items", one_on_one_routes.agenda_items)
+api.add_router("/one-on-one-action-items", one_on_one_routes.action_items)
 # The coach: findings, alignment health, acknowledgements.
 api.add_router("/coach", coach_routes.router)
 # Reviews: the policy, templates and review cycles.

@@ -34,6 +34,7 @@ from lineofsight.demo.development import load_development_goals
 from lineofsight.demo.discussion import load_discussion
 from lineofsight.demo.drafting import load_drafting
 from lineofsight.demo.feedback import load_feedback
+from lineofsight.demo.oneonones import load_one_on_ones, read_messages_about_held_meetings
 from lineofsight.demo.reviews import load_reviews
 from lineofsight.demo.team_retros import load_team_retrospectives
 from lineofsight.demo.world import Plan, quarter_bounds, quarter_name
@@ -64,6 +65,7 @@ class Summary:
     blocker_stories: int = 0
     development_goals: int = 0
     drafts: int = 0
+    one_on_ones: int = 0  # meetings held
     seconds: float = 0.0
     verified: int = 0
     differences: int = 0
@@ -258,9 +260,11 @@ class DemoLoader:
             self.summary.blocker_stories = load_blockers(self)
             load_discussion(self)
             self.summary.drafts = load_drafting(self)
+            self.summary.one_on_ones = load_one_on_ones(self)
         # Every alignment proposal in the demo was answered while it was built: their inbox
         # messages are history, read (the threads' mentions and replies stay unread).
         InboxItem.objects.filter(kind=Notification.Kind.ALIGNMENT).update(read_at=self.plan.now)
+        read_messages_about_held_meetings(self.plan.now)  # so were those of one-on-ones held
         forget_organisation_cache()
         diffs, checked = rollup.verify()
         self.summary.verified = checked

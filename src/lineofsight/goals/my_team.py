@@ -7,14 +7,20 @@ check-in screen and the reminders), their key results at risk, off track or stal
 from pace, ``goals.pace``: those that need attention, as on the dashboards), and the open
 blockers on their key results.
 
+Each report's next one-on-one comes from the one-on-ones app, a layer above, through the
+``next_one_on_one`` hook it fills when it starts (None without it: the column is left out).
+
 Queries: the reports, their objectives, their key results (with cycle, objective and team
-cadence) and the open blockers' owners: four, whatever the number of reports.
+cadence), the open blockers' owners and the next one-on-ones: five, whatever the number of
+reports.
 """
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from lineofsight.goals import blockers as blocker_selectors
 from lineofsight.goals import scoring
@@ -29,6 +35,14 @@ from lineofsight.goals.tracking.check_ins_due import team_cadence as team_cadenc
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import organisation_time_zone
 
+# (manager, report ids) -> {report id: their next one-on-one with the manager}; set by the
+# one-on-ones app when it starts.
+next_one_on_one: Callable[[Person, Iterable[int]], Mapping[int, Any]] | None = None
+
+
+def shows_one_on_ones() -> bool:
+    return next_one_on_one is not None
+
 
 @dataclass
 class ReportRow:
@@ -41,6 +55,7 @@ class ReportRow:
     # Titles of key results at risk, off track or stale (status from pace: needs attention).
     at_risk: list[str] = field(default_factory=list)
     open_blockers: int = 0
+    next_one_on_one: Any = None  # the next meeting (with ``starts_at`` and ``pk``), or None
 
     @property
     def percent(self) -> int | None:
@@ -90,7 +105,8 @@ def my_team(user: Person, cycle: Cycle | None) -> list[ReportRow]:
             if state.pace.status.needs_attention:
                 row.at_risk.append(kr.title)
     counts = blocker_selectors.open_counts_by_owner(user, ids)
+    nexts = next_one_on_one(user, ids) if next_one_on_one is not None else {}
     for pk, row in rows.items():
         row.open_blockers = counts.get(pk, 0)
+        row.next_one_on_one = nexts.get(pk)
     return [rows[p.pk] for p in reports]
-

@@ -37,7 +37,7 @@ from lineofsight.goals.models import (
     KeyResultRevision,
     Objective,
 )
-from lineofsight.goals.my_team import my_team
+from lineofsight.goals.my_team import my_team, shows_one_on_ones
 from lineofsight.goals.team_retros import selectors as team_retros
 from lineofsight.people.models import Person
 
@@ -135,6 +135,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             "assigned_blockers_total": assigned_total,
             "my_team": team,
             "team_retros_due": team_retros.due_team_retrospectives(request.user, led_only=True),
+            "one_on_ones": shows_one_on_ones(),
         },
     )
 

@@ -31,6 +31,13 @@ class IntegrationsConfig(AppConfig):
         comment_posted.connect(_comment_posted, dispatch_uid="integrations.comment_posted")
         comment_edited.connect(_comment_edited, dispatch_uid="integrations.comment_edited")
 
+        from lineofsight.oneonones.signals import action_item_assigned, agenda_item_added
+
+        agenda_item_added.connect(_agenda_item_added, dispatch_uid="integrations.agenda_added")
+        action_item_assigned.connect(
+            _action_item_assigned, dispatch_uid="integrations.action_item_assigned"
+        )
+
         from lineofsight.reviews import signals as reviews
 
         for signal, receiver in (
@@ -84,6 +91,18 @@ def _comment_edited(sender: Any, **kwargs: Any) -> None:
     from lineofsight.integrations.discussion import edited
 
     edited(sender, **kwargs)
+
+
+def _agenda_item_added(sender: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.oneonones import agenda_item_added
+
+    agenda_item_added(sender, **kwargs)
+
+
+def _action_item_assigned(sender: Any, **kwargs: Any) -> None:
+    from lineofsight.integrations.oneonones import action_item_assigned
+
+    action_item_assigned(sender, **kwargs)
 
 
 # Review and recognition notifications: queued in the outbox once the action commits.

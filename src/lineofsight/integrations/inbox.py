@@ -39,6 +39,8 @@ DEFAULT_CHANNELS: dict[str, tuple[str, ...]] = {
     K.REVIEW: (INAPP, EMAIL),
     K.ESCALATION: (INAPP, EMAIL),
     K.TEAM_RETRO: (INAPP,),
+    K.ONE_ON_ONE: (INAPP,),
+    K.ACTION_ITEM: (INAPP, EMAIL),
 }
 REQUIRED_EMAIL = frozenset({K.REMINDER, K.REVIEW, K.ESCALATION})
 KIND_HELP = {
@@ -52,6 +54,8 @@ KIND_HELP = {
     K.REVIEW: "Review tasks: self reviews, feedback, approvals (the email is required).",
     K.ESCALATION: "A report missed check-ins (the email is required).",
     K.TEAM_RETRO: "A team of yours published its retrospective of a cycle.",
+    K.ONE_ON_ONE: "The other side adds to your one-on-one's agenda, or one is tomorrow.",
+    K.ACTION_ITEM: "Someone gives you an action item in a one-on-one.",
 }
 
 

@@ -33,6 +33,8 @@ class Notification(models.Model):
         BLOCKER = "blocker", "Blocker escalation"  # unresolved past the organisation's limit
         APPROVAL = "approval", "Objective approval"  # a draft proposed, approved or sent back
         TEAM_RETRO = "team_retro", "Team retrospective"  # your team published one
+        ONE_ON_ONE = "one_on_one", "One-on-one"  # the other side's agenda item; one tomorrow
+        ACTION_ITEM = "action_item", "Action item"  # given to you in a one-on-one
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

@@ -57,6 +57,7 @@ from lineofsight.goals.models import Blocker, CheckIn, KeyResult, Objective
 from lineofsight.goals.pace import PaceThresholds, key_result_pace
 from lineofsight.goals.tracking.check_ins_due import trackable_key_results
 from lineofsight.integrations import compose
+from lineofsight.integrations import oneonones as one_on_ones
 from lineofsight.integrations.access import IntegrationViewer
 from lineofsight.integrations.actions import Outgoing
 from lineofsight.integrations.models import (
@@ -382,6 +383,7 @@ def plan_run(today: dt.date, *, site_url: str) -> RunPlan:
             )
         )
 
+    plan.messages.extend(one_on_ones.tomorrow(today, site_url=site_url, tz=org.tz))
     if digests:
         plan.messages.extend(
             _digest_messages(today, week, org, digests, people, visibility, site_url)

@@ -582,3 +582,25 @@ from lineofsight.reviews.evidence.models import (  # noqa: E402, F401
     ForwardDraft,
     TeamContextVisit,
 )
+
+
+class OneOnOneNote(models.Model):
+    """A one-on-one's shared notes, shared into the report's review by one of the two who
+    held it: a copy, read through the review's rules (its writer, the manager chain and HR;
+    the person once the review is shared). Until a note is shared, nothing of a one-on-one
+    reaches a review."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="one_on_one_notes")
+    held_at = models.DateTimeField(help_text="When the one-on-one was held.")
+    text = models.TextField()
+    shared_by = models.ForeignKey(PERSON, on_delete=models.PROTECT, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["review", "held_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="one_on_one_note_text_set"),
+        ]
+
+    def __str__(self) -> str:
+        return f"One-on-one note {self.pk} in review {self.review_id}"

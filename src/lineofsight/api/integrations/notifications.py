@@ -57,6 +57,9 @@ NotificationKind = Literal[
     "daily",
     "approval",
     "team_retro",
+    "blocker",
+    "one_on_one",
+    "action_item",
 ]
 ConfigurableKind = Literal[
     "mention",
@@ -68,6 +71,8 @@ ConfigurableKind = Literal[
     "review",
     "escalation",
     "team_retro",
+    "one_on_one",
+    "action_item",
 ]
 InboxChannel = Literal["inapp", "email", "chat"]
 EmailModeName = Literal["each", "daily"]

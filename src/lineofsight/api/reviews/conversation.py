@@ -195,6 +195,16 @@ def _detail(user: Any, review: Review) -> dict[str, Any]:
         ],
         "aggregates": [_aggregate(k, a) for k, a in data.feedback.aggregates.items()],
         "history": [_history(line) for line in data.history],
+        "one_on_one_notes": [
+            {
+                "held_at": note.held_at,
+                "text": note.text,
+                "shared_by": note.shared_by_id,
+                "shared_by_name": note.shared_by.name,
+                "shared_at": note.shared_at,
+            }
+            for note in data.extra.get("one_on_one_notes", [])
+        ],
         "can": {
             key: data.can[key] for key in ("share", "acknowledge", "amend", "request", "approve")
         },

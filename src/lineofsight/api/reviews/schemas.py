@@ -172,6 +172,14 @@ class ReviewPermissionsOut(Schema):
     approve: bool
 
 
+class OneOnOneNoteOut(Schema):
+    held_at: DateTime = Field(description="When the one-on-one was held.")
+    text: str
+    shared_by: int
+    shared_by_name: str
+    shared_at: DateTime
+
+
 class ReviewDetailOut(Schema):
     id: int
     review_cycle: int
@@ -206,6 +214,9 @@ class ReviewDetailOut(Schema):
     feedback: list[FeedbackOut] = Field(description="Submitted named feedback you may read.")
     aggregates: list[FeedbackAggregateOut] = Field(description="Anonymous feedback.")
     history: list[ReviewHistoryOut]
+    one_on_one_notes: list[OneOnOneNoteOut] = Field(
+        description="Notes shared from one-on-ones into this review (read like its outcome)."
+    )
     can: ReviewPermissionsOut
 
 

@@ -354,6 +354,10 @@ def review_page(user: Person, review: Review, *, with_evidence: bool = True) -> 
     extra: dict[str, Any] = {"amendable": amendable}
     if with_evidence and viewer.sees_evidence(review):
         extra["evidence"] = evidence_pack(user, review)
+    if outcome:  # notes shared from one-on-ones: read as the review's outcome is
+        extra["one_on_one_notes"] = list(
+            review.one_on_one_notes.select_related("shared_by").order_by("held_at", "pk")
+        )
     indication = _indication(review, feedback) if outcome else None
     if indication is not None:
         extra["indication"] = indication

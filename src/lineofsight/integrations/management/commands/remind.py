@@ -24,6 +24,8 @@ from lineofsight.goals.due import fmt_day
 from lineofsight.goals.tracking.check_ins_due import organisation_today
 from lineofsight.integrations import actions, delivery, planning
 from lineofsight.integrations.models import Notification
+from lineofsight.oneonones.actions import keep_next_meeting
+from lineofsight.oneonones.selectors import running_series as one_on_one_series
 from lineofsight.reviews.evidence.actions import keep_ended_figures
 
 DEFAULT_INTERVAL = 300
@@ -89,6 +91,10 @@ class Command(BaseCommand):
     def run_once(self, day: dt.date | None, *, dry_run: bool, verbose: bool = False) -> None:
         started = time.perf_counter()
         today = day or organisation_today()
+        if not dry_run:
+            # Every running one-on-one series keeps its next meeting ahead.
+            for series in one_on_one_series():
+                keep_next_meeting(series)
         plan = planning.plan_run(today, site_url=settings.SITE_URL)
         if dry_run:
             self._print_dry_run(plan, verbose)
@@ -120,6 +126,8 @@ class Command(BaseCommand):
                 Notification.Kind.BLOCKER,
             )
         ]
+        if queued[Notification.Kind.ONE_ON_ONE]:
+            parts.append(f"{queued[Notification.Kind.ONE_ON_ONE]} one-on-one reminders queued")
         if queued[Notification.Kind.DAILY]:
             daily = queued[Notification.Kind.DAILY]
             parts.append(
@@ -150,6 +158,11 @@ class Command(BaseCommand):
             + f" ({before} sent before)."
             + _week(plan)
             + f" Blocker escalations to send: {counts[BLOCKER]}."
+            + (
+                f" One-on-one reminders to send: {counts[Notification.Kind.ONE_ON_ONE]}."
+                if counts[Notification.Kind.ONE_ON_ONE]
+                else ""
+            )
         )
         names = _names({m.recipient_id for m in pending})
         for message in pending:

@@ -14,6 +14,10 @@ from lineofsight.reviews.conversation.actions.feedback import (
     save_feedback,
     submit_feedback,
 )
+from lineofsight.reviews.conversation.actions.one_on_one_notes import (
+    add_one_on_one_note,
+    review_for_one_on_one,
+)
 from lineofsight.reviews.conversation.actions.requests import (
     approve_feedback_request,
     decline_feedback_request,
@@ -30,10 +34,12 @@ __all__ = [
     "UNSET",
     "AnswerIn",
     "acknowledge_review",
+    "add_one_on_one_note",
     "amend_review",
     "approve_feedback_request",
     "decline_feedback_request",
     "request_peer_feedback",
+    "review_for_one_on_one",
     "save_feedback",
     "share_review",
     "start_upward_feedback",
