@@ -234,3 +234,17 @@ def test_the_page_reads_well(
         assert_readable(page, watch)
     else:
         assert_accessible(page)
+
+
+@pytest.mark.parametrize("role", ["manager", "hr"])
+def test_the_main_navigation_stays_on_one_row_on_a_laptop(demo_site: DemoSite, role: str) -> None:
+    """With every link a role has (the counts of due check-ins and unread messages, HR's
+    Admin), the bar at the top reads as one row; one's own settings sit beside one's name."""
+    page, _ = demo_site.show(SCREENS[0], role, "laptop")
+    rows = page.eval_on_selector_all(
+        "#site-nav > ul > li", "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
+    )
+    assert len(rows) >= 12 and len(set(rows)) == 1, f"the navigation wraps: {rows}"
+    mine = page.locator("#site-nav .account")
+    assert mine.get_by_role("link", name="Notifications").is_visible()
+    assert mine.get_by_role("link", name="API tokens").is_visible()
