@@ -211,6 +211,22 @@ def test_copy_to_next_cycle_starts_from_current_values_and_refuses_twice(cast):
         actions.plan_copy(acting_user=cast.ava, objective=objective, cycle=cast.q3)
 
 
+def test_a_development_goal_is_copied_as_a_development_goal(cast):
+    q1 = _next_quarter(cast)
+    growth = actions.create_objective_with_key_results(
+        acting_user=cast.ava,
+        title="Learn to negotiate enterprise contracts",
+        level="individual",
+        cycle=cast.q4,
+        owner_person=cast.ava,
+        state="active",
+        is_development=True,
+        key_results=ROWS[:1],
+    )
+    copy = actions.copy_objective_to_cycle(acting_user=cast.ava, objective=growth, cycle=q1)
+    assert copy.is_development and copy.copied_from == growth
+
+
 def test_templates_library_and_hr_templates(cast):
     functions = {t.function for t in template_library.BUILT_IN}
     assert functions == set(OkrTemplate.Function.values)

@@ -432,6 +432,7 @@ def _copy_objective(
         commitment=source.commitment,
         rationale=source.rationale,
         progress_mode=mode,
+        is_development=source.is_development,
         at=at,
     )
 
