@@ -133,7 +133,7 @@ def save_team_retrospective(
     if errors:
         raise InvalidInput(errors)
     retro = (
-        TeamRetrospective.objects.select_for_update()
+        TeamRetrospective.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(team=team, cycle=cycle)
         .first()
