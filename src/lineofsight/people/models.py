@@ -186,7 +186,15 @@ class Person(AbstractUser):
 
     @property
     def name(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        return self.name_from(self.display_name, self.first_name, self.last_name, self.username)
+
+    @staticmethod
+    def name_from(
+        display: str | None, first: str | None, last: str | None, username: str | None
+    ) -> str:
+        """How a person is named, from the columns themselves (for rows read without the
+        model): the display name, else the full name, else the username."""
+        return display or f"{first or ''} {last or ''}".strip() or username or ""
 
     @property
     def chain_ids(self) -> list[int]:

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 
 from lineofsight.goals.models import Initiative, KeyResult, Objective
-from lineofsight.people.models import Team
+from lineofsight.people.models import Person, Team
 from lineofsight.people.selectors import people_visible_to, teams_visible_to
 from lineofsight.search import index
 from lineofsight.search.query import Query, parse
-
-if TYPE_CHECKING:
-    from lineofsight.people.models import Person
 
 KINDS = index.KINDS
 LABELS = {
@@ -67,11 +64,6 @@ class Results:
     @property
     def total(self) -> int:
         return sum(len(g.results) for g in self.groups)
-
-
-def _name(display: str | None, first: str | None, last: str | None, username: str | None) -> str:
-    """``Person.name`` from the columns a values() row holds."""
-    return display or f"{first or ''} {last or ''}".strip() or username or ""
 
 
 def _current(state: str, start: Any, end: Any, today: Any) -> bool:
@@ -132,7 +124,7 @@ def _objectives(person: Person, query: Query, scores: dict[int, int], today: Any
                 pk,
                 title,
                 ("objective", pk, ""),
-                f"{cycle} · {team or _name(*owner) or 'Company'}",
+                f"{cycle} · {team or Person.name_from(*owner) or 'Company'}",
                 shown,
                 _rank(
                     query, title, shown, _current(cycle_state, start, end, today), scores[pk], pk
@@ -169,7 +161,7 @@ def _key_results(person: Person, query: Query, scores: dict[int, int], today: An
                 pk,
                 title,
                 ("objective", o_pk, f"#kr-{pk}"),
-                f"{cycle} · {_name(*owner)} · in “{o_title}”",
+                f"{cycle} · {Person.name_from(*owner)} · in “{o_title}”",
                 shown,
                 _rank(
                     query, title, shown, _current(cycle_state, start, end, today), scores[pk], pk
@@ -215,7 +207,7 @@ def _initiatives(person: Person, query: Query, scores: dict[int, int], today: An
                 pk,
                 title,
                 ("objective", o_pk, f"#kr-{kr_pk}"),
-                f"{cycle} · {_name(*row[11:])} · for “{kr_title}”",
+                f"{cycle} · {Person.name_from(*row[11:])} · for “{kr_title}”",
                 shown,
                 _rank(
                     query, title, shown, _current(cycle_state, start, end, today), scores[pk], pk
@@ -233,7 +225,7 @@ def _people(person: Person, query: Query, scores: dict[int, int], today: Any) ->
     )
     found = []
     for pk, *names, job_title in rows:
-        name = _name(*names)
+        name = Person.name_from(*names)
         found.append(
             Result(
                 "person",
