@@ -295,6 +295,9 @@ EMAIL_TIMEOUT = env_int("LOS_EMAIL_TIMEOUT", 30, minimum=1)
 # function (text, text) -> 0.0-1.0 run on this machine, e.g. over a local sentence-embedding
 # model. Empty: lexical similarity only.
 COACH_SIMILARITY = os.environ.get("LOS_COACH_SIMILARITY", "").strip()
+# The coach reads wording by meaning with the word-embedding model shipped in the wordllama
+# package (read from its folder, never downloaded); 0 keeps it to its word lists.
+COACH_MEANING = env_bool("LOS_COACH_MEANING", True)
 
 # Without LOS_SITE_URL, links point at the address `scripts/run` serves (LOS_HOST, LOS_PORT).
 SERVE_HOST = os.environ.get("LOS_HOST", "127.0.0.1").strip() or "127.0.0.1"

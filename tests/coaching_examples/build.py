@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from lineofsight.coach.rules import meaning
 from lineofsight.coach.rules.facts import (
     CycleFacts,
     KeyResultFacts,
@@ -119,3 +122,13 @@ def population(
         team_names=TEAMS,
         **kw,
     )
+
+
+@contextmanager
+def meaning_off() -> Iterator[None]:
+    """The coach with its word lists alone, as without the wording model installed."""
+    meaning.use_meaning(False)
+    try:
+        yield
+    finally:
+        meaning.use_meaning(True)

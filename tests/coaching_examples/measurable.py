@@ -13,6 +13,8 @@ from .build import kr, obj, population
 ACTIVITY = "measurable.activity"
 UNMEASURABLE = "measurable.unmeasurable"
 NO_TARGET = "measurable.no_target"
+# A milestone that only finishes a piece of work: a nudge to name the outcome it moves.
+DELIVERABLE = "measurable.deliverable"
 
 
 def case(
@@ -117,7 +119,7 @@ EXAMPLES = [
          team="Legal", kind="decrease", start=14, target=7, unit="days"),
     case("finance: close the books", "Close the books within 5 working days of month end",
          None, team="Finance", kind="stay_below", start=None, target=5, unit="days"),
-    case("a deliverable milestone", "Launch the partner portal", None, team="Marketing",
+    case("a deliverable milestone", "Launch the partner portal", DELIVERABLE, team="Marketing",
          kind="milestone"),
     case("legal: an audit milestone", "Pass the SOC 2 Type II audit with no major findings",
          None, team="Legal", kind="milestone"),
@@ -133,19 +135,19 @@ EXAMPLES = [
     case("near-miss: weekly active users", "Weekly active users from 4,000 to 6,000", None,
          team="Engineering", start=4000, target=6000),
     case("people: a hire", "Hire a head of data", None, team="People Ops", kind="milestone"),
-    case("finance: a policy live", "New expense policy live in all entities", None,
+    case("finance: a policy live", "New expense policy live in all entities", DELIVERABLE,
          team="Finance", kind="milestone"),
     case("operations: downtime hours cut", "Cut unplanned downtime from 12 to 4 hours a month",
          None, team="Operations", kind="decrease", start=12, target=4, unit="hours"),
     case("near-miss: email open rate", "Email open rate from 18% to 25%", None,
          team="Marketing", start=18, target=25, unit="%", signal="leading"),
-    case("operations: automate a process", "Automate vendor onboarding", None,
+    case("operations: automate a process", "Automate vendor onboarding", DELIVERABLE,
          team="Operations", kind="milestone"),
     case("CSAT with figures", "Customer satisfaction (CSAT) from 4.1 to 4.5", None,
          team="Customer Success", start=4.1, target=4.5),
     case("tickets within SLA", "Support tickets resolved within SLA from 80% to 95%", None,
          team="Customer Success", start=80, target=95, unit="%"),
-    case("finance: a migration", "Migrate payroll to the new provider", None,
+    case("finance: a migration", "Migrate payroll to the new provider", DELIVERABLE,
          team="Finance", kind="milestone"),
     case("operations: stay above", "Inventory accuracy at or above 99.5%", None,
          team="Operations", kind="stay_above", start=None, target=99.5, unit="%"),
@@ -185,9 +187,9 @@ EXAMPLES += [
          team="Customer Success", kind="decrease", start=3, target=None, unit="%"),
     case("revenue growth with no target", "Revenue growth", NO_TARGET, team="Sales",
          start=None, target=None),
-    case("ship a feature", "Ship the self-serve checkout", None, team="Engineering",
+    case("ship a feature", "Ship the self-serve checkout", DELIVERABLE, team="Engineering",
          kind="milestone"),
-    case("roll out SSO", "Roll out SSO to all enterprise customers", None,
+    case("roll out SSO", "Roll out SSO to all enterprise customers", DELIVERABLE,
          team="Platform", kind="milestone"),
     case("a certification", "Achieve ISO 27001 certification", None, team="Legal",
          kind="milestone"),
@@ -235,13 +237,13 @@ EXAMPLES += [
          team="Finance", kind="stay_below", start=None, target=None),
     case("onboarding time halved", "Reduce onboarding time from 21 days to 10", None,
          team="Customer Success", kind="decrease", start=21, target=10, unit="days"),
-    case("finance: board pack on time", "Publish the Q3 board pack by day 10", None,
+    case("finance: board pack on time", "Publish the Q3 board pack by day 10", DELIVERABLE,
          team="Finance", kind="milestone"),
     case("legal: a reseller agreement", "Sign a reseller agreement in Japan", None,
          team="Legal", kind="milestone"),
     case("renewals at a retention rate", "Renew top-20 contracts at 95% gross retention",
          None, team="Customer Success", kind="milestone"),
-    case("finance: an ERP roll-out", "Deploy the new ERP to the UK entity", None,
+    case("finance: an ERP roll-out", "Deploy the new ERP to the UK entity", DELIVERABLE,
          team="Finance", kind="milestone"),
     case("active integrations", "Number of active integrations from 12 to 30", None,
          team="Engineering", start=12, target=30),

@@ -7,7 +7,7 @@ from lineofsight.coach.rules.copy_paste import check_copy_paste
 from lineofsight.coach.rules.facts import CoachSettings
 from lineofsight.coach.rules.findings import Level, Subject
 from tests.coaching_examples import evaluate
-from tests.coaching_examples.build import filler_krs, kr, obj, population
+from tests.coaching_examples.build import filler_krs, kr, meaning_off, obj, population
 
 ARR = "Grow ARR from $12M to $18M"
 
@@ -65,8 +65,9 @@ def test_the_threshold_is_the_organisation_s() -> None:
     team = obj("Delight our enterprise customers", team="Customer Success",
                parent_objective_ids=(company.id,))
     pop = population(team, parents=(company,))
+    # Narrowing to a segment is a translation (0.18 on the restating scale, below 0.35).
     assert check_copy_paste(pop) == []
-    assert len(check_copy_paste(pop, CoachSettings(copy_paste_similarity=0.5))) == 1
+    assert len(check_copy_paste(pop, CoachSettings(copy_paste_similarity=0.15))) == 1
 
 
 def test_a_semantic_similarity_can_be_plugged_in_and_only_adds() -> None:
@@ -74,13 +75,15 @@ def test_a_semantic_similarity_can_be_plugged_in_and_only_adds() -> None:
 
     def paraphrase(a: str, b: str) -> float:
         calls.append((a, b))
-        return 0.95 if "expansion" in a.casefold() and "expand" in b.casefold() else 0.0
+        return 0.95 if "largest market" in a.casefold() and "brazil" in b.casefold() else 0.0
 
     company = obj("Expand into Brazil", level="company")
-    team = obj("Brazilian market expansion", team="Sales", parent_objective_ids=(company.id,))
+    team = obj("Take us to South America's largest market", team="Sales",
+               parent_objective_ids=(company.id,))
     pop = population(team, parents=(company,))
-    assert check_copy_paste(pop) == []
-    [finding] = check_copy_paste(pop, similarity=paraphrase)
+    with meaning_off():  # the installation's function alone, without the built-in model
+        assert check_copy_paste(pop) == []
+        [finding] = check_copy_paste(pop, similarity=paraphrase)
     assert finding.subject_id == team.id and calls
     assert [f.code for f in run_checks(pop, checks=["copy_paste"], similarity=paraphrase)] == [
         "copy_paste.objective"]

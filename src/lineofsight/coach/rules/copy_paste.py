@@ -19,7 +19,9 @@ is loaded or fetched by default.
 from __future__ import annotations
 
 import math
+import re
 
+from . import wording
 from .common import (
     index_key_results,
     index_objectives,
@@ -31,7 +33,14 @@ from .common import (
 )
 from .facts import CoachSettings, KeyResultFacts, ObjectiveFacts, Population
 from .findings import Finding, Level, Subject
-from .similarity import Similarity, normalise, text_similarity, words
+from .similarity import (
+    Similarity,
+    figures,
+    normalise,
+    same_figures,
+    text_similarity,
+    words,
+)
 
 CHECK = "copy_paste"
 
@@ -72,11 +81,84 @@ def _owner_words(child: ObjectiveFacts, population: Population) -> tuple[str, ..
     return tuple(words(name))
 
 
+def restating(a: str, b: str, stop: tuple[str, ...] = ()) -> float:
+    """How far statement ``a`` says what ``b`` says, 0.0-1.0: the mean of their wording's
+    similarity (``text_similarity``) and the higher of that and their meaning's
+    (``wording.similarity``, when the model is installed), moved by their figures -- the
+    same figures written another way ("$45M", "forty-five million") bring them closer,
+    different ones (a child's own target)
+    set them apart."""
+    lexical = text_similarity(a, b, stop)
+    meant = wording.similarity(_without(a, stop), _without(b, stop))
+    # Meaning only adds: a pair worded alike is not set apart by the model.
+    score = lexical if meant is None else (lexical + max(lexical, meant)) / 2
+    mine, theirs = figures(a), figures(b)
+    same = same_figures(mine, theirs)
+    if same is True:
+        score += FIGURES_AGREE
+    elif same is False or (mine and not theirs):
+        score -= FIGURES_DIFFER  # a figure of its own: the child's own target
+    if narrows(a, b, stop):
+        score -= NARROWING
+    return max(0.0, min(1.0, score))
+
+
+def narrows(a: str, b: str, stop: tuple[str, ...] = ()) -> bool:
+    """Whether ``a`` keeps every word of ``b`` and adds its own scope to them: a segment, a
+    region, an audience, a channel ("Delight our customers" -> "Delight our enterprise
+    customers", "Reduce churn" -> "Reduce churn among SMB customers in EMEA"). Narrowing a
+    parent to the part a team owns is the first step of translating it."""
+    mine_seq, theirs_seq = normalise(a, stop), normalise(b, stop)
+    mine, theirs = set(mine_seq), set(theirs_seq)
+    added = mine - theirs - _GENERIC
+    if not theirs or not theirs <= mine or not added:
+        return False
+    # A scope after a preposition: "... in EMEA", "... for engineers", "... among SMBs".
+    for match in _SCOPE.finditer(a.casefold()):
+        if added.intersection(normalise(match.group(1), stop)):
+            return True
+    # One qualifier added to the parent's words: "our enterprise customers".
+    if len(mine_seq) == len(theirs_seq) + 1:
+        for i, word in enumerate(mine_seq):
+            if word in added and mine_seq[:i] + mine_seq[i + 1:] == theirs_seq:
+                return True
+    return False
+
+
+_SCOPE = re.compile(
+    r"\b(?:in|among|amongst|for|within|across|through|via|at|with)\s+((?:[\w'-]+\s*){1,4})"
+)
+
+
+# A key result with the parent's target says the same when it is at least this similar.
+SAME_KEY_RESULT = 0.6
+# The share of the shorter key result's words the longer one must hold to say the same.
+CONTAINED = 0.8
+# Words that add no scope when a child adds them to its parent's.
+_GENERIC = frozenset(
+    normalise("long term always truly really fully everyone everybody whole entire "
+              "significantly continuously consistently every single time")
+)
+NARROWING = 0.5
+# How far the same figures (or different ones) move two statements' similarity.
+FIGURES_AGREE = 0.1
+FIGURES_DIFFER = 0.15
+
+
+def _without(text: str, stop: tuple[str, ...]) -> str:
+    """The text without the owner's own name ("Sales team: grow ARR" -> "grow ARR")."""
+    if not stop:
+        return text
+    drop = {w.casefold() for w in stop}
+    return " ".join(w for w in text.split() if w.strip(":,.;-").casefold() not in drop)
+
+
 def _score(
     a: str, b: str, stop: tuple[str, ...], extra: Similarity | None, floor: float
 ) -> float:
-    """The similarity of two statements; exact when it reaches ``floor``."""
-    score = text_similarity(a, b, stop, floor=floor)
+    """The similarity of two statements (``restating``, or an installation's own similarity
+    function when that says more)."""
+    score = restating(a, b, stop)
     if extra is not None and score < floor:
         score = max(score, float(extra(a, b)))
     return score
@@ -165,7 +247,7 @@ def _same_metric_and_target(
 ) -> bool:
     if not _same_target(kr, parent_kr):
         return False
-    threshold = settings.copy_paste_similarity
+    threshold = max(settings.copy_paste_similarity, SAME_KEY_RESULT)
     if _score(kr.title, parent_kr.title, stop, extra, threshold) >= threshold:
         return True
     if kr.kind == "milestone":
@@ -176,7 +258,7 @@ def _same_metric_and_target(
     same_unit = bool(kr.unit.strip()) and _unit(kr.unit) == _unit(parent_kr.unit)
     if min(len(mine), len(theirs)) < (1 if same_unit else 2):
         return False
-    return len(mine & theirs) / min(len(mine), len(theirs)) >= settings.copy_paste_similarity
+    return len(mine & theirs) / min(len(mine), len(theirs)) >= CONTAINED
 
 
 def _key_result_finding(

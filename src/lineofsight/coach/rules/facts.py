@@ -21,8 +21,10 @@ class CoachSettings:
     max_key_results: int = 4
     min_key_results_company: int = 3
     max_key_results_company: int = 5
-    # A child whose wording is at least this similar to its parent restates it.
-    copy_paste_similarity: float = 0.8
+    # A child whose wording and meaning are at least this similar to its parent's restates
+    # it (``copy_paste.restating``: 0.35 is the mean of word and meaning similarity at
+    # which children in the tuning set began to say the same as their parents).
+    copy_paste_similarity: float = 0.35
     # Attainment in consecutive closed cycles at or above this suggests sandbagging.
     sandbagging_attainment: float = 1.0
     sandbagging_cycles: int = 2

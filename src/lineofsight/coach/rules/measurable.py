@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from . import wording
 from .common import live_key_results, live_objectives, quoted, with_unit, word_set
 from .facts import CoachSettings, KeyResultFacts, ObjectiveFacts, Population
 from .findings import Finding, Level, Subject
@@ -189,6 +190,38 @@ def activity_noun(kr: KeyResultFacts) -> str | None:
     return None
 
 
+# Milestones that finish a piece of work: done or not done says the work happened, not what
+# it changed. (Passing, winning, securing, signing or obtaining something is a result.)
+_MAKING_VERBS = word_set(
+    "launch ship release publish migrate implement deploy roll build create design draft "
+    "write develop deliver complete finish finalise finalize introduce set document automate "
+    "replace redesign revamp refresh rebuild upgrade update install configure integrate "
+    "produce prepare run pilot test define map consolidate decommission retire sunset "
+    "deprecate move open"
+)
+_MADE_WORDS = word_set(
+    "live launched shipped released published deployed implemented rolled built created "
+    "designed drafted written developed delivered completed complete finished done "
+    "introduced documented automated replaced redesigned upgraded installed integrated "
+    "migrated in-place"
+)
+
+
+def deliverable_work(kr: KeyResultFacts) -> str | None:
+    """What shows a milestone only finishes a piece of work, or None for a result: the
+    meaning model's verdict when it is installed, else the wording ("launch", "live"...)."""
+    verdict = wording.deliverable(kr.title)
+    if verdict is not None:
+        return f"like {quoted(verdict.closest)}" if verdict.bad else None
+    words = _words(kr.title)
+    if not words:
+        return None
+    if words[0] in _MAKING_VERBS:
+        return words[0]
+    made = next((w for w in words if w in _MADE_WORDS), None)
+    return made
+
+
 def _vague_verb(kr: KeyResultFacts) -> str | None:
     """The vague verb a key result opens with ("work on", "improve"...), or None."""
     verb = _starts_with_vague(_words(kr.title))
@@ -273,6 +306,10 @@ def check_key_result(objective: ObjectiveFacts, kr: KeyResultFacts) -> Finding |
                 else "and the value it starts from."
             ),
         )
+    if kr.kind == "milestone":
+        deliverable = deliverable_work(kr)
+        if deliverable is not None:
+            return _deliverable_finding(objective, kr, deliverable)
     if (
         kr.kind in {"increase", "decrease"}
         and kr.start_value is not None
@@ -288,7 +325,42 @@ def check_key_result(objective: ObjectiveFacts, kr: KeyResultFacts) -> Finding |
             "If the point is to hold the line, make it \u201cstay above\u201d or "
             "\u201cstay below\u201d that figure; otherwise set the figure to reach.",
         )
+    if kr.kind in NUMERIC_KINDS:
+        verdict = wording.activity(kr.title, kr.kind)
+        if verdict is not None and verdict.bad:
+            return _finding(
+                objective,
+                kr,
+                "measurable.activity",
+                f"{quoted(kr.title)} reads as work done (like {quoted(verdict.closest)}) "
+                "rather than the change that work should bring.",
+                "Measure what the work should change: <metric> from X to Y (for example "
+                f"{_topic_example(f'{kr.title} {objective.title}')}). Keep the work itself "
+                "as an initiative under that key result.",
+            )
     return None
+
+
+def _deliverable_finding(objective: ObjectiveFacts, kr: KeyResultFacts, work: str) -> Finding:
+    example = _topic_example(f"{kr.title} {objective.title}")
+    return Finding(
+        check=CHECK,
+        code="measurable.deliverable",
+        level=Level.INFO,
+        subject=Subject.KEY_RESULT,
+        subject_id=kr.id,
+        objective_id=objective.id,
+        message=(
+            f"{quoted(kr.title)} is a deliverable: done or not done says the work was "
+            "finished, not what it changed."
+        ),
+        suggestion=(
+            "What outcome does it move? Make that the key result, with a number: "
+            f"<metric> from X to Y (for example {example}), and keep the work as an "
+            "initiative under it. If finishing it is itself the result the objective needs, "
+            "acknowledge this note."
+        ),
+    )
 
 
 def _finding(

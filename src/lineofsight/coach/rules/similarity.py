@@ -35,6 +35,8 @@ STOP_WORDS = word_set(
     all any each every some more most less least very much many such own same just also
     only new next year quarter month week day days weeks months quarters years
     end start q h fy by while through across toward towards around about
+    which who whom whose because become becomes becoming able
+    pound pounds dollar dollars euro euros cent percent
     """
 )
 
@@ -205,3 +207,106 @@ def text_similarity(
     if (tokens + 1) / 2 < floor:
         return (tokens + 1) / 2
     return (tokens + _dice(_profile(ta), _profile(tb))) / 2
+
+
+# -- figures, however they are written ---------------------------------------------------------
+
+_UNITS_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000,
+           "mn": 1_000_000, "mm": 1_000_000, "billion": 1_000_000_000, "bn": 1_000_000_000,
+           "b": 1_000_000_000}
+# Shares and multiples in words, as percentages: "a fifth", "double", "nine in ten".
+_SHARES = {"half": 50.0, "halve": 50.0, "halved": 50.0, "third": 33.3, "thirds": 33.3,
+           "quarter": 25.0, "quarters": 25.0, "fifth": 20.0, "fifths": 20.0, "tenth": 10.0,
+           "double": 100.0, "doubled": 100.0, "doubling": 100.0, "twice": 100.0,
+           "triple": 200.0, "tripled": 200.0, "tripling": 200.0}
+_FIGURE_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
+
+
+def figures(text: str) -> frozenset[float]:
+    """The figures a statement names, in figures or in words, each reduced to its leading
+    part ("$45M", "forty-five million dollars" and "45" all give 45.0; "nine in ten" and
+    "90%" give 90.0; "double" gives 100.0 as a growth in per cent)."""
+    return _figures(text)
+
+
+def _digits(token: str) -> float:
+    """A figure written in digits: "1,500" and "2.5" read as such, "2,5" as 2.5."""
+    parts = token.split(",")
+    if len(parts) > 1 and all(len(part) == 3 for part in parts[1:]):
+        return float(token.replace(",", ""))
+    return float(token.replace(",", "."))
+
+
+def _leading(value: float) -> float:
+    """A figure without its thousands: 45,000,000 and 45 million both give 45."""
+    while value >= 1000 and value % 1000 == 0:
+        value /= 1000
+    return value
+
+
+def _number_in_words(tokens: list[str], i: int) -> tuple[float | None, int]:
+    """The figure spelt out from ``tokens[i]`` ("forty five", "two hundred"), or None for
+    a lone "one" ("every one of our sites", but not "one in five"), and the index after it."""
+    start, value = i, 0.0
+    while i < len(tokens) and (tokens[i] in _UNITS_WORDS or tokens[i] == "hundred"):
+        value = value * 100 if tokens[i] == "hundred" else value + _UNITS_WORDS[tokens[i]]
+        i += 1
+    lone_one = tokens[start:i] == ["one"]
+    if lone_one and not (i < len(tokens) and (tokens[i] in _SCALES or tokens[i] in {"in", "out"})):
+        return None, i
+    return value, i
+
+
+@lru_cache(maxsize=65536)
+def _figures(text: str) -> frozenset[float]:
+    tokens = _FIGURE_TOKEN.findall(text.casefold().replace("-", " "))
+    found: list[float] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in _SHARES:
+            found.append(_SHARES[token])
+            i += 1
+            continue
+        if token[0].isdigit():
+            value: float | None = _digits(token)
+            i += 1
+        elif token in _UNITS_WORDS:
+            value, i = _number_in_words(tokens, i)
+            # "nine in ten", "one out of five": a share, in per cent.
+            if value and i + 1 < len(tokens) and tokens[i] in {"in", "out"}:
+                base = next((_UNITS_WORDS[t] for t in tokens[i + 1:i + 3]
+                             if t in _UNITS_WORDS), None)
+                if base:
+                    found.append(round(100.0 * value / base, 1))
+                    i += 3 if tokens[i] == "out" else 2
+                    continue
+        else:
+            i += 1
+            continue
+        if i < len(tokens) and tokens[i] in _SCALES:
+            i += 1  # "45 million": the figure is read without its scale anyway
+        if value is not None:
+            found.append(_leading(value))
+    return frozenset(found)
+
+
+def same_figures(a: frozenset[float], b: frozenset[float]) -> bool | None:
+    """Whether two statements name the same figures (each of either near one of the other's,
+    within 12 %: "nearly a third" is 30 %); None when either names none."""
+    if not a or not b:
+        return None
+
+    def near(x: float, y: float) -> bool:
+        return abs(x - y) <= 0.12 * max(abs(x), abs(y))
+
+    return all(any(near(x, y) for y in b) for x in a) and all(
+        any(near(y, x) for x in a) for y in b
+    )

@@ -1,0 +1,204 @@
+"""Judging wording by meaning: activity or outcome, deliverable or result, restating or not.
+
+Three questions the wording checks ask of text they have never seen, answered from the
+sentence and word vectors of ``meaning`` together with the structure the checks already
+have (a key result's kind, its figures):
+
+* ``activity``: does a numeric key result count effort or output ("Conduct 120 process
+  audits") rather than the change it should bring ("Raise first-pass yield from 91 % to
+  96 %")?
+* ``deliverable``: does a milestone only finish a piece of work ("Refurbish the lobby") rather
+  than reach a result the organisation cannot just declare ("Win the council tender")?
+* ``restating``: how far does a child objective say what its parent says, in any words?
+
+The first two are small logistic models learnt, when first needed, from labelled exemplars
+shipped beside this module (``exemplars/``: the product's own examples and a tuning set
+written apart from these rules); a statement is described by the mean vector of its words,
+the vector of its first word that carries meaning (the verb or the measure it opens with)
+and, for key results, its kind. Each answer comes with the closest exemplar on the side it
+chose, so a finding can say what the statement reads like. Learning takes a fraction of a
+second, once per process, and is the same every time (no randomness). Without the model
+(``meaning.encoder()`` is None) every function here returns None and the checks use their
+word lists alone.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import meaning
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+EXEMPLARS = Path(__file__).resolve().parent / "exemplars"
+KINDS = ("increase", "decrease", "stay_above", "stay_below", "milestone")
+# How sure a model must be before a check speaks: a false alarm costs trust.
+THRESHOLD = 0.5
+
+_WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
+# Words that open a statement without saying what it is about (nor how much).
+_OPENERS = frozenset(
+    """
+    a an the to of in on at by for from with and or our all every each per be have has
+    get getting we us team teams my i will should must ensure make sure
+    one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
+    hundred thousand million more than least most over under
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A model's answer: the probability of "bad", and the exemplar the statement is closest
+    to on the side chosen (for the explanation)."""
+
+    probability: float
+    closest: str
+
+    @property
+    def bad(self) -> bool:
+        return self.probability >= THRESHOLD
+
+
+def _content_words(text: str) -> list[str]:
+    words = [w.casefold() for w in _WORD.findall(text)]
+    return [w for w in words if w not in _OPENERS] or words
+
+
+class _Model:
+    """Logistic regression over a statement's features, learnt from labelled exemplars."""
+
+    def __init__(self, encoder: meaning.Encoder, rows: list[tuple[str, str, bool]]) -> None:
+        np = encoder.np
+        self.encoder = encoder
+        self.texts = [text for text, _kind, _bad in rows]
+        self.labels = np.array([bad for _text, _kind, bad in rows], dtype=bool)
+        features = np.stack([self.features(text, kind) for text, kind, _bad in rows])
+        self.vectors = encoder.matrix(self.texts)
+        self.weights, self.bias = _learn(np, features, self.labels.astype(np.float32))
+
+    def features(self, text: str, kind: str) -> np.ndarray:
+        np = self.encoder.np
+        words = _content_words(text)
+        first = self.encoder.word_vectors(words[:1])
+        first_vector = first[0] if len(first) else np.zeros(self.encoder.dim, np.float32)
+        kinds = np.array([kind == k for k in KINDS], dtype=np.float32)
+        # Scaled so a handful of iterations separates the classes (unit vectors are small).
+        return np.concatenate([self.encoder.vector(text) * 3, first_vector * 3, kinds])
+
+    def verdict(self, text: str, kind: str) -> Verdict:
+        np = self.encoder.np
+        score = float(self.features(text, kind) @ self.weights + self.bias)
+        probability = float(1 / (1 + np.exp(-score)))
+        side = probability >= THRESHOLD
+        similarities = self.vectors @ self.encoder.vector(text)
+        similarities = np.where(self.labels == side, similarities, -2.0)
+        return Verdict(probability, self.texts[int(np.argmax(similarities))])
+
+
+def _learn(np: Any, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method (a dozen steps): fast and the
+    same every time."""
+    rows, columns = x.shape
+    design = np.hstack([x.astype(np.float64), np.ones((rows, 1))])
+    penalty = np.eye(columns + 1)
+    penalty[-1, -1] = 0.0  # the bias is not pulled towards zero
+    beta = np.zeros(columns + 1)
+    for _ in range(12):
+        p = 1.0 / (1.0 + np.exp(-(design @ beta)))
+        gradient = design.T @ (p - y) + penalty @ beta
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + penalty
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if float(np.abs(step).max()) < 1e-6:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def _exemplar_lines(name: str) -> list[list[str]]:
+    rows = []
+    with open(EXEMPLARS / f"{name}.txt", encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip() and not line.startswith("#"):
+                rows.append([part.strip() for part in line.split("|")])
+    return rows
+
+
+def _tuning(name: str) -> list[dict[str, Any]]:
+    with open(EXEMPLARS / "tuning" / f"{name}.json", encoding="utf-8") as handle:
+        items: list[dict[str, Any]] = json.load(handle)
+    return items
+
+
+def activity_rows() -> list[tuple[str, str, bool]]:
+    rows = [(text, kind, label == "bad") for label, kind, _unit, text in
+            _exemplar_lines("activity")]
+    rows += [(i["key_result"], i["kind"], i["label"] == "bad") for i in _tuning("activity")]
+    return rows
+
+
+def deliverable_rows() -> list[tuple[str, str, bool]]:
+    rows = [(text, "milestone", label == "bad") for label, text in _exemplar_lines("milestone")]
+    rows += [(i["key_result"], "milestone", i["label"] == "bad") for i in _tuning("milestone")]
+    return rows
+
+
+_models: dict[str, _Model] = {}
+_lock = threading.Lock()
+
+
+def _model(name: str) -> _Model | None:
+    encoder = meaning.encoder()
+    if encoder is None:
+        return None
+    model = _models.get(name)
+    if model is None or model.encoder is not encoder:
+        with _lock:
+            model = _models.get(name)
+            if model is None or model.encoder is not encoder:
+                rows = activity_rows() if name == "activity" else deliverable_rows()
+                model = _models[name] = _Model(encoder, rows)
+    return model
+
+
+@lru_cache(maxsize=65536)
+def _verdict(name: str, text: str, kind: str, _encoder_id: int) -> Verdict | None:
+    model = _model(name)
+    return model.verdict(text, kind) if model is not None else None
+
+
+def activity(title: str, kind: str) -> Verdict | None:
+    """Whether a key result reads as counting effort or output; None without the model."""
+    encoder = meaning.encoder()
+    return _verdict("activity", title, kind, id(encoder)) if encoder is not None else None
+
+
+def deliverable(title: str) -> Verdict | None:
+    """Whether a milestone reads as finishing a piece of work; None without the model."""
+    encoder = meaning.encoder()
+    return _verdict("deliverable", title, "milestone", id(encoder)) if encoder else None
+
+
+def similarity(a: str, b: str) -> float | None:
+    """How far two statements mean the same (cosine of their vectors, 0.0-1.0); None
+    without the model."""
+    encoder = meaning.encoder()
+    if encoder is None:
+        return None
+    return max(0.0, min(1.0, encoder.similarity(a, b)))
+
+
+def warm_up() -> bool:
+    """Load the model and learn both judgements now; whether the model is there."""
+    if meaning.encoder() is None:
+        return False
+    activity("Hold 10 customer meetings", "increase")
+    deliverable("Launch the partner portal")
+    return True
