@@ -574,6 +574,8 @@ PAGES: dict[str, Row] = {
     "coach-team": Row(
         "GET", lambda w, f: f"/coach/teams/{w.cast.enterprise.pk}/?cycle={w.cycle_id}", "open"
     ),
+    # The coach's rules and limits: everyone reads them (HR's editing is in tests/ui).
+    "coach-rules": Row("GET", lambda w, f: "/coach/rules/", "open"),
     "coach-acknowledge": Row(
         "POST", lambda w, f: "/coach/acknowledge/", "write", lambda w, f: _finding_body(w, f)
     ),
@@ -1214,6 +1216,10 @@ API: dict[str, Row] = {
     # The coach.
     "coach_health": Row("GET", lambda w, f: f"/api/coach/health?cycle={w.cycle_id}", "open"),
     "coach_findings": Row("GET", lambda w, f: f"/api/coach/findings?cycle={w.cycle_id}", "open"),
+    "coach_rules_list": Row("GET", lambda w, f: "/api/coach/rules", "open"),
+    "update_coach_settings": Row(
+        "PATCH", lambda w, f: "/api/coach/settings", "hr", lambda w, f: {"closing_days": 14}
+    ),
     "acknowledge_finding": Row(
         "POST",
         lambda w, f: "/api/coach/acknowledgements",

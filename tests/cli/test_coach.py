@@ -156,9 +156,31 @@ def test_the_coach_limits_in_the_organisation_command(cast, run):
     assert AuditEvent.objects.filter(action="organisation.update_coaching").count() == 1
 
 
+def test_the_new_limits_are_set_on_the_command_line(cast, run):
+    changed = run(
+        "organisation",
+        "--neglect-after-missed",
+        "3",
+        "--sandbagging-attainment",
+        "90%",
+        "--max-nesting-depth",
+        "5",
+        "--min-objectives-team",
+        "2",
+    )
+    org = Organisation.current()
+    assert (org.neglect_missed_check_ins, org.sandbagging_attainment) == (3, 0.9)
+    assert (org.max_nesting_depth, org.min_objectives_team) == (5, 2)
+    assert "sandbagging after 2 cycles at 90 % or more" in changed
+    assert "at least 2 objectives per team; at most 5 alignment levels" in changed
+    assert "neglected after 3 missed check-ins" in changed
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["--max-nesting-depth", "1"], "--max-nesting-depth: Give a whole number from 2 to 10"),
+        (["--sandbagging-attainment", "0.5"], "--sandbagging-attainment: Give an attainment"),
         (["--max-objectives-person", "many"], "--max-objectives-person: 'many' is not a whole"),
         (["--max-objectives-team", "0"], "--max-objectives-team: Give a whole number from 1"),
         (["--min-key-results", "6"], "--min-key-results: The least number of key results"),

@@ -27,6 +27,10 @@ MODULES = {
     "sandbagging": "sandbagging",
     "neglect": "neglect",
     "attainment_rating": "attainment_rating",
+    "nesting": "nesting",
+    "line_of_sight": "line_of_sight",
+    "rationale": "rationale",
+    "thin_team": "thin_team",
 }
 
 

@@ -1,7 +1,9 @@
 """Neglect: key results left without check-ins, objectives never updated, untouched at close.
 
 The quarter runs from 1 July to 30 September 2026 (midpoint 15 August; the last 14 days,
-from 17 September, are its close).
+from 17 September, are its close). Most examples are judged with the strictest limit (one
+missed check-in is neglect: ``STRICT``), which shows the dates at work; those at the end use
+the default (two missed check-ins: a few days late is not neglect).
 """
 
 from __future__ import annotations
@@ -38,10 +40,16 @@ def team(*krs: object, title: str = "Make renewals predictable", **kw: object) -
     return obj(title, team="Customer Success", krs=tuple(krs), **kw)  # type: ignore
 
 
+STRICT = CoachSettings(neglect_missed_check_ins=1)
+
+
 def _examples() -> list[Example]:
     out: list[Example] = []
 
     def add(name: str, pop: object, *expected: tuple[str, int]) -> None:
+        out.append(Example(f"{name} (strict)", pop, flags(*expected), STRICT))  # type: ignore[arg-type]
+
+    def default(name: str, pop: object, *expected: tuple[str, int]) -> None:
         out.append(Example(name, pop, flags(*expected)))  # type: ignore[arg-type]
 
     a = checked("NRR from 105% to 115%", d(7, 15))
@@ -157,11 +165,36 @@ def _examples() -> list[Example]:
     b = checked("Renewals forecast within 5%", None, added=d(9, 15))
     out.append(Example("a shorter close (7 days): ten days out, nothing to call out yet",
                        on(d(9, 20), team(a, b)), flags(),  # type: ignore[arg-type]
-                       CoachSettings(closing_days=7)))
+                       CoachSettings(closing_days=7, neglect_missed_check_ins=1)))
     out.append(Example("a shorter close (7 days): five days out",
                        on(d(9, 25), team(a, b)),  # type: ignore[arg-type]
                        flags((STALE, b.id), (UNTOUCHED, QUARTER.id)),
-                       CoachSettings(closing_days=7)))
+                       CoachSettings(closing_days=7, neglect_missed_check_ins=1)))
+
+    # The default: two missed check-ins (more than two cadence periods) before neglect.
+    a = checked("NRR from 105% to 115%", d(7, 12))
+    b = checked("Renewals forecast within 5%", d(7, 18))
+    default("weekly, one day late: not neglect", on(d(7, 20), team(a, b)))
+    a = checked("NRR from 105% to 115%", d(7, 8))
+    b = checked("Renewals forecast within 5%", d(7, 18))
+    default("weekly, five days late: not neglect", on(d(7, 20), team(a, b)))
+    a = checked("NRR from 105% to 115%", d(7, 6))
+    default("weekly, exactly two periods: not yet", on(d(7, 20), team(a, b)))
+    a = checked("NRR from 105% to 115%", d(7, 5))
+    default("weekly, two check-ins missed", on(d(7, 20), team(a, b)), (STALE, a.id))
+    a = checked("Contract review from 14 days to 7", d(7, 2), cadence=30)
+    b = checked("Templates cover 80% of contracts", d(8, 1), cadence=30)
+    default("legal: monthly, 33 days since: one missed, not neglect", on(d(8, 4), team(a, b)))
+    default("legal: monthly, 63 days since", on(d(9, 3), team(a, b)), (STALE, a.id))
+    a = checked("Orders shipped within 24 hours from 80% to 97%", d(8, 14), cadence=14)
+    b = checked("Cost per order from $4.10 to $3.50", d(7, 20), cadence=14)
+    default("operations: every two weeks, a month without", on(d(8, 20), team(a, b)),
+            (STALE, b.id))
+    a = checked("Trials started", None, added=d(7, 1))
+    b = checked("Trial-to-paid from 12% to 18%", d(7, 10), added=d(7, 1))
+    default("never checked in, twelve days into the quarter: not yet", on(d(7, 12), team(a, b)))
+    default("never checked in, three weeks into the quarter", on(d(7, 16), team(a, b)),
+            (STALE, a.id))
     return out
 
 

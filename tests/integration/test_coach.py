@@ -388,10 +388,14 @@ def test_team_quality_is_the_mean_of_its_objectives_less_its_own_findings(cast):
     c = build_cascade(cast)
     coaching = team_coaching(cast.eli, cast.platform, cast.q4)
     platform = objective_coaching(cast.eli, c.platform).quality.score
-    team_penalty = sum(10 for r in coaching.rows if r.finding.level.value == "warning")
+    points = {"error": 25, "warning": 10, "info": 3}
+    team_penalty = sum(points[r.finding.level.value] for r in coaching.rows)
     assert coaching.objectives == 1
     assert coaching.quality.score == max(0, platform - team_penalty)
-    assert {r.finding.code for r in coaching.rows} == {"lagging_only.team"}
+    assert {r.finding.code for r in coaching.rows} == {
+        "lagging_only.team",
+        "thin_team.few_objectives",
+    }
 
 
 def test_health_counts_orphans_copies_focus_and_neglect_per_department(cast):

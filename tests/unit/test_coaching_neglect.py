@@ -22,17 +22,49 @@ def test_a_key_result_past_its_cadence_names_the_dates() -> None:
     fresh = kr("Renewals forecast within 5%", last_check_in_at=at(date(2026, 7, 18)),
                check_in_count=2)
     objective = obj("Make renewals predictable", team="Customer Success", krs=(stale, fresh))
-    [finding] = check_neglect(on(date(2026, 7, 20), objective))
+    strict = CoachSettings(neglect_missed_check_ins=1)
+    [finding] = check_neglect(on(date(2026, 7, 20), objective), strict)
     assert (finding.code, finding.subject, finding.subject_id, finding.objective_id) == (
         "neglect.stale_key_result", Subject.KEY_RESULT, stale.id, objective.id)
     assert "was last checked in on 10 Jul 2026, 10 days ago" in finding.message
-    assert "due weekly (7 days)" in finding.message
+    assert "due weekly (7 days), so 1 check-in has been missed" in finding.message
+
+
+def _weekly(last: date) -> tuple[object, object]:
+    late = kr("NRR from 105% to 115%", last_check_in_at=at(last), check_in_count=2)
+    fresh = kr("Renewals forecast within 5%", last_check_in_at=at(date(2026, 7, 28)),
+               check_in_count=2)
+    return late, obj("Make renewals predictable", team="Customer Success", krs=(late, fresh))
+
+
+def test_one_day_late_is_not_neglect_by_default() -> None:
+    _, objective = _weekly(date(2026, 7, 21))  # due 28 Jul, looked at on 29 Jul
+    assert check_neglect(on(date(2026, 7, 29), objective)) == []
+    assert check_neglect(on(date(2026, 7, 29), objective), CoachSettings()) == []
+
+
+def test_two_periods_late_is_neglect_by_default() -> None:
+    late, objective = _weekly(date(2026, 7, 7))  # due 14 Jul, the next 21 Jul: both missed
+    [finding] = check_neglect(on(date(2026, 7, 29), objective))
+    assert (finding.code, finding.subject_id) == ("neglect.stale_key_result", late.id)  # type: ignore[attr-defined]
+    assert "22 days ago" in finding.message
+    assert "so 3 check-ins have been missed" in finding.message
+
+
+def test_the_number_of_missed_check_ins_is_the_organisations() -> None:
+    _, objective = _weekly(date(2026, 7, 7))
+    assert check_neglect(on(date(2026, 7, 29), objective),
+                         CoachSettings(neglect_missed_check_ins=4)) == []
+    _, objective = _weekly(date(2026, 7, 20))  # 9 days: one missed
+    assert len(check_neglect(on(date(2026, 7, 29), objective),
+                             CoachSettings(neglect_missed_check_ins=1))) == 1
 
 
 def test_never_updated_by_mid_cycle_is_one_finding_for_the_objective() -> None:
     krs = (kr("Pipeline from $2M to $3M"), kr("Cost per opportunity below $900"))
     objective = obj("Own the healthcare conversation", team="Marketing", krs=krs)
-    assert [f.code for f in check_neglect(on(date(2026, 8, 14), objective))] == [
+    assert [f.code for f in check_neglect(on(date(2026, 8, 14), objective),
+                                          CoachSettings(neglect_missed_check_ins=1))] == [
         "neglect.stale_key_result", "neglect.stale_key_result"]
     [finding] = check_neglect(on(date(2026, 8, 15), objective))
     assert finding.code == "neglect.objective_not_updated"

@@ -28,7 +28,8 @@ def messy_population():  # type: ignore[no-untyped-def]
 
 def test_every_check_has_a_name_a_description_and_a_stable_order() -> None:
     assert list(CHECKS) == ["focus", "copy_paste", "orphan", "measurable", "lagging_only",
-                            "sandbagging", "neglect", "attainment_rating"]
+                            "sandbagging", "neglect", "attainment_rating", "nesting",
+                            "line_of_sight", "rationale", "thin_team"]
     for name, check in CHECKS.items():
         assert check.name == name and check.description.endswith(".")
 

@@ -17,7 +17,7 @@ def test_full_attainment_cycle_after_cycle() -> None:
     [finding] = check_sandbagging(pop)
     assert (finding.code, finding.subject, finding.subject_id, finding.level) == (
         "sandbagging.attainment", Subject.PERSON, 4, Level.WARNING)
-    assert "Ava Lindqvist reached 100 % or more in each of the last 3 closed cycles" in (
+    assert "Ava Lindqvist reached 95 % or more in each of the last 3 closed cycles" in (
         finding.message)
     assert "(100 %, 105 %, 110 %)" in finding.message
     assert "about 70 %" in finding.suggestion

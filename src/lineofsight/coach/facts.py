@@ -42,6 +42,7 @@ from django.db.models.functions import Coalesce
 
 from lineofsight.coach.access import CoachViewer
 from lineofsight.coach.rules.facts import (
+    AlignmentEdge,
     CoachSettings,
     CycleFacts,
     KeyResultFacts,
@@ -79,6 +80,7 @@ _OBJECTIVE_FIELDS = (
     "commitment",
     "progress_mode",
     "is_development",
+    "rationale",
     "created_at",
     "updated_at",
 )
@@ -188,6 +190,7 @@ def _objective_facts(
         key_results=tuple(key_results),
         progress_mode=row["progress_mode"],
         is_development=bool(row["is_development"]),
+        rationale=row["rationale"],
     )
 
 
@@ -422,17 +425,44 @@ def load_population(
     kr_rows = _rows(kr_qs.order_by("objective_id", "position", "pk"), _KEY_RESULT_FIELDS, tz)
     confidences = _confidences(kr_qs)
 
-    links = list(
+    # Every live link of the cycle and its year, whatever the scope: the scope's own
+    # objectives take their parents from it, and the nesting and line-of-sight checks follow
+    # whole chains through it (as ids and levels only: nothing of an objective the viewer
+    # may not open is shown).
+    links = _plain(
         AlignmentLink.objects.live()
-        .filter(filters.both("child__"), child__cycle_id__in=cycles)
+        .filter(child__cycle_id__in=cycles)
         .exclude(child__state=Objective.State.ABANDONED)
         .order_by("child_id", "pk")
-        .values_list("child_id", "parent_objective_id", "parent_key_result_id", "target_id")
+        .values_list(
+            "child_id",
+            "parent_objective_id",
+            "parent_key_result_id",
+            "target_id",
+            "child__level",
+            "target__level",
+            "child__owner_team_id",
+            "child__state",
+            "child__visibility",
+        )
     )
     parents_of: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
     key_result_objective: dict[int, int] = {}
     targets: set[int] = set(extra_parent_ids)
-    for child_id, parent_obj, parent_kr, target in links:
+    alignment: list[AlignmentEdge] = []
+    for child_id, parent_obj, parent_kr, target, level, target_level, team, state, seen in links:
+        alignment.append(
+            AlignmentEdge(
+                child_id,
+                level,
+                target,
+                target_level,
+                team,
+                state == Objective.State.ACTIVE and seen == Objective.Visibility.PUBLIC,
+            )
+        )
+        if child_id not in in_scope:
+            continue
         parents_of[child_id].append((parent_obj, parent_kr))
         targets.add(target)
         if parent_kr is not None:
@@ -539,6 +569,8 @@ def load_population(
         ratings=ratings,
         review_cycle_id=review_cycle_id,
         review_cycle_name=review_cycle_name,
+        alignment=tuple(alignment),
+        person_teams=dict(placement.person_team),
     )
     return Loaded(
         scope=scope,

@@ -15,6 +15,7 @@ from lineofsight.coach.access import CoachViewer
 from lineofsight.coach.rules.facts import CoachSettings
 from lineofsight.goals.models import Cycle, KeyResult, Objective
 from lineofsight.goals.selectors import cycle_scope
+from lineofsight.people.actions import COACH_FIELDS
 from lineofsight.people.models import Membership, Organisation, Person, Team
 
 CHUNK = 5000
@@ -65,16 +66,7 @@ class CoachScope:
 
 def coach_settings() -> CoachSettings:
     """The organisation's coaching limits (one query)."""
-    fields = (
-        "max_objectives_person",
-        "max_objectives_team",
-        "min_key_results",
-        "max_key_results",
-        "min_key_results_company",
-        "max_key_results_company",
-        "copy_paste_similarity",
-        "sandbagging_cycles",
-    )
+    fields = COACH_FIELDS
     row = Organisation.objects.order_by("pk").values(*fields).first()
     return CoachSettings(**row) if row else CoachSettings()
 

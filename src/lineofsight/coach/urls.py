@@ -17,6 +17,7 @@ urlpatterns = [
         "coach/objectives/<int:objective_id>/", coach_views.objective_card, name="coach-objective"
     ),
     path("coach/teams/<int:team_id>/", coach_views.team_card, name="coach-team"),
+    path("coach/rules/", coach_views.rules_page, name="coach-rules"),
     path("coach/acknowledge/", coach_views.acknowledge, name="coach-acknowledge"),
     path(
         "coach/acknowledgements/<int:acknowledgement_id>/reopen/",

@@ -10,6 +10,8 @@ as they were. The checks run while an objective or key result is being written l
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lineofsight.coach import actions as coach_actions
 from lineofsight.coach.health import health
+from lineofsight.coach.limits import coach_rules
 from lineofsight.coach.selectors import (
     FindingRow,
     acknowledgeable,
@@ -28,10 +31,11 @@ from lineofsight.coach.selectors import (
     subject_of,
     team_coaching,
 )
-from lineofsight.core.errors import InvalidInput, NotFound
+from lineofsight.core.errors import InvalidInput, NotAllowed, NotFound
 from lineofsight.core.web import SignedInRequest, is_htmx, page, render_page, safe_next
 from lineofsight.goals import selectors as goal_selectors
 from lineofsight.goals.models import Cycle
+from lineofsight.people import actions as people_actions
 from lineofsight.people.models import Team
 
 
@@ -238,3 +242,73 @@ def reopen(request: SignedInRequest, acknowledgement_id: int) -> HttpResponse:
     else:
         messages.success(request, "Reopened: the finding nags again; the acknowledgement is kept.")
     return redirect(safe_next(request, reverse("coach-health")))
+
+
+# ---------------------------------------------------------------------------------------
+# The rules and their limits
+
+
+def _parse_limits(data: Any) -> tuple[dict[str, float | int], dict[str, list[str]]]:
+    """The limits a form sent, as numbers, and the fields that are not numbers at all."""
+    changes: dict[str, float | int] = {}
+    errors: dict[str, list[str]] = {}
+    shares = {name for name, _, _, _ in people_actions.COACH_SHARES}
+    for name in people_actions.COACH_FIELDS:
+        raw = (data.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            changes[name] = float(raw) if name in shares else int(raw)
+        except ValueError:
+            kind = "a number such as 0.8" if name in shares else "a whole number"
+            errors[name] = [f"Give {kind}."]
+    return changes, errors
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def rules_page(request: SignedInRequest) -> HttpResponse:
+    """``/coach/rules/``: every check and its limits; HR changes the limits here."""
+    user = request.user
+    can_edit = bool(user.is_hr_admin)
+    errors: dict[str, list[str]] = {}
+    sent: dict[str, str] = {}
+    if request.method == "POST":
+        if not can_edit:
+            raise NotAllowed("Only HR admins can change the coach's limits.")
+        sent = {name: request.POST.get(name, "") for name in people_actions.COACH_FIELDS}
+        changes, errors = _parse_limits(request.POST)
+        if not errors:
+            try:
+                people_actions.update_coach_settings(acting_user=user, **changes)
+            except InvalidInput as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, "Saved: the coach applies the new limits from now on.")
+                return redirect(reverse("coach-rules"))
+    rules = [
+        {
+            "rule": rule,
+            "limits": [
+                {
+                    "row": row,
+                    "value": sent.get(row.name, "") if sent else f"{row.value:g}",
+                    "errors": errors.get(row.name, []),
+                }
+                for row in rule.limits
+            ],
+        }
+        for rule in coach_rules()
+    ]
+    return render_page(
+        request,
+        "coach/rules.html",
+        {
+            "nav": "health",
+            "rules": rules,
+            "can_edit": can_edit,
+            "errors": errors,
+            "other_errors": errors.get("__all__", []),
+        },
+        status=422 if errors else 200,
+    )

@@ -499,17 +499,31 @@ def set_okr_approval(*, acting_user: Person | None, on: bool) -> Organisation:
     return org
 
 
-# Coaching limits: (field, smallest, largest); the similarity is a share, the rest counts.
+# Coaching limits: (field, smallest, largest): whole numbers, then shares (0.8 is 80 %).
 COACH_COUNTS: tuple[tuple[str, int, int], ...] = (
     ("max_objectives_person", 1, 20),
     ("max_objectives_team", 1, 20),
+    ("min_objectives_team", 1, 20),
     ("min_key_results", 1, 20),
     ("max_key_results", 1, 20),
     ("min_key_results_company", 1, 20),
     ("max_key_results_company", 1, 20),
     ("sandbagging_cycles", 2, 12),
+    ("sandbagging_min_check_ins", 2, 20),
+    ("neglect_missed_check_ins", 1, 6),
+    ("closing_days", 1, 60),
+    ("max_nesting_depth", 2, 10),
+    ("rating_attainment_min_people", 3, 1000),
 )
-COACH_FIELDS = (*(name for name, _, _ in COACH_COUNTS), "copy_paste_similarity")
+COACH_SHARES: tuple[tuple[str, float, float, str], ...] = (
+    ("copy_paste_similarity", 0.5, 1.0, "a similarity"),
+    ("sandbagging_attainment", 0.8, 1.0, "an attainment"),
+    ("rating_attainment_correlation", 0.5, 1.0, "a correlation"),
+)
+COACH_FIELDS = (
+    *(name for name, _, _ in COACH_COUNTS),
+    *(name for name, _, _, _ in COACH_SHARES),
+)
 
 
 def coach_settings_errors(
@@ -526,16 +540,21 @@ def coach_settings_errors(
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             errors[name] = f"Give a whole number from {low} to {high}."
-    similarity = changes.get("copy_paste_similarity")
-    if similarity is not None and (
-        isinstance(similarity, bool)
-        or not isinstance(similarity, int | float)
-        or not (math.isfinite(similarity) and 0.5 <= similarity <= 1.0)
-    ):
-        errors["copy_paste_similarity"] = "Give a similarity from 0.5 to 1.0 (0.8 is 80 %)."
+    for name, low_share, high_share, what_share in COACH_SHARES:
+        share = changes.get(name)
+        if share is not None and (
+            isinstance(share, bool)
+            or not isinstance(share, int | float)
+            or not (math.isfinite(share) and low_share <= share <= high_share)
+        ):
+            errors[name] = (
+                f"Give {what_share} from {low_share:g} to {high_share:g} (0.9 is 90 %)."
+            )
     for least, most, what in (
-        ("min_key_results", "max_key_results", "an objective"),
-        ("min_key_results_company", "max_key_results_company", "a company objective"),
+        ("min_key_results", "max_key_results", "key results for an objective"),
+        ("min_key_results_company", "max_key_results_company", "key results for a company "
+         "objective"),
+        ("min_objectives_team", "max_objectives_team", "objectives for a team"),
     ):
         if least in errors or most in errors:
             continue
@@ -543,39 +562,21 @@ def coach_settings_errors(
         hi = changes.get(most, getattr(current, most))
         if lo > hi:
             field = least if least in changes else most
-            errors[field] = (
-                f"The least number of key results for {what} ({lo}) must not exceed the most "
-                f"({hi})."
-            )
+            errors[field] = f"The least number of {what} ({lo}) must not exceed the most ({hi})."
     return errors
 
 
 @transaction.atomic
 def update_coach_settings(
-    *,
-    acting_user: Person | None,
-    max_objectives_person: int | None = None,
-    max_objectives_team: int | None = None,
-    min_key_results: int | None = None,
-    max_key_results: int | None = None,
-    min_key_results_company: int | None = None,
-    max_key_results_company: int | None = None,
-    copy_paste_similarity: float | None = None,
-    sandbagging_cycles: int | None = None,
+    *, acting_user: Person | None, **limits: float | int | None
 ) -> Organisation:
-    """Change the limits the coach applies (focus, copy-paste, sandbagging); HR only."""
+    """Change the limits the coach applies (``COACH_FIELDS``: focus, copy-paste,
+    sandbagging, neglect, nesting, attainment as a rating); HR only. All or nothing: any
+    value out of range (or an unknown name) raises ``InvalidInput`` naming each field, and
+    nothing changes."""
     _require_hr(acting_user)
     org = Organisation.objects.select_for_update().get(pk=Organisation.current().pk)
-    given = {
-        "max_objectives_person": max_objectives_person,
-        "max_objectives_team": max_objectives_team,
-        "min_key_results": min_key_results,
-        "max_key_results": max_key_results,
-        "min_key_results_company": min_key_results_company,
-        "max_key_results_company": max_key_results_company,
-        "copy_paste_similarity": copy_paste_similarity,
-        "sandbagging_cycles": sandbagging_cycles,
-    }
+    given = limits
     changes = {name: value for name, value in given.items() if value is not None}
     errors = coach_settings_errors(current=org, changes=changes)
     if errors:

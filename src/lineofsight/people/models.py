@@ -122,8 +122,61 @@ class Organisation(models.Model):
         "sandbagging after cycles",
         default=2,
         validators=[MinValueValidator(2), MaxValueValidator(12)],
-        help_text="Closed cycles in a row at 100 % or more after which the coach asks whether "
-        "the targets stretch.",
+        help_text="Closed cycles in a row at the sandbagging attainment or more after which "
+        "the coach asks whether the targets stretch.",
+    )
+    sandbagging_attainment = models.FloatField(
+        "sandbagging attainment",
+        default=0.95,
+        validators=[MinValueValidator(0.8), MaxValueValidator(1.0)],
+        help_text="Attainment (0.8-1.0) that counts as hitting everything: at 0.95, a run of "
+        "100 %, 100 % and 97 % still asks whether the targets stretch.",
+    )
+    sandbagging_min_check_ins = models.PositiveSmallIntegerField(
+        "check-ins always on track",
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text="Check-ins on each of two stretch key results, all on track from the first, "
+        "after which the coach asks whether the targets stretch.",
+    )
+    neglect_missed_check_ins = models.PositiveSmallIntegerField(
+        "neglected after missed check-ins",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+        help_text="Cadence periods a key result may go without a check-in before it is "
+        "neglected: with 2, a weekly key result after more than 14 days.",
+    )
+    closing_days = models.PositiveSmallIntegerField(
+        "closing days",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="The last days of a cycle in which key results never checked in on are "
+        "called out.",
+    )
+    max_nesting_depth = models.PositiveSmallIntegerField(
+        "alignment levels, at most",
+        default=4,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+        help_text="Levels from a company objective (level 1) down before a chain is too deep.",
+    )
+    min_objectives_team = models.PositiveSmallIntegerField(
+        "objectives per team, at least",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="A team with fewer team objectives in a cycle gets a nudge.",
+    )
+    rating_attainment_correlation = models.FloatField(
+        "rating and attainment correlation",
+        default=0.9,
+        validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
+        help_text="Ratings correlated with OKR attainment at least this much (0.5-1.0) look "
+        "like a formula.",
+    )
+    rating_attainment_min_people = models.PositiveSmallIntegerField(
+        "reviewed people for the correlation",
+        default=8,
+        validators=[MinValueValidator(3), MaxValueValidator(1000)],
+        help_text="The correlation is only read across at least this many reviewed people.",
     )
 
     class Meta:

@@ -21,6 +21,7 @@ from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
 from lineofsight.api.types import DateTime, Id, LongText, ParamId, text
 from lineofsight.coach import actions as coach_actions
 from lineofsight.coach.health import HealthRow, health
+from lineofsight.coach.limits import coach_rules
 from lineofsight.coach.rules.quality import Quality
 from lineofsight.coach.scope import CoachScope
 from lineofsight.coach.selectors import (
@@ -33,6 +34,7 @@ from lineofsight.coach.selectors import (
 )
 from lineofsight.core.errors import InvalidInput, NotFound
 from lineofsight.goals.models import Cycle
+from lineofsight.people import actions as people_actions
 
 router = Router(tags=["coach"])
 
@@ -133,6 +135,60 @@ class CoachSettingsOut(Schema):
     max_key_results_company: int
     copy_paste_similarity: float
     sandbagging_cycles: int
+    sandbagging_attainment: float
+    sandbagging_min_check_ins: int
+    neglect_missed_check_ins: int
+    closing_days: int
+    max_nesting_depth: int
+    min_objectives_team: int
+    rating_attainment_correlation: float
+    rating_attainment_min_people: int
+
+
+class CoachSettingsIn(Schema):
+    """The limits to change; those left out stay as they are."""
+
+    model_config = {"extra": "forbid"}
+
+    max_objectives_person: int | None = None
+    max_objectives_team: int | None = None
+    min_objectives_team: int | None = None
+    min_key_results: int | None = None
+    max_key_results: int | None = None
+    min_key_results_company: int | None = None
+    max_key_results_company: int | None = None
+    copy_paste_similarity: float | None = None
+    sandbagging_cycles: int | None = None
+    sandbagging_attainment: float | None = None
+    sandbagging_min_check_ins: int | None = None
+    neglect_missed_check_ins: int | None = None
+    closing_days: int | None = None
+    max_nesting_depth: int | None = None
+    rating_attainment_correlation: float | None = None
+    rating_attainment_min_people: int | None = None
+
+
+class CoachLimitOut(Schema):
+    name: str = Field(description="The setting, as in PATCH /api/coach/settings.")
+    label: str
+    value: float
+    default: float
+    minimum: float
+    maximum: float
+    share: bool = Field(description="A share from 0 to 1 rather than a count.")
+    reason: str = Field(description="Why the default is what it is.")
+
+
+class CoachRuleOut(Schema):
+    name: str
+    title: str
+    description: str
+    limits: list[CoachLimitOut]
+
+
+class CoachRulesOut(Schema):
+    rules: list[CoachRuleOut]
+    can_edit: bool = Field(description="Whether the caller (HR) may change the limits.")
 
 
 class CoachHealthOut(Schema):
@@ -293,3 +349,47 @@ def reopen_finding(request: HttpRequest, id: ParamId, payload: CoachReopenIn) ->
     ack = get_acknowledgement_for_user(user, id)
     ack = coach_actions.reopen_finding(acting_user=user, acknowledgement=ack, reason=payload.reason)
     return acknowledgement_data(ack)
+
+
+def _rules_data(user: Any) -> dict[str, Any]:
+    return {
+        "rules": [
+            {
+                "name": rule.name,
+                "title": rule.title,
+                "description": rule.description,
+                "limits": [
+                    {
+                        "name": row.name,
+                        "label": row.limit.label,
+                        "value": row.value,
+                        "default": row.limit.default,
+                        "minimum": row.low,
+                        "maximum": row.high,
+                        "share": row.limit.share,
+                        "reason": row.limit.reason,
+                    }
+                    for row in rule.limits
+                ],
+            }
+            for rule in coach_rules()
+        ],
+        "can_edit": bool(user.is_hr_admin),
+    }
+
+
+@router.get("/rules", response={200: CoachRulesOut, **READ_ERRORS})
+def coach_rules_list(request: HttpRequest) -> Any:
+    """Every check the coach runs, what it looks for, and its limits: the value in force,
+    the default, the allowed range and the reason for the default. Readable by everyone."""
+    return _rules_data(caller(request))
+
+
+@router.patch("/settings", response={200: CoachRulesOut, **WRITE_ERRORS})
+def update_coach_settings(request: HttpRequest, payload: CoachSettingsIn) -> Any:
+    """Change the coach's limits (HR only). All or nothing: a value out of range answers 422
+    naming each field at fault, and nothing changes. Answers the rules with the new limits."""
+    user = caller(request)
+    changes = payload.model_dump(exclude_none=True)
+    people_actions.update_coach_settings(acting_user=user, **changes)
+    return _rules_data(user)

@@ -21,6 +21,7 @@ from .findings import Finding, Subject
 from .focus import check_focus, key_result_limits
 from .measurable import check_key_result, check_measurable
 from .neglect import check_neglect
+from .nesting import check_line_of_sight, check_nesting, check_rationale, check_thin_teams
 from .sandbagging import check_sandbagging
 from .signals import check_signals
 from .similarity import Similarity
@@ -59,6 +60,14 @@ CHECKS: dict[str, Check] = {
               "never updated by mid-cycle; untouched key results at close.", check_neglect),
         Check("attainment_rating", "Review ratings that track OKR attainment almost "
               "perfectly (a formula, not context).", check_attainment_rating),
+        Check("nesting", "Alignment chains too deep to keep a line of sight, and people "
+              "aligned straight to the company past their team's own objective.", check_nesting),
+        Check("line_of_sight", "Teams none of whose objectives leads to a company "
+              "objective.", check_line_of_sight),
+        Check("rationale", "Alignments nobody has explained: no alignment rationale.",
+              check_rationale),
+        Check("thin_team", "Teams with fewer team objectives than the organisation expects "
+              "(a nudge).", check_thin_teams),
     )
 }
 

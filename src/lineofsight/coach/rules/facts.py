@@ -25,8 +25,9 @@ class CoachSettings:
     # it (``copy_paste.restating``: 0.35 is the mean of word and meaning similarity at
     # which children in the tuning set began to say the same as their parents).
     copy_paste_similarity: float = 0.35
-    # Attainment in consecutive closed cycles at or above this suggests sandbagging.
-    sandbagging_attainment: float = 1.0
+    # Attainment in consecutive closed cycles at or above this suggests sandbagging (a
+    # tolerance: 100 %, 100 %, 97 % is still "hit everything").
+    sandbagging_attainment: float = 0.95
     sandbagging_cycles: int = 2
     # Correlation between ratings and attainment above this (check 8) means a formula.
     rating_attainment_correlation: float = 0.9
@@ -36,6 +37,15 @@ class CoachSettings:
     sandbagging_min_check_ins: int = 3
     # The last days of a cycle in which untouched key results are called out (check 7).
     closing_days: int = 14
+    # Check-ins (cadence periods) a key result may miss before it is neglected: with 2, a
+    # weekly key result is neglected once more than 14 days have passed without one.
+    neglect_missed_check_ins: int = 2
+    # Levels from a company objective down (the company objective is level 1) beyond which
+    # an alignment chain is too deep to keep a line of sight.
+    max_nesting_depth: int = 4
+    # A team with fewer objectives than this in a cycle is nudged to translate more of the
+    # company's priorities into its own.
+    min_objectives_team: int = 3
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,8 @@ class ObjectiveFacts:
     # A development goal (growth, skills): it counts towards nothing, so it is never an
     # orphan for being aligned to nothing.
     is_development: bool = False
+    # The alignment rationale: "if we hit this, the parent becomes more likely because...".
+    rationale: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,21 @@ class RatingPoint:
 
 
 @dataclass(frozen=True)
+class AlignmentEdge:
+    """One live alignment link, as structure only (ids and levels, no wording): the coach
+    follows chains through it, including through objectives outside the scope."""
+
+    child_id: int
+    child_level: str  # company | team | individual
+    target_id: int  # the parent objective, or the objective owning the parent key result
+    target_level: str
+    # The child's owning team (a team objective), and whether the child is an active,
+    # public objective (one the skipped-level check may point a person to).
+    child_team_id: int | None = None
+    child_open: bool = False
+
+
+@dataclass(frozen=True)
 class Population:
     """Everything the checks for one cycle need, for the scope being checked."""
 
@@ -140,3 +167,9 @@ class Population:
     # The review cycle the ratings belong to (check 8 reports on it).
     review_cycle_id: int | None = None
     review_cycle_name: str = ""
+    # Every live alignment link of the cycle (and its year), beyond the scope: nesting
+    # depth and the line of sight to a company objective follow whole chains. Links between
+    # the objectives above are always taken into account as well.
+    alignment: tuple[AlignmentEdge, ...] = ()
+    # Each person's team (their first membership): where a skipped level is looked for.
+    person_teams: dict[int, int] = field(default_factory=dict)

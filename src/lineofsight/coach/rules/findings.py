@@ -24,7 +24,8 @@ class Subject(StrEnum):
 @dataclass(frozen=True)
 class Finding:
     check: str  # focus | copy_paste | orphan | measurable | lagging_only | sandbagging
-    #             | neglect | attainment_rating
+    #             | neglect | attainment_rating | nesting | line_of_sight | rationale
+    #             | thin_team
     code: str  # the precise rule, e.g. "focus.person_objectives"
     level: Level
     subject: Subject

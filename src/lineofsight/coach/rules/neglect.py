@@ -8,8 +8,9 @@ results an annual objective has for this quarter (``KeyResultFacts.cycle_id``):
   results has ever been checked in on, and each has had a full cadence period to get its
   first one.
 * ``neglect.stale_key_result``: while the cycle runs, a key result whose last check-in (or,
-  with none, the day it began) is further back than its cadence allows. Key results of an
-  objective reported above are not repeated.
+  with none, the day it began) is further back than ``neglect_missed_check_ins`` cadence
+  periods (2 by default: a weekly key result after more than 14 days, so a check-in a few
+  days late is not neglect). Key results of an objective reported above are not repeated.
 * ``neglect.untouched_at_close``: in the last ``closing_days`` of the cycle, key results
   never checked in on that have had a full cadence period to get a first check-in; once the
   cycle is closed, every key result never checked in on (one finding for the cycle).
@@ -110,7 +111,7 @@ def check_neglect(population: Population, settings: CoachSettings | None = None)
             if objective.id in reported:
                 continue
             for kr in krs:
-                finding = _stale(objective, kr, cycle)
+                finding = _stale(objective, kr, cycle, settings.neglect_missed_check_ins)
                 if finding is not None:
                     findings.append(finding)
     if _closing(cycle, settings):
@@ -149,7 +150,9 @@ def _not_updated(
     )
 
 
-def _stale(objective: ObjectiveFacts, kr: KeyResultFacts, cycle: CycleFacts) -> Finding | None:
+def _stale(
+    objective: ObjectiveFacts, kr: KeyResultFacts, cycle: CycleFacts, missed: int = 1
+) -> Finding | None:
     if kr.last_check_in_at is not None:
         since = kr.last_check_in_at.date()
         what = f"was last checked in on {_day(since)}"
@@ -157,8 +160,10 @@ def _stale(objective: ObjectiveFacts, kr: KeyResultFacts, cycle: CycleFacts) -> 
         since = _began(objective, kr, cycle)
         what = f"has had no check-in since {_day(since)}"
     days = (cycle.today - since).days
-    if days <= kr.cadence_days:
+    allowed = kr.cadence_days * max(missed, 1)
+    if days <= allowed:
         return None
+    missing = days // kr.cadence_days
     return Finding(
         check=CHECK,
         code="neglect.stale_key_result",
@@ -168,7 +173,8 @@ def _stale(objective: ObjectiveFacts, kr: KeyResultFacts, cycle: CycleFacts) -> 
         objective_id=objective.id,
         message=(
             f"{quoted(kr.title)} {what}, {plural(days, 'day')} ago; its check-ins are due "
-            f"{_cadence(kr.cadence_days)} ({plural(kr.cadence_days, 'day')})."
+            f"{_cadence(kr.cadence_days)} ({plural(kr.cadence_days, 'day')}), so "
+            f"{plural(missing, 'check-in has', 'check-ins have')} been missed."
         ),
         suggestion=(
             "A short check-in now -- the current value, a confidence, any blocker -- keeps "

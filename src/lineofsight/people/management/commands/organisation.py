@@ -32,7 +32,16 @@ COACH_OPTIONS = {
     "max_key_results_company": "--max-key-results-company",
     "copy_paste_similarity": "--copy-paste-similarity",
     "sandbagging_cycles": "--sandbagging-cycles",
+    "sandbagging_attainment": "--sandbagging-attainment",
+    "sandbagging_min_check_ins": "--sandbagging-check-ins",
+    "neglect_missed_check_ins": "--neglect-after-missed",
+    "closing_days": "--closing-days",
+    "max_nesting_depth": "--max-nesting-depth",
+    "min_objectives_team": "--min-objectives-team",
+    "rating_attainment_correlation": "--rating-correlation",
+    "rating_attainment_min_people": "--rating-correlation-people",
 }
+SHARES = {name for name, _, _, _ in actions.COACH_SHARES}
 COACH_HELP = {
     "max_objectives_person": "At most N objectives per person in a cycle (default 3).",
     "max_objectives_team": "At most N objectives per team in a cycle (default 5).",
@@ -42,8 +51,21 @@ COACH_HELP = {
     "max_key_results_company": "At most N key results per company objective (default 5).",
     "copy_paste_similarity": "A child worded at least this similarly to its parent restates it "
     "(0.5-1.0, default 0.8).",
-    "sandbagging_cycles": "Ask about stretch after N closed cycles in a row at 100%% or more "
-    "(default 2).",
+    "sandbagging_cycles": "Ask about stretch after N closed cycles in a row at the sandbagging "
+    "attainment or more (default 2).",
+    "sandbagging_attainment": "Attainment that counts as hitting everything (0.8-1.0, default "
+    "0.95).",
+    "sandbagging_min_check_ins": "Check-ins on each of two stretch key results, all on track, "
+    "before asking about stretch (default 3).",
+    "neglect_missed_check_ins": "A key result is neglected after N cadence periods without a "
+    "check-in (default 2).",
+    "closing_days": "Call out untouched key results in the last N days of a cycle (default 14).",
+    "max_nesting_depth": "At most N levels from a company objective down (default 4).",
+    "min_objectives_team": "Nudge a team with fewer than N team objectives (default 3).",
+    "rating_attainment_correlation": "Ratings correlated with attainment at least this much look "
+    "like a formula (0.5-1.0, default 0.9).",
+    "rating_attainment_min_people": "Read that correlation over at least N reviewed people "
+    "(default 8).",
 }
 
 
@@ -153,7 +175,7 @@ class Command(BaseCommand):
             raw = options.get(field)
             if raw is None:
                 continue
-            if field == "copy_paste_similarity":
+            if field in SHARES:
                 coach[field] = share(raw, option)
             else:
                 coach[field] = whole(raw, option)
@@ -186,5 +208,10 @@ class Command(BaseCommand):
             f"key results per objective ({org.min_key_results_company}-"
             f"{org.max_key_results_company} at company level); copy-paste from "
             f"{org.copy_paste_similarity:g} similarity; sandbagging after "
-            f"{org.sandbagging_cycles} cycles at 100 % or more"
+            f"{org.sandbagging_cycles} cycles at {org.sandbagging_attainment * 100:.0f} % or more"
+        )
+        self.stdout.write(
+            f"           at least {org.min_objectives_team} objectives per team; at most "
+            f"{org.max_nesting_depth} alignment levels; a key result neglected after "
+            f"{org.neglect_missed_check_ins} missed check-ins (see /coach/rules/)"
         )
