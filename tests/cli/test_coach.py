@@ -184,7 +184,7 @@ def test_the_new_limits_are_set_on_the_command_line(cast, run):
         (["--max-objectives-person", "many"], "--max-objectives-person: 'many' is not a whole"),
         (["--max-objectives-team", "0"], "--max-objectives-team: Give a whole number from 1"),
         (["--min-key-results", "6"], "--min-key-results: The least number of key results"),
-        (["--copy-paste-similarity", "0.2"], "--copy-paste-similarity: Give a similarity"),
+        (["--copy-paste-similarity", "0.1"], "--copy-paste-similarity: Give a similarity"),
         (
             ["--name", "Renamed", "--sandbagging-cycles", "1"],
             "--sandbagging-cycles: Give a whole number from 2 to 12",

@@ -4,6 +4,7 @@ figures, narrowing and deliverables the wording checks use, with and without the
 from __future__ import annotations
 
 import json
+from importlib import import_module
 import socket
 from typing import Any
 
@@ -143,3 +144,12 @@ def test_the_wording_sets_are_large_balanced_and_apart(file: str) -> None:
         texts[name] = {item[key].casefold() for item in items}
     assert not texts["tuning"] & texts["devset"]  # nothing measured was tuned on
     assert json.dumps(load("devset", file))  # plain data
+
+
+def test_an_organisation_s_old_copy_paste_limit_moves_to_the_restating_score() -> None:
+    step = import_module("lineofsight.people.migrations.0007_restating_score")
+    assert step._to_score(0.8) == 0.35  # the old default becomes the new one
+    assert step._to_score(0.9) == pytest.approx(0.42, abs=0.011)  # stricter stays stricter
+    assert step._to_score(0.5) == pytest.approx(0.2)  # clamped to the new range
+    for old in (0.6, 0.8, 0.95):
+        assert step._to_share(step._to_score(old)) == pytest.approx(old, abs=0.01)

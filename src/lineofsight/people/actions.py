@@ -516,7 +516,7 @@ COACH_COUNTS: tuple[tuple[str, int, int], ...] = (
     ("rating_attainment_min_people", 3, 1000),
 )
 COACH_SHARES: tuple[tuple[str, float, float, str], ...] = (
-    ("copy_paste_similarity", 0.5, 1.0, "a similarity"),
+    ("copy_paste_similarity", 0.2, 0.9, "a similarity"),
     ("sandbagging_attainment", 0.8, 1.0, "an attainment"),
     ("rating_attainment_correlation", 0.5, 1.0, "a correlation"),
 )

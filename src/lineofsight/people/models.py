@@ -113,10 +113,10 @@ class Organisation(models.Model):
     )
     copy_paste_similarity = models.FloatField(
         "copy-paste similarity",
-        default=0.8,
-        validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
-        help_text="A child objective worded at least this similarly to its parent (0.5-1.0) "
-        "restates it instead of translating it.",
+        default=0.35,
+        validators=[MinValueValidator(0.2), MaxValueValidator(0.9)],
+        help_text="A child objective whose restating score against its parent (wording, "
+        "meaning and figures; 0.2-0.9) is at least this restates it instead of translating it.",
     )
     sandbagging_cycles = models.PositiveSmallIntegerField(
         "sandbagging after cycles",

@@ -98,6 +98,8 @@ def restating(a: str, b: str, stop: tuple[str, ...] = ()) -> float:
         score += FIGURES_AGREE
     elif same is False or (mine and not theirs):
         score -= FIGURES_DIFFER  # a figure of its own: the child's own target
+    elif theirs and not mine:
+        score -= FIGURES_LEFT_OUT  # the parent's target left out, for a measure of its own
     if narrows(a, b, stop):
         score -= NARROWING
     return max(0.0, min(1.0, score))
@@ -137,12 +139,14 @@ CONTAINED = 0.8
 # Words that add no scope when a child adds them to its parent's.
 _GENERIC = frozenset(
     normalise("long term always truly really fully everyone everybody whole entire "
-              "significantly continuously consistently every single time")
+              "significantly continuously consistently every single time faster quicker "
+              "sooner better further again harder stronger")
 )
 NARROWING = 0.5
 # How far the same figures (or different ones) move two statements' similarity.
 FIGURES_AGREE = 0.1
 FIGURES_DIFFER = 0.15
+FIGURES_LEFT_OUT = 0.2
 
 
 def _without(text: str, stop: tuple[str, ...]) -> str:

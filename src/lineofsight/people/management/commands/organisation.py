@@ -49,8 +49,8 @@ COACH_HELP = {
     "max_key_results": "At most N key results per team or individual objective (default 4).",
     "min_key_results_company": "At least N key results per company objective (default 3).",
     "max_key_results_company": "At most N key results per company objective (default 5).",
-    "copy_paste_similarity": "A child worded at least this similarly to its parent restates it "
-    "(0.5-1.0, default 0.8).",
+    "copy_paste_similarity": "A child whose restating score against its parent (wording, "
+    "meaning and figures) is at least this restates it (0.2-0.9, default 0.35).",
     "sandbagging_cycles": "Ask about stretch after N closed cycles in a row at the sandbagging "
     "attainment or more (default 2).",
     "sandbagging_attainment": "Attainment that counts as hitting everything (0.8-1.0, default "
