@@ -101,6 +101,27 @@ def main() -> None:
 
         return call
 
+    def typing(person: Any) -> Callable[[], Any]:
+        """The key-result form's inline check, each time with wording not seen before (so no
+        judgement comes from a cache), as its owner types."""
+        client = Client()
+        client.force_login(person)
+        objective = Objective.objects.filter(owner_person=person, cycle=quarter).first()
+        assert objective is not None, "the member owns no objective this quarter"
+        path = f"/coach/draft/objectives/{objective.pk}/key-result/"
+        typed = iter(range(1_000_000))
+
+        def call() -> Any:
+            n = next(typed)
+            response = client.post(path, {
+                "title": f"Run {n} onboarding workshops for region {n % 17} partners",
+                "kind": "increase", "start_value": "0", "target_value": str(n + 5),
+            }, HTTP_HX_REQUEST="true")
+            assert response.status_code == 200, (path, response.status_code)
+            return response
+
+        return call
+
     scope = CoachScope.organisation(quarter)
     loaded = load_population(None, scope)
     started = time.perf_counter()
@@ -127,6 +148,7 @@ def main() -> None:
             page(hr, f"/health/departments/{department.pk}/?cycle={quarter.pk}"),
         ),
         measure("GET /api/coach/health (HR)", page(hr, f"/api/coach/health?cycle={quarter.pk}")),
+        measure("inline check of a key result as it is typed (its owner)", typing(member)),
         measure(
             "lineofsight coach --json (the operator)",
             lambda: call_command("coach", "--cycle", quarter.name, "--json", stdout=_Null()),

@@ -350,3 +350,21 @@ def test_hr_edits_the_coach_limits_in_the_admin(cast, as_user):
     assert AuditEvent.objects.filter(
         action="organisation.update_coaching", actor=cast.hana
     ).exists()
+
+
+def test_a_deliverable_milestone_is_questioned_until_acknowledged(cast, cascade, as_user, htmx):
+    from lineofsight.goals.actions import create_key_result
+
+    canteen = create_key_result(acting_user=cast.sam, objective=cascade.sales,
+                                title="Refurbish the customer briefing centre", kind="milestone",
+                                owner=cast.sam)
+    client = as_user(cast.sam)
+    card = client.get(f"/coach/objectives/{cascade.sales.pk}/", **htmx).content.decode()
+    assert "\u201cRefurbish the customer briefing centre\u201d is a deliverable" in card
+    assert "What outcome does it move?" in card
+    form = ack_form(cast, cascade, code="measurable.deliverable", subject="key_result",
+                    subject_id=str(canteen.pk), reason="The centre is the bet this quarter")
+    assert client.post("/coach/acknowledge/", form).status_code == 302
+    card = client.get(f"/coach/objectives/{cascade.sales.pk}/", **htmx).content.decode()
+    assert "is a deliverable" not in card.split("Acknowledged exceptions")[0]
+    assert "The centre is the bet this quarter" in card
