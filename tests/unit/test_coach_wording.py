@@ -4,8 +4,8 @@ figures, narrowing and deliverables the wording checks use, with and without the
 from __future__ import annotations
 
 import json
-from importlib import import_module
 import socket
+from importlib import import_module
 from typing import Any
 
 import pytest

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from . import wording
 from .common import (
@@ -86,8 +87,12 @@ def restating(a: str, b: str, stop: tuple[str, ...] = ()) -> float:
     similarity (``text_similarity``) and the higher of that and their meaning's
     (``wording.similarity``, when the model is installed), moved by their figures -- the
     same figures written another way ("$45M", "forty-five million") bring them closer,
-    different ones (a child's own target)
-    set them apart."""
+    different ones (a child's own target) set them apart."""
+    return _restating(a, b, stop, wording.model_id())
+
+
+@lru_cache(maxsize=65536)
+def _restating(a: str, b: str, stop: tuple[str, ...], _model: int) -> float:
     lexical = text_similarity(a, b, stop)
     meant = wording.similarity(_without(a, stop), _without(b, stop))
     # Meaning only adds: a pair worded alike is not set apart by the model.

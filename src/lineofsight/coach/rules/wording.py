@@ -174,16 +174,22 @@ def _verdict(name: str, text: str, kind: str, _encoder_id: int) -> Verdict | Non
     return model.verdict(text, kind) if model is not None else None
 
 
+def model_id() -> int:
+    """Which model answers now (0: none), for caches of answers that depend on it."""
+    encoder = meaning.encoder()
+    return id(encoder) if encoder is not None else 0
+
+
 def activity(title: str, kind: str) -> Verdict | None:
     """Whether a key result reads as counting effort or output; None without the model."""
-    encoder = meaning.encoder()
-    return _verdict("activity", title, kind, id(encoder)) if encoder is not None else None
+    model = model_id()
+    return _verdict("activity", title, kind, model) if model else None
 
 
 def deliverable(title: str) -> Verdict | None:
     """Whether a milestone reads as finishing a piece of work; None without the model."""
-    encoder = meaning.encoder()
-    return _verdict("deliverable", title, "milestone", id(encoder)) if encoder else None
+    model = model_id()
+    return _verdict("deliverable", title, "milestone", model) if model else None
 
 
 def similarity(a: str, b: str) -> float | None:
