@@ -143,6 +143,7 @@ def draft_objective(request: SignedInRequest) -> Any:
         user,
         _scope(cycle, person, team, user),
         extra_parent_ids=[load_parent] if load_parent else [],
+        whole_chains=False,
     )
     stored = loaded.objectives.get(existing.pk) if existing is not None else None
     draft = ObjectiveFacts(
@@ -201,7 +202,9 @@ def draft_key_result(request: SignedInRequest, objective_id: int) -> Any:
             raise NotAllowed("You cannot edit this key result.")
     elif not viewer.can_edit_objective(objective):
         raise NotAllowed("You cannot add key results to this objective.")
-    loaded = load_population(user, CoachScope.owned_by(objective.cycle, objective))
+    loaded = load_population(
+        user, CoachScope.owned_by(objective.cycle, objective), whole_chains=False
+    )
     stored = loaded.objectives.get(objective.pk)
     title = (data.get("title") or "").strip()
     if stored is None or not title:

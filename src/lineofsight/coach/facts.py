@@ -228,6 +228,12 @@ def _instant(value: Any, tz: zoneinfo.ZoneInfo | None) -> dt.datetime | None:
     return value if tz is None else value.astimezone(tz)
 
 
+def _ids(ids: set[int]) -> list[int]:
+    """Ids for an ``__in`` read on a plain cursor, which cannot take an empty list (no row
+    has the id 0)."""
+    return sorted(ids) or [0]
+
+
 def _plain(qs: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The rows of a ``values_list`` queryset, read on a plain cursor: reading a hundred
     thousand rows through the ORM spends most of its time converting each value."""
@@ -393,8 +399,13 @@ def load_population(
     today: dt.date | None = None,
     extra_parent_ids: Iterable[int] = (),
     settings: CoachSettings | None = None,
+    whole_chains: bool = True,
 ) -> Loaded:
     """The coach's facts for ``scope`` as ``user`` may see them (``None``: everything).
+
+    ``whole_chains=False`` reads only the alignment links of the scope's own objectives, not
+    every chain of the cycle: enough for the checks a draft is given as it is typed, which
+    do not follow chains (nesting, line of sight), and far less to read at every keystroke.
 
     ``extra_parent_ids``: objectives to load as possible parents besides those the scope's
     objectives align to (a draft's chosen parent). Runs about a dozen queries whatever the
@@ -417,11 +428,21 @@ def load_population(
         tz,
     )
     in_scope = {row["id"] for row in objective_rows}
-    kr_qs = KeyResult.objects.filter(
-        filters.both("objective__"),
-        objective__cycle_id__in=cycles,
-        cycle_id__in=kr_cycles,
-    ).exclude(objective__state=Objective.State.ABANDONED)
+    if whole:
+        kr_qs = KeyResult.objects.filter(
+            filters.both("objective__"),
+            objective__cycle_id__in=cycles,
+            cycle_id__in=kr_cycles,
+        ).exclude(objective__state=Objective.State.ABANDONED)
+    else:
+        # A narrow scope's objectives are already known: their key results are read by
+        # objective, the cycle compared as an expression so that SQLite does not walk the
+        # whole cycle's rows through the cycle's index instead.
+        kr_qs = (
+            KeyResult.objects.filter(objective_id__in=_ids(in_scope))
+            .alias(in_cycle=F("cycle_id") + 0)
+            .filter(in_cycle__in=kr_cycles)
+        )
     kr_rows = _rows(kr_qs.order_by("objective_id", "position", "pk"), _KEY_RESULT_FIELDS, tz)
     confidences = _confidences(kr_qs)
 
@@ -429,9 +450,11 @@ def load_population(
     # objectives take their parents from it, and the nesting and line-of-sight checks follow
     # whole chains through it (as ids and levels only: nothing of an objective the viewer
     # may not open is shown).
+    link_rows = AlignmentLink.objects.live().filter(child__cycle_id__in=cycles)
+    if not whole_chains:
+        link_rows = link_rows.filter(child_id__in=_ids(in_scope))
     links = _plain(
-        AlignmentLink.objects.live()
-        .filter(child__cycle_id__in=cycles)
+        link_rows
         .exclude(child__state=Objective.State.ABANDONED)
         .order_by("child_id", "pk")
         .values_list(
@@ -484,9 +507,10 @@ def load_population(
         )
         parent_kr_rows.extend(
             _rows(
-                KeyResult.objects.filter(objective_id__in=chunk, cycle_id__in=kr_cycles).order_by(
-                    "objective_id", "position", "pk"
-                ),
+                KeyResult.objects.filter(objective_id__in=chunk)
+                .alias(in_cycle=F("cycle_id") + 0)  # by objective, as above
+                .filter(in_cycle__in=kr_cycles)
+                .order_by("objective_id", "position", "pk"),
                 _KEY_RESULT_FIELDS,
                 tz,
             )
