@@ -56,7 +56,9 @@ from .routes import Operation, Route, api_operations, url_routes
 
 # Every test is marked so that the test database is set up; the tests read what the
 # module's crawl noted and touch the database no more.
-pytestmark = pytest.mark.django_db
+# One worker runs the whole module (scripts/test shares tests out by group), so the world
+# is built and crawled once rather than once per worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("privacy-crawl")]
 
 EVERYONE = frozenset(ROLES)
 AVA_CHAIN = frozenset({"ava", "sam", "cora", "hana"})  # Ava, her managers, HR
