@@ -16,7 +16,8 @@ rule protects it:
   403, the rest 404.
 * ``nudge``  - asking Ava for a check-in now: her managers Sam and Cora; others 403.
 * ``hr``     - closing and regrading cycles, the organisation's OKR templates, adding the
-  next cycle from the planning page: HR; others get 403;
+  next cycle from the planning page, the audit log, personal data requests: HR; others
+  get 403;
 * ``approver`` - approving a proposed draft or asking for changes: its approver and HR (the
   families' objectives are not proposed, so HR alone); others who see it get 403, the rest 404;
 * ``private-person`` - Ava's close-out and calibrated confidence: Ava, her managers and HR;
@@ -844,6 +845,20 @@ PAGES: dict[str, Row] = {
         "one-on-one",
         lambda w, f: {"done": "1"},
     ),
+    # HR: the audit log, and personal data requests (Ava is active: erasing her is refused,
+    # which HR learns as bad input and the others never reach).
+    "audit": Row("GET", lambda w, f: "/audit/", "hr"),
+    "audit-csv": Row("GET", lambda w, f: "/audit/export.csv?action=person.", "hr"),
+    "audit-json": Row("GET", lambda w, f: "/audit/export.json?actor=hana", "hr"),
+    "privacy-requests": Row("GET", lambda w, f: "/privacy/requests/?q=ava", "hr"),
+    "privacy-person": Row("GET", lambda w, f: f"/privacy/requests/{w.cast.ava.pk}/", "hr"),
+    "privacy-export": Row("POST", lambda w, f: f"/privacy/requests/{w.cast.ava.pk}/export/", "hr"),
+    "privacy-erase": Row(
+        "POST",
+        lambda w, f: f"/privacy/requests/{w.cast.ava.pk}/erase/",
+        "hr",
+        lambda w, f: {"confirm_name": "Ava Adams"},
+    ),
 }
 # Signing in and out, resetting one's password and the site icon are for everyone and
 # nobody's data; they are tested in tests/ui.
@@ -1026,6 +1041,17 @@ API: dict[str, Row] = {
     "get_cycle": Row("GET", lambda w, f: f"/api/cycles/{w.cycle_id}", "open"),
     "whoami": Row("GET", lambda w, f: "/api/me", "open"),
     "list_tokens": Row("GET", lambda w, f: "/api/tokens", "open"),
+    "list_audit_entries": Row("GET", lambda w, f: "/api/audit?action=person.", "hr"),
+    "export_audit_entries": Row("GET", lambda w, f: "/api/audit/export?format=json", "hr"),
+    "export_person_data": Row(
+        "POST", lambda w, f: f"/api/privacy/people/{w.cast.ava.pk}/export", "hr"
+    ),
+    "erase_person": Row(
+        "POST",
+        lambda w, f: f"/api/privacy/people/{w.cast.ava.pk}/erase",
+        "hr",
+        lambda w, f: {"confirm_name": "Ava Adams"},
+    ),
     "create_token": Row("POST", lambda w, f: "/api/tokens", "open", lambda w, f: {"name": "x"}),
     "revoke_token": Row("DELETE", lambda w, f: f"/api/tokens/{w.token_id}", "token"),
     "leadership_dashboard": Row(

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "lineofsight.coach",
     "lineofsight.oneonones",
     "lineofsight.access",
+    "lineofsight.privacy",
     "lineofsight.api",
     "lineofsight.demo",
 ]

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("lineofsight.reviews.urls")),
     path("", include("lineofsight.discussion.urls")),
     path("", include("lineofsight.oneonones.urls")),
+    path("", include("lineofsight.privacy.urls")),
 ]

@@ -13,6 +13,8 @@ from typing import Any
 from ninja import NinjaAPI, Swagger
 
 import lineofsight
+from lineofsight.api import audit as audit_routes
+from lineofsight.api import privacy as privacy_routes
 from lineofsight.api import tokens as token_routes
 from lineofsight.api.auth import SessionAuth, TokenAuth
 from lineofsight.api.coach import routes as coach_routes
@@ -89,6 +91,9 @@ api.add_router("/teams", directory.teams)
 api.add_router("/cycles", directory.cycles)
 api.add_router("/me", directory.me)
 api.add_router("/tokens", token_routes.router)
+# HR: the audit log, and personal data requests (export, erase).
+api.add_router("/audit", audit_routes.router)
+api.add_router("/privacy", privacy_routes.router)
 api.add_router("/dashboards", dashboard_routes.router)
 api.add_router("/search", search_routes.router)
 # Closing a cycle: routes under the resources they belong to.

@@ -25,3 +25,69 @@ def record(
         data=data or {},
         amendment_reason=amendment_reason,
     )
+
+
+# -- what the audit log shows ----------------------------------------------------------------
+#
+# An entry's data may hold the words someone wrote (a reason, a note, a comment): useful to
+# whoever investigates with the database, but never shown on the audit page, in the API or in
+# an export, where the words of a review, a calibration or a one-on-one would reach people
+# they were not written for. Whatever sits under one of these keys, at any depth, is replaced
+# by a marker; ids, states, numbers, titles and names are shown as they are.
+WITHHELD_KEYS = frozenset(
+    {
+        "body",
+        "comment",
+        "decision_note",
+        "description",
+        "employee_comment",
+        "explanation",
+        "in_control",
+        "learned",
+        "message",
+        "new",
+        "note",
+        "old",
+        "rating_explanation",
+        "rationale",
+        "reason",
+        "text",
+        "what_did_not_move",
+        "what_happened",
+        "what_moved",
+        "will_change",
+    }
+)
+WITHHELD = "[text withheld]"
+
+
+def shown_data(data: Any, *, withheld: bool = False) -> Any:
+    """``data`` as the audit log shows it: written words replaced by ``WITHHELD``."""
+    if isinstance(data, dict):
+        return {
+            str(key): shown_data(value, withheld=withheld or str(key) in WITHHELD_KEYS)
+            for key, value in data.items()
+        }
+    if isinstance(data, list | tuple):
+        return [shown_data(value, withheld=withheld) for value in data]
+    if withheld and isinstance(data, str):
+        return WITHHELD if data else ""
+    return data
+
+
+def record_admin_entry(entry: Any) -> AuditEvent:
+    """The audit row of a change made in Django's admin (its ``LogEntry``): who, what, and
+    the admin's own change message ("Changed display name and email."), which names fields,
+    never their values."""
+    kinds = {1: "add", 2: "change", 3: "delete"}
+    content_type = entry.content_type
+    subject_type = f"{content_type.app_label}.{content_type.model}" if content_type else ""
+    raw_id = str(entry.object_id or "")
+    return AuditEvent.objects.create(
+        actor_id=entry.user_id,
+        action=f"admin.{kinds.get(entry.action_flag, 'change')}",
+        subject_type=subject_type,
+        subject_id=int(raw_id) if raw_id.isdigit() and len(raw_id) < 19 else None,
+        at=entry.action_time,
+        data={"change": entry.get_change_message(), "object": entry.object_repr},
+    )

@@ -30,7 +30,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            # The audit log: newest first, by itself or for one person or one kind of action.
+            models.Index(fields=["-at", "-id"], name="audit_at"),
+            models.Index(fields=["actor", "-at", "-id"], name="audit_actor_at"),
+            models.Index(fields=["action", "-at", "-id"], name="audit_action_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject_type}#{self.subject_id}"
