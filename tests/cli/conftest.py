@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +17,46 @@ from django.core.management import call_command
 from lineofsight.core.models import ApiToken, AuditEvent
 from lineofsight.goals.models import Cycle
 from lineofsight.people.models import Membership, Organisation, Person, Team
+
+SCRIPT = Path(sys.executable).with_name("lineofsight")
+DATABASE_FILE = "lineofsight.sqlite3"
+Console = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+def console(folder: Path, timeout: int = 120, **extra_env: str) -> Console:
+    """Run the ``lineofsight`` console script as a separate process, on the SQLite file in
+    ``folder``, with the environment of an installation (and ``extra_env``)."""
+    env = {
+        **os.environ,
+        "LOS_DATA_DIR": str(folder),
+        "LOS_SECRET_KEY": "only-for-this-test",
+        "LOS_TESTING": "1",
+        **extra_env,
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("LOS_DEBUG", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+            [str(SCRIPT), *args], env=env, cwd=folder, capture_output=True, text=True,
+            timeout=timeout,
+        )
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file the console script migrated, once per test process: tests copy it
+    rather than each migrating from nothing (one test still does, from a fresh shell)."""
+    folder = tmp_path_factory.mktemp("migrated")
+    migrated = console(folder)("migrate", "--no-input", "-v0")
+    assert migrated.returncode == 0, migrated.stderr
+    return folder / DATABASE_FILE
+
+
+def copy_database(source: Path, folder: Path) -> None:
+    shutil.copyfile(source, folder / DATABASE_FILE)
 
 
 @pytest.fixture

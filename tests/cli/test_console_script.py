@@ -10,28 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.conftest import console, copy_database
+
 SCRIPT = Path(sys.executable).with_name("lineofsight")
 
 
 @pytest.fixture
-def lineofsight(tmp_path):
-    env = {
-        **os.environ,
-        "LOS_DATA_DIR": str(tmp_path),
-        "LOS_SECRET_KEY": "only-for-this-test",
-        "LOS_TESTING": "1",
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("LOS_DEBUG", None)
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
-            [str(SCRIPT), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120
-        )
-
-    migrated = run("migrate", "--no-input", "-v0")
-    assert migrated.returncode == 0, migrated.stderr
-    return run
+def lineofsight(tmp_path, migrated_database):
+    copy_database(migrated_database, tmp_path)
+    return console(tmp_path)
 
 
 def test_console_script_writes_reads_and_refuses(lineofsight):

@@ -3,40 +3,32 @@ organisation laid out on a fixed Monday (the default digest day)."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli.conftest import DATABASE_FILE, console, copy_database
+
 SCRIPT = Path(sys.executable).with_name("lineofsight")
 MONDAY = "2026-11-16"
 
 
-@pytest.fixture
-def lineofsight(tmp_path):
-    env = {
-        **os.environ,
-        "LOS_DATA_DIR": str(tmp_path),
-        "LOS_SECRET_KEY": "only-for-this-test",
-        "LOS_TESTING": "1",
-        "LOS_SITE_URL": "https://okr.northwind.example",
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("LOS_DEBUG", None)
-
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
-            [str(SCRIPT), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300
-        )
-
-    migrated = run("migrate", "--no-input", "-v0")
-    assert migrated.returncode == 0, migrated.stderr
-    loaded = run("demo", "--today", MONDAY)
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory, migrated_database):
+    """The demo organisation laid out on MONDAY, loaded once for the module's tests."""
+    folder = tmp_path_factory.mktemp("demo")
+    copy_database(migrated_database, folder)
+    loaded = console(folder, timeout=300)("demo", "--today", MONDAY)
     assert loaded.returncode == 0, loaded.stderr
-    return run
+    return folder / DATABASE_FILE
+
+
+@pytest.fixture
+def lineofsight(tmp_path, demo_database):
+    copy_database(demo_database, tmp_path)
+    return console(tmp_path, timeout=300, LOS_SITE_URL="https://okr.northwind.example")
 
 
 def test_reminders_escalations_and_digests_from_the_console(lineofsight):
