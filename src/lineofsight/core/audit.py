@@ -25,3 +25,20 @@ def record(
         data=data or {},
         amendment_reason=amendment_reason,
     )
+
+
+def record_many(entries: list[dict[str, Any]], *, actor: Any) -> int:
+    """Write many audit rows at once (an import of thousands of changes), each exactly as
+    ``record`` would: ``entries`` hold ``action``, ``subject`` and ``data``."""
+    rows = [
+        AuditEvent(
+            actor=actor if getattr(actor, "pk", None) else None,
+            action=entry["action"],
+            subject_type=entry["subject"]._meta.label_lower,
+            subject_id=entry["subject"].pk,
+            data=entry.get("data") or {},
+        )
+        for entry in entries
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
