@@ -538,6 +538,14 @@ PAGES: dict[str, Row] = {
     "cycles": Row("GET", lambda w, f: "/cycles/", "open"),
     "cycle": Row("GET", lambda w, f: f"/cycles/{w.cycle_id}/", "open"),
     "cycle-close": Row("GET", lambda w, f: f"/cycles/{w.cycle_id}/close/", "hr"),
+    # The org-chart import and export: HR (an apply without its file is bad input).
+    "orgchart-import": Row("GET", lambda w, f: "/organisation/import/", "hr"),
+    "orgchart-apply": Row("POST", lambda w, f: "/organisation/import/apply/", "hr"),
+    "orgchart-template-csv": Row("GET", lambda w, f: "/organisation/import/template.csv", "hr"),
+    "orgchart-template-xlsx": Row(
+        "GET", lambda w, f: "/organisation/import/template.xlsx", "hr"
+    ),
+    "orgchart-export": Row("GET", lambda w, f: "/organisation/export/?format=xlsx", "hr"),
     "cycle-regrade": Row("POST", lambda w, f: f"/cycles/{w.cycle_id}/regrade/", "hr"),
     "cycle-close-out": Row(
         "GET",
@@ -1036,6 +1044,9 @@ API: dict[str, Row] = {
     "get_person": Row("GET", lambda w, f: f"/api/people/{w.cast.ava.pk}", "open"),
     "nudge_person": Row("POST", lambda w, f: f"/api/people/{w.cast.ava.pk}/nudge", "nudge"),
     "list_teams": Row("GET", lambda w, f: "/api/teams", "open"),
+    # An import of "{}" (not a file with the columns) is bad input for HR.
+    "import_org_chart": Row("POST", lambda w, f: "/api/org-chart/import?dry_run=true", "hr"),
+    "export_org_chart": Row("GET", lambda w, f: "/api/org-chart/export?format=csv", "hr"),
     "get_team": Row("GET", lambda w, f: f"/api/teams/{w.cast.enterprise.pk}", "open"),
     "list_cycles": Row("GET", lambda w, f: "/api/cycles", "open"),
     "get_cycle": Row("GET", lambda w, f: f"/api/cycles/{w.cycle_id}", "open"),

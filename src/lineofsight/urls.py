@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", include("lineofsight.api.urls")),
     path("", include("lineofsight.core.urls")),
     path("", include("lineofsight.people.urls")),
+    path("", include("lineofsight.people.orgchart_urls")),
     path("", include("lineofsight.goals.urls")),
     path("", include("lineofsight.integrations.urls")),
     path("", include("lineofsight.goals.closing.urls")),

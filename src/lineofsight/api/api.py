@@ -36,6 +36,7 @@ from lineofsight.api.integrations import inbox as inbox_routes
 from lineofsight.api.integrations import notifications as notification_routes
 from lineofsight.api.oneonones import routes as one_on_one_routes
 from lineofsight.api.people import directory
+from lineofsight.api.people import orgchart as orgchart_routes
 from lineofsight.api.reviews import calibration as calibration_routes
 from lineofsight.api.reviews import conversation as conversation_routes
 from lineofsight.api.reviews import cycles as review_cycle_routes
@@ -90,6 +91,7 @@ api.add_router("/people", directory.people)
 api.add_router("/teams", directory.teams)
 api.add_router("/cycles", directory.cycles)
 api.add_router("/me", directory.me)
+api.add_router("/org-chart", orgchart_routes.router)
 api.add_router("/tokens", token_routes.router)
 # HR: the audit log, and personal data requests (export, erase).
 api.add_router("/audit", audit_routes.router)

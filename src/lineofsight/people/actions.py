@@ -7,8 +7,10 @@ with the operator's authority.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
+import zoneinfo
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -25,6 +27,13 @@ from lineofsight.people.models import Membership, Organisation, Person, Team, va
 from lineofsight.people.selectors import forget_organisation_cache, history_of
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The first moment of ``day`` in the organisation's time zone: a start date is kept as
+    the account's ``date_joined``."""
+    zone = zoneinfo.ZoneInfo(Organisation.current().time_zone)
+    return dt.datetime.combine(day, dt.time(), tzinfo=zone)
 
 
 def _require_hr(acting_user: Person | None) -> None:
@@ -45,6 +54,7 @@ def create_person(
     is_hr_admin: bool = False,
     is_executive: bool = False,
     check_password: bool = True,
+    start_date: dt.date | None = None,
 ) -> Person:
     _require_hr(acting_user)
     errors: dict[str, str] = {}
@@ -76,6 +86,8 @@ def create_person(
         is_executive=is_executive,
         is_staff=is_hr_admin,
     )
+    if start_date is not None:
+        person.date_joined = start_of_day(start_date)
     if password:
         person.set_password(password)
     else:
@@ -138,6 +150,7 @@ def update_person(
     is_hr_admin: bool | None = None,
     is_executive: bool | None = None,
     is_active: bool | None = None,
+    start_date: dt.date | None = None,
 ) -> Person:
     _require_hr(acting_user)
     changes: dict[str, object] = {}
@@ -161,15 +174,15 @@ def update_person(
         changes["is_executive"] = is_executive
     if is_active is not None:
         changes["is_active"] = is_active
+    if start_date is not None:
+        changes["date_joined"] = start_of_day(start_date)
     for key, value in changes.items():
         setattr(person, key, value)
     person.save(update_fields=list(changes) or None)
-    audit.record(
-        actor=acting_user,
-        action="person.update",
-        subject=person,
-        data={k: v for k, v in changes.items() if isinstance(v, str | bool)},
-    )
+    data = {k: v for k, v in changes.items() if isinstance(v, str | bool)}
+    if start_date is not None:
+        data["start_date"] = start_date.isoformat()
+    audit.record(actor=acting_user, action="person.update", subject=person, data=data)
     return person
 
 

@@ -4,7 +4,7 @@ team by the goals and people actions updates its document in the same transactio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
@@ -45,6 +45,26 @@ def connect() -> None:
     _connect(Initiative, "initiative", documents.initiative)
     _connect(Person, "person", documents.person)
     _connect(Team, "team", documents.team)
+    from lineofsight.people.signals import people_saved_in_bulk as bulk
+
+    bulk.connect(people_saved_in_bulk, weak=False, dispatch_uid="search-people-bulk")
+
+
+def people_saved_in_bulk(
+    sender: Any, person_ids: Sequence[int], team_ids: Sequence[int] = (), **kwargs: Any
+) -> None:
+    """Re-index people and teams written in bulk (an org-chart import), in its transaction."""
+    from lineofsight.people.models import Person, Team
+
+    fields = ("id", "display_name", "first_name", "last_name", "username", "job_title")
+    for start in range(0, len(person_ids), 2000):
+        batch = Person.objects.filter(pk__in=person_ids[start : start + 2000]).only(*fields)
+        index.write([documents.person(p) for p in batch])
+    for start in range(0, len(team_ids), 2000):
+        teams = Team.objects.filter(pk__in=team_ids[start : start + 2000]).only(
+            "id", "name", "kind"
+        )
+        index.write([documents.team(t) for t in teams])
 
 
 def after_flush(sender: Any, using: str = "default", **kwargs: Any) -> None:
