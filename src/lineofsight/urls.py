@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/", include("lineofsight.api.urls")),
     path("", include("lineofsight.core.urls")),
     path("", include("lineofsight.people.urls")),
+    path("", include("lineofsight.people.organisation.urls")),
+    path("", include("lineofsight.goals.organisation.urls")),
     path("", include("lineofsight.goals.urls")),
     path("", include("lineofsight.integrations.urls")),
     path("", include("lineofsight.goals.closing.urls")),
