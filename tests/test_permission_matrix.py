@@ -16,8 +16,8 @@ rule protects it:
   403, the rest 404.
 * ``nudge``  - asking Ava for a check-in now: her managers Sam and Cora; others 403.
 * ``hr``     - closing and regrading cycles, the organisation's OKR templates, adding the
-  next cycle from the planning page, the audit log, personal data requests: HR; others
-  get 403;
+  next cycle from the planning page, the audit log, personal data requests, running the
+  organisation (its hub, people, teams and cycles pages and their API): HR; others get 403;
 * ``approver`` - approving a proposed draft or asking for changes: its approver and HR (the
   families' objectives are not proposed, so HR alone); others who see it get 403, the rest 404;
 * ``private-person`` - Ava's close-out and calibrated confidence: Ava, her managers and HR;
@@ -205,6 +205,14 @@ def build_world(cast) -> World:
         families[visibility] = Family(objective, kr, check_in, initiative, link, blocker)
     token, _ = tokens.create_token(acting_user=cast.ava, person=cast.ava, name="matrix")
     return World(cast, families["public"], families["private"], token.pk, c.company.pk, cast.q4.pk)
+
+
+def _legal_member(w: World) -> int:
+    """Otto in Legal (made again if a request took him out): a member HR may remove."""
+    from lineofsight.people.models import Membership
+
+    Membership.objects.get_or_create(person=w.cast.otto, team=w.cast.legal)
+    return w.cast.otto.pk
 
 
 @dataclass(frozen=True)
@@ -779,6 +787,32 @@ PAGES: dict[str, Row] = {
     ),
     "plan": Row("GET", lambda w, f: f"/plan/?team={w.cast.enterprise.pk}", "open"),
     "plan-create-cycle": Row("POST", lambda w, f: "/plan/next-cycle/", "hr"),
+    # Running the organisation (HR): the hub, people, teams and cycles.
+    "organisation": Row("GET", lambda w, f: "/organisation/", "hr"),
+    "org-people": Row("GET", lambda w, f: "/organisation/people/?q=a", "hr"),
+    "org-person-new": Row("GET", lambda w, f: "/organisation/people/new/", "hr"),
+    "org-person-picker": Row(
+        "GET", lambda w, f: f"/organisation/people/picker/?field=q&q=a&below={w.cast.ava.pk}", "hr"
+    ),
+    "org-person": Row("GET", lambda w, f: f"/organisation/people/{w.cast.ava.pk}/", "hr"),
+    "org-teams": Row("GET", lambda w, f: "/organisation/teams/", "hr"),
+    "org-team-new": Row("GET", lambda w, f: "/organisation/teams/new/", "hr"),
+    "org-team": Row("GET", lambda w, f: f"/organisation/teams/{w.cast.legal.pk}/", "hr"),
+    "org-team-member-add": Row(
+        "POST",
+        lambda w, f: f"/organisation/teams/{w.cast.legal.pk}/members/",
+        "hr",
+        lambda w, f: {"person": "dev"},
+    ),
+    "org-team-member-remove": Row(
+        "POST",
+        lambda w, f: f"/organisation/teams/{w.cast.legal.pk}/members/{_legal_member(w)}/remove/",
+        "hr",
+    ),
+    "org-cycles": Row("GET", lambda w, f: "/organisation/cycles/", "hr"),
+    "org-cycle-new": Row("GET", lambda w, f: "/organisation/cycles/new/", "hr"),
+    "org-cycle": Row("GET", lambda w, f: f"/organisation/cycles/{w.cycle_id}/", "hr"),
+    "org-cycle-open": Row("POST", lambda w, f: f"/organisation/cycles/{w.cycle_id}/open/", "hr"),
     # One-on-ones: Sam and Ava's, nobody else's.
     "one-on-ones": Row("GET", lambda w, f: "/one-on-ones/", "open"),
     "one-on-one-new": Row("GET", lambda w, f: "/one-on-ones/new/", "open"),
@@ -1240,6 +1274,59 @@ API: dict[str, Row] = {
     "cycle_grades": Row("GET", lambda w, f: f"/api/cycles/{w.cycle_id}/grades", "open"),
     "close_cycle": Row("POST", lambda w, f: f"/api/cycles/{w.cycle_id}/close", "hr"),
     "regrade_cycle": Row("POST", lambda w, f: f"/api/cycles/{w.cycle_id}/regrade", "hr"),
+    # Running the organisation (HR): people, teams, memberships, cycles.
+    "add_person": Row(
+        "POST",
+        lambda w, f: "/api/people",
+        "hr",
+        lambda w, f: {"username": f"matrix{f.objective.pk}", "name": "Matrix Person"},
+    ),
+    "change_person": Row(
+        "PATCH",
+        lambda w, f: f"/api/people/{w.cast.ava.pk}",
+        "hr",
+        lambda w, f: {"job_title": "Account Executive"},
+    ),
+    "add_team": Row(
+        "POST",
+        lambda w, f: "/api/teams",
+        "hr",
+        lambda w, f: {"name": "Matrix team", "parent": w.cast.acme.pk},
+    ),
+    "change_team": Row(
+        "PATCH",
+        lambda w, f: f"/api/teams/{w.cast.legal.pk}",
+        "hr",
+        lambda w, f: {"check_in_cadence": "monthly"},
+    ),
+    "add_team_member": Row(
+        "POST",
+        lambda w, f: f"/api/teams/{w.cast.legal.pk}/members",
+        "hr",
+        lambda w, f: {"person": w.cast.dev.pk},
+    ),
+    "remove_team_member": Row(
+        "DELETE", lambda w, f: f"/api/teams/{w.cast.legal.pk}/members/{_legal_member(w)}", "hr"
+    ),
+    "add_cycle": Row(
+        "POST",
+        lambda w, f: "/api/cycles",
+        "hr",
+        lambda w, f: {
+            "name": f"FY matrix {f.objective.pk}",
+            "kind": "annual",
+            "start_date": "2031-01-01",
+            "end_date": "2031-12-31",
+        },
+    ),
+    "add_next_cycle": Row("POST", lambda w, f: f"/api/cycles/{w.cycle_id}/next", "hr"),
+    "change_cycle": Row(
+        "PATCH",
+        lambda w, f: f"/api/cycles/{w.cycle_id}",
+        "hr",
+        lambda w, f: {"check_in_cadence": "weekly"},
+    ),
+    "open_cycle": Row("POST", lambda w, f: f"/api/cycles/{w.cycle_id}/open", "hr"),
     "person_confidence_calibration": Row(
         "GET",
         lambda w, f: f"/api/people/{w.cast.ava.pk}/confidence-calibration",

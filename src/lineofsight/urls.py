@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("lineofsight.core.urls")),
     path("", include("lineofsight.people.urls")),
     path("", include("lineofsight.people.orgchart_urls")),
+    path("", include("lineofsight.people.organisation.urls")),
+    path("", include("lineofsight.goals.organisation.urls")),
     path("", include("lineofsight.goals.urls")),
     path("", include("lineofsight.integrations.urls")),
     path("", include("lineofsight.goals.closing.urls")),

@@ -111,6 +111,11 @@ SCREENS = [
     Screen("one-on-one held", "/one-on-ones/{one_on_one_held}/", ("manager",)),
     Screen("one-on-one series", "/one-on-ones/series/{one_on_one_series}/", ("manager",)),
     Screen("set up a one-on-one", "/one-on-ones/new/", ("manager",)),
+    Screen("organisation", "/organisation/", ("hr",)),
+    Screen("organisation people", "/organisation/people/", ("hr",)),
+    Screen("organisation person", "/organisation/people/{person}/", ("hr",)),
+    Screen("organisation team", "/organisation/teams/{team}/", ("hr",)),
+    Screen("organisation cycles", "/organisation/cycles/", ("hr",)),
 ]
 
 # Each page is shown once per role and width; both checks then read the same page.

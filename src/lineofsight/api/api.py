@@ -36,6 +36,7 @@ from lineofsight.api.integrations import inbox as inbox_routes
 from lineofsight.api.integrations import notifications as notification_routes
 from lineofsight.api.oneonones import routes as one_on_one_routes
 from lineofsight.api.people import directory
+from lineofsight.api.people import organisation as organisation_routes  # noqa: F401 (HR's writes on the directory's routers)
 from lineofsight.api.people import orgchart as orgchart_routes
 from lineofsight.api.reviews import calibration as calibration_routes
 from lineofsight.api.reviews import conversation as conversation_routes

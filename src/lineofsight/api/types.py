@@ -80,6 +80,11 @@ Reason = text(10_000)
 Url = text(500)
 TokenName = text(100, min_length=1)
 Search = Annotated[str, Field(max_length=200), AfterValidator(_storable)]
+PersonName = text(200, min_length=1)
+Username = text(150, min_length=1)
+Email = text(254)
+JobTitle = text(200)
+CycleName = text(100, min_length=1)
 
 
 def no_default(schema: dict[str, Any]) -> None:

@@ -11,6 +11,8 @@ import datetime as dt
 import math
 import re
 import zoneinfo
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -114,6 +116,8 @@ def set_manager(*, acting_user: Person | None, person: Person, manager: Person |
         manager = Person.objects.get(pk=manager.pk)
         if manager.pk == person.pk:
             raise InvalidInput.one("manager", "A person cannot be their own manager.")
+        if not manager.is_active:
+            raise InvalidInput.one("manager", f"{manager.name} is deactivated.")
         if f"/{person.pk}/" in manager.manager_path:
             raise InvalidInput.one(
                 "manager",
@@ -184,6 +188,160 @@ def update_person(
         data["start_date"] = start_date.isoformat()
     audit.record(actor=acting_user, action="person.update", subject=person, data=data)
     return person
+
+
+def _deactivation_problem(person: Person, acting_user: Person | None) -> str:
+    """Why this person cannot be deactivated now ("" when they can)."""
+    if acting_user is not None and acting_user.pk == person.pk:
+        return "You cannot deactivate yourself; ask another HR admin."
+    reports = Person.objects.filter(manager=person, is_active=True).count()
+    if reports:
+        return (
+            f"{person.name} still manages {reports} active "
+            f"{'person' if reports == 1 else 'people'}: give them another manager first."
+        )
+    led = list(Team.objects.filter(lead=person).order_by("name").values_list("name", flat=True))
+    if led:
+        return f"{person.name} leads {', '.join(led)}: choose a new lead first."
+    return ""
+
+
+@transaction.atomic
+def deactivate_person(*, acting_user: Person | None, person: Person) -> Person:
+    """Someone who left: they can no longer sign in (nor use their API tokens), leave the
+    directory, and keep every piece of history that names them. Refused while they manage
+    active people or lead a team (reassign those first), and for oneself."""
+    _require_hr(acting_user)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        raise InvalidInput.one("is_active", f"{person.name} is already deactivated.")
+    problem = _deactivation_problem(person, acting_user)
+    if problem:
+        raise InvalidInput.one("is_active", problem)
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    audit.record(actor=acting_user, action="person.deactivate", subject=person, data={})
+    return person
+
+
+@transaction.atomic
+def reactivate_person(*, acting_user: Person | None, person: Person) -> Person:
+    """Someone who came back: they may sign in again, with their history as it was."""
+    _require_hr(acting_user)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.is_active:
+        raise InvalidInput.one("is_active", f"{person.name} is already active.")
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    audit.record(actor=acting_user, action="person.reactivate", subject=person, data={})
+    return person
+
+
+@transaction.atomic
+def set_person_teams(
+    *, acting_user: Person | None, person: Person, teams: Iterable[Team]
+) -> list[int]:
+    """Make ``teams`` the teams this person belongs to (joining the new ones, leaving the
+    others). Leaving a team they lead is refused. Returns the ids of their teams."""
+    _require_hr(acting_user)
+    wanted = {team.pk: team for team in teams}
+    current = set(Membership.objects.filter(person=person).values_list("team_id", flat=True))
+    leaving = current - set(wanted)
+    led = list(
+        Team.objects.filter(pk__in=leaving, lead=person)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    if led:
+        raise InvalidInput.one(
+            "teams", f"{person.name} leads {', '.join(led)}; choose a new lead first."
+        )
+    joining = [pk for pk in wanted if pk not in current]
+    Membership.objects.filter(person=person, team_id__in=leaving).delete()
+    Membership.objects.bulk_create([Membership(person=person, team_id=pk) for pk in joining])
+    audit.record(
+        actor=acting_user,
+        action="person.set_teams",
+        subject=person,
+        data={"joined": sorted(joining), "left": sorted(leaving)},
+    )
+    return sorted(wanted)
+
+
+class _Unchanged:
+    """Marks an argument left out (``None`` means "nobody" for a manager or a lead)."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
+
+
+class _Attempts:
+    """Run several actions in one transaction, gathering every field's error; the caller
+    raises them together at the end, which undoes whatever the others wrote."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def run(self, action: Callable[..., object], **kwargs: Any) -> None:
+        try:
+            with transaction.atomic():
+                action(**kwargs)
+        except InvalidInput as exc:
+            for field, messages in exc.errors.items():
+                self.errors.setdefault(field, []).extend(messages)
+
+    def check(self) -> None:
+        if self.errors:
+            raise InvalidInput(self.errors)
+
+
+@transaction.atomic
+def edit_person(
+    *,
+    acting_user: Person | None,
+    person: Person,
+    display_name: str | None = None,
+    email: str | None = None,
+    job_title: str | None = None,
+    manager: Person | None = UNCHANGED,
+    teams: Iterable[Team] | None = None,
+    is_hr_admin: bool | None = None,
+    is_active: bool | None = None,
+) -> Person:
+    """Change several things about a person at once (the edit form, the API's PATCH): each
+    through its own action, all or nothing, every field's error reported together."""
+    _require_hr(acting_user)
+    person = Person.objects.get(pk=person.pk)
+    attempts = _Attempts()
+    if is_hr_admin is False and acting_user is not None and acting_user.pk == person.pk:
+        attempts.errors["is_hr_admin"] = [
+            "You cannot take away your own HR role; ask another HR admin."
+        ]
+    details = {
+        field: value
+        for field, value in (
+            ("display_name", display_name),
+            ("email", email),
+            ("job_title", job_title),
+        )
+        if value is not None and value != getattr(person, field)
+    }
+    if details:  # only what changes, so the audit log records no empty edits
+        attempts.run(update_person, acting_user=acting_user, person=person, **details)
+    if is_hr_admin is not None and is_hr_admin != person.is_hr_admin:
+        attempts.run(update_person, acting_user=acting_user, person=person, is_hr_admin=is_hr_admin)
+    if manager is not UNCHANGED and (manager.pk if manager else None) != person.manager_id:
+        attempts.run(set_manager, acting_user=acting_user, person=person, manager=manager)
+    if teams is not None:
+        attempts.run(set_person_teams, acting_user=acting_user, person=person, teams=teams)
+    if is_active is not None and is_active != person.is_active:
+        change = deactivate_person if not is_active else reactivate_person
+        attempts.run(change, acting_user=acting_user, person=person)
+    attempts.check()
+    return Person.objects.get(pk=person.pk)
 
 
 def deletion_refusal(obj: Person | Team) -> str:
@@ -357,6 +515,8 @@ def move_team(*, acting_user: Person | None, team: Team, parent: Team | None) ->
 @transaction.atomic
 def set_team_lead(*, acting_user: Person | None, team: Team, lead: Person | None) -> Team:
     _require_hr(acting_user)
+    if lead is not None and not lead.is_active:
+        raise InvalidInput.one("lead", f"{lead.name} is deactivated and cannot lead a team.")
     team.lead = lead
     team.save(update_fields=["lead"])
     if lead is not None:
@@ -410,6 +570,36 @@ def set_team_cadence(*, acting_user: Person | None, team: Team, cadence: str) ->
         data={"from": old, "to": cadence},
     )
     return team
+
+
+@transaction.atomic
+def edit_team(
+    *,
+    acting_user: Person | None,
+    team: Team,
+    name: str | None = None,
+    kind: str | None = None,
+    parent: Team | None = UNCHANGED,
+    lead: Person | None = UNCHANGED,
+    check_in_cadence: str | None = None,
+) -> Team:
+    """Change several things about a team at once (the team's form, the API's PATCH): its
+    name and kind, where it sits, its lead, its cadence; all or nothing, every field's error
+    reported together."""
+    _require_hr(acting_user)
+    team = Team.objects.get(pk=team.pk)
+    attempts = _Attempts()
+    if parent is not UNCHANGED and (parent.pk if parent else None) != team.parent_id:
+        attempts.run(move_team, acting_user=acting_user, team=team, parent=parent)
+        team = Team.objects.get(pk=team.pk)
+    if name is not None or kind is not None:
+        attempts.run(update_team, acting_user=acting_user, team=team, name=name, kind=kind)
+    if lead is not UNCHANGED and (lead.pk if lead else None) != team.lead_id:
+        attempts.run(set_team_lead, acting_user=acting_user, team=team, lead=lead)
+    if check_in_cadence is not None and check_in_cadence != team.check_in_cadence:
+        attempts.run(set_team_cadence, acting_user=acting_user, team=team, cadence=check_in_cadence)
+    attempts.check()
+    return Team.objects.get(pk=team.pk)
 
 
 def organisation_errors(

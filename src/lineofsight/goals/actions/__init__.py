@@ -45,9 +45,12 @@ from lineofsight.goals.actions.closing import (
 from lineofsight.goals.actions.cycles import (
     create_cycle,
     create_following_cycle,
+    create_quarter,
     cycle_errors,
     following_cycle_dates,
+    next_quarter_dates,
     set_cycle_state,
+    update_cycle,
 )
 from lineofsight.goals.actions.drafting import (
     KEY_RESULTS_MAX,
@@ -118,7 +121,10 @@ __all__ = [
     "change_alignment",
     "create_cycle",
     "create_following_cycle",
+    "create_quarter",
     "following_cycle_dates",
+    "next_quarter_dates",
+    "update_cycle",
     "cycle_errors",
     "create_initiative",
     "create_key_result",

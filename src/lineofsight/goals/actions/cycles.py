@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals.actions._common import _choice, _text, _viewer
+from lineofsight.goals.actions.cadence import cadence_error
 from lineofsight.goals.actions.closing import store_cycle_grades
 from lineofsight.goals.models import Cycle
 from lineofsight.goals.signals import cycle_closed
@@ -140,9 +141,7 @@ def following_cycle_dates(current: Cycle) -> tuple[str, dt.date, dt.date]:
 
 
 @transaction.atomic
-def create_following_cycle(
-    *, acting_user: Person | None, current: Cycle, name: str = ""
-) -> Cycle:
+def create_following_cycle(*, acting_user: Person | None, current: Cycle, name: str = "") -> Cycle:
     """The cycle after ``current``, in planning (HR, or the system): for a quarter, the next
     quarter, with its year made first when there is none."""
     default_name, start, end = following_cycle_dates(current)
@@ -166,4 +165,147 @@ def create_following_cycle(
         start_date=start,
         end_date=end,
         parent=parent,
+    )
+
+
+def update_cycle_errors(
+    cycle: Cycle, *, name: str, start_date: dt.date, end_date: dt.date
+) -> dict[str, str]:
+    """What is wrong with new name and dates for an existing cycle, by field."""
+    errors: dict[str, str] = {}
+    name = _text(errors, "name", name, required=True, limit=100)
+    if name and Cycle.objects.filter(name__iexact=name).exclude(pk=cycle.pk).exists():
+        errors["name"] = f"A cycle called {name!r} exists already."
+    if end_date < start_date:
+        errors["end_date"] = "The cycle must end on or after the day it starts."
+        return errors
+    if cycle.state != Cycle.State.PLANNING and start_date != cycle.start_date:
+        errors["start_date"] = f"{cycle.name} has started; only its end date may move."
+    parent = cycle.parent
+    if parent is not None:
+        if start_date < parent.start_date or end_date > parent.end_date:
+            errors["start_date"] = (
+                f"A quarter of {parent.name} must lie between {parent.start_date} and "
+                f"{parent.end_date}."
+            )
+        elif (
+            Cycle.objects.filter(parent=parent, start_date__lte=end_date, end_date__gte=start_date)
+            .exclude(pk=cycle.pk)
+            .exists()
+        ):
+            errors["start_date"] = f"This quarter overlaps another quarter of {parent.name}."
+    outside = cycle.children.filter(
+        models.Q(start_date__lt=start_date) | models.Q(end_date__gt=end_date)
+    ).first()
+    if outside is not None:
+        errors["end_date"] = f"{outside.name} would no longer lie inside {cycle.name}."
+    return errors
+
+
+@transaction.atomic
+def update_cycle(
+    *,
+    acting_user: Person | None,
+    cycle: Cycle,
+    name: str | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    check_in_cadence: str | None = None,
+) -> Cycle:
+    """Rename a cycle, move its dates or change its check-in cadence (HR). A closed cycle
+    stays as it was graded; once a cycle has started only its end date may move; a quarter
+    stays inside its year and clear of the year's other quarters."""
+    if acting_user is not None and not _viewer(acting_user).is_hr:
+        raise NotAllowed("Only HR admins manage cycles.")
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.is_closed:
+        raise InvalidInput.one("state", f"{cycle.name} is closed; its dates stay as graded.")
+    new_name = cycle.name if name is None else name
+    new_start = cycle.start_date if start_date is None else start_date
+    new_end = cycle.end_date if end_date is None else end_date
+    new_cadence = cycle.check_in_cadence if check_in_cadence is None else check_in_cadence
+    errors = update_cycle_errors(cycle, name=new_name, start_date=new_start, end_date=new_end)
+    problem = cadence_error(new_cadence)
+    if problem:
+        errors["check_in_cadence"] = problem
+    if errors:
+        raise InvalidInput(errors)
+
+    def facts() -> dict[str, str]:
+        return {
+            "name": cycle.name,
+            "start": str(cycle.start_date),
+            "end": str(cycle.end_date),
+            "cadence": cycle.check_in_cadence,
+        }
+
+    before = facts()
+    cycle.name, cycle.start_date, cycle.end_date = new_name.strip(), new_start, new_end
+    cycle.check_in_cadence = new_cadence
+    cycle.save(update_fields=["name", "start_date", "end_date", "check_in_cadence"])
+    after = facts()
+    audit.record(
+        actor=acting_user, action="cycle.update", subject=cycle, data={"from": before, "to": after}
+    )
+    return cycle
+
+
+def next_quarter_dates(today: dt.date) -> tuple[str, dt.date, dt.date]:
+    """Name, first and last day of the quarter HR most likely plans next: the one after the
+    latest quarter there is, or (with none yet) the calendar quarter after today's."""
+    latest = Cycle.objects.filter(kind=Cycle.Kind.QUARTER).order_by("-end_date", "-pk").first()
+    if latest is not None:
+        try:
+            return following_cycle_dates(latest)
+        except (OverflowError, ValueError):  # the latest quarter ends at the end of time
+            pass
+    quarter = (today.month - 1) // 3  # 0-3: the quarter today is in
+    start = dt.date(today.year + (quarter == 3), 1 + ((quarter + 1) * 3) % 12, 1)
+    after = dt.date(start.year + (start.month == 10), 1 + (start.month + 2) % 12, 1)
+    return f"Q{(start.month - 1) // 3 + 1} {start.year}", start, after - dt.timedelta(days=1)
+
+
+@transaction.atomic
+def create_quarter(
+    *,
+    acting_user: Person | None,
+    name: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    check_in_cadence: str = Cadence.WEEKLY,
+) -> Cycle:
+    """A quarter, in planning, inside the year that holds its first day; that year (the
+    calendar year, "FY <year>") is made first when there is none."""
+    if acting_user is not None and not _viewer(acting_user).is_hr:
+        raise NotAllowed("Only HR admins manage cycles.")
+    year = Cycle.objects.filter(
+        kind=Cycle.Kind.ANNUAL, start_date__lte=start_date, end_date__gte=start_date
+    ).first()
+    if year is None:
+        errors = cycle_errors(
+            name=name,
+            kind=Cycle.Kind.QUARTER,
+            start_date=start_date,
+            end_date=end_date,
+            parent=None,
+            check_in_cadence=check_in_cadence,
+        )
+        errors.pop("parent", None)
+        if errors:
+            raise InvalidInput(errors)
+        year = create_cycle(
+            acting_user=acting_user,
+            name=f"FY {start_date.year}",
+            kind=Cycle.Kind.ANNUAL,
+            start_date=dt.date(start_date.year, 1, 1),
+            end_date=dt.date(start_date.year, 12, 31),
+        )
+    return create_cycle(
+        acting_user=acting_user,
+        name=name,
+        kind=Cycle.Kind.QUARTER,
+        start_date=start_date,
+        end_date=end_date,
+        parent=year,
+        check_in_cadence=check_in_cadence,
     )
