@@ -14,7 +14,6 @@ from lineofsight.goals.closing import views as closing_views
 from lineofsight.goals.models import Cycle, Objective
 from lineofsight.goals.team_retros import selectors as team_retros
 from lineofsight.people import selectors
-from lineofsight.people.models import Team
 
 PEOPLE_PER_PAGE = 25
 
@@ -80,26 +79,11 @@ def person_detail(request: SignedInRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _nested(teams: list[Team]) -> list[tuple[Team, int]]:
-    """Teams in tree order (each followed by the teams inside it), with their depth."""
-    children: dict[int | None, list[Team]] = {}
-    ids = {t.pk for t in teams}
-    for team in teams:
-        parent = team.parent_id if team.parent_id in ids else None
-        children.setdefault(parent, []).append(team)
-    out: list[tuple[Team, int]] = []
-    stack = [(t, 0) for t in reversed(children.get(None, []))]
-    while stack:
-        team, depth = stack.pop()
-        out.append((team, depth))
-        stack.extend((c, depth + 1) for c in reversed(children.get(team.pk, [])))
-    return out
-
-
 @page
 def team_list(request: SignedInRequest) -> HttpResponse:
     teams = list(selectors.teams_visible_to(request.user).select_related("lead").order_by("name"))
-    return render_page(request, "people/team_list.html", {"nav": "teams", "rows": _nested(teams)})
+    rows = selectors.nested(teams)
+    return render_page(request, "people/team_list.html", {"nav": "teams", "rows": rows})
 
 
 @page

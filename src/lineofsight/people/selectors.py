@@ -127,3 +127,19 @@ def history_of(obj: Person | Team) -> dict[str, int]:
             label = str(model._meta.verbose_name_plural)
             counts[label] = counts.get(label, 0) + n
     return counts
+
+
+def nested(teams: list[Team]) -> list[tuple[Team, int]]:
+    """Teams in tree order (each followed by the teams inside it), with their depth."""
+    children: dict[int | None, list[Team]] = {}
+    ids = {t.pk for t in teams}
+    for team in teams:
+        parent = team.parent_id if team.parent_id in ids else None
+        children.setdefault(parent, []).append(team)
+    out: list[tuple[Team, int]] = []
+    stack = [(t, 0) for t in reversed(children.get(None, []))]
+    while stack:
+        team, depth = stack.pop()
+        out.append((team, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(team.pk, [])))
+    return out

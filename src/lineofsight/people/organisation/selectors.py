@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from lineofsight.core.errors import NotAllowed
+from lineofsight.people import selectors
 from lineofsight.people.access import PersonViewer
 from lineofsight.people.models import Membership, Person, Team
 
@@ -75,7 +76,7 @@ def any_person(pk: int) -> Person:
 def team_choices() -> list[tuple[Team, int]]:
     """Every team in tree order with its depth, for pickers and filters (one query)."""
     teams = list(Team.objects.select_related("lead").order_by("name", "pk"))
-    return nested(teams)
+    return selectors.nested(teams)
 
 
 def team_tree() -> list[tuple[Team, int]]:
@@ -91,22 +92,6 @@ def team_tree() -> list[tuple[Team, int]]:
     for team, _ in rows:
         team.member_count = counts.get(team.pk, 0)  # type: ignore[attr-defined]
     return rows
-
-
-def nested(teams: list[Team]) -> list[tuple[Team, int]]:
-    """Teams in tree order (each followed by the teams inside it), with their depth."""
-    children: dict[int | None, list[Team]] = {}
-    ids = {t.pk for t in teams}
-    for team in teams:
-        parent = team.parent_id if team.parent_id in ids else None
-        children.setdefault(parent, []).append(team)
-    out: list[tuple[Team, int]] = []
-    stack = [(t, 0) for t in reversed(children.get(None, []))]
-    while stack:
-        team, depth = stack.pop()
-        out.append((team, depth))
-        stack.extend((c, depth + 1) for c in reversed(children.get(team.pk, [])))
-    return out
 
 
 def picker_people(q: str, *, below: Person | None = None) -> list[Person]:
