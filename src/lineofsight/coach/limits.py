@@ -50,7 +50,7 @@ class LimitRow:
 
     @property
     def step(self) -> str:
-        return "0.01" if self.limit.share else "1"
+        return "0.01" if self.limit.share or self.limit.score else "1"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ CHECKS: dict[str, Check] = {
         Check("orphan", "Objectives aligned to nothing, and company objectives nothing "
               "contributes to.", orphans.check_orphans),
         Check("measurable", "Key results that count activities, lack a target or cannot be "
-              "measured.", check_measurable),
+              "measured; milestones that only finish a piece of work.", check_measurable),
         Check("lagging_only", "People whose key results are all lagging outcomes; teams "
               "without a leading indicator.", check_signals),
         Check("sandbagging", "Owners who reach 100 % cycle after cycle, or whose confidence "

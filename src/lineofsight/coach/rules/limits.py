@@ -18,13 +18,16 @@ class Limit:
     label: str
     reason: str  # one line: why the default is what it is
     share: bool = False  # a share 0-1 (shown as a percentage) rather than a count
+    score: bool = False  # a score 0-1 (shown as a decimal, like the restating score)
 
     @property
     def default(self) -> float | int:
         return DEFAULTS[self.name]
 
     def show(self, value: float | int) -> str:
-        return f"{value * 100:.0f} %" if self.share else f"{value:g}"
+        if self.share:
+            return f"{value * 100:.0f} %"
+        return f"{value:.2f}" if self.score else f"{value:g}"
 
 
 DEFAULTS: dict[str, float | int] = {
@@ -44,7 +47,7 @@ LIMITS: tuple[Limit, ...] = (
           "A company objective needs three to five measures to steer by."),
     Limit("max_key_results_company", "focus", "Key results per company objective, at most",
           "More than five and nobody remembers them."),
-    Limit("copy_paste_similarity", "copy_paste", "Copy-paste similarity", share=True,
+    Limit("copy_paste_similarity", "copy_paste", "Restating score, at least", score=True,
           reason="The restating score mixes shared words, shared meaning and the same "
           "figures; from 0.35 the tuning set's children said what their parents said, and a "
           "child narrowed to its own segment stays below."),
