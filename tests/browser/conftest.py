@@ -43,6 +43,16 @@ def chromium_executable() -> str:
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def coach_ready() -> None:
+    """The coach's wording model loaded before the first page is served, as a web server
+    does when it starts (wsgi.py): the live server's first check as someone types must not
+    pay for it, or slower answers would land after quicker ones."""
+    from lineofsight.coach.rules import wording
+
+    wording.warm_up()
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Browser]:
     executable = chromium_executable()
