@@ -53,7 +53,7 @@ def remind(*args: str) -> str:
 
 
 def rows(kind: str | None = None) -> list[tuple[str, str, str, str]]:
-    qs = Notification.objects.order_by("recipient__username", "kind", "channel")
+    qs = Notification.objects.order_by("recipient__username", "kind", "channel", "dedupe_key")
     if kind:
         qs = qs.filter(kind=kind)
     return list(qs.values_list("recipient__username", "kind", "channel", "dedupe_key"))

@@ -49,6 +49,7 @@ def test_the_layers_are_the_ones_documented() -> None:
     _, layers = _contract_options("Layers point down")
     assert layers["layers"] == [
         "lineofsight.api | lineofsight.demo",
+        "lineofsight.privacy",
         "lineofsight.access",
         "lineofsight.integrations",
         "lineofsight.coach | lineofsight.oneonones",
