@@ -242,6 +242,7 @@ def test_sessions_are_listed_and_one_can_be_signed_out(client, cast):
     _sign_in(client, "ava")
     page = client.get(reverse("sessions")).content.decode()
     assert "Safari on iPhone" in page and "This one" in page and "127.0.0.1" in page
+    assert "Last seen" in page and "Signed in" in page
     phone_row = SignInSession.objects.get(person=cast.ava, user_agent__contains="iPhone")
     response = client.post(reverse("session-revoke", args=[phone_row.pk]))
     assert response.status_code == 302

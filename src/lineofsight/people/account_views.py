@@ -3,6 +3,7 @@ factor, sessions."""
 
 from __future__ import annotations
 
+from base64 import b32encode
 from typing import Any
 
 import segno
@@ -202,7 +203,11 @@ def _security_page(request: SignedInRequest, status: int = 200, **extra: Any) ->
     if context["pending"] is not None:
         uri = device.config_url  # type: ignore[union-attr]
         context["otpauth_uri"] = uri
-        context["qr_svg"] = segno.make(uri, error="m").svg_inline(scale=4, dark="#111")
+        context["qr_svg"] = segno.make(uri, error="m").svg_inline(
+            scale=4, dark="#111", light="#fff", title="QR code for your authenticator app"
+        )
+        key = b32encode(device.bin_key).decode().rstrip("=")  # type: ignore[union-attr]
+        context["secret_key"] = " ".join(key[i : i + 4] for i in range(0, len(key), 4))
     if person.is_hr_admin:
         org = Organisation.objects.first()
         context["rule_form"] = RuleForm(
