@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_otp import devices_for_user, match_token
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -145,7 +145,7 @@ def disable_second_factor(*, acting_user: Person, person: Person, proof: str) ->
     proof = proof.strip()
     if not proof:
         raise InvalidInput.one("proof", "Enter a code from the app, or your password.")
-    if not (person.check_password(proof) or match_token(person, _normalise_code(proof))):
+    if not (person.check_password(proof) or verify_second_step(person, proof)):
         raise InvalidInput.one("proof", "That is neither a current code nor your password.")
     for device in devices_for_user(person, confirmed=None):
         device.delete()
@@ -255,6 +255,7 @@ def revoke_session(*, acting_user: Person, row: SignInSession, current_id: int |
     _own(acting_user, row.person, "ends its sessions")
     if row.pk == current_id:
         raise InvalidInput.one("session", "This is the session you are using; sign out instead.")
+    row.refresh_from_db(fields=["ended_at"])
     if row.ended_at is not None:
         raise InvalidInput.one("session", "That session has already ended.")
     _end(SignInSession.objects.filter(pk=row.pk), "revoked")
