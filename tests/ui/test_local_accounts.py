@@ -283,3 +283,11 @@ def test_signing_out_ends_the_session_row(client, cast):
     _sign_in(client)
     client.post(reverse("logout"))
     assert security.open_sessions(cast.ava).count() == 0
+
+
+def test_the_admin_has_no_pages_for_second_factor_devices():
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    assert not admin.site.is_registered(TOTPDevice)
+    assert not admin.site.is_registered(StaticDevice)
