@@ -152,6 +152,25 @@ def disable_second_factor(*, acting_user: Person, person: Person, proof: str) ->
     audit.record(actor=acting_user, action="person.second_factor_off", subject=person)
 
 
+@transaction.atomic
+def remove_second_factor(*, acting_user: Person | None, person: Person) -> bool:
+    """The operator removes someone's second factor (their phone and recovery codes are both
+    lost); returns whether there was one. Nobody in the app can: it would undo the owner's
+    protection."""
+    if acting_user is not None:
+        raise NotAllowed("Only the operator removes someone's second factor.")
+    devices = list(devices_for_user(person, confirmed=None))
+    for device in devices:
+        device.delete()
+    audit.record(
+        actor=None,
+        action="person.second_factor_remove",
+        subject=person,
+        data={"had_one": bool(devices)},
+    )
+    return bool(devices)
+
+
 def verify_second_step(person: Person, code: str) -> str | None:
     """Check a sign-in code: ``"totp"`` or ``"recovery"`` (now used up) when right, else None.
 
