@@ -72,9 +72,9 @@ class SignInSessionMiddleware:
     and have none, to set one up.
 
     Ending a session deletes it from the session store, so its next request is signed out.
-    Once a minute a request also looks at its row (``last seen``, an end the store missed,
-    the second-factor rule); in between it costs no query. API calls with a bearer token are
-    not sessions and pass untouched.
+    Once a minute a page request also looks at its row (``last seen``, an end the store
+    missed, the second-factor rule); in between, and for the API, it costs no query. API
+    calls with a bearer token are not sessions and pass untouched.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -98,7 +98,10 @@ class SignInSessionMiddleware:
         if row_id is None:
             # A session from before sessions were listed: list it from now on.
             on_signed_in(None, request, user)
-        elif now - session.get(SEEN_AT, 0) >= security.LAST_SEEN_EVERY.total_seconds():
+        elif (
+            not request.path.startswith("/api/")
+            and now - session.get(SEEN_AT, 0) >= security.LAST_SEEN_EVERY.total_seconds()
+        ):
             row = SignInSession.objects.filter(pk=row_id).first()
             if row is None or row.ended_at is not None or row.person_id != user.pk:
                 logout(request)
