@@ -24,7 +24,8 @@ rule protects it:
   others get 404;
 * ``team-lead`` - Enterprise Sales's calibrated confidence: its lead, the leads above it and
   HR (not its members); others get 404.
-* ``own`` - a message in Ava's inbox: Ava alone (HR included, everyone else gets 404);
+* ``own`` - a message in Ava's inbox, one of her signed-in sessions: Ava alone (HR included,
+  everyone else gets 404);
 * ``comment-author`` - editing or removing Ava's comment on the family's objective: Ava;
   others who may see the thread get 403, the rest 404 (reading, writing in and reacting in
   a thread are ``read``: its objective's audience).
@@ -104,6 +105,7 @@ from lineofsight.goals.models import (
     Objective,
 )
 from lineofsight.integrations.models import Notification, TeamWebhook
+from lineofsight.people.models import SignInSession
 
 from .okrs import build_cascade
 from .oneonones_world import action_item, agenda_item, live_series, next_meeting
@@ -438,6 +440,14 @@ def _okr_template(w: World) -> int:
     return found.pk
 
 
+def _ava_sign_in(w: World) -> int:
+    """One of Ava's signed-in sessions, in another browser (hers alone to sign out)."""
+    now = timezone.now()
+    return SignInSession.objects.create(
+        person=w.cast.ava, started_at=now, last_seen_at=now, user_agent="Firefox"
+    ).pk
+
+
 def _notification(w: World) -> int:
     """A failed reminder sent to Ava (hers and HR's to see; HR's to retry)."""
     found, _ = Notification.objects.get_or_create(
@@ -529,6 +539,13 @@ PAGES: dict[str, Row] = {
     ),
     "check-in": Row("GET", lambda w, f: "/check-in/", "open"),
     "notification-settings": Row("GET", lambda w, f: "/settings/notifications/", "open"),
+    "password-change": Row("GET", lambda w, f: "/settings/password/", "open"),
+    "security": Row("GET", lambda w, f: "/settings/security/", "open"),
+    "sessions": Row("GET", lambda w, f: "/settings/sessions/", "open"),
+    "session-revoke": Row(
+        "POST", lambda w, f: f"/settings/sessions/{_ava_sign_in(w)}/revoke/", "own"
+    ),
+    "session-revoke-others": Row("POST", lambda w, f: "/settings/sessions/revoke-others/", "open"),
     "team-webhook-add": Row(
         "POST",
         lambda w, f: f"/teams/{w.cast.enterprise.pk}/webhooks/",
@@ -906,6 +923,7 @@ PAGES: dict[str, Row] = {
 # nobody's data; they are tested in tests/ui.
 NOT_IN_MATRIX = {
     "login",
+    "login-code",
     "logout",
     "password_reset",
     "password_reset_done",

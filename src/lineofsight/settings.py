@@ -106,6 +106,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "lineofsight.core",
     "lineofsight.people",
@@ -135,6 +138,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lineofsight.people.middleware.OrganisationTimezoneMiddleware",
+    # Ends revoked sign-in sessions; sends HR admins who need a second factor to set one up.
+    "lineofsight.people.middleware.SignInSessionMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,6 +190,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Authenticator apps show this issuer beside the account name.
+OTP_TOTP_ISSUER = "Line of Sight"
 
 TEMPLATES = [
     {

@@ -1,4 +1,4 @@
-"""Signing in and out, personal API tokens, and the audit log."""
+"""Signing out, personal API tokens, and the audit log (signing in is the people app's)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -6,13 +6,6 @@ from django.urls import path
 from lineofsight.core import audit_views, views
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
     path("favicon.ico", views.favicon, name="favicon"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("settings/tokens/", views.token_list, name="tokens"),

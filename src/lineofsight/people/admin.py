@@ -20,6 +20,8 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lineofsight.core.errors import ActionError, InvalidInput
 from lineofsight.core.words import WEEKDAYS
@@ -575,3 +577,10 @@ class TeamAdmin(DeletesThroughActions, MembershipsThroughActions, admin.ModelAdm
 
     def delete_model(self, request: HttpRequest, obj: Team) -> None:
         actions.delete_team(acting_user=_actor(request), team=obj)
+
+
+# django-otp's own admin pages would show second-factor secrets and recovery codes, and change
+# them without an audit row: people manage their second factor on their Security page.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -72,6 +72,12 @@ class Organisation(models.Model):
         "owner's manager (for a team, its lead, or the lead's manager when the lead wrote "
         "it) approves it.",
     )
+    require_second_factor_for_hr = models.BooleanField(
+        "HR admins need a second factor",
+        default=False,
+        help_text="When on, an HR admin without a confirmed authenticator app is sent to set "
+        "one up before any other page.",
+    )
     digest_weekday = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(6)],
@@ -322,3 +328,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.team}"
+
+
+class SignInSession(models.Model):
+    """One signed-in browser session of a person: listed on their sessions page, and ended
+    there (``ended_at``), at sign-out, or when their password changes.
+
+    The session's data stays in Django's session store; this row carries what the owner needs
+    to recognise it and is looked up by its id, which the session itself holds.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_sessions"
+    )
+    session_key = models.CharField(max_length=40, blank=True)
+    started_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} since {self.started_at:%Y-%m-%d %H:%M}"

@@ -17,7 +17,7 @@ from lineofsight.core.commands import (
     table,
     to_json,
 )
-from lineofsight.people import accounts, actions
+from lineofsight.people import accounts, actions, security
 from lineofsight.people.commands import find_person, find_team
 from lineofsight.people.models import Membership, Person
 from lineofsight.people.selectors import with_report_counts
@@ -120,6 +120,13 @@ class Command(SubcommandCommand):
 
         p = sub.add_parser(
             "unlock", help="Let someone locked out after wrong passwords sign in again now."
+        )
+        p.add_argument("username", metavar="USERNAME")
+
+        p = sub.add_parser(
+            "remove-second-factor",
+            help="Remove someone's authenticator app and recovery codes (both lost): they "
+            "sign in with their password alone until they set up a new one.",
         )
         p.add_argument("username", metavar="USERNAME")
 
@@ -297,3 +304,12 @@ class Command(SubcommandCommand):
             self.stdout.write(f"Unlocked {person.username}: they can sign in again now.")
         else:
             self.stdout.write(f"{person.username} was not locked out; nothing to unlock.")
+
+    def handle_remove_second_factor(self, *, username: str, **_: Any) -> None:
+        person = find_person(username, "USERNAME")
+        with argument_errors(PERSON_FIELDS):
+            had_one = security.remove_second_factor(acting_user=None, person=person)
+        if had_one:
+            self.stdout.write(f"Removed {person.username}'s second factor.")
+        else:
+            self.stdout.write(f"{person.username} had no second factor; nothing to remove.")
