@@ -213,6 +213,9 @@ def test_alignment_picker_creates_an_aligned_objective(cast, sign_in, live_serve
     web.goto(f"{live_server.url}/objectives/{cascade.sales.pk}/")
     web.get_by_role("link", name="Align a new objective here").click()
     expect(web.get_by_role("heading", name="New objective")).to_be_visible()
+    # As a person would, start typing once the page has settled (its scripts listening and
+    # the coach's first look done), not within the first milliseconds of its load.
+    web.wait_for_load_state("networkidle")
     selected = web.locator(f"input[name=parent][value='o-{cascade.sales.pk}']")
     expect(selected).to_be_checked()
     web.get_by_label("Title").fill("Qualify 30 enterprise opportunities")
