@@ -54,6 +54,7 @@ def test_one_review_from_self_review_to_acknowledgement(cast, sign_in, live_serv
     expect(row).to_contain_text("Your self review")
     row.get_by_role("link", name="Write").click()
     expect(web.get_by_role("heading", name="Your self review")).to_be_visible()
+    web.wait_for_load_state("networkidle")  # its scripts listening, as when a person types
     web.evaluate("window.__stillHere = 'yes'")
     form = web.locator("form#feedback-form")
     form.locator(".question").first.locator("textarea").fill("22 of 25 qualified, 8 of 10 legal.")
