@@ -91,13 +91,19 @@ def set_own_password(*, acting_user: Person, person: Person, password: str) -> P
     """A person sets their own password (through a reset link); it ends any sign-in lockout."""
     if acting_user.pk != person.pk:
         raise NotAllowed("Only the account's owner sets its password.")
+    return store_password(acting_user, person, password, action="person.set_password")
+
+
+def store_password(acting_user: Person, person: Person, password: str, *, action: str) -> Person:
+    """Check ``password`` against the validators (errors on ``new_password1``), keep its
+    hash, record ``action`` and end any sign-in lockout: every way a password is set."""
     try:
         validate_password(password, user=person)
     except ValidationError as exc:
         raise InvalidInput.one("new_password1", " ".join(exc.messages)) from None
     person.set_password(password)
     person.save(update_fields=["password"])
-    audit.record(actor=acting_user, action="person.set_password", subject=person)
+    audit.record(actor=acting_user, action=action, subject=person)
     _clear_failures(person)
     return person
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
-from lineofsight.people.accounts import _clear_failures
+from lineofsight.people.accounts import store_password
 from lineofsight.people.models import Organisation, Person, SignInSession
 
 RECOVERY_CODES = 10
@@ -62,15 +60,7 @@ def change_own_password(
         raise InvalidInput.one("new_password2", "The two new passwords do not match.")
     if new == current:
         raise InvalidInput.one("new_password1", "Choose a password other than the current one.")
-    try:
-        validate_password(new, user=person)
-    except ValidationError as exc:
-        raise InvalidInput.one("new_password1", " ".join(exc.messages)) from None
-    person.set_password(new)
-    person.save(update_fields=["password"])
-    audit.record(actor=acting_user, action="person.change_password", subject=person)
-    _clear_failures(person)
-    return person
+    return store_password(acting_user, person, new, action="person.change_password")
 
 
 # --- second factor --------------------------------------------------------------------------
