@@ -47,16 +47,33 @@ def cycle_errors(
             errors["parent"] = "Choose the year this quarter belongs to."
         elif parent.kind != Cycle.Kind.ANNUAL:
             errors["parent"] = "A quarter sits inside an annual cycle."
-        elif start_date < parent.start_date or end_date > parent.end_date:
-            errors["start_date"] = (
-                f"A quarter of {parent.name} must lie between {parent.start_date} and "
-                f"{parent.end_date}."
-            )
-        elif Cycle.objects.filter(
-            parent=parent, start_date__lte=end_date, end_date__gte=start_date
-        ).exists():
-            errors["start_date"] = f"This quarter overlaps another quarter of {parent.name}."
+        else:
+            _quarter_fits(errors, parent, start_date, end_date)
     return errors
+
+
+def _quarter_fits(
+    errors: dict[str, str],
+    parent: Cycle,
+    start_date: dt.date,
+    end_date: dt.date,
+    moving: Cycle | None = None,
+) -> None:
+    """A quarter lies inside its year and overlaps none of the year's other quarters
+    (``moving``: the quarter whose dates change, not counted against itself)."""
+    if start_date < parent.start_date or end_date > parent.end_date:
+        errors["start_date"] = (
+            f"A quarter of {parent.name} must lie between {parent.start_date} and "
+            f"{parent.end_date}."
+        )
+        return
+    siblings = Cycle.objects.filter(
+        parent=parent, start_date__lte=end_date, end_date__gte=start_date
+    )
+    if moving is not None:
+        siblings = siblings.exclude(pk=moving.pk)
+    if siblings.exists():
+        errors["start_date"] = f"This quarter overlaps another quarter of {parent.name}."
 
 
 @transaction.atomic
@@ -181,19 +198,8 @@ def update_cycle_errors(
         return errors
     if cycle.state != Cycle.State.PLANNING and start_date != cycle.start_date:
         errors["start_date"] = f"{cycle.name} has started; only its end date may move."
-    parent = cycle.parent
-    if parent is not None:
-        if start_date < parent.start_date or end_date > parent.end_date:
-            errors["start_date"] = (
-                f"A quarter of {parent.name} must lie between {parent.start_date} and "
-                f"{parent.end_date}."
-            )
-        elif (
-            Cycle.objects.filter(parent=parent, start_date__lte=end_date, end_date__gte=start_date)
-            .exclude(pk=cycle.pk)
-            .exists()
-        ):
-            errors["start_date"] = f"This quarter overlaps another quarter of {parent.name}."
+    if cycle.parent is not None:
+        _quarter_fits(errors, cycle.parent, start_date, end_date, moving=cycle)
     outside = cycle.children.filter(
         models.Q(start_date__lt=start_date) | models.Q(end_date__gt=end_date)
     ).first()
