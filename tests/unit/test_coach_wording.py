@@ -14,7 +14,12 @@ from lineofsight.coach.rules import meaning, wording
 from lineofsight.coach.rules.copy_paste import check_copy_paste, narrows, restating
 from lineofsight.coach.rules.findings import Level
 from lineofsight.coach.rules.measurable import check_measurable
-from lineofsight.coach.rules.similarity import figures, same_figures
+from lineofsight.coach.rules.similarity import (
+    expand_acronyms,
+    figures,
+    rescopes,
+    same_figures,
+)
 from tests.coach_sets import FILES, SETS, load
 from tests.coaching_examples.build import kr, meaning_off, obj, population
 
@@ -58,6 +63,40 @@ def test_narrowing_a_parent_to_a_scope_is_told_apart_from_restating_it() -> None
     assert not narrows("Grow revenue", "Grow revenue in EMEA")  # wider, not narrower
 
 
+def test_acronyms_are_spelt_out_from_the_other_statement() -> None:
+    assert expand_acronyms("Claims Ops: take CR from 103 to 97",
+                           "Improve combined ratio from 103% to 97%") == (
+        "Claims Ops: take combined ratio from 103 to 97")
+    assert expand_acronyms("Cut MTTR on major outages", "Reduce mean time to repair") == (
+        "Cut mean time to repair on major outages")
+    assert expand_acronyms("Grow PEP by 15%", "Raise profit per equity partner") == (
+        "Grow profit equity partner by 15%")
+    # Nothing to spell it from: it stays.
+    assert expand_acronyms("Ship the API", "Grow usage") == "Ship the API"
+
+
+def test_a_child_aimed_at_a_share_of_its_own_is_told_apart_from_a_restatement() -> None:
+    parent = "Generate and close enough enterprise pipeline for 40 new logos"
+    assert rescopes("Build and close pipeline for the team quota", parent) == (
+        "the team quota", "40 new logos")
+    assert rescopes("Generate pipeline for 40 new logos", parent) is None  # same scope
+    assert rescopes("Hire nurses for the night shift", parent) is None  # other work
+    # With the model, a scope of its own keeps the worked example's account executive quiet
+    # while the same work for the parent's own scope is a restatement.
+    quota = restating("Build and close pipeline for the team quota", parent)
+    same = restating("Generate and close pipeline for forty new logos", parent)
+    assert quota < 0.35 <= same
+
+
+def test_paraphrases_sharing_few_words_are_caught_by_meaning() -> None:
+    pairs = [("Cut combined ratio from 103% to 97%", "Claims Ops: take CR from 103 to 97"),
+             ("Reduce mean time to repair from 4 hours to 1", "Cut MTTR from 4 hours to 1")]
+    for parent, child in pairs:
+        assert restating(child, parent) >= 0.35, (parent, child)
+    with meaning_off():
+        assert restating("Hit 5 million MAU", "Reach 5 million monthly active players") < 0.35
+
+
 def test_restatements_in_other_words_and_other_figures_are_caught() -> None:
     company = obj("Grow ARR from $30M to $45M", level="company")
     restated = obj("Take annual recurring revenue from thirty to forty-five million dollars",
@@ -97,7 +136,7 @@ def test_a_deliverable_milestone_is_questioned_and_a_result_is_not() -> None:
 def test_verdicts_name_the_closest_exemplar_on_the_side_chosen() -> None:
     verdict = wording.activity("Send 250 thank-you letters to donors", "increase")
     assert verdict is not None and verdict.bad
-    labels = {text: bad for text, _kind, bad in wording.activity_rows()}
+    labels = {text: bad for text, _kind, _unit, bad in wording.activity_rows()}
     assert labels[verdict.closest] is True
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lineofsight.coach.rules import run_checks
-from lineofsight.coach.rules.copy_paste import check_copy_paste
+from lineofsight.coach.rules.copy_paste import check_copy_paste, restating
 from lineofsight.coach.rules.facts import CoachSettings
 from lineofsight.coach.rules.findings import Level, Subject
 from tests.coaching_examples import evaluate
@@ -20,7 +20,7 @@ def test_article_000_marketing_repeating_the_company_objective() -> None:
     assert (finding.code, finding.subject, finding.subject_id) == (
         "copy_paste.objective", Subject.OBJECTIVE, marketing.id)
     assert finding.level is Level.WARNING
-    assert "100 % similar" in finding.message and "Marketing" in finding.message
+    assert "(restating score 1.00)" in finding.message and "Marketing" in finding.message
     assert finding.suggestion.startswith(
         "Translate it: what can Marketing move that makes \u201cGrow annual recurring revenue "
         "by 40%\u201d more likely?"
@@ -65,9 +65,13 @@ def test_the_threshold_is_the_organisation_s() -> None:
     team = obj("Delight our enterprise customers", team="Customer Success",
                parent_objective_ids=(company.id,))
     pop = population(team, parents=(company,))
-    # Narrowing to a segment is a translation (0.18 on the restating scale, below 0.35).
+    # Narrowing to a segment is a translation: far below the default limit of 0.35.
+    score = restating(team.title, company.title, ("customer", "success"))
+    assert 0.0 < score < 0.2
     assert check_copy_paste(pop) == []
-    assert len(check_copy_paste(pop, CoachSettings(copy_paste_similarity=0.15))) == 1
+    # An organisation that sets its limit at or below the score hears about it.
+    assert check_copy_paste(pop, CoachSettings(copy_paste_similarity=score + 0.01)) == []
+    assert len(check_copy_paste(pop, CoachSettings(copy_paste_similarity=score - 0.01))) == 1
 
 
 def test_a_semantic_similarity_can_be_plugged_in_and_only_adds() -> None:

@@ -87,7 +87,7 @@ def test_a_draft_is_checked_against_the_owner_s_other_objectives_and_its_parents
 
 def test_a_draft_counts_in_its_owner_s_leading_and_lagging_balance() -> None:
     company = obj(ARR, level="company")
-    draft = obj("Grow my book", level="individual", person=9, id=0,
+    draft = obj("Renew and expand my accounts", level="individual", person=9, id=0,
                 parent_objective_ids=(company.id,),
                 krs=(kr("Closed-won revenue from $0.8M to $1.2M", id=0),
                      kr("NRR of my book from 104% to 110%", id=-1)))

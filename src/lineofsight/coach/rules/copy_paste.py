@@ -19,7 +19,6 @@ is loaded or fetched by default.
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 
 from . import wording
@@ -37,7 +36,9 @@ from .findings import Finding, Level, Subject
 from .similarity import (
     Similarity,
     figures,
+    narrows,
     normalise,
+    rescopes,
     same_figures,
     text_similarity,
     words,
@@ -83,20 +84,25 @@ def _owner_words(child: ObjectiveFacts, population: Population) -> tuple[str, ..
 
 
 def restating(a: str, b: str, stop: tuple[str, ...] = ()) -> float:
-    """How far statement ``a`` says what ``b`` says, 0.0-1.0: the mean of their wording's
-    similarity (``text_similarity``) and the higher of that and their meaning's
-    (``wording.similarity``, when the model is installed), moved by their figures -- the
-    same figures written another way ("$45M", "forty-five million") bring them closer,
-    different ones (a child's own target) set them apart."""
+    """How far statement ``a`` says what ``b`` says, 0.0-1.0.
+
+    With the meaning model, how likely ``a`` restates ``b`` in any words
+    (``wording.restates``: shared wording, sentence meaning, words of like meaning, the
+    same figures written any way, acronyms spelt out, a narrowed scope). Without it, their
+    wording's similarity (``text_similarity``) moved by their figures -- the same figures
+    written another way ("$45M", "forty-five million") bring them closer, different ones
+    (a child's own target) set them apart -- and by a narrowed scope."""
     return _restating(a, b, stop, wording.model_id())
 
 
 @lru_cache(maxsize=65536)
 def _restating(a: str, b: str, stop: tuple[str, ...], _model: int) -> float:
-    lexical = text_similarity(a, b, stop)
-    meant = wording.similarity(_without(a, stop), _without(b, stop))
-    # Meaning only adds: a pair worded alike is not set apart by the model.
-    score = lexical if meant is None else (lexical + max(lexical, meant)) / 2
+    likely = wording.restates(a, b, stop)
+    if likely is not None:
+        # Narrowing the parent to a segment, a region or an audience is the first step of
+        # translating it, however alike the two read.
+        return likely * NARROWED if narrows(a, b, stop) or _aims_elsewhere(a, b, stop) else likely
+    score = text_similarity(a, b, stop)
     mine, theirs = figures(a), figures(b)
     same = same_figures(mine, theirs)
     if same is True:
@@ -110,56 +116,33 @@ def _restating(a: str, b: str, stop: tuple[str, ...], _model: int) -> float:
     return max(0.0, min(1.0, score))
 
 
-def narrows(a: str, b: str, stop: tuple[str, ...] = ()) -> bool:
-    """Whether ``a`` keeps every word of ``b`` and adds its own scope to them: a segment, a
-    region, an audience, a channel ("Delight our customers" -> "Delight our enterprise
-    customers", "Reduce churn" -> "Reduce churn among SMB customers in EMEA"). Narrowing a
-    parent to the part a team owns is the first step of translating it."""
-    mine_seq, theirs_seq = normalise(a, stop), normalise(b, stop)
-    mine, theirs = set(mine_seq), set(theirs_seq)
-    added = mine - theirs - _GENERIC
-    if not theirs or not theirs <= mine or not added:
+def _aims_elsewhere(a: str, b: str, stop: tuple[str, ...]) -> bool:
+    """Whether ``a`` does ``b``'s work for a target or scope of its own, unrelated in
+    meaning to the parent's ("... pipeline for the team quota" under "... pipeline for 40 new
+    logos"): a share of the parent, which is how a person translates it."""
+    scopes = rescopes(a, b, stop)
+    if scopes is None:
         return False
-    # A scope after a preposition: "... in EMEA", "... for engineers", "... among SMBs".
-    for match in _SCOPE.finditer(a.casefold()):
-        if added.intersection(normalise(match.group(1), stop)):
-            return True
-    # One qualifier added to the parent's words: "our enterprise customers".
-    if len(mine_seq) == len(theirs_seq) + 1:
-        for i, word in enumerate(mine_seq):
-            if word in added and mine_seq[:i] + mine_seq[i + 1:] == theirs_seq:
-                return True
-    return False
+    alike = wording.similarity(*scopes)
+    return alike is not None and alike < UNRELATED_SCOPES
 
 
-_SCOPE = re.compile(
-    r"\b(?:in|among|amongst|for|within|across|through|via|at|with)\s+((?:[\w'-]+\s*){1,4})"
-)
+# Two scopes whose meaning is less alike than this are unrelated ("the team quota", "40 new
+# logos"); "seniors" and "older residents" are not.
+UNRELATED_SCOPES = 0.15
 
 
 # A key result with the parent's target says the same when it is at least this similar.
 SAME_KEY_RESULT = 0.6
 # The share of the shorter key result's words the longer one must hold to say the same.
 CONTAINED = 0.8
-# Words that add no scope when a child adds them to its parent's.
-_GENERIC = frozenset(
-    normalise("long term always truly really fully everyone everybody whole entire "
-              "significantly continuously consistently every single time faster quicker "
-              "sooner better further again harder stronger")
-)
 NARROWING = 0.5
+# The share of the model's answer left to a child that narrows its parent.
+NARROWED = 0.3
 # How far the same figures (or different ones) move two statements' similarity.
 FIGURES_AGREE = 0.1
 FIGURES_DIFFER = 0.15
 FIGURES_LEFT_OUT = 0.2
-
-
-def _without(text: str, stop: tuple[str, ...]) -> str:
-    """The text without the owner's own name ("Sales team: grow ARR" -> "grow ARR")."""
-    if not stop:
-        return text
-    drop = {w.casefold() for w in stop}
-    return " ".join(w for w in text.split() if w.strip(":,.;-").casefold() not in drop)
 
 
 def _score(
@@ -209,7 +192,7 @@ def _check_child(
                 objective_id=child.id,
                 message=(
                     f"{quoted(child.title)} restates the objective it aligns to, "
-                    f"{quoted(described)} ({score * 100:.0f} % similar wording), "
+                    f"{quoted(described)} (restating score {score:.2f}), "
                     f"instead of translating it for {owner}."
                 ),
                 suggestion=(

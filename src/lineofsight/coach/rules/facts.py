@@ -21,9 +21,9 @@ class CoachSettings:
     max_key_results: int = 4
     min_key_results_company: int = 3
     max_key_results_company: int = 5
-    # A child whose wording and meaning are at least this similar to its parent's restates
-    # it (``copy_paste.restating``: 0.35 is the mean of word and meaning similarity at
-    # which children in the tuning set began to say the same as their parents).
+    # A child whose restating score against its parent is at least this restates it
+    # (``copy_paste.restating``: how likely it says what its parent says; from 0.35 the
+    # children of the tuning set said the same as their parents).
     copy_paste_similarity: float = 0.35
     # Attainment in consecutive closed cycles at or above this suggests sandbagging (a
     # tolerance: 100 %, 100 %, 97 % is still "hit everything").

@@ -48,9 +48,10 @@ LIMITS: tuple[Limit, ...] = (
     Limit("max_key_results_company", "focus", "Key results per company objective, at most",
           "More than five and nobody remembers them."),
     Limit("copy_paste_similarity", "copy_paste", "Restating score, at least", score=True,
-          reason="The restating score mixes shared words, shared meaning and the same "
-          "figures; from 0.35 the tuning set's children said what their parents said, and a "
-          "child narrowed to its own segment stays below."),
+          reason="The restating score is how likely a child says what its parent says, from "
+          "shared words, shared meaning and the same figures; from 0.35 the tuning set's "
+          "children said what their parents said, and a child narrowed to its own segment "
+          "or aimed at its own share stays below."),
     Limit("sandbagging_cycles", "sandbagging", "Closed cycles in a row",
           "One full quarter is luck; two in a row is a pattern worth a question."),
     Limit("sandbagging_attainment", "sandbagging", "Attainment that counts as hitting "

@@ -326,7 +326,7 @@ def check_key_result(objective: ObjectiveFacts, kr: KeyResultFacts) -> Finding |
             "\u201cstay below\u201d that figure; otherwise set the figure to reach.",
         )
     if kr.kind in NUMERIC_KINDS:
-        verdict = wording.activity(kr.title, kr.kind)
+        verdict = wording.activity(kr.title, kr.kind, kr.unit)
         if verdict is not None and verdict.bad:
             return _finding(
                 objective,

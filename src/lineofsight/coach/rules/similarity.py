@@ -310,3 +310,96 @@ def same_figures(a: frozenset[float], b: frozenset[float]) -> bool | None:
     return all(any(near(x, y) for y in b) for x in a) and all(
         any(near(y, x) for x in a) for y in b
     )
+
+
+# -- a child narrowing its parent, and the owner's own words ------------------------------
+
+# Words that add no scope when a child adds them to its parent's.
+_GENERIC = frozenset(
+    normalise("long term always truly really fully everyone everybody whole entire "
+              "significantly continuously consistently every single time faster quicker "
+              "sooner better further again harder stronger")
+)
+
+def narrows(a: str, b: str, stop: tuple[str, ...] = ()) -> bool:
+    """Whether ``a`` keeps every word of ``b`` and adds its own scope to them: a segment, a
+    region, an audience, a channel ("Delight our customers" -> "Delight our enterprise
+    customers", "Reduce churn" -> "Reduce churn among SMB customers in EMEA"). Narrowing a
+    parent to the part a team owns is the first step of translating it."""
+    mine_seq, theirs_seq = normalise(a, stop), normalise(b, stop)
+    mine, theirs = set(mine_seq), set(theirs_seq)
+    added = mine - theirs - _GENERIC
+    if not theirs or not theirs <= mine or not added:
+        return False
+    # A scope after a preposition: "... in EMEA", "... for engineers", "... among SMBs".
+    for match in _SCOPE.finditer(a.casefold()):
+        if added.intersection(normalise(match.group(1), stop)):
+            return True
+    # One qualifier added to the parent's words: "our enterprise customers".
+    if len(mine_seq) == len(theirs_seq) + 1:
+        for i, word in enumerate(mine_seq):
+            if word in added and mine_seq[:i] + mine_seq[i + 1:] == theirs_seq:
+                return True
+    return False
+
+
+_SCOPE = re.compile(
+    r"\b(?:in|among|amongst|for|within|across|through|via|at|with)\s+((?:[\w'-]+\s*){1,4})"
+)
+
+
+def without_words(text: str, stop: tuple[str, ...]) -> str:
+    """The text without the owner's own name ("Sales team: grow ARR" -> "grow ARR")."""
+    if not stop:
+        return text
+    drop = {w.casefold() for w in stop}
+    return " ".join(w for w in text.split() if w.strip(":,.;-").casefold() not in drop)
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}s?\b")
+
+
+def expand_acronyms(a: str, b: str) -> str:
+    """``a`` with each acronym spelt out where ``b`` spells it: "take CR from 103 to 97"
+    against "Improve combined ratio from 103% to 97%" reads "take combined ratio from ...";
+    "MTTR" against "mean time to repair". An acronym ``b`` does not spell stays as it is."""
+    every = re.findall(r"[^\W\d_]+", b)
+    # Initials of the words that carry meaning first ("profit per equity partner" is PEP),
+    # then of every word ("mean time to repair" is MTTR).
+    readings = [[w for w in every if w.casefold() not in STOP_WORDS], every]
+
+    def spell(match: re.Match[str]) -> str:
+        word = match.group(0)
+        acronym = word[:-1] if word.endswith("s") and len(word) > 2 else word
+        if acronym in b:
+            return word
+        key = acronym.casefold()
+        for spelt in readings:
+            at = "".join(w[0].casefold() for w in spelt).find(key)
+            if at >= 0:
+                return " ".join(spelt[at:at + len(key)])
+        return word
+
+    return _ACRONYM.sub(spell, a)
+
+
+_AIM = re.compile(r"^(.*?)\b(for|in|among|amongst|within|across|at)\s+((?:[\w'$%.,-]+\s*){1,6})$")
+
+
+def rescopes(a: str, b: str, stop: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """Whether ``a`` keeps what ``b`` does and aims it at a target or scope of its own:
+    both end in a scope after the same preposition, ``a``'s work is ``b``'s (its words
+    found in ``b``'s), and the two scopes share no word ("Build and close pipeline for the
+    team quota" under "Generate and close enough enterprise pipeline for 40 new logos").
+    The two scopes when it does (for a reader of meaning to tell "LHR" from "the team
+    quota"), else None."""
+    mine, theirs = _AIM.match(a.strip().rstrip(".")), _AIM.match(b.strip().rstrip("."))
+    if not mine or not theirs or mine.group(2).casefold() != theirs.group(2).casefold():
+        return None
+    work, their_work = set(normalise(mine.group(1), stop)), set(normalise(theirs.group(1), stop))
+    scope, their_scope = set(normalise(mine.group(3), stop)), set(normalise(theirs.group(3), stop))
+    if not work or not scope or not their_work:
+        return None
+    if len(work & their_work) / len(work) < 0.5 or scope & their_scope:
+        return None
+    return mine.group(3).strip(), theirs.group(3).strip()

@@ -33,6 +33,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import meaning
+from .similarity import (
+    FILLER,
+    STOP_WORDS,
+    expand_acronyms,
+    figures,
+    narrows,
+    same_figures,
+    text_similarity,
+    without_words,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -43,6 +53,10 @@ KINDS = ("increase", "decrease", "stay_above", "stay_below", "milestone")
 THRESHOLD = 0.5
 
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
+# Units that name no thing counted: currencies, shares, scores.
+_PLAIN_UNITS = frozenset(
+    "usd eur gbp chf jpy aud cad percent pct pp points pts score x times".split()  # noqa: SIM905
+)
 # Words that open a statement without saying what it is about (nor how much).
 _OPENERS = frozenset(
     """
@@ -75,27 +89,35 @@ def _content_words(text: str) -> list[str]:
 class _Model:
     """Logistic regression over a statement's features, learnt from labelled exemplars."""
 
-    def __init__(self, encoder: meaning.Encoder, rows: list[tuple[str, str, bool]]) -> None:
+    def __init__(
+        self, encoder: meaning.Encoder, rows: list[tuple[str, str, str, bool]]
+    ) -> None:
         np = encoder.np
         self.encoder = encoder
-        self.texts = [text for text, _kind, _bad in rows]
-        self.labels = np.array([bad for _text, _kind, bad in rows], dtype=bool)
-        features = np.stack([self.features(text, kind) for text, kind, _bad in rows])
+        self.texts = [text for text, _kind, _unit, _bad in rows]
+        self.labels = np.array([bad for *_rest, bad in rows], dtype=bool)
+        features = np.stack([self.features(text, kind, unit) for text, kind, unit, _bad in rows])
         self.vectors = encoder.matrix(self.texts)
         self.weights, self.bias = _learn(np, features, self.labels.astype(np.float32))
 
-    def features(self, text: str, kind: str) -> np.ndarray:
+    def features(self, text: str, kind: str, unit: str) -> np.ndarray:
         np = self.encoder.np
         words = _content_words(text)
         first = self.encoder.word_vectors(words[:1])
         first_vector = first[0] if len(first) else np.zeros(self.encoder.dim, np.float32)
         kinds = np.array([kind == k for k in KINDS], dtype=np.float32)
+        # What is counted, when the unit names it ("work orders", "patrols"); a currency or
+        # a per cent says nothing about it.
+        counted = unit if _WORD.search(unit) and unit.casefold() not in _PLAIN_UNITS else ""
+        counted_vector = (self.encoder.vector(counted) if counted
+                          else np.zeros(self.encoder.dim, np.float32))
         # Scaled so a handful of iterations separates the classes (unit vectors are small).
-        return np.concatenate([self.encoder.vector(text) * 3, first_vector * 3, kinds])
+        return np.concatenate([self.encoder.vector(text) * 3, first_vector * 3, kinds,
+                               counted_vector * 3])
 
-    def verdict(self, text: str, kind: str) -> Verdict:
+    def verdict(self, text: str, kind: str, unit: str = "") -> Verdict:
         np = self.encoder.np
-        score = float(self.features(text, kind) @ self.weights + self.bias)
+        score = float(self.features(text, kind, unit) @ self.weights + self.bias)
         probability = float(1 / (1 + np.exp(-score)))
         side = probability >= THRESHOLD
         similarities = self.vectors @ self.encoder.vector(text)
@@ -132,24 +154,104 @@ def _exemplar_lines(name: str) -> list[list[str]]:
 
 
 def _tuning(name: str) -> list[dict[str, Any]]:
-    with open(EXEMPLARS / "tuning" / f"{name}.json", encoding="utf-8") as handle:
-        items: list[dict[str, Any]] = json.load(handle)
+    """The tuning set's items for one judgement: every batch (``<name>.json``,
+    ``<name>-2.json``, ...), each written apart from these rules."""
+    items: list[dict[str, Any]] = []
+    for path in sorted((EXEMPLARS / "tuning").glob(f"{name}*.json")):
+        with open(path, encoding="utf-8") as handle:
+            items += json.load(handle)
     return items
 
 
-def activity_rows() -> list[tuple[str, str, bool]]:
-    rows = [(text, kind, label == "bad") for label, kind, _unit, text in
+def activity_rows() -> list[tuple[str, str, str, bool]]:
+    rows = [(text, kind, unit, label == "bad") for label, kind, unit, text in
             _exemplar_lines("activity")]
-    rows += [(i["key_result"], i["kind"], i["label"] == "bad") for i in _tuning("activity")]
+    rows += [(i["key_result"], i["kind"], i.get("unit") or "", i["label"] == "bad")
+             for i in _tuning("activity")]
     return rows
 
 
-def deliverable_rows() -> list[tuple[str, str, bool]]:
-    rows = [(text, "milestone", label == "bad") for label, text in _exemplar_lines("milestone")]
-    rows += [(i["key_result"], "milestone", i["label"] == "bad") for i in _tuning("milestone")]
+def deliverable_rows() -> list[tuple[str, str, str, bool]]:
+    rows = [(text, "milestone", "", label == "bad")
+            for label, text in _exemplar_lines("milestone")]
+    rows += [(i["key_result"], "milestone", "", i["label"] == "bad")
+             for i in _tuning("milestone")]
     return rows
 
 
+def restating_rows() -> list[tuple[str, str, tuple[str, ...], bool]]:
+    """(child, parent, the child's owner's own words, restates?) from the product's own
+    examples and the tuning set."""
+
+    def owner(team: str) -> tuple[str, ...]:
+        return tuple(w.casefold() for w in _WORD.findall(team or ""))
+
+    rows = [(child, parent, owner(team), label == "bad")
+            for label, team, parent, child in _exemplar_lines("restating")]
+    rows += [(i["child"], i["parent"], owner(i.get("child_team") or ""), i["label"] == "bad")
+             for i in _tuning("restating")]
+    return rows
+
+
+_PLAIN = STOP_WORDS | FILLER
+
+
+def _coverage(
+    encoder: meaning.Encoder, a: str, b: str, stop: tuple[str, ...]
+) -> tuple[float, float]:
+    """How far each word of ``a`` that carries meaning has a word of like meaning in ``b``
+    ("killed" finds "fatalities", "freshman" finds "first-year"): the mean of the best
+    cosine per word, and the lowest (a word of its own that ``b`` has nothing like)."""
+    mine = [w for w in _content_words(a) if w not in _PLAIN and w not in stop]
+    theirs = [w for w in _content_words(b) if w not in _PLAIN and w not in stop]
+    if not mine or not theirs:
+        return 0.0, 0.0
+    best = (encoder.word_vectors(mine) @ encoder.word_vectors(theirs).T).max(axis=1)
+    return float(best.mean()), float(best.min())
+
+
+class _PairModel:
+    """Logistic regression over what two statements share -- wording, sentence meaning,
+    words of like meaning each way, figures, a narrowed scope -- learnt from labelled
+    parent/child pairs."""
+
+    def __init__(
+        self, encoder: meaning.Encoder, rows: list[tuple[str, str, tuple[str, ...], bool]]
+    ) -> None:
+        np = encoder.np
+        self.encoder = encoder
+        features = np.stack([self.features(a, b, stop) for a, b, stop, _bad in rows])
+        labels = np.array([bad for *_rest, bad in rows], dtype=np.float64)
+        self.weights, self.bias = _learn(np, features, labels)
+
+    def features(self, child: str, parent: str, stop: tuple[str, ...]) -> np.ndarray:
+        np = self.encoder.np
+        a, b = expand_acronyms(child, parent), expand_acronyms(parent, child)
+        mine, theirs = figures(a), figures(b)
+        same = same_figures(mine, theirs)
+        own = [w for w in _content_words(a) if w not in _PLAIN and w not in stop]
+        parents = [w for w in _content_words(b) if w not in _PLAIN]
+        values = [
+            text_similarity(a, b, stop),
+            self.encoder.similarity(without_words(a, stop), without_words(b, stop)),
+            *_coverage(self.encoder, b, a, stop),
+            *_coverage(self.encoder, a, b, stop),
+            float(same is True),
+            float(same is False or bool(mine and not theirs)),
+            float(bool(theirs and not mine)),
+            float(narrows(a, b, stop)),
+            float(np.log((len(own) + 1) / (len(parents) + 1))),
+        ]
+        # Scaled like the other models' features, so a few Newton steps settle.
+        return np.array(values, dtype=np.float64) * 3
+
+    def probability(self, child: str, parent: str, stop: tuple[str, ...]) -> float:
+        np = self.encoder.np
+        score = float(self.features(child, parent, stop) @ self.weights + self.bias)
+        return float(1 / (1 + np.exp(-score)))
+
+
+_pair_models: dict[str, _PairModel] = {}
 _models: dict[str, _Model] = {}
 _lock = threading.Lock()
 
@@ -169,9 +271,29 @@ def _model(name: str) -> _Model | None:
 
 
 @lru_cache(maxsize=65536)
-def _verdict(name: str, text: str, kind: str, _encoder_id: int) -> Verdict | None:
+def _verdict(name: str, text: str, kind: str, unit: str, _encoder_id: int) -> Verdict | None:
     model = _model(name)
-    return model.verdict(text, kind) if model is not None else None
+    return model.verdict(text, kind, unit) if model is not None else None
+
+
+def _pair_model() -> _PairModel | None:
+    encoder = meaning.encoder()
+    if encoder is None:
+        return None
+    model = _pair_models.get("restating")
+    if model is None or model.encoder is not encoder:
+        with _lock:
+            model = _pair_models.get("restating")
+            if model is None or model.encoder is not encoder:
+                model = _pair_models["restating"] = _PairModel(encoder, restating_rows())
+    return model
+
+
+def restates(child: str, parent: str, stop: tuple[str, ...] = ()) -> float | None:
+    """How likely a child objective restates its parent rather than translating it
+    (0.0-1.0), in any words; None without the model."""
+    model = _pair_model()
+    return model.probability(child, parent, stop) if model is not None else None
 
 
 def model_id() -> int:
@@ -180,16 +302,16 @@ def model_id() -> int:
     return id(encoder) if encoder is not None else 0
 
 
-def activity(title: str, kind: str) -> Verdict | None:
+def activity(title: str, kind: str, unit: str = "") -> Verdict | None:
     """Whether a key result reads as counting effort or output; None without the model."""
     model = model_id()
-    return _verdict("activity", title, kind, model) if model else None
+    return _verdict("activity", title, kind, unit.strip(), model) if model else None
 
 
 def deliverable(title: str) -> Verdict | None:
     """Whether a milestone reads as finishing a piece of work; None without the model."""
     model = model_id()
-    return _verdict("deliverable", title, "milestone", model) if model else None
+    return _verdict("deliverable", title, "milestone", "", model) if model else None
 
 
 def similarity(a: str, b: str) -> float | None:
@@ -207,4 +329,5 @@ def warm_up() -> bool:
         return False
     activity("Hold 10 customer meetings", "increase")
     deliverable("Launch the partner portal")
+    restates("Grow revenue in EMEA", "Grow revenue")
     return True
