@@ -593,3 +593,26 @@ def test_a_deactivated_person_keeps_their_history(cast, scim):
     assert CheckIn.objects.filter(author=cast.ava).count() == check_ins
     assert sessions.get("/").status_code == 302
     assert Membership.objects.filter(person=cast.ava, team=cast.enterprise).exists()
+
+
+def test_a_page_costs_the_same_queries_whatever_its_size(cast, scim):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lineofsight.people import actions
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert scim.get(path).status_code == 200
+        return len(captured)
+
+    scim.get("Users")  # the token's "last used" is written on the first call of a minute
+    users, groups = queries("Users?count=200"), queries("Groups?count=200")
+    for n in range(25):
+        person = actions.create_person(
+            acting_user=None, username=f"extra{n}", display_name=f"Extra {n}", manager=cast.sam
+        )
+        actions.add_member(acting_user=None, team=cast.platform, person=person)
+    assert queries("Users?count=200") == users
+    assert queries("Groups?count=200") == groups
+    assert queries('Users?filter=userName eq "extra3"') <= users + 1

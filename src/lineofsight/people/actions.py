@@ -190,11 +190,11 @@ def update_person(
         if problem:
             raise InvalidInput.one("username", problem)
         changes["username"] = username.strip()
-    for field, value in (("first_name", first_name), ("last_name", last_name)):
-        if value is not None:
-            if len(value.strip()) > 150:
+    for field, given in (("first_name", first_name), ("last_name", last_name)):
+        if given is not None:
+            if len(given.strip()) > 150:
                 raise InvalidInput.one(field, "Keep it under 150 characters.")
-            changes[field] = value.strip()
+            changes[field] = given.strip()
     if external_id is not None:
         if len(external_id.strip()) > 200:
             raise InvalidInput.one("external_id", "Keep it under 200 characters.")

@@ -80,6 +80,7 @@ class PersonAdapter(SCIMUser):
 
     id_field = "pk"
     url_name = "scim:users"
+    obj: Person
 
     def __init__(self, obj: Person, request: Any = None) -> None:
         super().__init__(obj, request)
@@ -337,6 +338,7 @@ class TeamAdapter(SCIMGroup):
 
     id_field = "pk"
     url_name = "scim:groups"
+    obj: Team
 
     def __init__(self, obj: Team, request: Any = None) -> None:
         super().__init__(obj, request)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -58,7 +58,8 @@ class ScimEndpoint:
             return error_response(exceptions.NotImplementedError("Not supported here."))
         try:
             with transaction.atomic(), audit.channel(via="scim", scim_token=token.pk):
-                return View.dispatch(self, request, *args, **kwargs)  # type: ignore[arg-type]
+                response = View.dispatch(self, request, *args, **kwargs)  # type: ignore[arg-type]
+                return cast(HttpResponse, response)
         except exceptions.SCIMException as exc:
             return error_response(exc)
         except Exception:
