@@ -616,3 +616,14 @@ def test_a_page_costs_the_same_queries_whatever_its_size(cast, scim):
     assert queries("Users?count=200") == users
     assert queries("Groups?count=200") == groups
     assert queries('Users?filter=userName eq "extra3"') <= users + 1
+
+
+def test_writes_name_the_resource(cast, scim):
+    before = snapshot()
+    for method in ("put", "patch", "delete"):
+        response = scim.call(method, "Users", {"schemas": [USER], "userName": "x"})
+        assert response.status_code == 405 and response.doc["schemas"] == [ERROR]
+    assert scim.call("post", f"Users/{cast.ava.pk}", okta_user("x@acme.test")).status_code == 405
+    assert scim.get("Users/abc").status_code == 404
+    assert scim.get("Users/999999").doc["status"] == 404
+    assert snapshot() == before

@@ -14,7 +14,7 @@ import json
 import logging
 from typing import Any, cast
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
@@ -62,6 +62,15 @@ class ScimEndpoint:
                 return cast(HttpResponse, response)
         except exceptions.SCIMException as exc:
             return error_response(exc)
+        except IntegrityError:
+            # Two requests racing for the same userName or display name: the later one loses.
+            return error_response(
+                exceptions.IntegrityError(
+                    "id: another change to the same resource was made at the same time; "
+                    "nothing changed, try again.",
+                    scim_type="uniqueness",
+                )
+            )
         except Exception:
             logger.exception("SCIM request failed: %s %s", request.method, request.path)
             return error_response(
@@ -135,7 +144,9 @@ class ListMixin:
         return super().post(request, *args, **kwargs)  # type: ignore[misc]
 
     def get_object(self) -> Any:
-        raw = str(self.kwargs.get("uuid", ""))  # type: ignore[attr-defined]
+        raw = str(self.kwargs.get("uuid") or "")  # type: ignore[attr-defined]
+        if not raw:
+            raise exceptions.SCIMException("Name the resource: .../<id>.", status=405)
         obj = self.base_queryset().filter(pk=int(raw)).first() if raw.isdigit() else None
         if obj is None:
             raise exceptions.NotFoundError(raw)
