@@ -17,7 +17,8 @@ rule protects it:
 * ``nudge``  - asking Ava for a check-in now: her managers Sam and Cora; others 403.
 * ``hr``     - closing and regrading cycles, the organisation's OKR templates, adding the
   next cycle from the planning page, the audit log, personal data requests, running the
-  organisation (its hub, people, teams and cycles pages and their API): HR; others get 403;
+  organisation (its hub, people, teams and cycles pages and their API, its provisioning
+  tokens): HR; others get 403;
 * ``approver`` - approving a proposed draft or asking for changes: its approver and HR (the
   families' objectives are not proposed, so HR alone); others who see it get 403, the rest 404;
 * ``private-person`` - Ava's close-out and calibrated confidence: Ava, her managers and HR;
@@ -73,6 +74,10 @@ part; recognition on Pia's spot-bonus nomination of Ava:
 * ``spot-bonus`` - the nomination: Ava's managers, HR and Pia who made it; never Ava (404);
 * ``spot-bonus-hr`` - deciding it: HR; the others who see it get 403; the rest 404.
 
+SCIM provisioning (``/scim/v2/``, the ``scim`` namespace) answers only a live provisioning
+token: every member of the cast signed in, HR included, and every personal API token get 401
+on each of its routes (``SCIM``, checked by ``test_scim_routes_answer_only_a_scim_token``).
+
 Each rule is checked against two families of objects owned by Ava: a public objective and a
 private one, each with a key result, a check-in, an initiative and an alignment link. Ava,
 her managers Sam and Cora, and Hana from HR may see and change both; everyone else may see
@@ -110,7 +115,7 @@ from lineofsight.people.models import SignInSession
 from .okrs import build_cascade
 from .oneonones_world import action_item, agenda_item, live_series, next_meeting
 from .reviews import default_template, draft_review_cycle, open_review_cycle
-from .routes import api_operations, page_names
+from .routes import api_operations, page_names, url_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -215,6 +220,15 @@ def _legal_member(w: World) -> int:
 
     Membership.objects.get_or_create(person=w.cast.otto, team=w.cast.legal)
     return w.cast.otto.pk
+
+
+def _live_scim_token(w: World) -> int:
+    """A live provisioning token (made again once HR revoked it): one HR may revoke."""
+    from lineofsight.people.models import ScimToken
+    from lineofsight.people.scim.tokens import create_scim_token
+
+    live = ScimToken.objects.filter(revoked_at__isnull=True).first()
+    return live.pk if live else create_scim_token(acting_user=w.cast.hana, name="Matrix")[0].pk
 
 
 @dataclass(frozen=True)
@@ -824,6 +838,12 @@ PAGES: dict[str, Row] = {
     "org-team-member-remove": Row(
         "POST",
         lambda w, f: f"/organisation/teams/{w.cast.legal.pk}/members/{_legal_member(w)}/remove/",
+        "hr",
+    ),
+    "org-provisioning": Row("GET", lambda w, f: "/organisation/provisioning/", "hr"),
+    "org-provisioning-revoke": Row(
+        "POST",
+        lambda w, f: f"/organisation/provisioning/{_live_scim_token(w)}/revoke/",
         "hr",
     ),
     "org-cycles": Row("GET", lambda w, f: "/organisation/cycles/", "hr"),
@@ -1625,6 +1645,36 @@ def test_every_page_and_endpoint_is_in_the_matrix():
     assert pages - NOT_IN_MATRIX == set(PAGES), "pages without a row (or rows without a page)"
     operations = {op.operation_id for op in api_operations(api.get_openapi_schema())}
     assert operations == set(API), "endpoints without a row (or rows without an endpoint)"
+
+
+# Every route of the SCIM namespace, with a path to call it by.
+SCIM = {
+    "scim:root": "/scim/v2/",
+    "scim:not-supported": "/scim/v2/Bulk",
+    "scim:users": "/scim/v2/Users",
+    "scim:groups": "/scim/v2/Groups",
+    "scim:service-provider-config": "/scim/v2/ServiceProviderConfig",
+    "scim:resource-types": "/scim/v2/ResourceTypes",
+    "scim:schemas": "/scim/v2/Schemas",
+}
+
+
+def test_scim_routes_answer_only_a_scim_token(cast):
+    from lineofsight.people.scim.tokens import create_scim_token
+
+    assert {r.name for r in url_routes() if r.namespace == "scim"} == set(SCIM)
+    _, raw = create_scim_token(acting_user=cast.hana, name="Matrix")
+    for name, path in SCIM.items():
+        want = 501 if name in ("scim:root", "scim:not-supported") else 200
+        assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get(path).status_code == want, name
+        assert Client().get(path).status_code == 401, name
+        for who, person in cast.everyone().items():
+            client = Client()
+            client.force_login(person)
+            assert client.get(path).status_code == 401, (name, who)
+            _, api_raw = tokens.create_token(acting_user=person, person=person, name=name)
+            api = Client(HTTP_AUTHORIZATION=f"Bearer {api_raw}")
+            assert api.get(path).status_code == 401, (name, who)
 
 
 NUDGERS = {"sam", "cora"}

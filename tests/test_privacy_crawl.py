@@ -312,6 +312,10 @@ ADMIN_KINDS = {
     "discussion_commentversion": "comment_version",
     "discussion_reaction": "reaction",
 }
+SCIM_ONLY = (
+    "SCIM provisioning: opens to a provisioning token only, every role gets 401 (the "
+    "permission matrix checks each route; tests/api/test_scim.py that no review data is sent)"
+)
 # Routes the crawl leaves out, each with its reason. Anything else it cannot fill fails.
 EXCLUDED = {
     "login": "the sign-in form: shows nobody's data",
@@ -327,6 +331,13 @@ EXCLUDED = {
     "admin:auth_group_delete": "no groups exist: the product does not use them",
     "admin:auth_group_change": "no groups exist: the product does not use them",
     "admin:": "the admin's unnamed patterns: redirects to change pages (crawled), catch-all",
+    "scim:root": SCIM_ONLY,
+    "scim:not-supported": SCIM_ONLY,
+    "scim:users": SCIM_ONLY,
+    "scim:groups": SCIM_ONLY,
+    "scim:service-provider-config": SCIM_ONLY,
+    "scim:resource-types": SCIM_ONLY,
+    "scim:schemas": SCIM_ONLY,
 }
 
 

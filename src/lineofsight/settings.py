@@ -317,6 +317,18 @@ SITE_URL = (
 ).rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"LOS_SITE_URL={SITE_URL!r} must start with http:// or https://.")
+# SCIM 2.0 provisioning (/scim/v2/, django-scim2): people and teams as Users and Groups,
+# written through the organisation's named actions; see docs/identity.md.
+SCIM_SERVICE_PROVIDER = {
+    "USER_ADAPTER": "lineofsight.people.scim.adapters.PersonAdapter",
+    "GROUP_ADAPTER": "lineofsight.people.scim.adapters.TeamAdapter",
+    "GROUP_MODEL": "lineofsight.people.models.Team",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "lineofsight.people.scim.views.ServiceProviderConfig",
+    "BASE_LOCATION_GETTER": "lineofsight.people.scim.adapters.base_location",
+    "NETLOC": SITE_URL.split("://", 1)[1],
+    "AUTHENTICATION_SCHEMES": [{"type": "oauthbearertoken", "name": "Bearer token"}],
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="scim"',
+}
 WEBHOOK_EXTRA_HOSTS = env_list("LOS_WEBHOOK_HOSTS", [])
 WEBHOOK_ALLOW_HTTP = env_bool("LOS_WEBHOOK_ALLOW_HTTP", False)
 WEBHOOK_TIMEOUT_SECONDS = env_int("LOS_WEBHOOK_TIMEOUT", 10, minimum=1)

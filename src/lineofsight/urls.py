@@ -1,4 +1,5 @@
-"""URL map: the browser UI, the REST API under /api/, and Django's admin under /admin/."""
+"""URL map: the browser UI, the REST API under /api/, SCIM provisioning under /scim/v2/, and
+Django's admin under /admin/."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -6,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("lineofsight.api.urls")),
+    path("scim/v2/", include("lineofsight.people.scim.urls")),
     path("", include("lineofsight.core.urls")),
     path("", include("lineofsight.people.urls")),
     path("", include("lineofsight.people.orgchart_urls")),

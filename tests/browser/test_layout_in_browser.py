@@ -116,6 +116,7 @@ SCREENS = [
     Screen("organisation person", "/organisation/people/{person}/", ("hr",)),
     Screen("organisation team", "/organisation/teams/{team}/", ("hr",)),
     Screen("organisation cycles", "/organisation/cycles/", ("hr",)),
+    Screen("organisation provisioning", "/organisation/provisioning/", ("hr",)),
 ]
 
 # Each page is shown once per role and width; both checks then read the same page.

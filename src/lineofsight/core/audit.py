@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import Any
 
 from django.db import models
 
 from lineofsight.core.models import AuditEvent
+
+# Where the writes of the moment come from, when not from a person at a page, the API or the
+# command line: an identity provider's provisioning sets ``{"via": "scim", "token": ...}``,
+# and every audit row written meanwhile carries it in its data.
+_channel: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "audit_channel", default=None
+)
+
+
+@contextlib.contextmanager
+def channel(**marks: Any) -> Iterator[None]:
+    """Mark every audit row written inside the block with ``marks`` (e.g. ``via="scim"``)."""
+    reset = _channel.set({**(_channel.get() or {}), **marks})
+    try:
+        yield
+    finally:
+        _channel.reset(reset)
+
+
+def _with_channel(data: dict[str, Any] | None) -> dict[str, Any]:
+    marks = _channel.get()
+    return {**(data or {}), **marks} if marks else (data or {})
 
 
 def record(
@@ -22,7 +47,7 @@ def record(
         action=action,
         subject_type=subject._meta.label_lower if subject is not None else "",
         subject_id=subject.pk if subject is not None else None,
-        data=data or {},
+        data=_with_channel(data),
         amendment_reason=amendment_reason,
     )
 
@@ -36,7 +61,7 @@ def record_many(entries: list[dict[str, Any]], *, actor: Any) -> int:
             action=entry["action"],
             subject_type=entry["subject"]._meta.label_lower,
             subject_id=entry["subject"].pk,
-            data=entry.get("data") or {},
+            data=_with_channel(entry.get("data")),
         )
         for entry in entries
     ]

@@ -26,6 +26,7 @@ from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.people.cadence import Cadence
 from lineofsight.people.models import Membership, Organisation, Person, Team, validate_time_zone
+from lineofsight.people.security import end_all_sessions
 from lineofsight.people.selectors import forget_organisation_cache, history_of
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
@@ -43,6 +44,18 @@ def _require_hr(acting_user: Person | None) -> None:
         raise NotAllowed("Only HR admins can change the organisation.")
 
 
+def _username_problem(username: str, *, besides: Person | None = None) -> str:
+    """What is wrong with this username for a new person (or for ``besides``), "" if none."""
+    if not USERNAME_RE.match(username):
+        return "Use 1-150 letters, digits and @ . + - _ characters."
+    taken = Person.objects.filter(username__iexact=username)
+    if besides is not None:
+        taken = taken.exclude(pk=besides.pk)
+    if taken.exists():
+        return f"Someone already has the username {username!r}."
+    return ""
+
+
 @transaction.atomic
 def create_person(
     *,
@@ -57,16 +70,23 @@ def create_person(
     is_executive: bool = False,
     check_password: bool = True,
     start_date: dt.date | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    external_id: str = "",
 ) -> Person:
     _require_hr(acting_user)
     errors: dict[str, str] = {}
     username = username.strip()
-    if not USERNAME_RE.match(username):
-        errors["username"] = "Use 1-150 letters, digits and @ . + - _ characters."
-    elif Person.objects.filter(username__iexact=username).exists():
-        errors["username"] = f"Someone already has the username {username!r}."
+    username_error = _username_problem(username)
+    if username_error:
+        errors["username"] = username_error
     if not display_name.strip():
         errors["display_name"] = "Enter the person's name."
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if len(value.strip()) > 150:
+            errors[field] = "Keep it under 150 characters."
+    if len(external_id.strip()) > 200:
+        errors["external_id"] = "Keep it under 200 characters."
     if email:
         try:
             validate_email(email)
@@ -84,6 +104,9 @@ def create_person(
         display_name=display_name.strip(),
         email=email,
         job_title=job_title.strip(),
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        external_id=external_id.strip(),
         is_hr_admin=is_hr_admin,
         is_executive=is_executive,
         is_staff=is_hr_admin,
@@ -155,9 +178,27 @@ def update_person(
     is_executive: bool | None = None,
     is_active: bool | None = None,
     start_date: dt.date | None = None,
+    username: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    external_id: str | None = None,
 ) -> Person:
     _require_hr(acting_user)
     changes: dict[str, object] = {}
+    if username is not None:
+        problem = _username_problem(username.strip(), besides=person)
+        if problem:
+            raise InvalidInput.one("username", problem)
+        changes["username"] = username.strip()
+    for field, given in (("first_name", first_name), ("last_name", last_name)):
+        if given is not None:
+            if len(given.strip()) > 150:
+                raise InvalidInput.one(field, "Keep it under 150 characters.")
+            changes[field] = given.strip()
+    if external_id is not None:
+        if len(external_id.strip()) > 200:
+            raise InvalidInput.one("external_id", "Keep it under 200 characters.")
+        changes["external_id"] = external_id.strip()
     if display_name is not None:
         if not display_name.strip():
             raise InvalidInput.one("display_name", "Enter the person's name.")
@@ -220,7 +261,16 @@ def deactivate_person(*, acting_user: Person | None, person: Person) -> Person:
         raise InvalidInput.one("is_active", problem)
     person.is_active = False
     person.save(update_fields=["is_active"])
-    audit.record(actor=acting_user, action="person.deactivate", subject=person, data={})
+    # Access ends at once: every signed-in session ends now, and their API tokens are
+    # refused from now on (``core.tokens.authenticate`` asks for an active person), until
+    # they are reactivated.
+    sessions = end_all_sessions(person=person, reason="deactivated")
+    audit.record(
+        actor=acting_user,
+        action="person.deactivate",
+        subject=person,
+        data={"sessions_ended": sessions},
+    )
     return person
 
 
@@ -310,9 +360,13 @@ def edit_person(
     teams: Iterable[Team] | None = None,
     is_hr_admin: bool | None = None,
     is_active: bool | None = None,
+    username: str | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    external_id: str | None = None,
 ) -> Person:
-    """Change several things about a person at once (the edit form, the API's PATCH): each
-    through its own action, all or nothing, every field's error reported together."""
+    """Change several things about a person at once (the edit form, the API's PATCH, SCIM):
+    each through its own action, all or nothing, every field's error reported together."""
     _require_hr(acting_user)
     person = Person.objects.get(pk=person.pk)
     attempts = _Attempts()
@@ -326,6 +380,10 @@ def edit_person(
             ("display_name", display_name),
             ("email", email),
             ("job_title", job_title),
+            ("username", username),
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("external_id", external_id),
         )
         if value is not None and value != getattr(person, field)
     }
@@ -393,11 +451,16 @@ def create_team(
     parent: Team | None = None,
     lead: Person | None = None,
     slug: str | None = None,
+    external_id: str = "",
 ) -> Team:
     _require_hr(acting_user)
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = "Enter the team's name."
+    elif len(name.strip()) > 200:
+        errors["name"] = "Keep the name under 200 characters."
+    if len(external_id.strip()) > 200:
+        errors["external_id"] = "Keep it under 200 characters."
     if kind not in Team.Kind.values:
         errors["kind"] = f"Choose one of {', '.join(Team.Kind.values)}."
     elif kind == Team.Kind.COMPANY and parent is not None:
@@ -418,6 +481,7 @@ def create_team(
         path=parent.subtree_prefix if parent else "/",
         lead=lead,
         slug=slug or _unique_slug(name),
+        external_id=external_id.strip(),
     )
     if lead is not None:
         Membership.objects.get_or_create(person=lead, team=team)
@@ -433,8 +497,10 @@ def update_team(
     name: str | None = None,
     slug: str | None = None,
     kind: str | None = None,
+    external_id: str | None = None,
 ) -> Team:
-    """Rename a team, change its slug or its kind (the company stays the one at the top)."""
+    """Rename a team, change its slug, its kind (the company stays the one at the top) or
+    the identity provider's id for it."""
     _require_hr(acting_user)
     team = Team.objects.select_for_update().get(pk=team.pk)
     errors: dict[str, str] = {}
@@ -442,7 +508,13 @@ def update_team(
     if name is not None:
         if not name.strip():
             errors["name"] = "Enter the team's name."
+        elif len(name.strip()) > 200:
+            errors["name"] = "Keep the name under 200 characters."
         changes["name"] = name.strip()
+    if external_id is not None:
+        if len(external_id.strip()) > 200:
+            errors["external_id"] = "Keep it under 200 characters."
+        changes["external_id"] = external_id.strip()
     if slug is not None:
         if not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
             errors["slug"] = "Use letters, digits, hyphens and underscores only."

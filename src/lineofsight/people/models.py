@@ -232,6 +232,8 @@ class Person(AbstractUser):
         "HR admin", default=False, help_text="Sees and amends every review, rating and OKR."
     )
     is_executive = models.BooleanField(default=False)
+    # The identity provider's own id for this person (SCIM ``externalId``), blank if none.
+    external_id = models.CharField(max_length=200, blank=True, db_index=True)
 
     objects = PersonManager()  # type: ignore[misc]
 
@@ -300,6 +302,8 @@ class Team(models.Model):
         blank=True,
         help_text="Blank: the cycle's cadence applies to the key results its members own.",
     )
+    # The identity provider's own id for this group (SCIM ``externalId``), blank if none.
+    external_id = models.CharField(max_length=200, blank=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
@@ -354,3 +358,37 @@ class SignInSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} since {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ScimToken(models.Model):
+    """A bearer token for an identity provider's provisioning (SCIM 2.0), made and revoked by
+    HR. It opens ``/scim/v2/`` and nothing else (and no personal API token opens that). Only
+    its SHA-256 is stored; the token is shown once."""
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16, help_text="First characters, to recognise it.")
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scim_tokens_created",
+    )
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scim_tokens_revoked",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "SCIM token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}...)"

@@ -251,6 +251,12 @@ def _end(rows: QuerySet[SignInSession], reason: str) -> list[int]:
     return ids
 
 
+def end_all_sessions(*, person: Person, reason: str) -> int:
+    """End every open session of ``person`` at once (part of deactivating them); returns how
+    many. The caller's action records it."""
+    return len(_end(open_sessions(person), reason))
+
+
 def end_session_on_sign_out(row_id: int | None) -> None:
     if row_id:
         SignInSession.objects.filter(pk=row_id, ended_at__isnull=True).update(

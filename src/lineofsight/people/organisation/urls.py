@@ -1,10 +1,17 @@
-"""HR's pages for people and teams (``/organisation/people/``, ``/organisation/teams/``)."""
+"""HR's pages for people and teams (``/organisation/people/``, ``/organisation/teams/``) and
+for provisioning (``/organisation/provisioning/``)."""
 
 from django.urls import path
 
-from lineofsight.people.organisation import views
+from lineofsight.people.organisation import provisioning, views
 
 urlpatterns = [
+    path("organisation/provisioning/", provisioning.provisioning, name="org-provisioning"),
+    path(
+        "organisation/provisioning/<int:token_id>/revoke/",
+        provisioning.provisioning_revoke,
+        name="org-provisioning-revoke",
+    ),
     path("organisation/people/", views.people_list, name="org-people"),
     path("organisation/people/new/", views.person_new, name="org-person-new"),
     path("organisation/people/picker/", views.person_picker, name="org-person-picker"),
