@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", include("lineofsight.api.urls")),
     path("", include("lineofsight.core.urls")),
     path("", include("lineofsight.people.urls")),
+    path("", include("lineofsight.people.sso.urls")),
     path("", include("lineofsight.people.orgchart_urls")),
     path("", include("lineofsight.people.organisation.urls")),
     path("", include("lineofsight.goals.organisation.urls")),
