@@ -631,3 +631,21 @@ def test_hr_sets_up_sign_in_over_the_api(cast, idp):
         ava.patch("/api/sign-in", {"sso_only": False}, content_type="application/json").status_code
         == 403
     )
+
+
+def test_the_operator_turns_password_sign_in_back_on_from_the_command_line(cast, idp):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _sso_only(cast, idp)
+    out = StringIO()
+    call_command("sso", "status", stdout=out)
+    assert "SSO only: on" in out.getvalue() and "break-glass admins: hana" in out.getvalue()
+    call_command("sso", "password-sign-in", "on", stdout=out)
+    assert "Everyone may sign in with a password again." in out.getvalue()
+    entry = AuditEvent.objects.filter(action="organisation.sso_only").latest("pk")
+    assert entry.actor_id is None and entry.data["sso_only"] == {"from": True, "to": False}
+    client = Client()
+    client.post("/login/", {"username": "ava", "password": "a-good-password-1"})
+    assert signed_in_as(client) == cast.ava.pk

@@ -213,7 +213,7 @@ def set_sso_only(*, acting_user: Person | None, on: bool) -> Organisation:
 
     Turning it on needs a provider turned on and an active break-glass HR admin, so that
     someone can still get in when the provider fails; the operator can always turn it off
-    (``lineofsight sso-only off``)."""
+    (``lineofsight sso password-sign-in on``)."""
     require_hr(acting_user)
     org = Organisation.objects.select_for_update().order_by("pk").first()
     if org is None:
