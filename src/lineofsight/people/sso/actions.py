@@ -74,7 +74,7 @@ def _checked(data: ProviderInput, provider: IdentityProvider | None) -> dict[str
         errors["slug"] = "Enter a short name of letters, digits and hyphens."
     elif (
         IdentityProvider.objects.filter(slug=slug)
-        .exclude(pk=getattr(provider, "pk", None))
+        .exclude(pk=provider.pk if provider is not None else 0)
         .exists()
     ):
         errors["slug"] = f"Another provider already uses {slug!r}."
