@@ -287,6 +287,34 @@ def test_the_provider_answering_with_an_error_is_shown(idp):
     assert signed_in_as(client) is None
 
 
+def test_an_answer_naming_another_issuer_is_refused(idp):
+    add_provider(idp)
+    person("ava", "ava.adams@example.com")
+    client = Client()
+    start = client.get("/login/sso/line-of-sight/")
+    back = at_provider(idp, start["Location"], "ava")
+    before = counts()
+    # The provider's own answer, said to come from another issuer (RFC 9207's ``iss``).
+    answer = client.get(
+        with_param(back, "iss", "https://elsewhere.example").removeprefix("http://testserver")
+    )
+    assert answer.status_code == 400
+    assert "did not come from Test Identity" in answer.content.decode()
+    assert signed_in_as(client) is None
+    assert unchanged(before)
+
+
+def test_a_secret_the_server_can_no_longer_read_stops_sign_in_with_a_clear_message(idp, settings):
+    add_provider(idp)
+    person("ava", "ava.adams@example.com")
+    settings.SECRET_KEY = "another-secret-key-without-the-old-one-as-a-fallback"
+    client = Client()
+    answer = sign_in(client, idp, "line-of-sight", "ava")
+    assert answer.status_code == 503
+    assert "HR must enter it again" in answer.content.decode()
+    assert signed_in_as(client) is None
+
+
 # -- who signs in ---------------------------------------------------------------------------
 
 
