@@ -981,6 +981,18 @@ def _collect_ids(
         "agenda": list(AgendaItem.objects.values_list("pk", flat=True)),
         "action": list(ActionItem.objects.values_list("pk", flat=True)),
     }
+    # A single sign-on provider (its settings hold nobody's data; HR's pages show them).
+    from lineofsight.people.models import IdentityProvider
+
+    provider = IdentityProvider.objects.create(
+        name="Company account",
+        slug="company",
+        issuer="https://id.example.com",
+        client_id="line-of-sight",
+        authorization_endpoint="https://id.example.com/authorize",
+    )
+    w.ids["identity_provider"] = [provider.pk]
+    w.ids["provider_slug"] = [provider.slug]
     # The reset link HR sent Ava, and one that is not (or no longer) valid.
     (link,) = [found for m in w.mail if (found := RESET_LINK.search(m.body))]
     w.ids["uidb64"] = [link["uidb64"]]

@@ -214,6 +214,26 @@ def build_world(cast) -> World:
     return World(cast, families["public"], families["private"], token.pk, c.company.pk, cast.q4.pk)
 
 
+def _identity_provider(w: World) -> int:
+    """An identity provider (made again if a request removed it). Its issuer answers
+    nothing, so saving it again is refused on its content (422), after the policy."""
+    from lineofsight.people.models import IdentityProvider
+
+    found, _ = IdentityProvider.objects.get_or_create(
+        slug="matrix",
+        defaults={"name": "Matrix", "issuer": "https://127.0.0.1:1/o", "client_id": "m"},
+    )
+    return found.pk
+
+
+def _break_glass(w: World) -> int:
+    """Hana, named a break-glass admin (again, if a request dropped her)."""
+    from lineofsight.people.models import Person
+
+    Person.objects.filter(pk=w.cast.hana.pk).update(break_glass=True)
+    return w.cast.hana.pk
+
+
 def _legal_member(w: World) -> int:
     """Otto in Legal (made again if a request took him out): a member HR may remove."""
     from lineofsight.people.models import Membership
@@ -581,9 +601,7 @@ PAGES: dict[str, Row] = {
     "orgchart-import": Row("GET", lambda w, f: "/organisation/import/", "hr"),
     "orgchart-apply": Row("POST", lambda w, f: "/organisation/import/apply/", "hr"),
     "orgchart-template-csv": Row("GET", lambda w, f: "/organisation/import/template.csv", "hr"),
-    "orgchart-template-xlsx": Row(
-        "GET", lambda w, f: "/organisation/import/template.xlsx", "hr"
-    ),
+    "orgchart-template-xlsx": Row("GET", lambda w, f: "/organisation/import/template.xlsx", "hr"),
     "orgchart-export": Row("GET", lambda w, f: "/organisation/export/?format=xlsx", "hr"),
     "cycle-regrade": Row("POST", lambda w, f: f"/cycles/{w.cycle_id}/regrade/", "hr"),
     "cycle-close-out": Row(
@@ -813,9 +831,7 @@ PAGES: dict[str, Row] = {
     "okr-templates": Row("GET", lambda w, f: "/templates/?q=pipeline", "open"),
     "okr-template-new": Row("GET", lambda w, f: "/templates/new/", "hr"),
     "okr-template-edit": Row("GET", lambda w, f: f"/templates/{_okr_template(w)}/edit/", "hr"),
-    "okr-template-retire": Row(
-        "POST", lambda w, f: f"/templates/{_okr_template(w)}/retire/", "hr"
-    ),
+    "okr-template-retire": Row("POST", lambda w, f: f"/templates/{_okr_template(w)}/retire/", "hr"),
     "plan": Row("GET", lambda w, f: f"/plan/?team={w.cast.enterprise.pk}", "open"),
     "plan-create-cycle": Row("POST", lambda w, f: "/plan/next-cycle/", "hr"),
     # Running the organisation (HR): the hub, people, teams and cycles.
@@ -844,6 +860,27 @@ PAGES: dict[str, Row] = {
     "org-provisioning-revoke": Row(
         "POST",
         lambda w, f: f"/organisation/provisioning/{_live_scim_token(w)}/revoke/",
+        "hr",
+    ),
+    # Single sign-on: HR's sign-in settings.
+    "org-sign-in": Row("GET", lambda w, f: "/organisation/sign-in/", "hr"),
+    "org-sso-only": Row("POST", lambda w, f: "/organisation/sign-in/sso-only/", "hr"),
+    "org-break-glass-add": Row(
+        "POST",
+        lambda w, f: "/organisation/sign-in/break-glass/",
+        "hr",
+        lambda w, f: {"username": "hana"},
+    ),
+    "org-break-glass-remove": Row(
+        "POST", lambda w, f: f"/organisation/sign-in/break-glass/{_break_glass(w)}/remove/", "hr"
+    ),
+    "org-provider-new": Row("GET", lambda w, f: "/organisation/sign-in/providers/new/", "hr"),
+    "org-provider": Row(
+        "GET", lambda w, f: f"/organisation/sign-in/providers/{_identity_provider(w)}/", "hr"
+    ),
+    "org-provider-delete": Row(
+        "POST",
+        lambda w, f: f"/organisation/sign-in/providers/{_identity_provider(w)}/delete/",
         "hr",
     ),
     "org-cycles": Row("GET", lambda w, f: "/organisation/cycles/", "hr"),
@@ -939,11 +976,14 @@ PAGES: dict[str, Row] = {
         lambda w, f: {"confirm_name": "Ava Adams"},
     ),
 }
-# Signing in and out, resetting one's password and the site icon are for everyone and
-# nobody's data; they are tested in tests/ui.
+# Signing in and out (single sign-on included), resetting one's password and the site icon
+# are for everyone and nobody's data; they are tested in tests/ui and
+# tests/integration/test_single_sign_on.py.
 NOT_IN_MATRIX = {
     "login",
     "login-code",
+    "sso-start",
+    "sso-callback",
     "logout",
     "password_reset",
     "password_reset_done",
@@ -1342,6 +1382,41 @@ API: dict[str, Row] = {
         lambda w, f: f"/api/teams/{w.cast.legal.pk}/members",
         "hr",
         lambda w, f: {"person": w.cast.dev.pk},
+    ),
+    # Single sign-on (HR): identity providers and the sign-in rules.
+    "list_identity_providers": Row("GET", lambda w, f: "/api/identity-providers", "hr"),
+    "add_identity_provider": Row(
+        "POST",
+        lambda w, f: "/api/identity-providers",
+        "hr",
+        lambda w, f: {
+            "name": "Matrix IdP",
+            "issuer": "https://127.0.0.1:1/o",
+            "client_id": "matrix",
+            "client_secret": "matrix",
+        },
+    ),
+    "get_identity_provider": Row(
+        "GET", lambda w, f: f"/api/identity-providers/{_identity_provider(w)}", "hr"
+    ),
+    "change_identity_provider": Row(
+        "PATCH",
+        lambda w, f: f"/api/identity-providers/{_identity_provider(w)}",
+        "hr",
+        lambda w, f: {"name": "Matrix again"},
+    ),
+    "remove_identity_provider": Row(
+        "DELETE", lambda w, f: f"/api/identity-providers/{_identity_provider(w)}", "hr"
+    ),
+    "get_sign_in_rules": Row("GET", lambda w, f: "/api/sign-in", "hr"),
+    "change_sign_in_rules": Row(
+        "PATCH", lambda w, f: "/api/sign-in", "hr", lambda w, f: {"sso_only": False}
+    ),
+    "add_break_glass_admin": Row(
+        "PUT", lambda w, f: f"/api/sign-in/break-glass/{w.cast.hana.pk}", "hr"
+    ),
+    "remove_break_glass_admin": Row(
+        "DELETE", lambda w, f: f"/api/sign-in/break-glass/{_break_glass(w)}", "hr"
     ),
     "remove_team_member": Row(
         "DELETE", lambda w, f: f"/api/teams/{w.cast.legal.pk}/members/{_legal_member(w)}", "hr"

@@ -258,6 +258,8 @@ PARAM_KINDS = {
     "meeting_id": "meeting",
     "agenda_id": "agenda",
     "action_id": "action",
+    "provider_id": "identity_provider",
+    "slug": "provider_slug",  # a single sign-on provider's, in /login/sso/<slug>/
     "uidb64": "uidb64",  # a password reset link's: the one HR sent Ava
     "token": "reset_token",
 }
@@ -421,6 +423,7 @@ API_KINDS = {
     "retrospectives": "cycle",  # /api/teams/{id}/retrospectives/{cycle_id}
     "one-on-ones": "series",
     "one-on-one-meetings": "meeting",
+    "identity-providers": "identity_provider",
 }
 # Lists that read one subject at a time: the query each is crawled with, per kind of id.
 API_SUBJECT_QUERIES = {"/api/comments": ("objective", "key_result", "check_in")}

@@ -152,7 +152,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "lineofsight.core.backends.HRAdminBackend",
+    # Single sign-on: answers only the callback of an identity provider HR set up.
+    "lineofsight.people.sso.backend.ProviderBackend",
 ]
+# Single sign-on (OpenID Connect): plain http:// issuers are refused unless this is on (a
+# provider on the same machine, tests); how long to wait for a provider; the clock skew
+# allowed when checking an ID token's times.
+SSO_ALLOW_HTTP = env_bool("LOS_SSO_ALLOW_HTTP", DEBUG or TESTING)
+SSO_TIMEOUT_SECONDS = env_int("LOS_SSO_TIMEOUT", 10, minimum=1)
+SSO_CLOCK_SKEW_SECONDS = env_int("LOS_SSO_CLOCK_SKEW", 60)
 # Sign-in throttling (django-axes). After LOS_LOGIN_FAILURE_LIMIT failed passwords a sign-in
 # is refused for LOS_LOGIN_COOLOFF_MINUTES (or until HR unlocks it), counted per
 # LOS_LOGIN_LOCKOUT: "username+ip" (default: a guesser elsewhere cannot lock a person out),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("scim/v2/", include("lineofsight.people.scim.urls")),
     path("", include("lineofsight.core.urls")),
     path("", include("lineofsight.people.urls")),
+    path("", include("lineofsight.people.sso.urls")),
     path("", include("lineofsight.people.orgchart_urls")),
     path("", include("lineofsight.people.organisation.urls")),
     path("", include("lineofsight.goals.organisation.urls")),

@@ -38,6 +38,7 @@ from lineofsight.api.oneonones import routes as one_on_one_routes
 from lineofsight.api.people import directory
 from lineofsight.api.people import organisation as organisation_routes  # noqa: F401 (HR's writes on the directory's routers)
 from lineofsight.api.people import orgchart as orgchart_routes
+from lineofsight.api.people import sso as sso_routes
 from lineofsight.api.reviews import calibration as calibration_routes
 from lineofsight.api.reviews import conversation as conversation_routes
 from lineofsight.api.reviews import cycles as review_cycle_routes
@@ -94,6 +95,8 @@ api.add_router("/cycles", directory.cycles)
 api.add_router("/me", directory.me)
 api.add_router("/org-chart", orgchart_routes.router)
 api.add_router("/tokens", token_routes.router)
+api.add_router("/identity-providers", sso_routes.providers)
+api.add_router("/sign-in", sso_routes.sign_in)
 # HR: the audit log, and personal data requests (export, erase).
 api.add_router("/audit", audit_routes.router)
 api.add_router("/privacy", privacy_routes.router)

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,17 +24,51 @@ from lineofsight.core.lockout import locked_out
 from lineofsight.core.web import SignedInRequest, apply_errors, page, render_page
 from lineofsight.people import security
 from lineofsight.people.middleware import NEEDS_FACTOR, SESSION_ROW
-from lineofsight.people.models import Organisation, SignInSession
+from lineofsight.people.models import IdentityProvider, Organisation, SignInSession
+from lineofsight.people.sso import actions as sso_actions
 
 PENDING = "los_second_step"
 PENDING_FOR = 300  # seconds between the password and the code
 
 
+class PasswordSignInForm(AuthenticationForm):
+    """Django's form; while sign-in is SSO only, a right password of anyone but a break-glass
+    admin is refused with the same words as a wrong one (so the form tells nobody who is
+    break-glass)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sso_only = sso_actions.sso_only()
+        if self.sso_only:
+            self.error_messages = {**self.error_messages, "invalid_login": BREAK_GLASS_ONLY}
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not sso_actions.may_use_password(user):
+            raise forms.ValidationError(BREAK_GLASS_ONLY, code="invalid_login")
+
+
+BREAK_GLASS_ONLY = (
+    "Signing in with a password is for break-glass administrators only: enter one's "
+    "username and password, or sign in with your organisation's account above."
+)
+
+
 class SignIn(auth_views.LoginView):
-    """Django's sign-in; a person with a second factor gives a code on a second page."""
+    """Django's sign-in; a person with a second factor gives a code on a second page.
+    The identity providers HR set up are offered first (single sign-on)."""
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    authentication_form = PasswordSignInForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["providers"] = list(
+            IdentityProvider.objects.filter(enabled=True).only("name", "slug", "kind")
+        )
+        context["sso_only"] = context["form"].sso_only
+        return context
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
-from lineofsight.people.models import Person
+from lineofsight.people.models import Organisation, Person
 
 RESET_SUBJECT = "people/password_reset_subject.txt"
 RESET_EMAIL = "people/password_reset_email.txt"
@@ -45,6 +45,11 @@ class ResetLinkForm(PasswordResetForm):
         yield self.person
 
 
+def sso_only() -> bool:
+    org = Organisation.objects.only("sso_only").order_by("pk").first()
+    return bool(org and org.sso_only)
+
+
 def reset_mail_context(sent_by: Person | None = None) -> dict[str, Any]:
     """What the reset mail's template needs besides Django's own context."""
     return {"site_url": settings.SITE_URL, "sent_by": sent_by}
@@ -62,6 +67,12 @@ def send_password_reset(*, acting_user: Person | None, person: Person) -> None:
     if not person.email:
         raise InvalidInput.one(
             "email", f"{person.name} has no email address to send the link to; add one first."
+        )
+    if sso_only() and not (person.break_glass and person.is_hr_admin):
+        raise InvalidInput.one(
+            "person",
+            "Sign-in is single sign-on only: only break-glass admins get password links. "
+            f"{person.name} signs in with the organisation's identity provider.",
         )
     form = ResetLinkForm(person)
     if not form.is_valid():

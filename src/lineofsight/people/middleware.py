@@ -31,6 +31,9 @@ class OrganisationTimezoneMiddleware:
 SESSION_ROW = "los_sign_in_session"
 SEEN_AT = "los_seen_at"
 NEEDS_FACTOR = "los_needs_second_factor"
+# The identity provider a session signed in with (single sign-on): its own second factor
+# counts, so the rule that HR admins need one here does not send such a session anywhere.
+SSO_PROVIDER = "los_sso_provider"
 # Paths an HR admin who must set up a second factor may still open.
 ENROL_PATHS = ("/settings/security/", "/logout/", "/login/", "/static/", "/favicon.ico")
 
@@ -108,9 +111,11 @@ class SignInSessionMiddleware:
                 return redirect_to_login(request.get_full_path())
             security.seen(row, session_key=session.session_key or "", client=client_of(request))
             session[SEEN_AT] = now
-            session[NEEDS_FACTOR] = security.second_factor_required(
-                user
-            ) and not security.has_second_factor(user)
+            session[NEEDS_FACTOR] = (
+                not session.get(SSO_PROVIDER)
+                and security.second_factor_required(user)
+                and not security.has_second_factor(user)
+            )
         if session.get(NEEDS_FACTOR) and not request.path.startswith(ENROL_PATHS):
             if request.path.startswith("/api/"):
                 return JsonResponse(

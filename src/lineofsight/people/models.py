@@ -78,6 +78,12 @@ class Organisation(models.Model):
         help_text="When on, an HR admin without a confirmed authenticator app is sent to set "
         "one up before any other page.",
     )
+    sso_only = models.BooleanField(
+        "single sign-on only",
+        default=False,
+        help_text="When on, people sign in through an identity provider only: the password "
+        "form and password reset links work for break-glass HR admins alone.",
+    )
     digest_weekday = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(6)],
@@ -234,6 +240,12 @@ class Person(AbstractUser):
     is_executive = models.BooleanField(default=False)
     # The identity provider's own id for this person (SCIM ``externalId``), blank if none.
     external_id = models.CharField(max_length=200, blank=True, db_index=True)
+    break_glass = models.BooleanField(
+        "break-glass admin",
+        default=False,
+        help_text="An HR admin who may still sign in with a password while sign-in is single "
+        "sign-on only.",
+    )
 
     objects = PersonManager()  # type: ignore[misc]
 
@@ -392,3 +404,78 @@ class ScimToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}...)"
+
+
+class IdentityProvider(models.Model):
+    """An OpenID Connect provider people sign in with (single sign-on), set up by HR.
+
+    The endpoints come from the issuer's discovery document, read when HR saves the
+    provider. The client secret is kept encrypted (``people.sso.secrets``) and never shown.
+    """
+
+    class Kind(models.TextChoices):
+        ENTRA = "entra", "Microsoft Entra ID"
+        GOOGLE = "google", "Google Workspace"
+        OKTA = "okta", "Okta"
+        OIDC = "oidc", "Another OpenID Connect provider"
+
+    class ClientAuth(models.TextChoices):
+        BASIC = "client_secret_basic", "HTTP Basic (client_secret_basic)"
+        POST = "client_secret_post", "In the request body (client_secret_post)"
+
+    name = models.CharField(max_length=100, help_text='Shown as "Sign in with <name>".')
+    slug = models.SlugField(max_length=50, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OIDC)
+    issuer = models.URLField(max_length=500)
+    client_id = models.CharField(max_length=255)
+    client_secret_encrypted = models.TextField(blank=True, editable=False)
+    client_auth = models.CharField(
+        max_length=30, choices=ClientAuth.choices, default=ClientAuth.BASIC
+    )
+    scopes = models.CharField(max_length=300, default="openid email profile")
+    trust_email = models.BooleanField(
+        "trust its email addresses",
+        default=False,
+        help_text="Accept an email address the provider does not mark as verified "
+        "(email_verified). Only for a provider that holds the organisation's own directory, "
+        "such as Microsoft Entra ID, which often leaves the claim out.",
+    )
+    allowed_domains = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Email domains accepted from this provider, separated by spaces; empty "
+        "for any.",
+    )
+    create_people = models.BooleanField(
+        "add people on first sign-in",
+        default=False,
+        help_text="Someone unknown who signs in is added, in the holding team.",
+    )
+    holding_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    enabled = models.BooleanField(default=True)
+    # From the discovery document.
+    authorization_endpoint = models.URLField(max_length=500, blank=True)
+    token_endpoint = models.URLField(max_length=500, blank=True)
+    jwks_uri = models.URLField(max_length=500, blank=True)
+    userinfo_endpoint = models.URLField(max_length=500, blank=True)
+    discovered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "identity provider"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(create_people=False) | Q(holding_team__isnull=False),
+                name="identity_provider_holding_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.lower().lstrip("@") for d in self.allowed_domains.replace(",", " ").split()]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0008_local_accounts'),
+        ('people', '0009_single_sign_on'),
     ]
 
     operations = [
