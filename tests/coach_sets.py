@@ -35,8 +35,11 @@ NUMERIC = {"increase", "decrease", "stay_above", "stay_below"}
 
 
 def load(set_name: str, file: str) -> list[dict[str, Any]]:
-    with open(SETS[set_name] / f"{file}.json", encoding="utf-8") as handle:
-        items: list[dict[str, Any]] = json.load(handle)
+    """Every batch of one file of a set (``activity.json``, ``activity-2.json``, ...)."""
+    items: list[dict[str, Any]] = []
+    for path in sorted(SETS[set_name].glob(f"{file}*.json")):
+        with open(path, encoding="utf-8") as handle:
+            items += json.load(handle)
     return items
 
 
