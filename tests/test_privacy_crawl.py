@@ -249,6 +249,8 @@ PARAM_KINDS = {
     "template_id": "template",
     "token_id": "token",
     "webhook_id": "webhook",
+    "subscription_id": "webhook_subscription",
+    "delivery_id": "webhook_delivery",
     "acknowledgement_id": "acknowledgement",
     "code": "code",
     "check_in_id": "check_in",
@@ -327,6 +329,8 @@ EXCLUDED = {
     "admin:auth_group_delete": "no groups exist: the product does not use them",
     "admin:auth_group_change": "no groups exist: the product does not use them",
     "admin:": "the admin's unnamed patterns: redirects to change pages (crawled), catch-all",
+    "calendar-feed": "a calendar app's read at a secret address, without a session: the "
+    "address is the key (tests/integration/test_calendar_feed.py)",
 }
 
 
@@ -427,6 +431,8 @@ def api_urls(w: World, op: Operation) -> list[str] | None:
     for param in op.path_params:
         before = segments[segments.index("{" + param + "}") - 1]
         kind = API_KINDS.get(before)
+        if op.path.startswith("/api/webhooks/") and before == "webhooks":
+            kind = "webhook_subscription"  # /api/webhooks/{id}, not a team's chat webhook
         if kind is None or not _values(w, kind):
             return None
         kinds.append(kind)

@@ -18,7 +18,7 @@ from pydantic import Field
 from lineofsight.api.auth import caller
 from lineofsight.api.base import Input, Page, PageQuery, page, page_of
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
-from lineofsight.api.types import DateTime, ParamId, optional, text
+from lineofsight.api.types import DateTime, ParamId, ReceiverUrl, WebhookName, optional
 from lineofsight.integrations.outbound import actions, selectors
 from lineofsight.integrations.outbound.events import EVENT_TYPES
 from lineofsight.integrations.outbound.models import WebhookDelivery, WebhookSubscription
@@ -38,8 +38,6 @@ EventName = Literal[
 ]
 SubscriptionState = Literal["active", "paused", "disabled"]
 DeliveryState = Literal["pending", "delivered", "failed", "cancelled"]
-Name = text(100, min_length=1)
-Address = text(1000, min_length=1)
 
 
 class EventOut(Schema):
@@ -72,14 +70,14 @@ class SecretOut(Schema):
 
 
 class SubscriptionCreate(Input):
-    name: Name
-    url: Address = Field(description="The receiver: an https:// address on a public host.")
+    name: WebhookName
+    url: ReceiverUrl = Field(description="The receiver: an https:// address on a public host.")
     events: list[EventName] = Field(min_length=1)
 
 
 class SubscriptionPatch(Input):
-    name: Name = optional()
-    url: Address = optional()
+    name: WebhookName = optional()
+    url: ReceiverUrl = optional()
     events: list[EventName] = optional(min_length=1)
     state: Literal["active", "paused"] = optional(
         description="'paused' stops deliveries; 'active' resumes (also after it was turned "

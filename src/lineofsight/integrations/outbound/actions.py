@@ -166,8 +166,6 @@ def send_ping(*, acting_user: Person, subscription: WebhookSubscription) -> Webh
     """Queue a test delivery (event "ping") to the subscription's receiver."""
     _manage(acting_user, subscription)
     delivery = dispatch.ping(subscription)
-    delivery.replay_by = acting_user
-    delivery.save(update_fields=["replay_by"])
     audit.record(
         actor=acting_user,
         action="webhook.ping",

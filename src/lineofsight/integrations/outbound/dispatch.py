@@ -167,7 +167,9 @@ def deliver(
     subscription = delivery.subscription
     number = delivery.attempts
     replay_by = delivery.replay_by
-    if subscription.state != Active and replay_by is None:
+    # A replay and a test ping are one attempt each, asked for: sent even while paused.
+    one_shot = replay_by is not None or delivery.event == PING.name
+    if subscription.state != Active and not one_shot:
         return _cancel(delivery, f"The subscription is {subscription.get_state_display().lower()}.")
     if delivery.event != PING.name and (
         payloads.build(subscription.owner, delivery.subject_kind, delivery.subject_id) is None
@@ -207,7 +209,7 @@ def deliver(
         )
         WebhookSubscription.objects.filter(pk=subscription.pk).update(consecutive_failures=0)
         return "delivered"
-    permanent = problem is not None or replay_by is not None  # a replay is one attempt
+    permanent = problem is not None or one_shot
     return _failed(delivery, number, outcome, now, permanent, rand)
 
 
