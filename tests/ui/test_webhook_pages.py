@@ -54,7 +54,10 @@ def test_add_ping_replay_pause_rotate_delete(cast, as_user, django_capture_on_co
             client.post(f"/settings/webhooks/deliveries/{delivery.pk}/replay/")
         dispatch.deliver_pending()
         assert len(receiver.received) == 2
-    assert "replayed by Ava Adams" in client.get(f"/settings/webhooks/{subscription.pk}/").content.decode()
+    assert (
+        "replayed by Ava Adams"
+        in client.get(f"/settings/webhooks/{subscription.pk}/").content.decode()
+    )
     client.post(f"/settings/webhooks/{subscription.pk}/state/", {"state": "paused"})
     subscription.refresh_from_db()
     assert subscription.state == "paused"

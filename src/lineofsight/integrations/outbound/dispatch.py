@@ -88,8 +88,12 @@ def fan_out(event: str, subject_id: int) -> list[WebhookDelivery]:
         if s.wants(event)
     ]
     made: list[WebhookDelivery] = []
+    # What an owner may see is the same for each of their subscriptions: built once each.
+    built: dict[int, Any] = {}
     for subscription in subscriptions:
-        data = payloads.build(subscription.owner, kind, subject_id)
+        if subscription.owner_id not in built:
+            built[subscription.owner_id] = payloads.build(subscription.owner, kind, subject_id)
+        data = built[subscription.owner_id]
         if data is None:
             continue  # the owner may not see it: nothing is sent, not even that it happened
         pk = uuid.uuid4()
