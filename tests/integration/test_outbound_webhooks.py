@@ -374,3 +374,21 @@ def test_local_addresses_are_refused_unless_allowed(cast):
             acting_user=cast.hana, name="x", url="https://127.0.0.1/x", events=["cycle.closed"]
         )
     assert "loopback" in caught.value.errors["url"][0]
+
+
+def test_erasing_a_person_deletes_their_webhooks_and_calendar_address(cast):
+    from django.test import Client
+
+    from lineofsight.integrations import calendar_feed
+    from lineofsight.people import actions as people
+    from lineofsight.privacy.actions import erase_person
+
+    subscribe(cast.pia, "http://127.0.0.1:9/x", ["cycle.closed"])
+    _, raw = calendar_feed.make_feed(acting_user=cast.pia, person=cast.pia)
+    people.update_person(acting_user=cast.hana, person=cast.pia, is_active=False)
+    pia = type(cast.pia).objects.get(pk=cast.pia.pk)
+    erase_person(acting_user=cast.hana, person=pia, confirm_name="Pia Park")
+    assert not WebhookSubscription.objects.filter(owner=pia).exists()
+    assert Client().get(f"/calendar/{raw}.ics").status_code == 404
+    erased = audit.AuditEvent.objects.get(action="person.erase")
+    assert erased.data["webhooks"] == 1
