@@ -48,6 +48,10 @@ Drafts in Q4 (the organisation approves objectives)
 Recognition
     Kudos from Pia to Ava on her public key result and from Sam to Ava on her private one;
     Pia's spot-bonus nomination of Ava (approved by HR with a note); Otto's nomination of Hana.
+Webhooks
+    A subscription to every event for Ava, Pia, Otto and HR, made before anything happens,
+    so each gets the deliveries of everything above its owner may see (the bodies and the
+    attempts are on its page; the receiver's address answers nothing).
 Notifications, tokens and accounts
     What the actions queued, and one reminder run (reminders, digests) delivered to the mail
     outbox; an API token for each role; Ava's digest preferences; a password reset link HR
@@ -845,6 +849,22 @@ def _one_on_one(w: World) -> None:
     meet.share_notes_into_review(acting_user=cast.sam, meeting=pia)
 
 
+def _webhooks(cast: Cast) -> None:
+    """A subscription to every event for Ava, Pia, Otto and Hana (made directly: their API
+    tokens come later)."""
+    from lineofsight.integrations.outbound.events import EVENT_NAMES
+    from lineofsight.integrations.outbound.models import WebhookSubscription
+
+    for person in (cast.ava, cast.pia, cast.otto, cast.hana):
+        WebhookSubscription.objects.create(
+            owner=person,
+            name=f"{person.username} data lake",
+            url="http://127.0.0.1:9/crawl",
+            events=list(EVENT_NAMES),
+            secret=f"whsec_{person.username}",
+        )
+
+
 def build_world() -> World:
     """The whole world, with the notifications its actions queued delivered to the mail
     outbox. Call it inside a transaction the caller rolls back."""
@@ -852,6 +872,7 @@ def build_world() -> World:
     with TestCase.captureOnCommitCallbacks(execute=True):
         cast = build_cast()
         tess, renewals = _add_tess(cast)
+        _webhooks(cast)
         everyone = {**cast.everyone(), "tess": tess}
         w = World(cast, tess, renewals, everyone, {})
         okrs = _okrs(cast, tess, renewals)
@@ -891,6 +912,8 @@ def _collect_ids(
         Notification,
         NotificationPreference,
         TeamWebhook,
+        WebhookDelivery,
+        WebhookSubscription,
     )
     from lineofsight.oneonones.models import ActionItem, AgendaItem, Meeting, Series
     from lineofsight.reviews.calibration.rules import CODES
@@ -956,6 +979,12 @@ def _collect_ids(
         "template": list(ReviewTemplate.objects.order_by("pk").values_list("pk", flat=True)),
         "token": list(ApiToken.objects.filter(person=cast.ava).values_list("pk", flat=True)),
         "webhook": list(TeamWebhook.objects.values_list("pk", flat=True)),
+        "webhook_subscription": list(
+            WebhookSubscription.objects.order_by("pk").values_list("pk", flat=True)
+        ),
+        "webhook_delivery": [
+            str(pk) for pk in WebhookDelivery.objects.order_by("pk").values_list("pk", flat=True)
+        ],
         "acknowledgement": list(FindingAcknowledgement.objects.values_list("pk", flat=True)),
         "code": list(CODES),
         # Notifications that carry a marker, and one that does not.

@@ -10,7 +10,10 @@ rule protects it:
 * ``write-create`` - creating something under an objective: its editors; others who can see
   it get 403; for the rest the reference is bad input (422 naming the field);
 * ``owner``  - setting an objective for Ava: her editors; others get 403;
-* ``token``  - the token's owner and HR; others get 404.
+* ``token``  - the token's owner and HR; others get 404. Ava's webhook subscription and its
+  deliveries follow the same rule: Ava, who owns it, and HR; others get 404.
+* ``api-user`` - adding a webhook subscription: HR and those with an API token (Ava); others
+  get 403.
 * ``parent-editor`` - deciding on a proposed contribution into the Sales objective (the
   families' links point there): its editors Sam, Cora and HR; others who see the link get
   403, the rest 404.
@@ -275,6 +278,42 @@ def _webhook(w: World) -> int:
         defaults={"url": "https://hooks.slack.com/services/T0/B0/matrix"},
     )
     return hook.pk
+
+
+def _subscription(w: World) -> int:
+    """Ava's webhook subscription (made again if a previous request deleted it)."""
+    from lineofsight.integrations.outbound.models import WebhookSubscription
+
+    subscription, _ = WebhookSubscription.objects.get_or_create(
+        owner=w.cast.ava,
+        name="Matrix",
+        defaults={
+            "url": "http://127.0.0.1:9/matrix",
+            "events": ["objective.created"],
+            "secret": "whsec_matrix",
+        },
+    )
+    return subscription.pk
+
+
+def _delivery(w: World) -> str:
+    """A delivered delivery of Ava's subscription (a replay makes it pending again)."""
+    from lineofsight.integrations.outbound.models import WebhookDelivery
+
+    delivery = WebhookDelivery.objects.filter(subscription_id=_subscription(w)).first()
+    if delivery is None:
+        delivery = WebhookDelivery.objects.create(
+            subscription_id=_subscription(w),
+            event="objective.created",
+            subject_kind="objective",
+            subject_id=w.company_id,
+            body="{}",
+        )
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(state="delivered", replay_by=None)
+    return str(delivery.pk)
+
+
+WEBHOOK_BODY = {"name": "x", "url": "http://127.0.0.1:9/x", "events": ["cycle.closed"]}
 
 
 def _comment(w: World, f: Family) -> int:
@@ -592,6 +631,29 @@ PAGES: dict[str, Row] = {
         "channel-item",
     ),
     "token-revoke": Row("POST", lambda w, f: f"/settings/tokens/{w.token_id}/revoke/", "token"),
+    # Outbound webhooks and the calendar feed's settings.
+    "webhooks": Row("GET", lambda w, f: "/settings/webhooks/", "open"),
+    "webhook": Row("GET", lambda w, f: f"/settings/webhooks/{_subscription(w)}/", "token"),
+    "webhook-state": Row(
+        "POST",
+        lambda w, f: f"/settings/webhooks/{_subscription(w)}/state/",
+        "token",
+        lambda w, f: {"state": "paused"},
+    ),
+    "webhook-rotate": Row(
+        "POST", lambda w, f: f"/settings/webhooks/{_subscription(w)}/rotate/", "token"
+    ),
+    "webhook-ping": Row(
+        "POST", lambda w, f: f"/settings/webhooks/{_subscription(w)}/ping/", "token"
+    ),
+    "webhook-delete": Row(
+        "POST", lambda w, f: f"/settings/webhooks/{_subscription(w)}/delete/", "token"
+    ),
+    "webhook-delivery-replay": Row(
+        "POST", lambda w, f: f"/settings/webhooks/deliveries/{_delivery(w)}/replay/", "token"
+    ),
+    "calendar-settings": Row("GET", lambda w, f: "/settings/calendar/", "open"),
+    "calendar-revoke": Row("POST", lambda w, f: "/settings/calendar/revoke/", "open"),
     # Closing a cycle (the world's quarter is still active: close-out forms open, saving is
     # refused on its content, which counts as allowed through the policy).
     "cycles": Row("GET", lambda w, f: "/cycles/", "open"),
@@ -990,6 +1052,9 @@ NOT_IN_MATRIX = {
     "password_reset_confirm",
     "password_reset_complete",
     "favicon",
+    # A calendar app's read at a secret address, without a session (the address is the key;
+    # a wrong or revoked one is 404): tests/integration/test_calendar_feed.py.
+    "calendar-feed",
 }
 
 
@@ -1177,6 +1242,30 @@ API: dict[str, Row] = {
     ),
     "create_token": Row("POST", lambda w, f: "/api/tokens", "open", lambda w, f: {"name": "x"}),
     "revoke_token": Row("DELETE", lambda w, f: f"/api/tokens/{w.token_id}", "token"),
+    # Outbound webhooks: Ava's subscription (she has a token), HR's to manage.
+    "list_webhook_events": Row("GET", lambda w, f: "/api/webhooks/events", "open"),
+    "list_webhooks": Row("GET", lambda w, f: "/api/webhooks", "open"),
+    "create_webhook": Row(
+        "POST", lambda w, f: "/api/webhooks", "api-user", lambda w, f: WEBHOOK_BODY
+    ),
+    "get_webhook": Row("GET", lambda w, f: f"/api/webhooks/{_subscription(w)}", "token"),
+    "change_webhook": Row(
+        "PATCH",
+        lambda w, f: f"/api/webhooks/{_subscription(w)}",
+        "token",
+        lambda w, f: {"name": "Renamed"},
+    ),
+    "delete_webhook": Row("DELETE", lambda w, f: f"/api/webhooks/{_subscription(w)}", "token"),
+    "rotate_webhook_secret": Row(
+        "POST", lambda w, f: f"/api/webhooks/{_subscription(w)}/rotate-secret", "token"
+    ),
+    "ping_webhook": Row("POST", lambda w, f: f"/api/webhooks/{_subscription(w)}/ping", "token"),
+    "list_webhook_deliveries": Row(
+        "GET", lambda w, f: f"/api/webhooks/{_subscription(w)}/deliveries", "token"
+    ),
+    "replay_webhook_delivery": Row(
+        "POST", lambda w, f: f"/api/webhooks/deliveries/{_delivery(w)}/replay", "token"
+    ),
     "leadership_dashboard": Row(
         "GET", lambda w, f: f"/api/dashboards/leadership?cycle={w.cycle_id}", "open"
     ),
@@ -1762,6 +1851,8 @@ def expected(rule: str, who: str, family: str) -> str:
         return "ok"
     if rule == "token":
         return "ok" if who in TOKEN_HOLDERS else "hidden"
+    if rule == "api-user":
+        return "ok" if who in TOKEN_HOLDERS else "forbidden"
     if rule in ("channel", "channel-item"):
         # A team's chat webhooks: its lead and HR; others may see the team (403) but not its
         # webhooks (404).

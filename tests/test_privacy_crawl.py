@@ -249,6 +249,8 @@ PARAM_KINDS = {
     "template_id": "template",
     "token_id": "token",
     "webhook_id": "webhook",
+    "subscription_id": "webhook_subscription",
+    "delivery_id": "webhook_delivery",
     "acknowledgement_id": "acknowledgement",
     "code": "code",
     "check_in_id": "check_in",
@@ -340,6 +342,8 @@ EXCLUDED = {
     "scim:service-provider-config": SCIM_ONLY,
     "scim:resource-types": SCIM_ONLY,
     "scim:schemas": SCIM_ONLY,
+    "calendar-feed": "a calendar app's read at a secret address, without a session: the "
+    "address is the key (tests/integration/test_calendar_feed.py)",
 }
 
 
@@ -441,6 +445,8 @@ def api_urls(w: World, op: Operation) -> list[str] | None:
     for param in op.path_params:
         before = segments[segments.index("{" + param + "}") - 1]
         kind = API_KINDS.get(before)
+        if op.path.startswith("/api/webhooks/") and before == "webhooks":
+            kind = "webhook_subscription"  # /api/webhooks/{id}, not a team's chat webhook
         if kind is None or not _values(w, kind):
             return None
         kinds.append(kind)

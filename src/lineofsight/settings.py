@@ -340,6 +340,15 @@ SCIM_SERVICE_PROVIDER = {
 WEBHOOK_EXTRA_HOSTS = env_list("LOS_WEBHOOK_HOSTS", [])
 WEBHOOK_ALLOW_HTTP = env_bool("LOS_WEBHOOK_ALLOW_HTTP", False)
 WEBHOOK_TIMEOUT_SECONDS = env_int("LOS_WEBHOOK_TIMEOUT", 10, minimum=1)
+# Outbound webhooks (docs/integrations.md, "Webhooks"): receivers must be public https
+# addresses. LOS_OUTBOUND_WEBHOOKS_ALLOW_LOCAL lets them be localhost over plain http (on by
+# default only in development and tests); LOS_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE lets them be in
+# private networks (10/8, 172.16/12, 192.168/16...). Link-local addresses are never allowed.
+OUTBOUND_WEBHOOKS_ALLOW_LOCAL = env_bool("LOS_OUTBOUND_WEBHOOKS_ALLOW_LOCAL", DEBUG or TESTING)
+OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = env_bool("LOS_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE", False)
+OUTBOUND_WEBHOOK_TIMEOUT_SECONDS = env_int("LOS_OUTBOUND_WEBHOOK_TIMEOUT", 10, minimum=1)
+# Failed attempts in a row (over all its deliveries) after which a subscription turns off.
+OUTBOUND_WEBHOOK_DISABLE_AFTER = env_int("LOS_OUTBOUND_WEBHOOK_DISABLE_AFTER", 15, minimum=1)
 
 # HTTPS. LOS_HTTPS=1 (the production set-up) turns on secure cookies, the redirect to HTTPS
 # and a year of HSTS; each can still be set on its own.

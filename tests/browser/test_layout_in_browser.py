@@ -94,6 +94,9 @@ SCREENS = [
     Screen("nominations", "/recognition/nominations/", ("manager",)),
     Screen("API tokens", "/settings/tokens/", ("employee",)),
     Screen("notifications", "/settings/notifications/", ("employee",)),
+    Screen("webhooks", "/settings/webhooks/", ("employee", "hr")),
+    Screen("webhook and its log", "/settings/webhooks/{webhook}/", ("hr",)),
+    Screen("calendar feed", "/settings/calendar/", ("employee", "hr")),
     Screen("search results", "/search/?q=onboarding", ("employee", "hr")),
     Screen("search box open", "/tree/", ("employee", "manager"), typed="onbo"),
     Screen("inbox", "/inbox/", ALL),
@@ -197,6 +200,46 @@ def demo_ids() -> dict[str, int]:
     }
 
 
+def demo_webhook() -> int:
+    """HR's webhook with a delivery retried once (a 503, then a 200), for its page."""
+    from lineofsight.integrations.outbound.models import (
+        WebhookAttempt,
+        WebhookDelivery,
+        WebhookSubscription,
+    )
+
+    fatima = Person.objects.get(username="fatima")
+    subscription = WebhookSubscription.objects.create(
+        owner=fatima,
+        name="People analytics lake",
+        url="https://people-analytics.northwind.example/hooks/line-of-sight/check-ins",
+        events=["check_in.recorded", "objective.created", "review.shared"],
+        secret="whsec_layout",
+    )
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription,
+        event="check_in.recorded",
+        subject_kind="check_in",
+        subject_id=1,
+        body='{"data":{"id":1,"note":"Steady week"},"event":"check_in.recorded"}',
+        state="delivered",
+        attempts=2,
+        last_status=200,
+    )
+    WebhookAttempt.objects.create(
+        delivery=delivery,
+        number=1,
+        status_code=503,
+        duration_ms=31,
+        response_excerpt="busy, try later",
+        error="The receiver answered 503.",
+    )
+    WebhookAttempt.objects.create(
+        delivery=delivery, number=2, status_code=200, ok=True, duration_ms=12
+    )
+    return subscription.pk
+
+
 @pytest.fixture(scope="module")
 def demo_site(django_db_setup, django_db_blocker, chromium: Browser) -> Iterator[DemoSite]:  # type: ignore[no-untyped-def]
     """The demo organisation behind a live server, with a signed-in tab per role."""
@@ -204,7 +247,7 @@ def demo_site(django_db_setup, django_db_blocker, chromium: Browser) -> Iterator
 
     with django_db_blocker.unblock():
         loader.load_demo()
-        ids = demo_ids()
+        ids = {**demo_ids(), "webhook": demo_webhook()}
         server = LiveServer("localhost")
         contexts = []
         tabs = {}

@@ -79,6 +79,8 @@ Unit = text(40)
 Reason = text(10_000)
 Url = text(500)
 TokenName = text(100, min_length=1)
+WebhookName = text(100, min_length=1)
+ReceiverUrl = text(1000, min_length=1)
 Search = Annotated[str, Field(max_length=200), AfterValidator(_storable)]
 PersonName = text(200, min_length=1)
 Username = text(150, min_length=1)

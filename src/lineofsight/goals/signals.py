@@ -10,6 +10,9 @@ sends anything) should wait for the commit (``transaction.on_commit``).
 * ``objective_changed`` (``objective=``, ``by=``, ``reason=``, ``abandoned=``,
   ``revision=``): an objective's definition was revised (a new revision number) or it was
   abandoned; the objectives aligned to it are affected.
+* ``objective_created`` (``objective=``, ``by=``): a new objective was set (a draft or
+  active).
+* ``check_in_recorded`` (``check_in=``, ``by=``): a reading was recorded on a key result.
 * ``team_retrospective_published`` (``retrospective=``, ``by=``): a team published its
   retrospective of a cycle; its members are told.
 """
@@ -26,3 +29,5 @@ objective_changed = Signal()
 # proposed for approval, approved or sent back for changes (``goals.models.ApprovalEvent``).
 objective_approval = Signal()
 team_retrospective_published = Signal()
+objective_created = Signal()
+check_in_recorded = Signal()

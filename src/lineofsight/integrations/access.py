@@ -6,9 +6,11 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
+from lineofsight.core.models import ApiToken
 from lineofsight.goals.access import GoalViewer
 
 if TYPE_CHECKING:
+    from lineofsight.integrations.outbound.models import WebhookSubscription
     from lineofsight.people.models import Person, Team
 
 
@@ -45,3 +47,29 @@ class IntegrationViewer(GoalViewer):
         if not self.is_active:
             return Q(pk__in=[])
         return Q(recipient_id=self.pk)
+
+    # -- outbound webhooks -----------------------------------------------------------------
+
+    def can_use_webhooks(self) -> bool:
+        """Subscribing a receiver to events: HR, and anyone with a live API token (a
+        delivery carries what its owner could read through the API)."""
+        if not self.is_active:
+            return False
+        if self.is_hr:
+            return True
+        return ApiToken.objects.live().filter(person_id=self.pk).exists()
+
+    def webhook_subscription_filter(self) -> Q:
+        """A Q over WebhookSubscription: HR sees every subscription (never its secret after
+        it was shown), everyone else their own."""
+        if not self.is_active:
+            return Q(pk__in=[])
+        if self.is_hr:
+            return Q()
+        return Q(owner_id=self.pk)
+
+    def can_manage_webhook(self, subscription: WebhookSubscription) -> bool:
+        """Changing, pausing, rotating, deleting a subscription and replaying its deliveries:
+        its owner and HR."""
+        return self.is_active and (self.is_hr or subscription.owner_id == self.pk)
+

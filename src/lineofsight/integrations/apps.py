@@ -50,6 +50,21 @@ class IntegrationsConfig(AppConfig):
         ):
             signal.connect(receiver, dispatch_uid=f"integrations.{receiver.__name__}")
 
+        # Outbound webhooks: the events subscribers may choose.
+        from lineofsight.goals import signals as goals
+        from lineofsight.integrations.outbound import receivers as hooks
+
+        for signal, hook in (
+            (goals.check_in_recorded, hooks.check_in_recorded),
+            (goals.objective_created, hooks.objective_created),
+            (goals.objective_changed, hooks.objective_changed),
+            (goals.alignment_proposed, hooks.alignment_proposed),
+            (goals.alignment_decided, hooks.alignment_decided),
+            (goals.cycle_closed, hooks.cycle_closed),
+            (reviews.review_shared, hooks.review_shared),
+        ):
+            signal.connect(hook, dispatch_uid=f"integrations.webhook.{hook.__name__}")
+
 
 def _proposed(sender: Any, **kwargs: Any) -> None:
     from lineofsight.integrations.alignment import proposed

@@ -35,6 +35,7 @@ class Notification(models.Model):
         TEAM_RETRO = "team_retro", "Team retrospective"  # your team published one
         ONE_ON_ONE = "one_on_one", "One-on-one"  # the other side's agenda item; one tomorrow
         ACTION_ITEM = "action_item", "Action item"  # given to you in a one-on-one
+        WEBHOOK = "webhook", "Webhook turned off"  # your subscription kept failing
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
@@ -200,3 +201,23 @@ class InboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient_id} ({self.dedupe_key})"
+
+
+# Outbound webhooks and calendar feeds live beside the code that uses them.
+from lineofsight.integrations.outbound.models import (  # noqa: E402
+    CalendarFeed,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+__all__ = [
+    "CalendarFeed",
+    "InboxItem",
+    "Notification",
+    "NotificationPreference",
+    "TeamWebhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
+]

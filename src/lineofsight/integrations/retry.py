@@ -21,3 +21,10 @@ def retry_delay(attempts: int, *, permanent: bool = False) -> int | None:
     if attempts < 1:
         return 0
     return RETRY_DELAYS_SECONDS[attempts - 1]
+
+
+def jittered(delay: int, fraction: float, *, spread: float = 0.2) -> int:
+    """``delay`` moved by up to ``spread`` either way, by ``fraction`` (0.0-1.0, e.g.
+    ``random.random()``): receivers that failed together are not all retried at once."""
+    fraction = min(max(fraction, 0.0), 1.0)
+    return max(1, round(delay * (1 - spread + 2 * spread * fraction)))

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from lineofsight.integrations import inbox_views, views
+from lineofsight.integrations.outbound import views as outbound
 
 urlpatterns = [
     path("inbox/", inbox_views.inbox, name="inbox"),
@@ -17,4 +18,33 @@ urlpatterns = [
         views.team_webhook_remove,
         name="team-webhook-remove",
     ),
+    # Outbound webhooks and the calendar feed.
+    path("settings/webhooks/", outbound.webhook_list, name="webhooks"),
+    path("settings/webhooks/<int:subscription_id>/", outbound.webhook_detail, name="webhook"),
+    path(
+        "settings/webhooks/<int:subscription_id>/state/",
+        outbound.webhook_state,
+        name="webhook-state",
+    ),
+    path(
+        "settings/webhooks/<int:subscription_id>/rotate/",
+        outbound.webhook_rotate,
+        name="webhook-rotate",
+    ),
+    path(
+        "settings/webhooks/<int:subscription_id>/ping/", outbound.webhook_ping, name="webhook-ping"
+    ),
+    path(
+        "settings/webhooks/<int:subscription_id>/delete/",
+        outbound.webhook_delete,
+        name="webhook-delete",
+    ),
+    path(
+        "settings/webhooks/deliveries/<uuid:delivery_id>/replay/",
+        outbound.delivery_replay,
+        name="webhook-delivery-replay",
+    ),
+    path("settings/calendar/", outbound.calendar_settings, name="calendar-settings"),
+    path("settings/calendar/revoke/", outbound.calendar_revoke, name="calendar-revoke"),
+    path("calendar/<str:token>.ics", outbound.calendar_ics, name="calendar-feed"),
 ]

@@ -41,7 +41,13 @@ from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.core.models import ApiToken, AuditEvent
 from lineofsight.discussion.models import Comment, CommentVersion
-from lineofsight.integrations.models import InboxItem, Notification, NotificationPreference
+from lineofsight.integrations.models import (
+    CalendarFeed,
+    InboxItem,
+    Notification,
+    NotificationPreference,
+    WebhookSubscription,
+)
 from lineofsight.oneonones.models import PrivateNote
 from lineofsight.people.models import Person
 from lineofsight.privacy import export
@@ -203,6 +209,12 @@ def erase_person(*, acting_user: Person | None, person: Person, confirm_name: st
     counts["notifications"] = Notification.objects.filter(recipient=person).delete()[0]
     InboxItem.objects.filter(recipient=person).delete()
     NotificationPreference.objects.filter(person=person).delete()
+    # Their webhooks (and the deliveries logged, which carried what they could see) and
+    # their calendar address.
+    webhooks = WebhookSubscription.objects.filter(owner=person)
+    counts["webhooks"] = webhooks.count()
+    webhooks.delete()
+    CalendarFeed.objects.filter(person=person).delete()
     _scrub_messages([t for t in old if t != old_username], new)
     _forget_sign_in_failures(old_username)
     _scrub_audit(person, old, {"": new, old_username: person.username})
@@ -220,8 +232,8 @@ def erasure_steps(person: Person) -> list[str]:
         "tokens are revoked.",
         "The text of the comments, self, peer and upward feedback, review comments, kudos and "
         f"spot-bonus reasons they wrote is replaced by \u201c{MARKER}\u201d.",
-        "Their one-on-one private notes, notifications, inbox and notification settings are "
-        "deleted.",
+        "Their one-on-one private notes, notifications, inbox, notification settings, "
+        "webhooks (with their delivery logs) and calendar address are deleted.",
         "Their objectives, key results and check-ins stay, owned by the former employee, so "
         "progress and roll-ups do not change. Manager reviews they wrote about their reports, "
         "ratings, and everyone else's reviews and comments stay as they are.",

@@ -60,6 +60,7 @@ NotificationKind = Literal[
     "blocker",
     "one_on_one",
     "action_item",
+    "webhook",
 ]
 ConfigurableKind = Literal[
     "mention",

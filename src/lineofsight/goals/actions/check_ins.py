@@ -24,6 +24,7 @@ from lineofsight.goals.actions._common import (
 )
 from lineofsight.goals.actions.blockers import BlockerInput, clean_blockers, create_blockers
 from lineofsight.goals.models import CheckIn, KeyResult, Objective
+from lineofsight.goals.signals import check_in_recorded
 from lineofsight.people.models import Person
 
 
@@ -107,4 +108,5 @@ def record_check_in(
     if raised:
         create_blockers(acting_user=acting_user, check_in=check_in, blockers=raised, at=now)
     rollup.propagate_from_objectives([kr.objective_id], now=now)
+    check_in_recorded.send(sender=CheckIn, check_in=check_in, by=acting_user)
     return check_in

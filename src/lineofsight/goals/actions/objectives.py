@@ -31,7 +31,7 @@ from lineofsight.goals.models import (
     Objective,
     ObjectiveRevision,
 )
-from lineofsight.goals.signals import objective_changed
+from lineofsight.goals.signals import objective_changed, objective_created
 from lineofsight.people.models import Person, Team
 
 OBJECTIVE_DEFINITION_FIELDS = (
@@ -193,6 +193,7 @@ def create_objective(
         data={"title": title, "cycle": cycle.pk, "is_development": bool(is_development)},
         amendment_reason=reason,
     )
+    objective_created.send(sender=Objective, objective=objective, by=acting_user)
     return objective
 
 

@@ -3,8 +3,9 @@
 Safe under cron: what a run decides to send is written to the outbox under a key naming the
 recipient, the channel and the period, so running it again (the same day, or twice at once)
 sends nothing twice. Each run then delivers what is due in the outbox, including earlier
-failures whose retry time has come, and keeps the figures as of their end of OKR cycles that
-ended under a launched review cycle (once). ``--loop`` runs it as a service.
+failures whose retry time has come, and the webhook deliveries due (``integrations.outbound``;
+a task worker sends them as they come, where there is one), and keeps the figures as of their
+end of OKR cycles that ended under a launched review cycle (once). ``--loop`` runs it as a service.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from lineofsight.goals.due import fmt_day
 from lineofsight.goals.tracking.check_ins_due import organisation_today
 from lineofsight.integrations import actions, delivery, planning
 from lineofsight.integrations.models import Notification
+from lineofsight.integrations.outbound import dispatch as webhook_dispatch
 from lineofsight.oneonones.actions import keep_next_meeting
 from lineofsight.oneonones.selectors import running_series as one_on_one_series
 from lineofsight.reviews.evidence.actions import keep_ended_figures
@@ -111,6 +113,7 @@ class Command(BaseCommand):
         if escalated:
             goals_actions.record_blocker_escalations(escalated)
         report = delivery.deliver_due()
+        hooks = webhook_dispatch.deliver_pending()
         queued = {kind: 0 for kind in Notification.Kind.values}
         for message in fresh:
             queued[message.kind] += 1
@@ -142,7 +145,8 @@ class Command(BaseCommand):
                 f"({words.count(kept.objectives, 'objective')}, {kept.seconds:.1f} s)."
             )
         self.stdout.write(
-            f"Delivery: {report.describe()}. Done in {time.perf_counter() - started:.2f} s."
+            f"Delivery: {report.describe()}; {hooks.describe()}. "
+            f"Done in {time.perf_counter() - started:.2f} s."
         )
 
     def _print_dry_run(self, plan: planning.RunPlan, verbose: bool) -> None:
