@@ -274,13 +274,12 @@ _LIVE_LINK = "l.kind = 'contributes' AND l.state = 'accepted' AND l.ended_at IS 
 # Every objective the given objectives and aligned key results feed, directly or through
 # other objectives and aligned key results, locked with the key results on the way.
 _LOCK_CLIMB = f"""
-    WITH RECURSIVE up(id) AS (
-        SELECT id FROM {_OBJ}
-        WHERE id IN {{objectives}}
-           OR id IN (SELECT objective_id FROM {_KR}
-                     WHERE id IN {{key_results}} AND source = 'aligned')
+    WITH RECURSIVE up(id, via) AS (
+        SELECT id, NULL FROM {_OBJ} WHERE id IN {{objectives}}
         UNION
-        SELECT COALESCE(l.parent_objective_id, k.objective_id)
+        SELECT objective_id, id FROM {_KR} WHERE id IN {{key_results}} AND source = 'aligned'
+        UNION
+        SELECT COALESCE(l.parent_objective_id, k.objective_id), k.id
         FROM up JOIN {_LINK} l ON l.child_id = up.id
         LEFT JOIN {_KR} k ON k.id = l.parent_key_result_id AND k.source = 'aligned'
         WHERE {_LIVE_LINK} AND (l.parent_objective_id IS NOT NULL OR k.id IS NOT NULL)
@@ -291,10 +290,7 @@ _LOCK_CLIMB = f"""
     ),
     k AS (
         SELECT id, title, objective_id, cycle_id, progress, source FROM {_KR}
-        WHERE id IN {{key_results}}
-           OR id IN (SELECT l.parent_key_result_id FROM {_LINK} l
-                     WHERE l.child_id IN (SELECT id FROM up) AND {_LIVE_LINK})
-        ORDER BY id{{lock}}
+        WHERE id IN (SELECT via FROM up) ORDER BY id{{lock}}
     )
     SELECT 'objective', id, title, progress_mode, cycle_id, progress, progress_updated_at,
            NULL, NULL
@@ -352,7 +348,7 @@ class _Climb:
         new_objectives: list[int] = []
         new_key_results: list[int] = []
         with connection.cursor() as cursor:
-            cursor.execute(sql, objectives[1] + key_results[1] + key_results[1])
+            cursor.execute(sql, objectives[1] + key_results[1])
             for (
                 kind,
                 pk,
