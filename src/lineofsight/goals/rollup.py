@@ -438,19 +438,22 @@ def _write_figures(
         if objectives:
             cases = " ".join(["WHEN %s THEN %s"] * len(objectives))
             where, ids = _in(objectives)
+            params: list[float | int | str | None] = [
+                v for pair in objectives.items() for v in pair
+            ]
+            params.append(connection.ops.adapt_datetimefield_value(now))
+            params.extend(ids)
             cursor.execute(
                 f"UPDATE {_OBJ} SET progress = CASE id {cases} END, "  # noqa: S608
                 f"progress_updated_at = %s WHERE id IN {where}",
-                [v for pair in objectives.items() for v in pair]
-                + [connection.ops.adapt_datetimefield_value(now)]
-                + ids,
+                params,
             )
         if key_results:
             cases = " ".join(["WHEN %s THEN %s"] * len(key_results))
             where, ids = _in(key_results)
             cursor.execute(
                 f"UPDATE {_KR} SET progress = CASE id {cases} END WHERE id IN {where}",  # noqa: S608
-                [v for pair in key_results.items() for v in pair] + ids,
+                [*(v for pair in key_results.items() for v in pair), *ids],
             )
 
 

@@ -68,7 +68,7 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 def next_id(model: type[models.Model]) -> int:
     """The first id after every row of ``model``'s table, for rows given their ids here."""
-    top = model.objects.aggregate(top=models.Max("pk"))["top"]
+    top = model._default_manager.aggregate(top=models.Max("pk"))["top"]
     return int(top or 0) + 1
 
 
@@ -113,7 +113,7 @@ def insert_objects(objects: Sequence[models.Model]) -> None:
         ]
         for obj in objects
     )
-    insert_rows(model, [f.column for f in fields], rows)
+    insert_rows(model, [f.column or f.attname for f in fields], rows)
 
 
 def reset_sequences(*model_list: type[models.Model]) -> None:
