@@ -567,6 +567,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
     parser.add_argument("--json", metavar="PATH", help="Also write the figures to this file.")
+    parser.add_argument(
+        "--check-ins-only",
+        action="store_true",
+        help="Time the in-process check-ins only (no pages, no HTTP, no full recompute).",
+    )
+    parser.add_argument(
+        "--no-http", action="store_true", help="Leave out the requests over HTTP (gunicorn)."
+    )
     args = parser.parse_args(argv)
     if args.people < 10:
         parser.error("--people: at least 10.")
@@ -611,6 +619,10 @@ def main(argv: list[str] | None = None) -> int:
     per_route = args.requests + args.warmup
     ids = sample_key_results(calls + 2 * per_route, rng)
     rows = [measure_check_ins(ids[:calls], rng, args.warmup)]
+    if args.check_ins_only:
+        print_table(f"Line of Sight cascade benchmark on {where}: {counts}", rows)
+        write_json(args.json, where, counts, rows)
+        return 0
     # Each key result is checked in on once, so every reading moves the whole cascade.
     pages = page_routes(rng, per_route)
     local = [*pages, check_in_route(ids[calls : calls + per_route], rng)]
@@ -619,7 +631,8 @@ def main(argv: list[str] | None = None) -> int:
     viewer = page_viewer()
     rows += measure_in_process(local, viewer, args.warmup)
     connections.close_all()
-    rows += measure_http(remote, env, viewer, GENERATED_PASSWORD, args.warmup, args.workers)
+    if not args.no_http:
+        rows += measure_http(remote, env, viewer, GENERATED_PASSWORD, args.warmup, args.workers)
 
     verify = Row("full recompute (rollup --verify)", budget=f"< {BUDGET_VERIFY_S:g} s")
     started = time.perf_counter()
@@ -630,14 +643,18 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(verify)
 
     print_table(f"Line of Sight cascade benchmark on {where}: {counts}", rows)
-    if args.json:
-        Path(args.json).write_text(
+    write_json(args.json, where, counts, rows)
+    return 0
+
+
+def write_json(path: str | None, where: str, counts: str, rows: list[Row]) -> None:
+    if path:
+        Path(path).write_text(
             json.dumps(
                 {"database": where, "organisation": counts, "rows": [r.as_dict() for r in rows]},
                 indent=2,
             )
         )
-    return 0
 
 
 if __name__ == "__main__":

@@ -65,28 +65,12 @@ _CHILD_INPUTS = f"""
 _OBJECTIVE_INPUTS = (
     _KEY_RESULT_INPUTS + " UNION ALL " + _CHILD_INPUTS.format(parent="parent_objective_id")
 )
-# The same, plus the nodes this objective feeds (kind 'parent': id = parent objective,
-# cycle_id column = parent key result), so a roll-up climbs with one read per level.
-_PARENT_ROWS = f"""
-    SELECT 'parent', parent_objective_id, NULL, NULL, NULL, parent_key_result_id, NULL, NULL
-    FROM {_LINK}
-    WHERE child_id = %s AND kind = 'contributes' AND state = 'accepted'
-      AND ended_at IS NULL"""  # noqa: S608
-_OBJECTIVE_INPUTS_AND_PARENTS = _OBJECTIVE_INPUTS + " UNION ALL " + _PARENT_ROWS
 _ALIGNED_KR_INPUTS = _CHILD_INPUTS.format(parent="parent_key_result_id")
 _PARENTS = f"""
     SELECT parent_objective_id, parent_key_result_id FROM {_LINK}
     WHERE child_id = %s AND kind = 'contributes' AND state = 'accepted'
       AND ended_at IS NULL"""  # noqa: S608
-_SELECT_OBJECTIVE = (
-    f"SELECT title, progress_mode, cycle_id, progress, progress_updated_at "  # noqa: S608
-    f"FROM {_OBJ} WHERE id = %s"
-)
 _UPDATE_OBJECTIVE = f"UPDATE {_OBJ} SET progress = %s, progress_updated_at = %s WHERE id = %s"  # noqa: S608
-_SELECT_KEY_RESULT = (
-    f"SELECT title, objective_id, cycle_id, progress, source FROM {_KR} WHERE id = %s"  # noqa: S608
-)
-_UPDATE_KEY_RESULT = f"UPDATE {_KR} SET progress = %s WHERE id = %s"  # noqa: S608
 
 
 def _date(value: object) -> dt.date | None:
@@ -218,61 +202,259 @@ def propagate(nodes: Iterable[tuple[str, int]], *, now: dt.datetime | None = Non
     """Recompute ``nodes`` ("objective"/"key_result", id) and whatever they feed, upwards.
 
     Stops climbing where a figure did not change. Returns the number of figures written.
-    Runs inside the caller's transaction: three short statements per level (lock and read
-    the node, read its inputs and parents, write its figure).
+    Runs inside the caller's transaction, in the same few statements whatever the depth of
+    the cascade (each one a round trip to the database server): lock and read every node the
+    given ones feed (one recursive query), read all their inputs and parents (one query),
+    score them level by level in memory, and write the figures that changed (one statement
+    per table). The order in which nodes are scored, and where the climb stops, are those of
+    a walk that reads and writes one node at a time.
     """
     now = now or timezone.now()
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    lock = _lock_clause()
-    changed = 0
+    climb = _Climb()
     queue: list[tuple[str, int]] = list(nodes)
+    climb.load(queue)
     seen: set[tuple[str, int]] = set()
-    with connection.cursor() as cursor:
-        while queue:
-            kind, pk = queue.pop(0)
-            if (kind, pk) in seen:
+    objectives: dict[int, float] = {}
+    key_results: dict[int, float] = {}
+    while queue:
+        node = queue.pop(0)
+        if node in seen:
+            continue
+        seen.add(node)
+        kind, pk = node
+        if node not in climb.loaded:
+            # Reached through a link committed while this transaction waited for its locks:
+            # lock and read what it leads to now.
+            climb.load([node])
+        if kind == "objective":
+            header = climb.objectives.get(pk)
+            if header is None:
                 continue
-            seen.add((kind, pk))
-            if kind == "objective":
-                cursor.execute(_SELECT_OBJECTIVE + lock, [pk])
-                row = cursor.fetchone()
-                if row is None:
+            title, mode, cycle_id, stored, stamped = header
+            figure = _score_objective(
+                title=title,
+                mode=mode,
+                cycle_id=cycle_id,
+                inputs=climb.objective_inputs(pk),
+                as_of=now,
+                explain=False,
+            )
+            if abs(figure.value - stored) <= TOLERANCE and stamped is not None:
+                continue
+            objectives[pk] = climb.progress[node] = figure.value
+            queue.extend(climb.parents.get(pk, ()))
+        else:
+            kr = climb.key_results.get(pk)
+            if kr is None or kr[4] != KeyResult.Source.ALIGNED:
+                continue
+            title, objective_id, cycle_id, stored, _ = kr
+            figure = scoring.aligned_key_result_progress(
+                climb.aligned_inputs(pk),
+                subject=title,
+                own_cycle_id=cycle_id,
+                as_of=now,
+                explain=False,
+            )
+            if abs(figure.value - stored) <= TOLERANCE:
+                continue
+            key_results[pk] = climb.progress[node] = figure.value
+            queue.append(("objective", objective_id))
+    _write_figures(objectives, key_results, now)
+    return len(objectives) + len(key_results)
+
+
+def _in(ids: Iterable[int]) -> tuple[str, list[int]]:
+    """``(%s, %s, ...)`` and its parameters; ``(NULL)``, which matches nothing, when empty."""
+    params = list(ids)
+    return ("(" + ", ".join(["%s"] * len(params)) + ")" if params else "(NULL)"), params
+
+
+_LIVE_LINK = "l.kind = 'contributes' AND l.state = 'accepted' AND l.ended_at IS NULL"
+
+# Every objective the given objectives and aligned key results feed, directly or through
+# other objectives and aligned key results, locked with the key results on the way.
+_LOCK_CLIMB = f"""
+    WITH RECURSIVE up(id, via) AS (
+        SELECT id, NULL FROM {_OBJ} WHERE id IN {{objectives}}
+        UNION
+        SELECT objective_id, id FROM {_KR} WHERE id IN {{key_results}} AND source = 'aligned'
+        UNION
+        SELECT COALESCE(l.parent_objective_id, k.objective_id), k.id
+        FROM up JOIN {_LINK} l ON l.child_id = up.id
+        LEFT JOIN {_KR} k ON k.id = l.parent_key_result_id AND k.source = 'aligned'
+        WHERE {_LIVE_LINK} AND (l.parent_objective_id IS NOT NULL OR k.id IS NOT NULL)
+    ),
+    o AS (
+        SELECT id, title, progress_mode, cycle_id, progress, progress_updated_at
+        FROM {_OBJ} WHERE id IN (SELECT id FROM up) ORDER BY id{{lock}}
+    ),
+    k AS (
+        SELECT id, title, objective_id, cycle_id, progress, source FROM {_KR}
+        WHERE id IN (SELECT via FROM up) ORDER BY id{{lock}}
+    )
+    SELECT 'objective', id, title, progress_mode, cycle_id, progress, progress_updated_at,
+           NULL, NULL
+    FROM o
+    UNION ALL
+    SELECT 'key_result', id, title, NULL, cycle_id, progress, NULL, objective_id, source
+    FROM k"""  # noqa: S608
+
+# The direct inputs and the parents of the locked nodes, read once their locks are held.
+_CLIMB_INPUTS = f"""
+    SELECT 'key_result', kr.objective_id, kr.id, kr.title, kr.weight, kr.progress, kr.cycle_id,
+           c.start_date, kr.state
+    FROM {_KR} kr JOIN {_CYCLE} c ON c.id = kr.cycle_id
+    WHERE kr.objective_id IN {{objectives}}
+    UNION ALL
+    SELECT 'objective', l.parent_objective_id, o.id, o.title, l.weight, o.progress, o.cycle_id,
+           c.start_date, o.state
+    FROM {_LINK} l JOIN {_OBJ} o ON o.id = l.child_id JOIN {_CYCLE} c ON c.id = o.cycle_id
+    WHERE l.parent_objective_id IN {{objectives}} AND {_LIVE_LINK}
+    UNION ALL
+    SELECT 'aligned', l.parent_key_result_id, o.id, o.title, l.weight, o.progress, o.cycle_id,
+           c.start_date, o.state
+    FROM {_LINK} l JOIN {_OBJ} o ON o.id = l.child_id JOIN {_CYCLE} c ON c.id = o.cycle_id
+    WHERE l.parent_key_result_id IN {{key_results}} AND {_LIVE_LINK}
+    UNION ALL
+    SELECT 'parent', l.child_id, l.parent_objective_id, NULL, NULL, NULL,
+           l.parent_key_result_id, NULL, NULL
+    FROM {_LINK} l
+    WHERE l.child_id IN {{objectives}} AND {_LIVE_LINK}"""  # noqa: S608
+
+_InputRow = tuple[str, int, str, float, float, int, object, str]
+
+
+class _Climb:
+    """The nodes a roll-up climbs through, locked and read in bulk, with the figures the
+    climb has changed so far (which the inputs of the nodes above then show)."""
+
+    def __init__(self) -> None:
+        self.loaded: set[tuple[str, int]] = set()
+        self.objectives: dict[int, tuple[str, str, int, float, object]] = {}
+        self.key_results: dict[int, tuple[str, int, int, float, str]] = {}
+        self.parents: dict[int, list[tuple[str, int]]] = {}
+        self.inputs: dict[tuple[str, int], list[_InputRow]] = {}
+        self.progress: dict[tuple[str, int], float] = {}
+
+    def load(self, nodes: Iterable[tuple[str, int]]) -> None:
+        """Lock and read ``nodes`` and everything they feed, and then all their inputs."""
+        wanted = [n for n in nodes if n not in self.loaded]
+        if not wanted:
+            return
+        objectives = _in(sorted({pk for kind, pk in wanted if kind == "objective"}))
+        key_results = _in(sorted({pk for kind, pk in wanted if kind == "key_result"}))
+        lock = _lock_clause()
+        sql = _LOCK_CLIMB.format(objectives=objectives[0], key_results=key_results[0], lock=lock)
+        new_objectives: list[int] = []
+        new_key_results: list[int] = []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, objectives[1] + key_results[1])
+            for (
+                kind,
+                pk,
+                title,
+                mode,
+                cycle_id,
+                progress,
+                stamped,
+                objective_id,
+                source,
+            ) in cursor.fetchall():
+                if (kind, pk) in self.loaded:
                     continue
-                title, mode, cycle_id, stored, stamped = row
-                parents: list[tuple[str, int]] = []
-                inputs = _contributions(_OBJECTIVE_INPUTS_AND_PARENTS, [pk, pk, pk], parents)
-                figure = _score_objective(
-                    title=title,
-                    mode=mode,
-                    cycle_id=cycle_id,
-                    inputs=inputs,
-                    as_of=now,
-                    explain=False,
-                )
-                if abs(figure.value - stored) <= TOLERANCE and stamped is not None:
-                    continue
-                cursor.execute(_UPDATE_OBJECTIVE, [figure.value, stamp, pk])
-                changed += 1
-                queue.extend(parents)
+                if kind == "objective":
+                    self.objectives[pk] = (title, mode, cycle_id, progress, stamped)
+                    new_objectives.append(pk)
+                else:
+                    self.key_results[pk] = (title, objective_id, cycle_id, progress, source)
+                    new_key_results.append(pk)
+            self.loaded.update(wanted)
+            self.loaded.update(("objective", pk) for pk in new_objectives)
+            self.loaded.update(("key_result", pk) for pk in new_key_results)
+            objectives = _in(new_objectives)
+            aligned = _in(
+                pk for pk in new_key_results if self.key_results[pk][4] == KeyResult.Source.ALIGNED
+            )
+            if not objectives[1] and not aligned[1]:
+                return
+            cursor.execute(
+                _CLIMB_INPUTS.format(objectives=objectives[0], key_results=aligned[0]),
+                objectives[1] * 2 + aligned[1] + objectives[1],
+            )
+            rows = cursor.fetchall()
+        for kind, owner, pk, title, weight, progress, cycle_id, start, state in rows:
+            if kind == "parent":
+                parent = ("objective", pk) if pk is not None else ("key_result", cycle_id)
+                self.parents.setdefault(owner, []).append(parent)
+                continue
+            key = ("key_result" if kind == "aligned" else "objective", owner)
+            self.inputs.setdefault(key, []).append(
+                (kind, pk, title, weight, progress, cycle_id, start, state)
+            )
+
+    def _contributions(self, rows: list[_InputRow]) -> list[scoring.Contribution]:
+        out = []
+        for kind, pk, title, weight, progress, cycle_id, start, state in rows:
+            if kind == "key_result":
+                live, why = state == "active", ("" if state == "active" else "abandoned")
+                node = ("key_result", pk)
             else:
-                cursor.execute(_SELECT_KEY_RESULT + lock, [pk])
-                row = cursor.fetchone()
-                if row is None or row[4] != KeyResult.Source.ALIGNED:
-                    continue
-                title, objective_id, cycle_id, stored, _ = row
-                figure = scoring.aligned_key_result_progress(
-                    aligned_key_result_inputs(pk),
-                    subject=title,
-                    own_cycle_id=cycle_id,
-                    as_of=now,
-                    explain=False,
+                kind = "objective"
+                live, why = state in LIVE_CHILD_STATES, _why_child_not_live(state)
+                node = ("objective", pk)
+            out.append(
+                scoring.Contribution(
+                    kind,
+                    pk,
+                    title,
+                    self.progress.get(node, progress),
+                    weight,
+                    cycle_id,
+                    _date(start),
+                    live,
+                    why,
                 )
-                if abs(figure.value - stored) <= TOLERANCE:
-                    continue
-                cursor.execute(_UPDATE_KEY_RESULT, [figure.value, pk])
-                changed += 1
-                queue.append(("objective", objective_id))
-    return changed
+            )
+        out.sort(key=lambda c: c.ref)
+        return out
+
+    def objective_inputs(
+        self, pk: int
+    ) -> tuple[list[scoring.Contribution], list[scoring.Contribution]]:
+        rows = self.inputs.get(("objective", pk), [])
+        krs = self._contributions([r for r in rows if r[0] == "key_result"])
+        children = self._contributions([r for r in rows if r[0] != "key_result"])
+        return krs, children
+
+    def aligned_inputs(self, pk: int) -> list[scoring.Contribution]:
+        return self._contributions(self.inputs.get(("key_result", pk), []))
+
+
+def _write_figures(
+    objectives: dict[int, float], key_results: dict[int, float], now: dt.datetime
+) -> None:
+    """One UPDATE per table for the figures a climb changed."""
+    with connection.cursor() as cursor:
+        if objectives:
+            cases = " ".join(["WHEN %s THEN %s"] * len(objectives))
+            where, ids = _in(objectives)
+            params: list[float | int | str | None] = [
+                v for pair in objectives.items() for v in pair
+            ]
+            params.append(connection.ops.adapt_datetimefield_value(now))
+            params.extend(ids)
+            cursor.execute(
+                f"UPDATE {_OBJ} SET progress = CASE id {cases} END, "  # noqa: S608
+                f"progress_updated_at = %s WHERE id IN {where}",
+                params,
+            )
+        if key_results:
+            cases = " ".join(["WHEN %s THEN %s"] * len(key_results))
+            where, ids = _in(key_results)
+            cursor.execute(
+                f"UPDATE {_KR} SET progress = CASE id {cases} END WHERE id IN {where}",  # noqa: S608
+                [*(v for pair in key_results.items() for v in pair), *ids],
+            )
 
 
 # ---------------------------------------------------------------------------------------

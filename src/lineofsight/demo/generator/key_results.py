@@ -7,11 +7,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 
 from lineofsight.demo import content
-from lineofsight.demo.generator._common import BATCH, CHUNK_OBJECTIVES, GeneratorState, chunks
+from lineofsight.demo.generator._common import (
+    BATCH,
+    CHUNK_OBJECTIVES,
+    GeneratorState,
+    chunks,
+    insert_objects,
+    insert_rows,
+    next_id,
+    reset_sequences,
+)
+from lineofsight.demo.progress import ProgressBar
 from lineofsight.goals import scoring
 from lineofsight.goals.models import (
     Blocker,
@@ -21,6 +32,22 @@ from lineofsight.goals.models import (
     Objective,
 )
 from lineofsight.people.models import Person
+
+CHECK_IN_COLUMNS = (
+    "id",
+    "key_result_id",
+    "value",
+    "done",
+    "confidence",
+    "note",
+    "author_id",
+    "recorded_at",
+    "progress",
+    "amendment_reason",
+)
+# A blocker raised in a generated check-in: the check-in's id, its key result, its author,
+# when, and the blocker's words.
+_Raised = tuple[int, int, int, dt.datetime, str]
 
 THINGS = (
     ("qualified opportunities", "opportunities"),
@@ -64,6 +91,9 @@ class KeyResultStage(GeneratorState):
         people = {p.pk: p for group in self.org.members for p in group}
         people[self.org.ceo.pk] = self.org.ceo
         people.update({h.pk: h for h in self.org.heads})
+        # Check-ins are written as plain rows with the ids given here, so that the blockers
+        # raised in them can point at them without reading them back.
+        check_in_id = next_id(CheckIn)
         for batch in chunks(self.objectives, CHUNK_OBJECTIVES):
             with transaction.atomic():
                 krs: list[KeyResult] = []
@@ -77,40 +107,45 @@ class KeyResultStage(GeneratorState):
                         krs.append(kr)
                         series.append(readings)
                 KeyResult.objects.bulk_create(krs, batch_size=BATCH)
-                KeyResultRevision.objects.bulk_create(
-                    [self._kr_revision(kr) for kr in krs], batch_size=BATCH
-                )
-                pending: list[CheckIn] = []
-                raised: list[tuple[CheckIn, str]] = []
+                insert_objects([self._kr_revision(kr) for kr in krs])
+                pending: list[tuple[Any, ...]] = []
+                raised: list[_Raised] = []
                 for kr, readings in zip(krs, series, strict=True):
+                    spec = kr.spec()
                     for value, done, confidence, at in readings:
                         note, blockers = self._words(confidence)
-                        check_in = CheckIn(
-                            key_result=kr,
-                            value=value,
-                            done=done,
-                            confidence=confidence,
-                            note=note,
-                            author_id=kr.owner_id,
-                            recorded_at=at,
-                            progress=self._progress(kr.spec(), value, done),
+                        pending.append(
+                            (
+                                check_in_id,
+                                kr.pk,
+                                value,
+                                done,
+                                confidence,
+                                note,
+                                kr.owner_id,
+                                at,
+                                self._progress(spec, value, done),
+                                "",
+                            )
                         )
-                        pending.append(check_in)
                         if blockers:
-                            raised.append((check_in, blockers))
+                            raised.append((check_in_id, kr.pk, kr.owner_id, at, blockers))
+                        check_in_id += 1
                     if len(pending) >= 20_000:
-                        CheckIn.objects.bulk_create(pending, batch_size=BATCH)
-                        self._blockers(raised)
-                        raised = []
-                        bar.advance(len(pending))
-                        self.summary.check_ins += len(pending)
-                        pending = []
-                CheckIn.objects.bulk_create(pending, batch_size=BATCH)
-                self._blockers(raised)
-                bar.advance(len(pending))
-                self.summary.check_ins += len(pending)
+                        self._write_check_ins(pending, raised, bar)
+                        pending, raised = [], []
+                self._write_check_ins(pending, raised, bar)
                 self.summary.key_results += len(krs)
+        reset_sequences(CheckIn)
         bar.finish()
+
+    def _write_check_ins(
+        self, rows: list[tuple[Any, ...]], raised: list[_Raised], bar: ProgressBar
+    ) -> None:
+        insert_rows(CheckIn, CHECK_IN_COLUMNS, rows)
+        self._blockers(raised)
+        bar.advance(len(rows))
+        self.summary.check_ins += len(rows)
 
     def _key_result(
         self, objective: Objective, position: int, owners: Sequence[Person]
@@ -221,30 +256,30 @@ class KeyResultStage(GeneratorState):
             self._progress_cache[key] = hit
         return hit
 
-    def _blockers(self, raised: list[tuple[CheckIn, str]]) -> None:
+    def _blockers(self, raised: list[_Raised]) -> None:
         """The blockers raised in these check-ins (saved already): all but the last
         fortnight's resolved, the latest still open with their owner."""
         if not raised:
             return
-        latest = max(ci.recorded_at for ci, _ in raised)
+        latest = max(at for _, _, _, at, _ in raised)
         recent = latest - dt.timedelta(days=14)
         rows = []
-        for ci, text in raised:
-            done = ci.recorded_at < recent
-            settled = ci.recorded_at + dt.timedelta(days=5)
+        for check_in_id, key_result_id, author_id, at, text in raised:
+            done = at < recent
+            settled = at + dt.timedelta(days=5)
             rows.append(
                 Blocker(
-                    key_result_id=ci.key_result_id,
-                    check_in_id=ci.pk,
+                    key_result_id=key_result_id,
+                    check_in_id=check_in_id,
                     text=text,
-                    raised_by_id=ci.author_id,
-                    assignee_id=None if done else ci.author_id,
+                    raised_by_id=author_id,
+                    assignee_id=None if done else author_id,
                     state=Blocker.State.RESOLVED if done else Blocker.State.OPEN,
-                    raised_at=ci.recorded_at,
-                    open_since=ci.recorded_at,
+                    raised_at=at,
+                    open_since=at,
                     resolved_at=settled if done else None,
                     resolution_note="Sorted out with the team." if done else "",
-                    updated_at=settled if done else ci.recorded_at,
+                    updated_at=settled if done else at,
                 )
             )
         Blocker.objects.bulk_create(rows, batch_size=BATCH)

@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from lineofsight.demo.generator._common import BATCH, GeneratorState, chunks
+from lineofsight.demo.generator._common import BATCH, GeneratorState, chunks, insert_objects
 from lineofsight.goals import scoring
 from lineofsight.goals.models import AlignmentLink, Cycle, Objective, ObjectiveRevision
 from lineofsight.people.models import Person, Team
@@ -166,11 +166,9 @@ class ObjectiveStage(GeneratorState):
         with transaction.atomic():
             for batch in chunks(ordered, 5000):
                 Objective.objects.bulk_create(batch, batch_size=BATCH)
-                ObjectiveRevision.objects.bulk_create(
-                    [self._objective_revision(o) for o in batch], batch_size=BATCH
-                )
+                insert_objects([self._objective_revision(o) for o in batch])
                 bar.advance(len(batch))
-            AlignmentLink.objects.bulk_create(
+            insert_objects(
                 [
                     AlignmentLink(
                         child=child,
@@ -186,7 +184,6 @@ class ObjectiveStage(GeneratorState):
                     )
                     for child, parent in links
                 ],
-                batch_size=BATCH,
             )
         bar.finish()
         self.objectives = ordered
