@@ -101,6 +101,8 @@ def _restating(a: str, b: str, stop: tuple[str, ...], _model: int) -> float:
     if likely is not None:
         # Narrowing the parent to a segment, a region or an audience is the first step of
         # translating it, however alike the two read.
+        if likely < MIN_LIMIT:
+            return likely  # below any limit an organisation can set: nothing to lower
         return likely * NARROWED if narrows(a, b, stop) or _aims_elsewhere(a, b, stop) else likely
     score = text_similarity(a, b, stop)
     mine, theirs = figures(a), figures(b)
@@ -137,6 +139,8 @@ SAME_KEY_RESULT = 0.6
 # The share of the shorter key result's words the longer one must hold to say the same.
 CONTAINED = 0.8
 NARROWING = 0.5
+# The lowest restating limit an organisation can set (``Organisation.copy_paste_similarity``).
+MIN_LIMIT = 0.2
 # The share of the model's answer left to a child that narrows its parent.
 NARROWED = 0.3
 # How far the same figures (or different ones) move two statements' similarity.

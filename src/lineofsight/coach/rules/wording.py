@@ -217,12 +217,19 @@ def _coverage(
     """How far each word of ``a`` that carries meaning has a word of like meaning in ``b``
     ("killed" finds "fatalities", "freshman" finds "first-year"): the mean of the best
     cosine per word, and the lowest (a word of its own that ``b`` has nothing like)."""
-    mine = [w for w in _content_words(a) if w not in _PLAIN and w not in stop]
-    theirs = [w for w in _content_words(b) if w not in _PLAIN and w not in stop]
-    if not mine or not theirs:
+    mine, theirs = _meaning_words(encoder, a, stop), _meaning_words(encoder, b, stop)
+    if mine is None or theirs is None:
         return 0.0, 0.0
-    best = (encoder.word_vectors(mine) @ encoder.word_vectors(theirs).T).max(axis=1)
+    best = (mine @ theirs.T).max(axis=1)
     return float(best.mean()), float(best.min())
+
+
+@lru_cache(maxsize=65536)
+def _meaning_words(encoder: meaning.Encoder, text: str, stop: tuple[str, ...]) -> Any:
+    """The unit vectors of a statement's words that carry meaning, one row each (None when
+    it has none); kept, as parents are compared with many children."""
+    words = [w for w in _content_words(text) if w not in _PLAIN and w not in stop]
+    return encoder.word_vectors(words) if words else None
 
 
 class _PairModel:
