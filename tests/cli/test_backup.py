@@ -62,6 +62,16 @@ def _rewrite_manifest(source: Path, target: Path, **changes: object) -> None:
 # -- SQLite ------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file for this module's tests to copy (a migration from nothing may
+    take minutes on a busy machine: a generous time limit)."""
+    folder = tmp_path_factory.mktemp("migrated-for-backups")
+    migrated = console(folder, timeout=900)("migrate", "--no-input", "-v0")
+    assert migrated.returncode == 0, migrated.stderr
+    return folder / "lineofsight.sqlite3"
+
+
 @pytest.fixture
 def lineofsight(tmp_path: Path, migrated_database: Path) -> Console:
     copy_database(migrated_database, tmp_path)

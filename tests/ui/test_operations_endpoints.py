@@ -260,7 +260,10 @@ def test_metrics_count_the_queue(client: Client) -> None:
 
 @override_settings(METRICS_ALLOWED_IPS=["10.1.0.0/16", "192.0.2.5"])
 def test_metrics_from_an_allowed_address_without_a_token(client: Client) -> None:
-    assert client.get("/metrics", REMOTE_ADDR="10.1.2.3").status_code == 200
+    allowed = client.get("/metrics", REMOTE_ADDR="10.1.2.3")
+    assert allowed.status_code == 200
+    assert b"lineofsight_task_queue_ready" in allowed.content
+    assert b"lineofsight_people_active" not in allowed.content  # for the token holder only
     assert client.get("/metrics", REMOTE_ADDR="192.0.2.5").status_code == 200
     refused = client.get("/metrics", REMOTE_ADDR="192.0.2.6")
     assert refused.status_code == 403

@@ -56,7 +56,11 @@ QUERY_ERRORS = Counter(
 
 
 class ProductCollector(Collector):
-    """Figures read from the database at each scrape: the task queue and active people."""
+    """Figures read from the database at each scrape: the readiness checks, the task queue
+    and (for the holder of the token only) the number of active people."""
+
+    def __init__(self, *, with_people: bool) -> None:
+        self.with_people = with_people
 
     def collect(self) -> Iterator[Metric]:
         checks = {
@@ -95,6 +99,8 @@ class ProductCollector(Collector):
                 "How long the oldest ready task has waited (0 when none waits).",
                 state.oldest_ready_age_seconds or 0.0,
             )
+        if not self.with_people:
+            return
         try:
             people = get_user_model().objects.filter(is_active=True).count()
         except Exception:
@@ -107,26 +113,27 @@ def metrics_enabled() -> bool:
     return bool(settings.METRICS_TOKEN or settings.METRICS_ALLOWED_IPS)
 
 
-def may_scrape(request: HttpRequest) -> bool:
-    """The bearer token, or a connection from an allowed address (the connection's own
-    address: a proxy's X-Forwarded-For is not trusted here)."""
+def scraper(request: HttpRequest) -> str | None:
+    """ "token" for the bearer token, "address" for a connection from an allowed address (the
+    connection's own address: a proxy's X-Forwarded-For is not trusted here), else None."""
     token = settings.METRICS_TOKEN
     header = request.headers.get("Authorization", "")
     if token and header.startswith("Bearer "):
         given = header.removeprefix("Bearer ").strip()
         if hmac.compare_digest(given.encode(), token.encode()):
-            return True
+            return "token"
     networks = settings.METRICS_ALLOWED_IPS
     if networks:
         try:
             address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
         except ValueError:
-            return False
-        return any(address in ipaddress.ip_network(n, strict=False) for n in networks)
-    return False
+            return None
+        if any(address in ipaddress.ip_network(n, strict=False) for n in networks):
+            return "address"
+    return None
 
 
-def exposition() -> bytes:
+def exposition(*, with_people: bool) -> bytes:
     """The text Prometheus reads: the process's (or, multi-process, every worker's)
     request and query metrics, then the product's figures."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -136,13 +143,14 @@ def exposition() -> bytes:
     else:
         base = generate_latest(REGISTRY)
     product = CollectorRegistry(auto_describe=False)
-    product.register(ProductCollector())
+    product.register(ProductCollector(with_people=with_people))
     return base + generate_latest(product)
 
 
 def metrics_response(request: HttpRequest) -> HttpResponse:
     if not metrics_enabled():
         return HttpResponse("Not found.\n", status=404, content_type="text/plain")
-    if not may_scrape(request):
+    who = scraper(request)
+    if who is None:
         return HttpResponse("Forbidden.\n", status=403, content_type="text/plain")
-    return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(exposition(with_people=who == "token"), content_type=CONTENT_TYPE_LATEST)
