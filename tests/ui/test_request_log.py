@@ -146,3 +146,19 @@ def test_an_answer_refused_after_the_middleware_still_carries_the_id(
     (refused,) = [r for r in _records(json_lines) if r["logger"] == "django.request"]
     assert refused["message"] == "Forbidden: /metrics"
     assert refused["request_id"] == "trace-forbidden-01"
+
+
+def test_metrics_settings_refuse_values_they_cannot_understand(tmp_path) -> None:
+    for variable, value, message in (
+        ("LOS_METRICS_TOKEN", "short", "LOS_METRICS_TOKEN must be at least 24 characters long."),
+        (
+            "LOS_METRICS_ALLOWED_IPS",
+            "10.0.0.0/8,prometheus.internal",
+            "LOS_METRICS_ALLOWED_IPS: 'prometheus.internal' is not an IP address or network.",
+        ),
+    ):
+        refused = _settings_in_a_process(
+            LOS_DATA_DIR=str(tmp_path), LOS_TESTING="1", **{variable: value}
+        )
+        assert refused.returncode != 0, variable
+        assert message in refused.stderr, refused.stderr
