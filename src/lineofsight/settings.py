@@ -8,6 +8,7 @@ rather than being silently replaced by a default.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import sys
 import zoneinfo
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -127,6 +129,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a request id and timing for every request (and its log line), then the health
+    # and metrics endpoints, answered before anything that needs the host name or the
+    # database; then django-prometheus's request metrics around everything else.
+    "lineofsight.core.observability.RequestMiddleware",
+    "lineofsight.core.observability.OperationsEndpointsMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -142,6 +150,7 @@ MIDDLEWARE = [
     "lineofsight.people.middleware.SignInSessionMiddleware",
     # Last: turns a sign-in refused for too many failures into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "lineofsight.urls"
@@ -418,11 +427,33 @@ AUTH_PASSWORD_VALIDATORS = [
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
+# Logs go to the console (standard error): human-readable lines by default, or JSON lines
+# (LOS_LOG_FORMAT=json) with the request id, and for a request's own line the person's id
+# (never an email), method, path, status and duration. LOS_REQUEST_LOG logs one line per
+# request (on by default with JSON, where it replaces gunicorn's access log).
+LOG_FORMAT = os.environ.get("LOS_LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOS_LOG_FORMAT={LOG_FORMAT!r}: use text or json.")
+REQUEST_LOG = env_bool("LOS_REQUEST_LOG", LOG_FORMAT == "json")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_refusals": {"()": "lineofsight.core.log_filters.OneLineRefusals"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "one_line_refusals": {"()": "lineofsight.core.log_filters.OneLineRefusals"},
+        "request_id": {"()": "lineofsight.core.log_filters.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "lineofsight.core.log_filters.JsonLinesFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOS_LOG_LEVEL", "INFO")},
     "loggers": {
         # A refused request is one warning line naming the path, without a traceback.
@@ -432,5 +463,30 @@ LOGGING = {
         "django_tasks": {"level": os.environ.get("LOS_TASKS_LOG_LEVEL", "WARNING")},
         # Sign-in throttling logs failures and lockouts as warnings; every sign-in is noise.
         "axes": {"level": "WARNING"},
+        # One line per request (LOS_REQUEST_LOG); health checks only at DEBUG.
+        "lineofsight.requests": {"level": "INFO" if REQUEST_LOG else "WARNING"},
     },
 }
+
+# Health checks (/healthz, /readyz): the queue counts as behind once its oldest ready task
+# has waited LOS_QUEUE_MAX_WAIT seconds, and a task as stuck once it has run for
+# LOS_TASK_STUCK_AFTER seconds.
+QUEUE_MAX_WAIT_SECONDS = env_int("LOS_QUEUE_MAX_WAIT", 900, minimum=1)
+TASK_STUCK_AFTER_SECONDS = env_int("LOS_TASK_STUCK_AFTER", 3600, minimum=1)
+
+# Prometheus metrics at /metrics (django-prometheus): off (404) unless LOS_METRICS_TOKEN (a
+# bearer token, 24 characters or more) or LOS_METRICS_ALLOWED_IPS (addresses or networks
+# whose connections may scrape without a token) is set.
+METRICS_TOKEN = os.environ.get("LOS_METRICS_TOKEN", "").strip()
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("LOS_METRICS_TOKEN must be at least 24 characters long.")
+METRICS_ALLOWED_IPS = env_list("LOS_METRICS_ALLOWED_IPS", [])
+for _network in METRICS_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"LOS_METRICS_ALLOWED_IPS: {_network!r} is not an IP address or network."
+        ) from None
+# django-prometheus's own metrics are named django_*; no per-model or cache metrics.
+PROMETHEUS_EXPORT_MIGRATIONS = False
