@@ -10,6 +10,8 @@ sends anything) should wait for the commit (``transaction.on_commit``).
 * ``objective_changed`` (``objective=``, ``by=``, ``reason=``, ``abandoned=``,
   ``revision=``): an objective's definition was revised (a new revision number) or it was
   abandoned; the objectives aligned to it are affected.
+* ``okr_graph_imported`` (``objective_ids=``, ``key_result_ids=``, ``initiative_ids=``): an
+  import wrote these in bulk, without ``save()`` (the search index re-reads them).
 * ``team_retrospective_published`` (``retrospective=``, ``by=``): a team published its
   retrospective of a cycle; its members are told.
 """
@@ -26,3 +28,4 @@ objective_changed = Signal()
 # proposed for approval, approved or sent back for changes (``goals.models.ApprovalEvent``).
 objective_approval = Signal()
 team_retrospective_published = Signal()
+okr_graph_imported = Signal()
