@@ -13,7 +13,6 @@ rows never sits in memory as a whole.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -123,8 +122,31 @@ def person_names() -> dict[int, str]:
     }
 
 
-def _when(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _iso(value: Any) -> str:
+    """An instant as ISO 8601 with its offset, from a driver's value: an aware datetime
+    (PostgreSQL), a naive one in UTC (SQLite) or the text SQLite keeps."""
+    if isinstance(value, str):
+        text = value.replace(" ", "T", 1)
+        return text if text.endswith(("Z", "+00:00")) else f"{text}+00:00"
+    text = str(value.isoformat())
+    return text if value.tzinfo is not None else f"{text}+00:00"
+
+
+def _when(value: Any) -> str | None:
+    return None if value is None else _iso(value)
+
+
+def _raw(qs: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
+    """The rows of a ``values_list`` query straight from the database driver, in batches,
+    without Django's conversion of each value (the export converts what it writes)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while True:
+            batch = cursor.fetchmany(5000)
+            if not batch:
+                return
+            yield from batch
 
 
 # -- scope ----------------------------------------------------------------------------------
@@ -222,27 +244,29 @@ class _Export:
             created_at,
             created_by,
             progress,
-        ) in qs.values_list(
-            "id",
-            "cycle_id",
-            "title",
-            "description",
-            "level",
-            "owner_person_id",
-            "owner_team_id",
-            "visibility",
-            "state",
-            "commitment",
-            "progress_mode",
-            "is_development",
-            "rationale",
-            "computed_grade",
-            "adjusted_grade",
-            "grade_reason",
-            "created_at",
-            "created_by_id",
-            "progress",
-        ).iterator(chunk_size=5000):
+        ) in _raw(
+            qs.values_list(
+                "id",
+                "cycle_id",
+                "title",
+                "description",
+                "level",
+                "owner_person_id",
+                "owner_team_id",
+                "visibility",
+                "state",
+                "commitment",
+                "progress_mode",
+                "is_development",
+                "rationale",
+                "computed_grade",
+                "adjusted_grade",
+                "grade_reason",
+                "created_at",
+                "created_by_id",
+                "progress",
+            )
+        ):
             if rationale:
                 self.rationale[pk] = rationale
             yield {
@@ -260,12 +284,12 @@ class _Export:
                 "state": state,
                 "commitment": commitment,
                 "progress_mode": mode,
-                "is_development": development,
+                "is_development": bool(development),
                 "rationale": rationale,
                 "computed_grade": computed,
                 "adjusted_grade": adjusted,
                 "grade_reason": grade_reason,
-                "created_at": created_at.isoformat(),
+                "created_at": _iso(created_at),
                 "created_by": people.get(created_by) if created_by is not None else None,
                 "progress": progress,
             }
@@ -297,31 +321,33 @@ class _Export:
             current,
             done,
             confidence,
-        ) in qs.values_list(
-            "id",
-            "objective_id",
-            "cycle_id",
-            "objective__cycle_id",
-            "title",
-            "kind",
-            "unit",
-            "start_value",
-            "target_value",
-            "signal",
-            "weight",
-            "owner_id",
-            "source",
-            "state",
-            "position",
-            "computed_grade",
-            "adjusted_grade",
-            "grade_reason",
-            "created_at",
-            "progress",
-            "current_value",
-            "done",
-            "confidence",
-        ).iterator(chunk_size=5000):
+        ) in _raw(
+            qs.values_list(
+                "id",
+                "objective_id",
+                "cycle_id",
+                "objective__cycle_id",
+                "title",
+                "kind",
+                "unit",
+                "start_value",
+                "target_value",
+                "signal",
+                "weight",
+                "owner_id",
+                "source",
+                "state",
+                "position",
+                "computed_grade",
+                "adjusted_grade",
+                "grade_reason",
+                "created_at",
+                "progress",
+                "current_value",
+                "done",
+                "confidence",
+            )
+        ):
             yield {
                 "id": f"key-result-{pk}",
                 "objective": f"objective-{objective}",
@@ -340,10 +366,10 @@ class _Export:
                 "computed_grade": computed,
                 "adjusted_grade": adjusted,
                 "grade_reason": grade_reason,
-                "created_at": created_at.isoformat(),
+                "created_at": _iso(created_at),
                 "progress": progress,
                 "current_value": current,
-                "done": done,
+                "done": bool(done),
                 "confidence": confidence,
             }
 
@@ -368,23 +394,23 @@ class _Export:
             decided_at,
             ended_at,
             end_reason,
-        ) in (
-            qs.order_by("pk")
-            .values_list(
-                "id",
-                "child_id",
-                "parent_objective_id",
-                "parent_key_result_id",
-                "kind",
-                "weight",
-                "state",
-                "created_at",
-                "created_by_id",
-                "decided_at",
-                "ended_at",
-                "end_reason",
-            )
-            .iterator(chunk_size=5000)
+        ) in _raw(
+
+                qs.order_by("pk").values_list(
+                    "id",
+                    "child_id",
+                    "parent_objective_id",
+                    "parent_key_result_id",
+                    "kind",
+                    "weight",
+                    "state",
+                    "created_at",
+                    "created_by_id",
+                    "decided_at",
+                    "ended_at",
+                    "end_reason",
+                )
+
         ):
             yield {
                 "id": f"link-{pk}",
@@ -395,7 +421,7 @@ class _Export:
                 "weight": weight,
                 "state": state,
                 "rationale": self.rationale.get(child, ""),
-                "created_at": created_at.isoformat(),
+                "created_at": _iso(created_at),
                 "created_by": people.get(created_by) if created_by is not None else None,
                 "decided_at": _when(decided_at),
                 "ended_at": _when(ended_at),
@@ -405,9 +431,11 @@ class _Export:
     def initiatives(self) -> Iterator[Row]:
         people = self.people
         qs = self.under(Initiative.objects.all(), "key_result__objective__").order_by("pk")
-        for pk, kr, title, owner, state, link, created_at in qs.values_list(
-            "id", "key_result_id", "title", "owner_id", "state", "link", "created_at"
-        ).iterator(chunk_size=5000):
+        for pk, kr, title, owner, state, link, created_at in _raw(
+            qs.values_list(
+                "id", "key_result_id", "title", "owner_id", "state", "link", "created_at"
+            )
+        ):
             yield {
                 "id": f"initiative-{pk}",
                 "key_result": f"key-result-{kr}",
@@ -415,53 +443,57 @@ class _Export:
                 "owner": people[owner],
                 "state": state,
                 "link": link,
-                "created_at": created_at.isoformat(),
+                "created_at": _iso(created_at),
             }
 
     def check_ins(self) -> Iterator[Row]:
         people = self.people
         qs = self.under(CheckIn.objects.all(), "key_result__objective__").order_by("pk")
-        for pk, kr, value, done, confidence, note, author, at, amendment in qs.values_list(
-            "id",
-            "key_result_id",
-            "value",
-            "done",
-            "confidence",
-            "note",
-            "author_id",
-            "recorded_at",
-            "amendment_reason",
-        ).iterator(chunk_size=5000):
+        for pk, kr, value, done, confidence, note, author, at, amendment in _raw(
+            qs.values_list(
+                "id",
+                "key_result_id",
+                "value",
+                "done",
+                "confidence",
+                "note",
+                "author_id",
+                "recorded_at",
+                "amendment_reason",
+            )
+        ):
             yield {
                 "id": f"check-in-{pk}",
                 "key_result": f"key-result-{kr}",
                 "value": value,
-                "done": done,
+                "done": None if done is None else bool(done),
                 "confidence": confidence,
                 "note": note,
                 "author": people[author],
-                "recorded_at": at.isoformat(),
+                "recorded_at": _iso(at),
                 "amendment_reason": amendment,
             }
 
     def objective_revisions(self) -> Iterator[Row]:
         people = self.people
         qs = self.under(ObjectiveRevision.objects.all(), "objective__").order_by("pk")
-        for row in qs.values_list(
-            "id",
-            "objective_id",
-            "number",
-            "title",
-            "description",
-            "state",
-            "commitment",
-            "visibility",
-            "progress_mode",
-            "rationale",
-            "reason",
-            "author_id",
-            "valid_from",
-        ).iterator(chunk_size=5000):
+        for row in _raw(
+            qs.values_list(
+                "id",
+                "objective_id",
+                "number",
+                "title",
+                "description",
+                "state",
+                "commitment",
+                "visibility",
+                "progress_mode",
+                "rationale",
+                "reason",
+                "author_id",
+                "valid_from",
+            )
+        ):
             pk, objective, number, title, description, state, commitment = row[:7]
             visibility, mode, rationale, reason, author, valid_from = row[7:]
             yield {
@@ -477,30 +509,32 @@ class _Export:
                 "rationale": rationale,
                 "reason": reason,
                 "author": people.get(author) if author is not None else None,
-                "valid_from": valid_from.isoformat(),
+                "valid_from": _iso(valid_from),
             }
 
     def key_result_revisions(self) -> Iterator[Row]:
         people = self.people
         qs = self.under(KeyResultRevision.objects.all(), "key_result__objective__").order_by("pk")
-        for row in qs.values_list(
-            "id",
-            "key_result_id",
-            "number",
-            "title",
-            "kind",
-            "unit",
-            "start_value",
-            "target_value",
-            "signal",
-            "weight",
-            "source",
-            "state",
-            "owner_id",
-            "reason",
-            "author_id",
-            "valid_from",
-        ).iterator(chunk_size=5000):
+        for row in _raw(
+            qs.values_list(
+                "id",
+                "key_result_id",
+                "number",
+                "title",
+                "kind",
+                "unit",
+                "start_value",
+                "target_value",
+                "signal",
+                "weight",
+                "source",
+                "state",
+                "owner_id",
+                "reason",
+                "author_id",
+                "valid_from",
+            )
+        ):
             pk, kr, number, title, kind, unit, start, target = row[:8]
             signal, weight, source, state, owner, reason, author, valid_from = row[8:]
             yield {
@@ -519,7 +553,7 @@ class _Export:
                 "owner": people[owner],
                 "reason": reason,
                 "author": people.get(author) if author is not None else None,
-                "valid_from": valid_from.isoformat(),
+                "valid_from": _iso(valid_from),
             }
 
     def sections(self) -> Iterator[tuple[str, Iterable[Row]]]:

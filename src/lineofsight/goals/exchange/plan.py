@@ -363,6 +363,9 @@ class Planner:
         self.kr_objective: dict[Ref, Ref] = {}
         self.kr_spec: dict[Ref, scoring.KeyResultSpec] = {}
         self.live_links: dict[tuple[int, Any, Any], int] | None = None
+        self.kr_title: dict[Ref, str] = {}
+        self.known: dict[str, set[int]] = defaultdict(set)  # rows here, checked
+        self.missing: dict[str, set[int]] = defaultdict(set)  # ids naming no row here
         self.cycle_names: dict[str, Ref] = {}
 
     # -- helpers ----------------------------------------------------------------------------
@@ -429,9 +432,10 @@ class Planner:
     def _exists(self, target: str, pk: int) -> bool:
         if target == "cycles":
             return pk in self.here.cycles
-        known = self.existing.get(target, {})
-        if pk in known:
+        if pk in self.existing.get(target, {}) or pk in self.known[target]:
             return True
+        if pk in self.missing[target]:
+            return False
         model = {"objectives": Objective, "key_results": KeyResult}.get(target)
         if model is None:
             return False
@@ -440,10 +444,31 @@ class Planner:
             self._remember_objectives([pk])
         if rows and target == "key_results":
             self._remember_key_results([pk])
+        if not rows:
+            self.missing[target].add(pk)
         return bool(rows)
+
+    def prefetch(self, target: str, sids: Iterable[Any]) -> None:
+        """Load at once the rows here that references to ``target`` outside the file name
+        (so a file of 100,000 check-ins costs a few queries, not one per key result)."""
+        wanted = set()
+        for sid in sids:
+            if sid is None or str(sid) in self.index.get(target, {}):
+                continue
+            pk = self.here.candidate(target, str(sid))
+            if pk is not None and pk not in self.known[target]:
+                wanted.add(pk)
+        if not wanted:
+            return
+        if target == "objectives":
+            self._remember_objectives(wanted)
+        elif target == "key_results":
+            self._remember_key_results(wanted)
+        self.missing[target].update(wanted - self.known[target])
 
     def _remember_objectives(self, pks: Iterable[int]) -> None:
         for pk, (cycle,) in _batched(Objective, pks, ("cycle_id",)).items():
+            self.known["objectives"].add(pk)
             self.objective_cycle[pk] = cycle
 
     def _remember_key_results(self, pks: Iterable[int]) -> None:
@@ -454,10 +479,13 @@ class Planner:
             "target_value",
             "unit",
             "objective__cycle_id",
+            "title",
         )
-        for pk, (objective, kind, start, target, unit, cycle) in _batched(
+        for pk, (objective, kind, start, target, unit, cycle, title) in _batched(
             KeyResult, pks, fields
         ).items():
+            self.known["key_results"].add(pk)
+            self.kr_title[pk] = title
             self.kr_objective[pk] = objective
             self.objective_cycle.setdefault(objective, cycle)
             self.kr_spec[pk] = scoring.KeyResultSpec(
@@ -731,6 +759,7 @@ class Planner:
         section = "key_results"
         fields = tuple(f"{f}_id" if f in ("cycle", "owner") else f for f in KEY_RESULT_FIELDS)
         matched = self.match(section, KeyResult, (*fields, "objective_id"))
+        self.prefetch("objectives", (item.get("objective") for item in self.items(section)))
         for i, item in enumerate(self.items(section)):
             sid = str(item["id"])
             if self.index[section].get(sid) != i:
@@ -790,6 +819,7 @@ class Planner:
             self.resolved[section][sid] = resolved
             self.kr_objective[resolved] = objective
             self.kr_spec[resolved] = spec
+            self.kr_title[resolved] = values["title"]
             self.plan.ops[section].append(op)
             label = values["title"]
             if local is None:
@@ -810,6 +840,10 @@ class Planner:
 
     def links(self) -> None:
         section = "alignment_links"
+        items = self.items(section)
+        self.prefetch("objectives", (i.get("child") for i in items))
+        self.prefetch("objectives", (i.get("parent_objective") for i in items))
+        self.prefetch("key_results", (i.get("parent_key_result") for i in items))
         matched = self.match(
             section,
             AlignmentLink,
@@ -953,6 +987,7 @@ class Planner:
 
     def initiatives(self) -> None:
         section = "initiatives"
+        self.prefetch("key_results", (i.get("key_result") for i in self.items(section)))
         matched = self.match(
             section, Initiative, ("title", "owner_id", "state", "link", "key_result_id")
         )
@@ -991,6 +1026,7 @@ class Planner:
     def check_ins(self) -> None:
         section = "check_ins"
         matched = self.match(section, CheckIn, ("key_result_id",))
+        self.prefetch("key_results", (i.get("key_result") for i in self.items(section)))
         local_krs = {r for r in self.resolved["key_results"].values() if isinstance(r, int)}
         for item in self.items(section):
             pk = self.here.candidate("key_results", str(item["key_result"]))
@@ -1046,9 +1082,8 @@ class Planner:
             op = Op(section, sid, values, refs={"key_result": kr})
             self.plan.ops[section].append(op)
             shown = scoring.reading_text(spec, value, bool(done))
-            self.step_create(
-                section, i, sid, f"{item['key_result']} on {item['recorded_at'][:10]}", shown
-            )
+            title = self.kr_title.get(kr, str(item["key_result"]))
+            self.step_create(section, i, sid, f"{title}, {item['recorded_at'][:10]}", shown)
 
     def revisions(self) -> None:
         for section, parent_section, parent_field in (

@@ -122,6 +122,11 @@ def _message(error: ValidationError) -> tuple[str, str]:
     if validator == "enum":
         allowed = ", ".join(json.dumps(v) for v in error.validator_value)
         return where, f"{json.dumps(error.instance)[:60]} is not one of {allowed}."
+    if validator == "exclusiveMinimum":
+        return where, f"must be above {error.validator_value}."
+    if validator in ("minimum", "maximum"):
+        word = "at least" if validator == "minimum" else "at most"
+        return where, f"must be {word} {error.validator_value}."
     if validator == "const":
         return where, f"must be {json.dumps(error.validator_value)}."
     return where, str(error.message)[:200] + "."
