@@ -161,6 +161,12 @@ class _Writer:
         section, sid = ref
         return self.new[section][sid]
 
+    def need(self, ref: Ref | None) -> int:
+        """The row of a reference the plan resolved (never missing once planned)."""
+        pk = self.pk(ref)
+        assert pk is not None
+        return pk
+
     def ops(self, section: str) -> list[Op]:
         return list(self.plan.ops.get(section, ()))
 
@@ -208,7 +214,7 @@ class _Writer:
             v = dict(op.values)
             rows.append(
                 Objective(
-                    cycle_id=self.pk(op.refs["cycle"]),
+                    cycle_id=self.need(op.refs["cycle"]),
                     owner_person_id=v.pop("owner_person"),
                     owner_team_id=v.pop("owner_team"),
                     created_by_id=v.pop("created_by"),
@@ -223,7 +229,7 @@ class _Writer:
         with_history = {self.pk(op.refs["objective"]) for op in revisions}
         history = [
             ObjectiveRevision(
-                objective_id=self.pk(op.refs["objective"]),
+                objective_id=self.need(op.refs["objective"]),
                 author_id=op.values["author"],
                 **{k: v for k, v in op.values.items() if k != "author"},
             )
@@ -323,7 +329,7 @@ class _Writer:
         with_history = {self.pk(op.refs["key_result"]) for op in revisions}
         history = [
             KeyResultRevision(
-                key_result_id=self.pk(op.refs["key_result"]),
+                key_result_id=self.need(op.refs["key_result"]),
                 author_id=op.values["author"],
                 owner_id=op.values["owner"],
                 **{k: v for k, v in op.values.items() if k not in ("author", "owner")},
@@ -401,10 +407,10 @@ class _Writer:
                 decided_at = v["created_at"]
             rows.append(
                 AlignmentLink(
-                    child_id=self.pk(op.refs["child"]),
+                    child_id=self.need(op.refs["child"]),
                     parent_objective_id=parent_obj,
                     parent_key_result_id=parent_kr,
-                    target_id=target,
+                    target_id=self.need(target),
                     created_by_id=v.pop("created_by"),
                     decided_at=decided_at,
                     **v,
@@ -427,7 +433,7 @@ class _Writer:
         new = [op for op in ops if op.local is None]
         rows = [
             Initiative(
-                key_result_id=self.pk(op.refs["key_result"]),
+                key_result_id=self.need(op.refs["key_result"]),
                 owner_id=op.values["owner"],
                 updated_at=self.now,
                 **{k: v for k, v in op.values.items() if k != "owner"},
@@ -454,7 +460,7 @@ class _Writer:
         ops = self.ops("check_ins")
         rows = [
             CheckIn(
-                key_result_id=self.pk(op.refs["key_result"]),
+                key_result_id=self.need(op.refs["key_result"]),
                 author_id=op.values["author"],
                 **{k: v for k, v in op.values.items() if k != "author"},
             )

@@ -395,22 +395,20 @@ class _Export:
             ended_at,
             end_reason,
         ) in _raw(
-
-                qs.order_by("pk").values_list(
-                    "id",
-                    "child_id",
-                    "parent_objective_id",
-                    "parent_key_result_id",
-                    "kind",
-                    "weight",
-                    "state",
-                    "created_at",
-                    "created_by_id",
-                    "decided_at",
-                    "ended_at",
-                    "end_reason",
-                )
-
+            qs.order_by("pk").values_list(
+                "id",
+                "child_id",
+                "parent_objective_id",
+                "parent_key_result_id",
+                "kind",
+                "weight",
+                "state",
+                "created_at",
+                "created_by_id",
+                "decided_at",
+                "ended_at",
+                "end_reason",
+            )
         ):
             yield {
                 "id": f"link-{pk}",

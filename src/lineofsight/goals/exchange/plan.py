@@ -871,7 +871,7 @@ class Planner:
             )
             if child is not None and child == parent_obj:
                 self.problem(section, i, "parent_objective", "an objective cannot align to itself.")
-            times = {}
+            times: dict[str, dt.datetime | None] = {}
             for name in ("created_at", "decided_at", "ended_at"):
                 raw = self.value(section, item, name)
                 if raw is None:
@@ -1082,7 +1082,8 @@ class Planner:
             op = Op(section, sid, values, refs={"key_result": kr})
             self.plan.ops[section].append(op)
             shown = scoring.reading_text(spec, value, bool(done))
-            title = self.kr_title.get(kr, str(item["key_result"]))
+            title = self.kr_title.get(kr, "") if kr is not None else ""
+            title = title or str(item["key_result"])
             self.step_create(section, i, sid, f"{title}, {item['recorded_at'][:10]}", shown)
 
     def revisions(self) -> None:

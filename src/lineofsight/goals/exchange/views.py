@@ -153,7 +153,7 @@ def template_file(request: SignedInRequest, fmt: str, sheet: str = "") -> HttpRe
 
 @page
 @require_GET
-def export_file(request: SignedInRequest) -> HttpResponse | StreamingHttpResponse:
+def export_file(request: SignedInRequest) -> Any:
     """The graph as the signed-in person may see it (HR: everything)."""
     fmt = request.GET.get("format", "json")
     sheet = request.GET.get("sheet", "")
