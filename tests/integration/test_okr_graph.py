@@ -122,6 +122,23 @@ def test_every_export_follows_the_schema_and_a_round_trip_gives_the_same_graph(c
     assert event.data["created"]["check_ins"] == len(first["check_ins"])
 
 
+def test_the_streamed_file_says_what_the_export_holds(cast):
+    build_graph(cast)
+    actions.record_check_in(
+        acting_user=cast.ava,
+        key_result=KeyResult.objects.get(title="8 healthcare discovery calls"),
+        value=4.5,
+        confidence="on_track",
+        note='Café "quoted" \\ line\nbreak — ok',
+    )
+    streamed = export()
+    built = graph.export_document(graph.Scope())
+    for document in (streamed, built):
+        del document["exported_at"]
+    assert streamed == built
+    assert any(c["note"].startswith("Café") for c in streamed["check_ins"])
+
+
 def test_a_reimport_updates_instead_of_duplicating(cast):
     build_graph(cast)
     first = export()
