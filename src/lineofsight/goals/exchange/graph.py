@@ -611,9 +611,8 @@ def header(scope: Scope) -> Row:
     }
 
 
-_encode_string = json.encoder.py_encode_basestring
-if json.encoder.c_encode_basestring is not None:  # the C version, as the encoder uses
-    _encode_string = json.encoder.c_encode_basestring
+# What the encoder writes a string with (its C version when there is one).
+_encode_string = json.encoder.encode_basestring
 _BOOL = {None: "null", True: "true", False: "false"}  # 1 and 0 are True and False
 
 
