@@ -91,6 +91,7 @@ answers 401.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -665,6 +666,16 @@ PAGES: dict[str, Row] = {
     "orgchart-template-csv": Row("GET", lambda w, f: "/organisation/import/template.csv", "hr"),
     "orgchart-template-xlsx": Row("GET", lambda w, f: "/organisation/import/template.xlsx", "hr"),
     "orgchart-export": Row("GET", lambda w, f: "/organisation/export/?format=xlsx", "hr"),
+    # The OKR graph: importing and its templates are HR's (an apply without its file is bad
+    # input); the export is anyone's, holding what they may see.
+    "okr-import": Row("GET", lambda w, f: "/organisation/okrs/import/", "hr"),
+    "okr-import-apply": Row("POST", lambda w, f: "/organisation/okrs/import/apply/", "hr"),
+    "okr-template-xlsx": Row("GET", lambda w, f: "/organisation/okrs/import/template.xlsx", "hr"),
+    "okr-template-csv": Row("GET", lambda w, f: "/organisation/okrs/import/template.csv", "hr"),
+    "okr-template-check-ins-csv": Row(
+        "GET", lambda w, f: "/organisation/okrs/import/check-ins-template.csv", "hr"
+    ),
+    "okr-export": Row("GET", lambda w, f: "/okrs/export/?format=json", "open"),
     "cycle-regrade": Row("POST", lambda w, f: f"/cycles/{w.cycle_id}/regrade/", "hr"),
     "cycle-close-out": Row(
         "GET",
@@ -1224,6 +1235,11 @@ API: dict[str, Row] = {
     # An import of "{}" (not a file with the columns) is bad input for HR.
     "import_org_chart": Row("POST", lambda w, f: "/api/org-chart/import?dry_run=true", "hr"),
     "export_org_chart": Row("GET", lambda w, f: "/api/org-chart/export?format=csv", "hr"),
+    # The OKR graph: an import of "{}" (not an OKR graph) is bad input for HR.
+    "import_okr_graph": Row("POST", lambda w, f: "/api/okr-graph/import?dry_run=true", "hr"),
+    "export_okr_graph": Row("GET", lambda w, f: "/api/okr-graph/export", "open"),
+    "okr_graph_schema": Row("GET", lambda w, f: "/api/okr-graph/schema", "open"),
+    "okr_graph_template": Row("GET", lambda w, f: "/api/okr-graph/template?format=xlsx", "hr"),
     "get_team": Row("GET", lambda w, f: f"/api/teams/{w.cast.enterprise.pk}", "open"),
     "list_cycles": Row("GET", lambda w, f: "/api/cycles", "open"),
     "get_cycle": Row("GET", lambda w, f: f"/api/cycles/{w.cycle_id}", "open"),
@@ -2040,6 +2056,31 @@ def test_pages_leave_out_what_a_person_may_not_see(cast):
         ]
         for url in pages:
             shown = title in client.get(url).content.decode()
+            assert shown is (who in EDITORS), (who, url)
+
+
+def test_the_okr_graph_export_leaves_out_what_a_person_may_not_see(cast):
+    world = build_world(cast)
+    title = world.private.objective.title
+    for who, person in cast.everyone().items():
+        client = Client()
+        client.force_login(person)
+        for url in ("/okrs/export/?format=json", "/api/okr-graph/export?format=xlsx"):
+            answer = client.get(url)
+            content = b"".join(answer.streaming_content)
+            if url.endswith("json"):
+                shown = title in content.decode()
+            else:
+                from openpyxl import load_workbook
+
+                book = load_workbook(io.BytesIO(content), read_only=True)
+                cells = {
+                    str(c)
+                    for ws in book.worksheets
+                    for r in ws.iter_rows(values_only=True)
+                    for c in r
+                }
+                shown = title in cells
             assert shown is (who in EDITORS), (who, url)
 
 

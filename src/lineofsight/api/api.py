@@ -30,6 +30,7 @@ from lineofsight.api.goals import (
 )
 from lineofsight.api.goals import closing as closing_routes
 from lineofsight.api.goals import drafting as drafting_routes
+from lineofsight.api.goals import exchange as okr_graph_routes
 from lineofsight.api.goals import team_retros as team_retro_routes
 from lineofsight.api.insights import dashboards as dashboard_routes
 from lineofsight.api.integrations import inbox as inbox_routes
@@ -95,6 +96,7 @@ api.add_router("/teams", directory.teams)
 api.add_router("/cycles", directory.cycles)
 api.add_router("/me", directory.me)
 api.add_router("/org-chart", orgchart_routes.router)
+api.add_router("/okr-graph", okr_graph_routes.router)
 api.add_router("/tokens", token_routes.router)
 api.add_router("/identity-providers", sso_routes.providers)
 api.add_router("/sign-in", sso_routes.sign_in)

@@ -885,3 +885,36 @@ class TeamRetrospectiveVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.version}"
+
+
+class ExchangeInstall(models.Model):
+    """This installation's identity in the OKR graph's exports (a single row): the
+    ``source`` an export names, so another installation importing it knows where its ids
+    come from."""
+
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ExchangeMapping(models.Model):
+    """Which local row an id of an imported OKR graph became: (source, kind, source id) ->
+    local id, so importing the same file again updates those rows instead of adding more."""
+
+    source = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30)
+    source_id = models.CharField(max_length=200)
+    local_id = models.BigIntegerField()
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "source_id"], name="exchange_mapping_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.kind} {self.source_id} -> {self.local_id}"

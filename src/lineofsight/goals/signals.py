@@ -13,6 +13,8 @@ sends anything) should wait for the commit (``transaction.on_commit``).
 * ``objective_created`` (``objective=``, ``by=``): a new objective was set (a draft or
   active).
 * ``check_in_recorded`` (``check_in=``, ``by=``): a reading was recorded on a key result.
+* ``okr_graph_imported`` (``objective_ids=``, ``key_result_ids=``, ``initiative_ids=``): an
+  import wrote these in bulk, without ``save()`` (the search index re-reads them).
 * ``team_retrospective_published`` (``retrospective=``, ``by=``): a team published its
   retrospective of a cycle; its members are told.
 """
@@ -31,3 +33,4 @@ objective_approval = Signal()
 team_retrospective_published = Signal()
 objective_created = Signal()
 check_in_recorded = Signal()
+okr_graph_imported = Signal()

@@ -48,6 +48,30 @@ def connect() -> None:
     from lineofsight.people.signals import people_saved_in_bulk as bulk
 
     bulk.connect(people_saved_in_bulk, weak=False, dispatch_uid="search-people-bulk")
+    from lineofsight.goals.signals import okr_graph_imported
+
+    okr_graph_imported.connect(okrs_saved_in_bulk, weak=False, dispatch_uid="search-okrs-bulk")
+
+
+def okrs_saved_in_bulk(
+    sender: Any,
+    objective_ids: Sequence[int] = (),
+    key_result_ids: Sequence[int] = (),
+    initiative_ids: Sequence[int] = (),
+    **kwargs: Any,
+) -> None:
+    """Re-index objectives, key results and initiatives written in bulk (an OKR import)."""
+    from lineofsight.goals.models import Initiative, KeyResult, Objective
+
+    for model, ids, fields, build in (
+        (Objective, objective_ids, ("id", "title", "description"), documents.objective),
+        (KeyResult, key_result_ids, ("id", "title", "unit"), documents.key_result),
+        (Initiative, initiative_ids, ("id", "title"), documents.initiative),
+    ):
+        ids = list(ids)
+        for start in range(0, len(ids), 2000):
+            rows = model.objects.filter(pk__in=ids[start : start + 2000]).only(*fields)
+            index.write([build(row) for row in rows])
 
 
 def people_saved_in_bulk(
