@@ -82,11 +82,16 @@ _SELECT_OBJECTIVE = (
     f"SELECT title, progress_mode, cycle_id, progress, progress_updated_at "  # noqa: S608
     f"FROM {_OBJ} WHERE id = %s"
 )
-_UPDATE_OBJECTIVE = f"UPDATE {_OBJ} SET progress = %s, progress_updated_at = %s WHERE id = %s"  # noqa: S608
+# ``updated_at`` is the moment of the write (``now`` may be a reading's earlier instant), so
+# that incremental reads (``updated_since``) see every change of a stored figure.
+_UPDATE_OBJECTIVE = (
+    f"UPDATE {_OBJ} SET progress = %s, progress_updated_at = %s, updated_at = %s "  # noqa: S608
+    "WHERE id = %s"
+)
 _SELECT_KEY_RESULT = (
     f"SELECT title, objective_id, cycle_id, progress, source FROM {_KR} WHERE id = %s"  # noqa: S608
 )
-_UPDATE_KEY_RESULT = f"UPDATE {_KR} SET progress = %s WHERE id = %s"  # noqa: S608
+_UPDATE_KEY_RESULT = f"UPDATE {_KR} SET progress = %s, updated_at = %s WHERE id = %s"  # noqa: S608
 
 
 def _date(value: object) -> dt.date | None:
@@ -223,6 +228,7 @@ def propagate(nodes: Iterable[tuple[str, int]], *, now: dt.datetime | None = Non
     """
     now = now or timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
+    written = connection.ops.adapt_datetimefield_value(timezone.now())
     lock = _lock_clause()
     changed = 0
     queue: list[tuple[str, int]] = list(nodes)
@@ -251,7 +257,7 @@ def propagate(nodes: Iterable[tuple[str, int]], *, now: dt.datetime | None = Non
                 )
                 if abs(figure.value - stored) <= TOLERANCE and stamped is not None:
                     continue
-                cursor.execute(_UPDATE_OBJECTIVE, [figure.value, stamp, pk])
+                cursor.execute(_UPDATE_OBJECTIVE, [figure.value, stamp, written, pk])
                 changed += 1
                 queue.extend(parents)
             else:
@@ -269,7 +275,7 @@ def propagate(nodes: Iterable[tuple[str, int]], *, now: dt.datetime | None = Non
                 )
                 if abs(figure.value - stored) <= TOLERANCE:
                     continue
-                cursor.execute(_UPDATE_KEY_RESULT, [figure.value, pk])
+                cursor.execute(_UPDATE_KEY_RESULT, [figure.value, written, pk])
                 changed += 1
                 queue.append(("objective", objective_id))
     return changed
@@ -540,7 +546,7 @@ def verify() -> tuple[list[Difference], int]:
 _REBUILD_OBJECTIVE = _UPDATE_OBJECTIVE
 _REBUILD_KEY_RESULT = (
     f"UPDATE {_KR} SET progress = %s, current_value = %s, done = %s, "  # noqa: S608
-    f"last_check_in_at = %s, confidence = %s WHERE id = %s"
+    f"last_check_in_at = %s, confidence = %s, updated_at = %s WHERE id = %s"
 )
 
 
@@ -557,9 +563,10 @@ def rebuild(now: dt.datetime | None = None) -> int:
     result = snap.compute(explain=False)
     adapt = connection.ops.adapt_datetimefield_value
     stamp = adapt(now)
+    written = adapt(timezone.now())
     stored_obj = dict(Objective.objects.order_by().values_list("pk", "progress"))
     obj_rows = [
-        (fig.value, stamp, pk)
+        (fig.value, stamp, written, pk)
         for pk, fig in result.objectives.items()
         if abs(stored_obj.get(pk, -1.0) - fig.value) > TOLERANCE
     ]
@@ -588,7 +595,7 @@ def rebuild(now: dt.datetime | None = None) -> int:
         )
         progress, value, done, last_at, confidence = stored_kr[pk]
         if abs(progress - new[0]) > TOLERANCE or (value, done, last_at, confidence) != new[1:]:
-            kr_rows.append((new[0], new[1], new[2], adapt(new[3]), new[4], pk))
+            kr_rows.append((new[0], new[1], new[2], adapt(new[3]), new[4], written, pk))
     with connection.cursor() as cursor:
         if obj_rows:
             cursor.executemany(_REBUILD_OBJECTIVE, obj_rows)
