@@ -1102,6 +1102,7 @@ API: dict[str, Row] = {
     "get_team": Row("GET", lambda w, f: f"/api/teams/{w.cast.enterprise.pk}", "open"),
     "list_cycles": Row("GET", lambda w, f: "/api/cycles", "open"),
     "list_tombstones": Row("GET", lambda w, f: "/api/tombstones", "open"),
+    "stream_cycle": Row("GET", lambda w, f: f"/api/cycles/{w.cycle_id}/stream", "open"),
     "get_cycle": Row("GET", lambda w, f: f"/api/cycles/{w.cycle_id}", "open"),
     "whoami": Row("GET", lambda w, f: "/api/me", "open"),
     "list_tokens": Row("GET", lambda w, f: "/api/tokens", "open"),

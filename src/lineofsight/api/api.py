@@ -28,6 +28,7 @@ from lineofsight.api.goals import (
     initiatives,
     key_results,
     objectives,
+    stream,
 )
 from lineofsight.api.goals import closing as closing_routes
 from lineofsight.api.goals import drafting as drafting_routes
@@ -96,6 +97,7 @@ api.add_router("/blockers", blockers.router)
 api.add_router("/people", directory.people)
 api.add_router("/teams", directory.teams)
 api.add_router("/cycles", directory.cycles)
+api.add_router("/cycles", stream.router)
 api.add_router("/me", directory.me)
 api.add_router("/org-chart", orgchart_routes.router)
 api.add_router("/tokens", token_routes.router)
