@@ -22,15 +22,18 @@ pytestmark = pytest.mark.django_db
 # each for the statuses, the aligned-children counts and the key-result counts of the page.
 # Pace and forecast add two: for objectives their key results (with their owners' team
 # cadences) and the check-ins; for key results the owners' team cadences and the check-ins.
+# The first read of forecasts not stored yet stores them: one statement in a savepoint of
+# its own (3 more); later reads find them and read no check-ins (one fewer).
+STORE = 3
 BOUNDS = {
-    "/objectives": 10,
-    "/objectives?limit=1": 10,
-    "/objectives?aligned_to={company}": 11,
-    "/objectives/{company}": 12,
-    "/objectives/{company}/children": 10,
-    "/key-results": 7,
-    "/key-results?owner={ava}&pace_status=stale": 7,
-    "/key-results?objective={company}&likely_to_miss=true": 7,
+    "/objectives": 10 + STORE,
+    "/objectives?limit=1": 10 + STORE,
+    "/objectives?aligned_to={company}": 11 + STORE,
+    "/objectives/{company}": 12 + STORE,
+    "/objectives/{company}/children": 10 + STORE,
+    "/key-results": 7 + STORE,
+    "/key-results?owner={ava}&pace_status=stale": 7 + STORE,
+    "/key-results?objective={company}&likely_to_miss=true": 7 + STORE,
     "/check-ins": 6,  # and the blockers each check-in raised
     "/blockers": 5,
     "/blockers?team={team}&open=true": 6,  # and the team
@@ -40,6 +43,14 @@ BOUNDS = {
     "/teams": 4,
     "/cycles": 4,
     "/tokens": 3,
+    # Incremental reads: the same work as the list they read.
+    "/objectives?updated_since=1970-01-01T00:00:00Z": 10 + STORE,
+    "/key-results?updated_since=1970-01-01T00:00:00Z": 7 + STORE,
+    "/check-ins?updated_since=1970-01-01T00:00:00Z": 6,
+    "/alignment-links?updated_since=1970-01-01T00:00:00Z": 5,
+    "/initiatives?updated_since=1970-01-01T00:00:00Z": 5,
+    "/cycles?updated_since=1970-01-01T00:00:00Z": 4,
+    "/tombstones": 5,  # and the objectives the caller sees, as a subquery
 }
 VISIBILITIES = ("public", "team", "private")
 
@@ -108,7 +119,7 @@ def test_list_endpoints_run_a_fixed_number_of_queries(cast, size, django_assert_
         body = response.json()
         items = body["items"] if isinstance(body, dict) and "items" in body else body
         # The unfiltered lists grow with the data.
-        if "/objectives/" not in path and "limit" not in path and "&" not in path:
+        if "/objectives/" not in path and "?" not in path and "/tombstones" not in path:
             assert len(items) >= min(size, 3), path
 
 

@@ -16,6 +16,7 @@ import lineofsight
 from lineofsight.api import audit as audit_routes
 from lineofsight.api import privacy as privacy_routes
 from lineofsight.api import tokens as token_routes
+from lineofsight.api import tombstones as tombstone_routes
 from lineofsight.api.auth import SessionAuth, TokenAuth
 from lineofsight.api.coach import routes as coach_routes
 from lineofsight.api.discussion import comments as comment_routes
@@ -27,6 +28,7 @@ from lineofsight.api.goals import (
     initiatives,
     key_results,
     objectives,
+    stream,
 )
 from lineofsight.api.goals import closing as closing_routes
 from lineofsight.api.goals import drafting as drafting_routes
@@ -57,7 +59,11 @@ on the API tokens page, `/settings/tokens/`, or with `POST /api/tokens`), or use
 session; session requests that change something must send the CSRF token in `X-CSRFToken`.
 
 **Lists** take `limit` (1-500, default 50) and `offset` and answer
-`{"count", "limit", "offset", "items"}`.
+`{"count", "limit", "offset", "items"}`. The lists of the OKR graph (objectives, key
+results, check-ins, alignment links, initiatives, cycles) also take `updated_since` (an
+earlier answer's `next_cursor`, or an ISO 8601 instant) and then answer the rows changed
+since, oldest change first, with `next_cursor` and `has_more`; endings and deletions are in
+`GET /api/tombstones`. `GET /api/cycles/{id}/stream` reads a whole cycle as NDJSON.
 
 **Errors** answer `{"detail": "...", "errors": {"field": ["message"]}}`: 401 without valid
 credentials, 403 when you may see something but not change it, 404 when it does not exist or
@@ -94,12 +100,14 @@ api.add_router("/blockers", blockers.router)
 api.add_router("/people", directory.people)
 api.add_router("/teams", directory.teams)
 api.add_router("/cycles", directory.cycles)
+api.add_router("/cycles", stream.router)
 api.add_router("/me", directory.me)
 api.add_router("/org-chart", orgchart_routes.router)
 api.add_router("/okr-graph", okr_graph_routes.router)
 api.add_router("/tokens", token_routes.router)
 api.add_router("/identity-providers", sso_routes.providers)
 api.add_router("/sign-in", sso_routes.sign_in)
+api.add_router("/tombstones", tombstone_routes.router)
 # HR: the audit log, and personal data requests (export, erase).
 api.add_router("/audit", audit_routes.router)
 api.add_router("/privacy", privacy_routes.router)

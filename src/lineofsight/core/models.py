@@ -99,3 +99,29 @@ class ApiToken(models.Model):
     @staticmethod
     def new_secret() -> str:
         return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class Tombstone(models.Model):
+    """Something that ended or was deleted, kept so that integrations mirroring the data see
+    it go (``GET /api/tombstones``). Only ids and kinds: never a title or a name.
+
+    ``kind`` names what ended (``objective``, ``key_result``, ``alignment_link``, ``person``,
+    ``team``), ``event`` how (``abandoned``, ``ended``, ``deactivated``, ``deleted``).
+    ``objective_id`` is the objective whose audience may see the tombstone (for what lives
+    under an objective); empty for what the whole organisation sees (people, teams)."""
+
+    kind = models.CharField(max_length=30)
+    object_id = models.BigIntegerField()
+    event = models.CharField(max_length=20)
+    objective_id = models.BigIntegerField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["at", "id"], name="tombstone_at"),
+            models.Index(fields=["kind", "object_id"], name="tombstone_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.object_id} {self.event}"

@@ -73,9 +73,12 @@ class Cycle(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the row last changed (any write, roll-ups included): what ``updated_since`` reads.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["start_date", "-end_date"]
+        indexes = [models.Index(fields=["updated_at", "id"], name="cycle_updated")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="cycle_end_after_start"
@@ -189,7 +192,8 @@ class Objective(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    # When the row last changed (any write, roll-ups included): what ``updated_since`` reads.
+    updated_at = models.DateTimeField(auto_now=True)
     # Writing OKRs together (``goals.actions.drafting``): who else reads a draft, where it
     # stands in the organisation's approval, and the objective it was copied from.
     draft_sharing = models.CharField(
@@ -254,6 +258,7 @@ class Objective(models.Model):
             models.Index(fields=["cycle", "level"]),
             models.Index(fields=["owner_person", "cycle"]),
             models.Index(fields=["owner_team", "cycle"]),
+            models.Index(fields=["updated_at", "id"], name="objective_updated"),
         ]
 
     def __str__(self) -> str:
@@ -357,6 +362,13 @@ class KeyResult(models.Model):
         help_text="The unfinished key result of an earlier cycle this one continues.",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # When the row last changed (any write, roll-ups included): what ``updated_since`` reads.
+    updated_at = models.DateTimeField(auto_now=True)
+    # The stored forecast (``goals.tracking.stored``): the end-of-cycle projection as last
+    # computed, and the key of the inputs it was computed from. It is used only while the key
+    # still matches the row, so a stale one is never shown; writing it leaves ``updated_at``.
+    forecast = models.JSONField(null=True, blank=True, editable=False)
+    forecast_key = models.CharField(max_length=40, blank=True, editable=False)
 
     objects = KeyResultQuerySet.as_manager()
 
@@ -379,7 +391,10 @@ class KeyResult(models.Model):
                 name="key_result_adjusted_grade_range",
             ),
         ]
-        indexes = [models.Index(fields=["owner", "cycle"])]
+        indexes = [
+            models.Index(fields=["owner", "cycle"]),
+            models.Index(fields=["updated_at", "id"], name="key_result_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -443,12 +458,18 @@ class CheckIn(models.Model):
     amendment_reason = models.TextField(
         blank=True, help_text="Set when HR records a reading in a closed cycle."
     )
+    # When the row was written (``recorded_at`` may lie in the past): what ``updated_since``
+    # reads.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CheckInQuerySet.as_manager()
 
     class Meta:
         ordering = ["key_result", "recorded_at", "pk"]
-        indexes = [models.Index(fields=["key_result", "recorded_at"])]
+        indexes = [
+            models.Index(fields=["key_result", "recorded_at"]),
+            models.Index(fields=["updated_at", "id"], name="check_in_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key_result} @ {self.recorded_at:%Y-%m-%d}"
@@ -558,12 +579,14 @@ class Initiative(models.Model):
     state = models.CharField(max_length=12, choices=State.choices, default=State.PLANNED)
     link = models.URLField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    # When the row last changed (any write, roll-ups included): what ``updated_since`` reads.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = InitiativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["key_result", "pk"]
+        indexes = [models.Index(fields=["updated_at", "id"], name="initiative_updated")]
 
     def __str__(self) -> str:
         return self.title
@@ -622,6 +645,8 @@ class AlignmentLink(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     end_reason = models.TextField(blank=True)
+    # When the row last changed (any write, roll-ups included): what ``updated_since`` reads.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = AlignmentLinkQuerySet.as_manager()
 
@@ -650,6 +675,7 @@ class AlignmentLink(models.Model):
             models.Index(fields=["parent_key_result", "ended_at"]),
             models.Index(fields=["child", "ended_at"]),
             models.Index(fields=["target", "ended_at"]),
+            models.Index(fields=["updated_at", "id"], name="link_updated"),
         ]
 
     def __str__(self) -> str:

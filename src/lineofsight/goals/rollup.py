@@ -70,7 +70,12 @@ _PARENTS = f"""
     SELECT parent_objective_id, parent_key_result_id FROM {_LINK}
     WHERE child_id = %s AND kind = 'contributes' AND state = 'accepted'
       AND ended_at IS NULL"""  # noqa: S608
-_UPDATE_OBJECTIVE = f"UPDATE {_OBJ} SET progress = %s, progress_updated_at = %s WHERE id = %s"  # noqa: S608
+# ``updated_at`` is the moment of the write (``now`` may be a reading's earlier instant), so
+# that incremental reads (``updated_since``) see every change of a stored figure.
+_UPDATE_OBJECTIVE = (
+    f"UPDATE {_OBJ} SET progress = %s, progress_updated_at = %s, updated_at = %s "  # noqa: S608
+    "WHERE id = %s"
+)
 
 
 def _date(value: object) -> dt.date | None:
@@ -433,7 +438,9 @@ class _Climb:
 def _write_figures(
     objectives: dict[int, float], key_results: dict[int, float], now: dt.datetime
 ) -> None:
-    """One UPDATE per table for the figures a climb changed."""
+    """One UPDATE per table for the figures a climb changed (``updated_at``: the moment of
+    the write, for incremental reads)."""
+    written = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         if objectives:
             cases = " ".join(["WHEN %s THEN %s"] * len(objectives))
@@ -442,18 +449,20 @@ def _write_figures(
                 v for pair in objectives.items() for v in pair
             ]
             params.append(connection.ops.adapt_datetimefield_value(now))
+            params.append(written)
             params.extend(ids)
             cursor.execute(
                 f"UPDATE {_OBJ} SET progress = CASE id {cases} END, "  # noqa: S608
-                f"progress_updated_at = %s WHERE id IN {where}",
+                f"progress_updated_at = %s, updated_at = %s WHERE id IN {where}",
                 params,
             )
         if key_results:
             cases = " ".join(["WHEN %s THEN %s"] * len(key_results))
             where, ids = _in(key_results)
             cursor.execute(
-                f"UPDATE {_KR} SET progress = CASE id {cases} END WHERE id IN {where}",  # noqa: S608
-                [*(v for pair in key_results.items() for v in pair), *ids],
+                f"UPDATE {_KR} SET progress = CASE id {cases} END, "  # noqa: S608
+                f"updated_at = %s WHERE id IN {where}",
+                [*(v for pair in key_results.items() for v in pair), written, *ids],
             )
 
 
@@ -722,7 +731,7 @@ def verify() -> tuple[list[Difference], int]:
 _REBUILD_OBJECTIVE = _UPDATE_OBJECTIVE
 _REBUILD_KEY_RESULT = (
     f"UPDATE {_KR} SET progress = %s, current_value = %s, done = %s, "  # noqa: S608
-    f"last_check_in_at = %s, confidence = %s WHERE id = %s"
+    f"last_check_in_at = %s, confidence = %s, updated_at = %s WHERE id = %s"
 )
 
 
@@ -739,9 +748,10 @@ def rebuild(now: dt.datetime | None = None) -> int:
     result = snap.compute(explain=False)
     adapt = connection.ops.adapt_datetimefield_value
     stamp = adapt(now)
+    written = adapt(timezone.now())
     stored_obj = dict(Objective.objects.order_by().values_list("pk", "progress"))
     obj_rows = [
-        (fig.value, stamp, pk)
+        (fig.value, stamp, written, pk)
         for pk, fig in result.objectives.items()
         if abs(stored_obj.get(pk, -1.0) - fig.value) > TOLERANCE
     ]
@@ -770,7 +780,7 @@ def rebuild(now: dt.datetime | None = None) -> int:
         )
         progress, value, done, last_at, confidence = stored_kr[pk]
         if abs(progress - new[0]) > TOLERANCE or (value, done, last_at, confidence) != new[1:]:
-            kr_rows.append((new[0], new[1], new[2], adapt(new[3]), new[4], pk))
+            kr_rows.append((new[0], new[1], new[2], adapt(new[3]), new[4], written, pk))
     with connection.cursor() as cursor:
         if obj_rows:
             cursor.executemany(_REBUILD_OBJECTIVE, obj_rows)

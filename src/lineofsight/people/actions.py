@@ -22,7 +22,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.text import slugify
 
-from lineofsight.core import audit
+from lineofsight.core import audit, tombstones
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.people.cadence import Cadence
 from lineofsight.people.models import Membership, Organisation, Person, Team, validate_time_zone
@@ -221,9 +221,12 @@ def update_person(
         changes["is_active"] = is_active
     if start_date is not None:
         changes["date_joined"] = start_of_day(start_date)
+    deactivated = is_active is False and person.is_active
     for key, value in changes.items():
         setattr(person, key, value)
     person.save(update_fields=list(changes) or None)
+    if deactivated:
+        tombstones.record(kind=tombstones.PERSON, object_id=person.pk, event=tombstones.DEACTIVATED)
     data = {k: v for k, v in changes.items() if isinstance(v, str | bool)}
     if start_date is not None:
         data["start_date"] = start_date.isoformat()
@@ -271,6 +274,7 @@ def deactivate_person(*, acting_user: Person | None, person: Person) -> Person:
         subject=person,
         data={"sessions_ended": sessions},
     )
+    tombstones.record(kind=tombstones.PERSON, object_id=person.pk, event=tombstones.DEACTIVATED)
     return person
 
 
@@ -429,6 +433,7 @@ def delete_person(*, acting_user: Person | None, person: Person) -> None:
         raise InvalidInput.one("person", refusal)
     data = {"username": person.username, "name": person.name}
     audit.record(actor=acting_user, action="person.delete", subject=person, data=data)
+    tombstones.record(kind=tombstones.PERSON, object_id=person.pk, event=tombstones.DELETED)
     person.delete()
 
 
@@ -556,6 +561,7 @@ def delete_team(*, acting_user: Person | None, team: Team) -> None:
         subject=team,
         data={"name": team.name, "slug": team.slug},
     )
+    tombstones.record(kind=tombstones.TEAM, object_id=team.pk, event=tombstones.DELETED)
     team.delete()
 
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from lineofsight.core import audit
+from lineofsight.core import audit, tombstones
 from lineofsight.core.errors import Conflict, InvalidInput, NotAllowed
 from lineofsight.people import actions, orgchart, orgchart_plan
 from lineofsight.people.models import Membership, Organisation, Person, Team
@@ -401,6 +401,11 @@ def _write(plan: Plan, acting_user: Person | None) -> None:
         entries.append({"action": "person.update", "subject": person, "data": {"is_active": False}})
     if inactive:
         Person.objects.filter(pk__in=[p.pk for p in inactive]).update(is_active=False)
+        tombstones.record_many(
+            kind=tombstones.PERSON,
+            object_ids=[p.pk for p in inactive],
+            event=tombstones.DEACTIVATED,
+        )
 
     # Memberships, as add_member and remove_member.
     joins = [Membership(person_id=person_id(p), team_id=team_id(t)) for p, t in plan.joins]
@@ -425,6 +430,11 @@ def _write(plan: Plan, acting_user: Person | None) -> None:
     # People missing from the file, when asked: deactivated as update_person(is_active=False).
     if plan.deactivations:
         Person.objects.filter(pk__in=plan.deactivations).update(is_active=False)
+        tombstones.record_many(
+            kind=tombstones.PERSON,
+            object_ids=list(plan.deactivations),
+            event=tombstones.DEACTIVATED,
+        )
         for pk in plan.deactivations:
             entries.append(
                 {"action": "person.update", "subject": Person(pk=pk), "data": {"is_active": False}}

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from lineofsight.api.auth import caller
-from lineofsight.api.base import Page, References, page, page_of
+from lineofsight.api.base import References, page, page_of
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS, fields_named
 from lineofsight.api.goals.rows import link_row
 from lineofsight.api.goals.schemas import (
@@ -27,6 +27,7 @@ from lineofsight.api.goals.schemas import (
     LinkPatch,
     LinkQuery,
 )
+from lineofsight.api.sync import SyncPage, sync_page
 from lineofsight.api.types import ParamId
 from lineofsight.goals import actions, selectors
 
@@ -35,7 +36,7 @@ router = Router(tags=["alignment links"])
 FIELDS = {"parent": "parent_objective"}
 
 
-@router.get("", response={200: Page[LinkOut], **READ_ERRORS})
+@router.get("", response={200: SyncPage[LinkOut], **READ_ERRORS})
 def list_links(request: HttpRequest, filters: Query[LinkQuery]) -> Any:
     """Links whose child and parent the caller can both see."""
     qs = selectors.links_for_user(caller(request)).filter(ended_at__isnull=filters.live)
@@ -46,6 +47,9 @@ def list_links(request: HttpRequest, filters: Query[LinkQuery]) -> Any:
         "state": filters.state,
     }
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
+    changed = sync_page(qs, filters, lambda found: [link_row(link) for link in found])
+    if changed is not None:
+        return changed
     total, rows = page_of(qs.order_by("pk"), filters)
     return page(total, filters, [link_row(link) for link in rows])
 

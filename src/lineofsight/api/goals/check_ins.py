@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from lineofsight.api.auth import caller
-from lineofsight.api.base import Page, References, page, page_of
+from lineofsight.api.base import References, page, page_of
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
 from lineofsight.api.goals.rows import check_in_row, percent
 from lineofsight.api.goals.schemas import (
@@ -17,6 +17,7 @@ from lineofsight.api.goals.schemas import (
     CheckInOut,
     CheckInQuery,
 )
+from lineofsight.api.sync import SyncPage, sync_page
 from lineofsight.api.types import ParamId
 from lineofsight.goals import actions, selectors
 from lineofsight.goals.models import KeyResult, Objective
@@ -24,7 +25,7 @@ from lineofsight.goals.models import KeyResult, Objective
 router = Router(tags=["check-ins"])
 
 
-@router.get("", response={200: Page[CheckInOut], **READ_ERRORS})
+@router.get("", response={200: SyncPage[CheckInOut], **READ_ERRORS})
 def list_check_ins(request: HttpRequest, filters: Query[CheckInQuery]) -> Any:
     """Readings the caller can see, newest first."""
     user = caller(request)
@@ -38,6 +39,9 @@ def list_check_ins(request: HttpRequest, filters: Query[CheckInQuery]) -> Any:
     if filters.until is not None:
         qs = qs.filter(recorded_at__lte=filters.until)
     qs = qs.prefetch_related("raised_blockers")
+    changed = sync_page(qs, filters, lambda found: [check_in_row(ci) for ci in found])
+    if changed is not None:
+        return changed
     total, rows = page_of(qs.order_by("-recorded_at", "-pk"), filters)
     return page(total, filters, [check_in_row(ci) for ci in rows])
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from lineofsight.api.auth import caller
-from lineofsight.api.base import Page, References, page, page_of
+from lineofsight.api.base import References, page, page_of
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
 from lineofsight.api.goals.rows import initiative_row
 from lineofsight.api.goals.schemas import (
@@ -17,6 +17,7 @@ from lineofsight.api.goals.schemas import (
     InitiativePatch,
     InitiativeQuery,
 )
+from lineofsight.api.sync import SyncPage, sync_page
 from lineofsight.api.types import ParamId
 from lineofsight.goals import actions, selectors
 from lineofsight.people.selectors import people_visible_to
@@ -24,7 +25,7 @@ from lineofsight.people.selectors import people_visible_to
 router = Router(tags=["initiatives"])
 
 
-@router.get("", response={200: Page[InitiativeOut], **READ_ERRORS})
+@router.get("", response={200: SyncPage[InitiativeOut], **READ_ERRORS})
 def list_initiatives(request: HttpRequest, filters: Query[InitiativeQuery]) -> Any:
     """Initiatives under key results the caller can see."""
     exact = {
@@ -35,6 +36,9 @@ def list_initiatives(request: HttpRequest, filters: Query[InitiativeQuery]) -> A
     qs = selectors.initiatives_for_user(caller(request)).filter(
         **{k: v for k, v in exact.items() if v is not None}
     )
+    changed = sync_page(qs, filters, lambda found: [initiative_row(i) for i in found])
+    if changed is not None:
+        return changed
     total, rows = page_of(qs.order_by("key_result_id", "pk"), filters)
     return page(total, filters, [initiative_row(i) for i in rows])
 

@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 
 from lineofsight.access.policy import Viewer
 from lineofsight.api.auth import caller
-from lineofsight.api.base import Page, References, page, page_of
+from lineofsight.api.base import References, page, page_of
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
 from lineofsight.api.goals.rows import explanation_row, key_result_row
 from lineofsight.api.goals.schemas import (
@@ -24,6 +24,7 @@ from lineofsight.api.goals.schemas import (
     KeyResultQuery,
     KeyResultRevisionOut,
 )
+from lineofsight.api.sync import SyncPage, sync_page
 from lineofsight.api.types import ParamId
 from lineofsight.core.errors import InvalidInput
 from lineofsight.goals import actions, selectors, tracking
@@ -45,7 +46,7 @@ def detail(user: Person, pk: int) -> dict[str, Any]:
     return row
 
 
-@router.get("", response={200: Page[KeyResultOut], **READ_ERRORS})
+@router.get("", response={200: SyncPage[KeyResultOut], **READ_ERRORS})
 def list_key_results(request: HttpRequest, filters: Query[KeyResultQuery]) -> Any:
     """Key results of objectives the caller can see, grouped by objective."""
     user = caller(request)
@@ -60,7 +61,19 @@ def list_key_results(request: HttpRequest, filters: Query[KeyResultQuery]) -> An
         **{k: v for k, v in exact.items() if v is not None}
     )
     qs = qs.order_by("objective_id", "position", "pk")
-    if filters.pace_status is None and filters.likely_to_miss is None:
+    tracked_filter = filters.pace_status is not None or filters.likely_to_miss is not None
+    if filters.updated_since is not None:
+        if tracked_filter:
+            raise InvalidInput.one(
+                "updated_since", "Read changes without pace_status or likely_to_miss."
+            )
+
+        def rows_of(krs: list[KeyResult]) -> list[dict[str, Any]]:
+            tracking.annotate_key_results(krs)
+            return [key_result_row(kr) for kr in krs]
+
+        return sync_page(qs.select_related("owner"), filters, rows_of)
+    if not tracked_filter:
         total, rows = page_of(qs, filters)
         tracking.annotate_key_results(rows)
     else:

@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 
 from lineofsight.access.policy import Viewer
 from lineofsight.api.auth import caller
-from lineofsight.api.base import Page, References, page, page_of
+from lineofsight.api.base import References, page, page_of
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS, fields_named
 from lineofsight.api.goals.rows import explanation_row, key_result_row, link_row, objective_row
 from lineofsight.api.goals.schemas import (
@@ -25,9 +25,10 @@ from lineofsight.api.goals.schemas import (
     ObjectiveQuery,
     ObjectiveRevisionOut,
 )
+from lineofsight.api.sync import SyncPage, sync_page
 from lineofsight.api.types import ParamId
 from lineofsight.goals import actions, selectors, tracking
-from lineofsight.goals.models import AlignmentLink
+from lineofsight.goals.models import AlignmentLink, Objective
 from lineofsight.people.models import Person
 from lineofsight.people.selectors import people_visible_to, teams_visible_to
 
@@ -54,9 +55,10 @@ def detail(user: Person, pk: int) -> dict[str, Any]:
     return row
 
 
-@router.get("", response={200: Page[ObjectiveOut], **READ_ERRORS})
+@router.get("", response={200: SyncPage[ObjectiveOut], **READ_ERRORS})
 def list_objectives(request: HttpRequest, filters: Query[ObjectiveQuery]) -> Any:
-    """Objectives the caller can see, in cycle, level and title order."""
+    """Objectives the caller can see, in cycle, level and title order (with
+    ``updated_since``: those changed since, oldest change first)."""
     user = caller(request)
     qs = selectors.objectives_for_user(user)
     exact = {
@@ -77,10 +79,17 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveQuery]) -> Any
             qs = qs.filter(pk__in=children.values("child_id"))
         else:
             qs = qs.none()
+
+    def rows_of(objectives: list[Objective]) -> list[dict[str, Any]]:
+        cards = selectors.cards(user, objectives)
+        tracking.annotate_cards(cards, forecast=True)
+        return [objective_row(card) for card in cards]
+
+    changed = sync_page(qs, filters, rows_of)
+    if changed is not None:
+        return changed
     total, rows = page_of(qs, filters)
-    cards = selectors.cards(user, rows)
-    tracking.annotate_cards(cards, forecast=True)
-    return page(total, filters, [objective_row(card) for card in cards])
+    return page(total, filters, rows_of(rows))
 
 
 @router.post("", response={201: ObjectiveDetailOut, **WRITE_ERRORS})

@@ -89,6 +89,7 @@ def key_result_row(kr: KeyResult) -> dict[str, Any]:
         "confidence": kr.confidence or None,
         "last_check_in_at": kr.last_check_in_at,
         "created_at": kr.created_at,
+        "updated_at": kr.updated_at,
         **grade_fields(kr),
         **key_result_fields(getattr(kr, "tracking", None)),
     }
@@ -117,6 +118,7 @@ def link_row(link: AlignmentLink) -> dict[str, Any]:
         "ended_at": link.ended_at,
         "ended_by": link.ended_by_id,
         "end_reason": link.end_reason,
+        "updated_at": link.updated_at,
     }
 
 
@@ -134,6 +136,7 @@ def check_in_row(ci: CheckIn) -> dict[str, Any]:
         "author": ci.author_id,
         "author_name": ci.author.name,
         "recorded_at": ci.recorded_at,
+        "updated_at": ci.updated_at,
         "progress": ci.progress,
         "percent": percent(ci.progress),
         "amendment_reason": ci.amendment_reason,
@@ -164,6 +167,7 @@ def cycle_row(cycle: Cycle) -> dict[str, Any]:
         "parent": cycle.parent_id,
         "state": cycle.state,
         "closed_at": cycle.closed_at,
+        "updated_at": cycle.updated_at,
     }
 
 

@@ -17,6 +17,7 @@ from lineofsight.api.goals.tracking import (
     ObjectiveRiskOut,
     PaceStatus,
 )
+from lineofsight.api.sync import SyncPageQuery
 from lineofsight.api.types import (
     AsOfInstant,
     Commitment,
@@ -62,9 +63,10 @@ class CycleOut(Schema):
     parent: int | None
     state: CycleState
     closed_at: DateTime | None
+    updated_at: DateTime = Field(description="When the row last changed (updated_since reads it).")
 
 
-class CycleQuery(PageQuery):
+class CycleQuery(SyncPageQuery):
     kind: CycleKind | None = None
     state: CycleState | None = None
 
@@ -96,6 +98,7 @@ class KeyResultOut(Schema):
     confidence: Confidence | None
     last_check_in_at: DateTime | None
     created_at: DateTime
+    updated_at: DateTime = Field(description="When the row last changed (updated_since reads it).")
     pace: KeyResultPaceOut | None = Field(
         description="Status from pace, beside (never instead of) the owner's confidence; "
         "null when the key result is not tracked (abandoned, or its objective is)."
@@ -143,6 +146,7 @@ class LinkOut(Schema):
     ended_at: DateTime | None
     ended_by: int | None
     end_reason: str
+    updated_at: DateTime = Field(description="When the row last changed (updated_since reads it).")
 
 
 class ObjectiveOut(Schema):
@@ -207,7 +211,7 @@ class ChildOut(Schema):
     link: LinkOut
 
 
-class ObjectiveQuery(PageQuery):
+class ObjectiveQuery(SyncPageQuery):
     cycle: ParamId | None = None
     level: Level | None = None
     owner_person: ParamId | None = None
@@ -329,7 +333,7 @@ class ObjectiveRevisionOut(Schema):
 # Key results
 
 
-class KeyResultQuery(PageQuery):
+class KeyResultQuery(SyncPageQuery):
     objective: ParamId | None = None
     owner: ParamId | None = None
     cycle: ParamId | None = None
@@ -419,6 +423,7 @@ class CheckInOut(Schema):
     author: int
     author_name: str
     recorded_at: DateTime
+    updated_at: DateTime = Field(description="When the row last changed (updated_since reads it).")
     progress: float = Field(description="The key result's progress right after this reading.")
     percent: int
     amendment_reason: str
@@ -436,7 +441,7 @@ class CheckInCreatedOut(Schema):
     objective: ProgressOut
 
 
-class CheckInQuery(PageQuery):
+class CheckInQuery(SyncPageQuery):
     key_result: ParamId | None = None
     author: ParamId | None = None
     since: StartInstant | None = Field(
@@ -475,7 +480,7 @@ class CheckInCreate(Input):
 # Alignment links
 
 
-class LinkQuery(PageQuery):
+class LinkQuery(SyncPageQuery):
     child: ParamId | None = None
     parent_objective: ParamId | None = None
     parent_key_result: ParamId | None = None
@@ -530,7 +535,7 @@ class InitiativeOut(Schema):
     updated_at: DateTime
 
 
-class InitiativeQuery(PageQuery):
+class InitiativeQuery(SyncPageQuery):
     key_result: ParamId | None = None
     owner: ParamId | None = None
     state: InitiativeState | None = None

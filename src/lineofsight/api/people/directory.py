@@ -25,6 +25,7 @@ from lineofsight.api.people.schemas import (
     TeamOut,
     TeamQuery,
 )
+from lineofsight.api.sync import SyncPage, sync_page
 from lineofsight.api.types import ParamId
 from lineofsight.goals import selectors
 from lineofsight.integrations import nudges
@@ -110,7 +111,7 @@ def get_team(request: HttpRequest, id: ParamId) -> Any:
     return row
 
 
-@cycles.get("", response={200: Page[CycleOut], **READ_ERRORS})
+@cycles.get("", response={200: SyncPage[CycleOut], **READ_ERRORS})
 def list_cycles(request: HttpRequest, filters: Query[CycleQuery]) -> Any:
     """Annual and quarterly cycles, earliest first."""
     qs = selectors.cycles_for_user(caller(request))
@@ -118,6 +119,9 @@ def list_cycles(request: HttpRequest, filters: Query[CycleQuery]) -> Any:
         qs = qs.filter(kind=filters.kind)
     if filters.state is not None:
         qs = qs.filter(state=filters.state)
+    changed = sync_page(qs, filters, lambda found: [cycle_row(c) for c in found])
+    if changed is not None:
+        return changed
     total, rows = page_of(qs.order_by("start_date", "-end_date", "pk"), filters)
     return page(total, filters, [cycle_row(c) for c in rows])
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from lineofsight.core import audit
+from lineofsight.core import audit, tombstones
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals import rollup
 from lineofsight.goals.actions._common import TEXT_MAX, _closed_cycle_guard, _text, _viewer
@@ -56,6 +56,12 @@ def abandon_objective(
     objective.state = Objective.State.ABANDONED
     objective.updated_at = now
     objective.save(update_fields=["state", "updated_at"])
+    tombstones.record(
+        kind=tombstones.OBJECTIVE,
+        object_id=objective.pk,
+        event=tombstones.ABANDONED,
+        objective_id=objective.pk,
+    )
     revision = _write_objective_revision(objective, author=acting_user, reason=reason, at=now)
     audit.record(
         actor=acting_user,
@@ -97,7 +103,13 @@ def abandon_key_result(
         raise InvalidInput.one("state", "This key result is abandoned already.")
     now = timezone.now()
     kr.state = KeyResult.State.ABANDONED
-    kr.save(update_fields=["state"])
+    kr.save(update_fields=["state", "updated_at"])
+    tombstones.record(
+        kind=tombstones.KEY_RESULT,
+        object_id=kr.pk,
+        event=tombstones.ABANDONED,
+        objective_id=kr.objective_id,
+    )
     revision = _write_kr_revision(kr, author=acting_user, reason=reason, at=now)
     audit.record(
         actor=acting_user,

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from lineofsight.core import audit
+from lineofsight.core import audit, tombstones
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.goals import rollup, scoring
 from lineofsight.goals.access import GoalViewer, objective_deciders
@@ -141,7 +141,13 @@ def _end_link(
     link.ended_at = now
     link.ended_by = acting_user
     link.end_reason = reason.strip()[:TEXT_MAX]
-    link.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    link.save(update_fields=["ended_at", "ended_by", "end_reason", "updated_at"])
+    tombstones.record(
+        kind=tombstones.ALIGNMENT_LINK,
+        object_id=link.pk,
+        event=tombstones.ENDED,
+        objective_id=link.child_id,
+    )
     audit.record(
         actor=acting_user,
         action="alignment.end",
@@ -383,7 +389,7 @@ def accept_alignment(
     link.weight = new_weight
     link.decided_at = now
     link.decided_by = acting_user
-    link.save(update_fields=["state", "weight", "decided_at", "decided_by"])
+    link.save(update_fields=["state", "weight", "decided_at", "decided_by", "updated_at"])
     audit.record(
         actor=acting_user,
         action="alignment.accept",
@@ -427,7 +433,14 @@ def decline_alignment(
             "ended_at",
             "ended_by",
             "end_reason",
+            "updated_at",
         ]
+    )
+    tombstones.record(
+        kind=tombstones.ALIGNMENT_LINK,
+        object_id=link.pk,
+        event=tombstones.ENDED,
+        objective_id=link.child_id,
     )
     audit.record(
         actor=acting_user,

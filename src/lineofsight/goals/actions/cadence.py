@@ -40,7 +40,7 @@ def set_cycle_cadence(*, acting_user: Person | None, cycle: Cycle, cadence: str)
         )
     old = cycle.check_in_cadence
     cycle.check_in_cadence = cadence
-    cycle.save(update_fields=["check_in_cadence"])
+    cycle.save(update_fields=["check_in_cadence", "updated_at"])
     audit.record(
         actor=acting_user,
         action="cycle.set_cadence",

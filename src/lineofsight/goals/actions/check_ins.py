@@ -97,6 +97,7 @@ def record_check_in(
         progress=figure.value,
         confidence=confidence,
         last_check_in_at=now,
+        updated_at=timezone.now(),
     )
     audit.record(
         actor=acting_user,

@@ -76,19 +76,21 @@ def _write_grades(model: type[Model], rows: Sequence[tuple[float | None, int]]) 
     if not rows:
         return
     table = connection.ops.quote_name(model._meta.db_table)
+    written = connection.ops.adapt_datetimefield_value(timezone.now())
     ordered = sorted(rows, key=lambda row: row[1])  # in key order: fewer page visits
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                f"UPDATE {table} AS t SET computed_grade = v.g "  # noqa: S608
+                f"UPDATE {table} AS t SET computed_grade = v.g, updated_at = %s "  # noqa: S608
                 "FROM unnest(%s::bigint[], %s::double precision[]) AS v(id, g) "
                 "WHERE t.id = v.id",
-                [[pk for _, pk in ordered], [value for value, _ in ordered]],
+                [written, [pk for _, pk in ordered], [value for value, _ in ordered]],
             )
         else:
             cursor.executemany(
-                f"UPDATE {table} SET computed_grade = %s WHERE id = %s",  # noqa: S608
-                ordered,
+                f"UPDATE {table} SET computed_grade = %s, updated_at = %s "  # noqa: S608
+                "WHERE id = %s",
+                [(value, written, pk) for value, pk in ordered],
             )
 
 
@@ -202,7 +204,9 @@ def _adjust(
     instance.grade_reason = reason if value is not None else ""
     instance.graded_by = acting_user if value is not None else None
     instance.graded_at = now if value is not None else None
-    instance.save(update_fields=["adjusted_grade", "grade_reason", "graded_by", "graded_at"])
+    instance.save(
+        update_fields=["adjusted_grade", "grade_reason", "graded_by", "graded_at", "updated_at"]
+    )
     kind = "objective" if isinstance(instance, Objective) else "key_result"
     audit.record(
         actor=acting_user,
@@ -623,7 +627,7 @@ def carry_over_key_result(
         cycle=plan.cycle,
         at=now,
     )
-    KeyResult.objects.filter(pk=carried.pk).update(carried_from=kr)
+    KeyResult.objects.filter(pk=carried.pk).update(carried_from=kr, updated_at=timezone.now())
     carried.carried_from = kr
     audit.record(
         actor=acting_user,

@@ -248,7 +248,9 @@ def update_cycle(
     before = facts()
     cycle.name, cycle.start_date, cycle.end_date = new_name.strip(), new_start, new_end
     cycle.check_in_cadence = new_cadence
-    cycle.save(update_fields=["name", "start_date", "end_date", "check_in_cadence"])
+    cycle.save(
+        update_fields=["name", "start_date", "end_date", "check_in_cadence", "updated_at"]
+    )
     after = facts()
     audit.record(
         actor=acting_user, action="cycle.update", subject=cycle, data={"from": before, "to": after}

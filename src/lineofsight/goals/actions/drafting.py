@@ -323,7 +323,7 @@ def approve_objective(*, acting_user: Person, objective: Objective, note: str = 
         reason=note or "Approved",
     )
     objective.approval_state = ApprovalState.APPROVED
-    objective.save(update_fields=["approval_state"])
+    objective.save(update_fields=["approval_state", "updated_at"])
     event = _event(
         objective, ApprovalEvent.Kind.APPROVED, acting_user, note=note, approver=acting_user
     )
@@ -462,7 +462,9 @@ def copy_objective_to_cycle(
     copy = _copy_objective(
         acting_user, plan.source, plan.copy_cycle, now, state=Objective.State.DRAFT
     )
-    Objective.objects.filter(pk=copy.pk).update(copied_from=plan.source)
+    Objective.objects.filter(pk=copy.pk).update(
+        copied_from=plan.source, updated_at=timezone.now()
+    )
     copy.copied_from = plan.source
     for row in plan.key_results:
         kr = row.key_result

@@ -165,7 +165,7 @@ def create_key_result(
     )
     fig = rollup.key_result_figure(kr, now)
     kr.progress = fig.value
-    kr.save(update_fields=["progress"])
+    kr.save(update_fields=["progress", "updated_at"])
     _write_kr_revision(kr, author=acting_user, reason="Created", at=now)
     audit.record(
         actor=acting_user,

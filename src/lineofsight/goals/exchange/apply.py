@@ -260,7 +260,12 @@ class _Writer:
                 number = numbers.get(objective.pk, 0) + 1
                 reason = f"Imported from {self.plan.source}"
                 history.append(self._objective_revision(objective, number, self.now, reason))
-        Objective.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=1000)
+        written = timezone.now()  # ``updated_at``, for incremental reads
+        for objective in objects.values():
+            objective.updated_at = written
+        Objective.objects.bulk_update(
+            list(objects.values()), sorted({*fields, "updated_at"}), batch_size=1000
+        )
         ObjectiveRevision.objects.bulk_create(history, batch_size=1000)
 
     @staticmethod
@@ -359,7 +364,12 @@ class _Writer:
                 number = numbers.get(kr.pk, 0) + 1
                 reason = f"Imported from {self.plan.source}"
                 history.append(self._kr_revision(kr, number, self.now, reason))
-        KeyResult.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=1000)
+        written = timezone.now()  # ``updated_at``, for incremental reads
+        for kr in objects.values():
+            kr.updated_at = written
+        KeyResult.objects.bulk_update(
+            list(objects.values()), sorted({*fields, "updated_at"}), batch_size=1000
+        )
         KeyResultRevision.objects.bulk_create(history, batch_size=1000)
 
     def links(self) -> None:
@@ -393,7 +403,12 @@ class _Writer:
                 create.append(replacement)
                 self.remapped.append((op.section, op.sid, op.local))
         if ending:
-            AlignmentLink.objects.bulk_update(ending, ["ended_at", "end_reason"], batch_size=1000)
+            written = timezone.now()  # ``updated_at``, for incremental reads
+            for link in ending:
+                link.updated_at = written
+            AlignmentLink.objects.bulk_update(
+                ending, ["ended_at", "end_reason", "updated_at"], batch_size=1000
+            )
         rows = []
         for op in create:
             v = dict(op.values)
@@ -454,7 +469,7 @@ class _Writer:
                     setattr(initiative, column, value)
                     fields.add(column)
                 initiative.updated_at = self.now
-            Initiative.objects.bulk_update(list(objects.values()), sorted(fields))
+            Initiative.objects.bulk_update(list(objects.values()), sorted({*fields, "updated_at"}))
 
     def check_ins(self) -> None:
         ops = self.ops("check_ins")

@@ -31,6 +31,8 @@ class TrackingContext:
     today: dt.date
     time_zone: str
     thresholds: pc.PaceThresholds
+    # Today is today (not a day in the past): stored forecasts may be read and written.
+    current: bool = True
     # Team cadence overrides already read, by person (None: their teams set none).
     cadences: dict[int, Cadence | None] = field(default_factory=dict, compare=False)
 
@@ -52,9 +54,12 @@ def tracking_context(today: dt.date | None = None) -> TrackingContext:
     organisation's other settings, which each process keeps for a few seconds)."""
     on_track, off_track = organisation_pace_thresholds()
     tz_name = organisation_time_zone()
+    actual = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(tz_name)).date()
     if today is None:
-        today = timezone.localtime(timezone.now(), zoneinfo.ZoneInfo(tz_name)).date()
-    return TrackingContext(today, tz_name, pc.PaceThresholds(on_track, off_track))
+        today = actual
+    return TrackingContext(
+        today, tz_name, pc.PaceThresholds(on_track, off_track), current=today >= actual
+    )
 
 
 # ---------------------------------------------------------------------------------------

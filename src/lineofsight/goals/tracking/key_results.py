@@ -16,6 +16,7 @@ from lineofsight.goals import forecast as fc
 from lineofsight.goals import pace as pc
 from lineofsight.goals import scoring
 from lineofsight.goals.models import CheckIn, Cycle, KeyResult, Objective
+from lineofsight.goals.tracking import stored as stored_forecasts
 from lineofsight.goals.tracking.context import (
     CHUNK,
     TrackingContext,
@@ -48,6 +49,8 @@ TRACKED_FIELDS = (
     "cycle__start_date",
     "cycle__end_date",
     "cycle__check_in_cadence",
+    "forecast",
+    "forecast_key",
 )
 # And what pages drawing them show besides (``detail``): its cycle's name and its owner's
 # name.
@@ -315,12 +318,31 @@ def track_batch(
         if forecast_objectives is None or kr.objective_id in forecast_objectives
     ]
     check_ins: dict[int, list[CheckInRow]] | None = None
+    # Stored forecasts whose inputs have not changed (``stored``): only the others read
+    # their check-ins. Not for a day in the past (the readings since would count) nor for
+    # rows read without them.
+    keys: dict[int, str] = {}
+    reused: dict[int, fc.Forecast] = {}
+    if ctx.current and projected and not _deferred(projected[0]):
+        for kr in projected:
+            if kr.source == KeyResult.Source.ALIGNED:
+                continue
+            success = fc.success_threshold(objectives[kr.objective_id][0])
+            key = stored_forecasts.forecast_key(
+                kr, cycles[kr.cycle_id], success, ctx.today, ctx.time_zone
+            )
+            keys[kr.pk] = key
+            found = stored_forecasts.stored(kr, key)
+            if found is not None:
+                reused[kr.pk] = found
     if history:
         check_ins = _load_history(tracked, cycles, ctx)
         points = _points_from(check_ins, projected)
     else:
-        points = _load_points(projected, cycles, ctx) if projected else {}
+        missing = [kr for kr in projected if kr.pk not in reused]
+        points = _load_points(missing, cycles, ctx) if missing else {}
     wanted = {kr.pk for kr in projected}
+    fresh: list[tuple[int, str, fc.Forecast]] = []
     out: dict[int, KeyResultTracking] = {}
     for kr in tracked:
         forecast = kr.pk in wanted
@@ -347,16 +369,20 @@ def track_batch(
             if forecast:
                 projection = _aligned_forecast(kr.progress, success)
         elif forecast:
-            projection = fc.forecast_key_result(
-                spec=kr.spec(),
-                points=points.get(kr.pk, []),
-                cycle_start=cycle.start_date,
-                cycle_end=cycle.end_date,
-                today=ctx.today,
-                done=kr.done,
-                current_progress=kr.progress,
-                success=success,
-            )
+            projection = reused.get(kr.pk)
+            if projection is None:
+                projection = fc.forecast_key_result(
+                    spec=kr.spec(),
+                    points=points.get(kr.pk, []),
+                    cycle_start=cycle.start_date,
+                    cycle_end=cycle.end_date,
+                    today=ctx.today,
+                    done=kr.done,
+                    current_progress=kr.progress,
+                    success=success,
+                )
+                if kr.pk in keys:
+                    fresh.append((kr.pk, keys[kr.pk], projection))
         out[kr.pk] = KeyResultTracking(
             key_result_id=kr.pk,
             objective_id=kr.objective_id,
@@ -369,7 +395,12 @@ def track_batch(
             forecast=projection,
             aligned=aligned,
         )
+    stored_forecasts.save(fresh)
     return out, check_ins
+
+
+def _deferred(kr: KeyResult) -> bool:
+    return bool({"forecast", "forecast_key"} & kr.get_deferred_fields())
 
 
 @dataclass(frozen=True)
