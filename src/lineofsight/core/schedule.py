@@ -1,0 +1,99 @@
+"""The recurring jobs, enqueued by the product itself (no cron needed).
+
+Each job (``settings.SCHEDULE``: a task's dotted path and the seconds between two runs) runs
+once per *slot*: slot ``n`` of a job every ``s`` seconds starts ``n * s`` seconds after the
+Unix epoch. ``tick`` enqueues the current slot's run of every job whose slot has no run yet;
+the run is written as a ``ScheduledRun`` row unique on (job, slot) in the same transaction
+as the task it enqueues, so of several schedulers (one per worker process, on several
+machines) exactly one enqueues each run, on SQLite and PostgreSQL alike; the others find the
+row and move on. A scheduler that was down for several slots enqueues only the current one
+(the jobs catch up by themselves: each run looks at everything that is due).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
+
+from lineofsight.core.models import ScheduledRun
+
+logger = logging.getLogger("lineofsight.worker")
+
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task_path: str
+    every: int  # seconds
+
+    def slot(self, now: dt.datetime) -> int:
+        """The slot ``now`` falls in."""
+        return int((now - EPOCH).total_seconds()) // self.every
+
+    def slot_start(self, slot: int) -> dt.datetime:
+        return EPOCH + dt.timedelta(seconds=slot * self.every)
+
+    def next_due(self, now: dt.datetime) -> dt.datetime:
+        return self.slot_start(self.slot(now) + 1)
+
+    @property
+    def task(self) -> Task:
+        found = import_string(self.task_path)
+        if not isinstance(found, Task):
+            raise TypeError(f"{self.task_path} is not a task.")
+        return found
+
+
+def jobs() -> list[Job]:
+    """The recurring jobs, from ``settings.SCHEDULE``."""
+    return [
+        Job(name=name, task_path=spec["task"], every=int(spec["every"]))
+        for name, spec in settings.SCHEDULE.items()
+    ]
+
+
+def tick(
+    *, now: dt.datetime | None = None, scheduler: str = "", only: list[str] | None = None
+) -> list[str]:
+    """Enqueue the current slot's run of every job that has none yet; the names of the jobs
+    this call enqueued (another scheduler may have taken the others)."""
+    now = now or timezone.now()
+    enqueued = []
+    for job in jobs():
+        if only is not None and job.name not in only:
+            continue
+        if _enqueue_slot(job, job.slot(now), scheduler=scheduler):
+            enqueued.append(job.name)
+    return enqueued
+
+
+def _enqueue_slot(job: Job, slot: int, *, scheduler: str) -> bool:
+    task = job.task
+    queued_in_db = task.get_backend().__class__.__name__ == "DatabaseBackend"
+    try:
+        with transaction.atomic():
+            run = ScheduledRun.objects.create(
+                job=job.name, slot=slot, due_at=job.slot_start(slot), scheduler=scheduler[:64]
+            )
+            if queued_in_db:
+                # The run's row and its task commit together: neither without the other.
+                result = task.enqueue()
+                run.task_id = str(result.id)
+                run.save(update_fields=["task_id"])
+    except IntegrityError:
+        return False  # another scheduler has this slot
+    if not queued_in_db:
+        # A backend outside the database (the immediate one runs the task at once): after
+        # the slot's row is written, so a long job holds no lock on the schedule.
+        task.enqueue()
+    logger.info("Enqueued %s for its slot starting %s.", job.name, job.slot_start(slot))
+    return True
