@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks.base import Task
+from django_tasks_db.utils import is_locked_database_exception
 
 from lineofsight.core.models import ScheduledRun
 
@@ -61,19 +62,33 @@ def jobs() -> list[Job]:
     ]
 
 
+@dataclass
+class Tick:
+    enqueued: list[str] = field(default_factory=list)  # runs this call enqueued
+    taken: list[str] = field(default_factory=list)  # runs another scheduler had enqueued
+    busy: list[str] = field(default_factory=list)  # the database was busy: try again
+
+
 def tick(
     *, now: dt.datetime | None = None, scheduler: str = "", only: list[str] | None = None
-) -> list[str]:
-    """Enqueue the current slot's run of every job that has none yet; the names of the jobs
-    this call enqueued (another scheduler may have taken the others)."""
+) -> Tick:
+    """Enqueue the current slot's run of every job (or of the jobs ``only`` names) that has
+    none yet. A job the database was too busy to settle (SQLite under load) is reported as
+    busy, for the next call."""
     now = now or timezone.now()
-    enqueued = []
+    result = Tick()
     for job in jobs():
         if only is not None and job.name not in only:
             continue
-        if _enqueue_slot(job, job.slot(now), scheduler=scheduler):
-            enqueued.append(job.name)
-    return enqueued
+        try:
+            done = _enqueue_slot(job, job.slot(now), scheduler=scheduler)
+        except OperationalError as exc:
+            if not is_locked_database_exception(exc):
+                raise
+            result.busy.append(job.name)
+            continue
+        (result.enqueued if done else result.taken).append(job.name)
+    return result
 
 
 def _enqueue_slot(job: Job, slot: int, *, scheduler: str) -> bool:

@@ -213,11 +213,11 @@ class WorkerProcess:
         ]
         if not due:
             return
-        enqueued = schedule.tick(now=now, scheduler=self.process, only=due)
+        ticked = schedule.tick(now=now, scheduler=self.process, only=due)
         for job in schedule.jobs():
-            if job.name in due:
+            if job.name in due and job.name not in ticked.busy:
                 self.seen_slots[job.name] = job.slot(now)
-        self.stats.scheduled.extend(enqueued)
+        self.stats.scheduled.extend(ticked.enqueued)
 
     # -- the task threads ------------------------------------------------------------------
 
