@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from lineofsight.goals.models import Cycle, KeyResult, Objective
+from lineofsight.goals.selectors import cycle_scope
 from lineofsight.insights import aggregate
 from lineofsight.insights.actions import take_snapshots
 from lineofsight.insights.models import WeeklyFigures
@@ -33,8 +34,8 @@ def refresh_figures() -> str:
 
 
 def changed_cycles(*, now: dt.datetime | None = None) -> list[Cycle]:
-    """The cycles under way whose figures are older than their latest check-in or change of
-    progress (or that have no figures yet)."""
+    """The cycles under way whose figures are older than the latest check-in or change of
+    progress among the objectives they show (or that have no figures yet)."""
     now = now or timezone.now()
     today = timezone.localtime(now, zoneinfo.ZoneInfo(organisation_time_zone())).date()
     running = list(Cycle.objects.filter(start_date__lte=today, end_date__gte=today).order_by("pk"))
@@ -52,9 +53,11 @@ def changed_cycles(*, now: dt.datetime | None = None) -> list[Cycle]:
         if since is None:
             changed.append(cycle)
             continue
+        # A quarter's figures take in its year's objectives too.
+        scope = cycle_scope(cycle)
         if (
-            KeyResult.objects.filter(objective__cycle=cycle, last_check_in_at__gt=since).exists()
-            or Objective.objects.filter(cycle=cycle, progress_updated_at__gt=since).exists()
+            KeyResult.objects.filter(cycle_id__in=scope, last_check_in_at__gt=since).exists()
+            or Objective.objects.filter(cycle_id__in=scope, progress_updated_at__gt=since).exists()
         ):
             changed.append(cycle)
     return changed
