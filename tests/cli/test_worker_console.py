@@ -4,7 +4,7 @@ SQLite file, or the PostgreSQL test database when the suite runs on PostgreSQL).
 A worker killed with SIGKILL in the middle of sending a reminder leaves its task running;
 another worker gives it back to the queue once the first one's heartbeat is stale, runs it
 to completion, and the reminder reaches the mail server once. Two workers started at the
-same moment enqueue each recurring job once.
+same moment enqueue each recurring job once, and take every queued task once.
 """
 
 from __future__ import annotations
@@ -183,14 +183,49 @@ def test_a_worker_killed_mid_send_leaves_the_reminder_to_the_next_one_sent_once(
 
 
 def test_two_workers_started_together_enqueue_each_job_once(shared):
+    """Two worker processes of three threads each, started at the same moment on a queue of
+    30 tasks: each recurring job is enqueued once, and every task runs once."""
     run = lineofsight(shared)
-    workers = [start_worker(shared, "--once") for _ in range(2)]
+    queued = run(
+        "shell", "-c", "from lineofsight.core.queue import ping\nfor _ in range(30): ping.enqueue()"
+    )
+    assert queued.returncode == 0, queued.stderr
+    workers = [start_worker(shared, "--once", "--concurrency", "3") for _ in range(2)]
     outputs = [w.communicate(timeout=180)[0] for w in workers]
     assert all(w.returncode == 0 for w in workers), outputs
     state = inspect(run)
+    pings = [t for t in state["tasks"] if t[1] == "lineofsight.core.queue.ping"]
+    assert len(pings) == 30
+    assert all(status == "SUCCESSFUL" and len(ids) == 1 for _, _, status, ids, _ in pings)
     jobs = [job for job, _ in state["slots"]]
     assert sorted(jobs) == sorted(set(jobs)) and len(jobs) == 6
     paths = [path for _, path, _, _, _ in state["tasks"]]
     scheduled = [p for p in paths if ".tasks." in p or p.endswith("prune_finished")]
     assert len(scheduled) == len(set(scheduled)) == 6
     assert all(status == "SUCCESSFUL" for _, _, status, _, _ in state["tasks"])
+
+
+def test_sigterm_lets_the_task_under_way_finish(shared):
+    """The first SIGTERM stops the worker taking tasks; the reminder it is sending is sent
+    and recorded before it exits, and it says it has stopped."""
+    run = lineofsight(shared)
+    created = run("shell", "-c", SETUP)
+    assert created.returncode == 0, created.stderr
+    notification_id, task_id = created.stdout.split()[-2:]
+    mail = Path(shared["LOS_TEST_MAIL_DIR"])
+    (mail / "hold").write_text("")
+    worker = start_worker(shared, "--no-scheduler")
+    wait_for(lambda: any(mail.glob("started-*")), "the worker to start sending")
+    worker.send_signal(signal.SIGTERM)
+    time.sleep(0.5)  # the signal is taken while the send is held
+    assert worker.poll() is None  # still finishing the task
+    (mail / "hold").unlink()
+    output, _ = worker.communicate(timeout=120)
+    assert worker.returncode == 0, output
+    assert "Stopping after the tasks under way" in output
+    assert "Ran 1 task(s): 1 succeeded, 0 failed" in output
+    after = inspect(run)
+    assert after["tasks"][0][0] == task_id and after["tasks"][0][2] == "SUCCESSFUL"
+    assert after["notifications"] == [[int(notification_id), "sent", 1]]
+    assert after["queue"]["workers_alive"] == 0  # it recorded that it stopped
+    assert len((mail / "sent.log").read_text().splitlines()) == 1

@@ -172,11 +172,13 @@ def test_without_a_queue_the_worker_runs_the_schedule_in_process(cast):
     schedule enqueues them."""
     reminder = pending_for(cast.ava)
     out = worker("--once")
-    assert "only enqueues the recurring jobs" in out
+    assert "runs the recurring jobs in its own process as they come due" in out
     reminder.refresh_from_db()
     assert reminder.state == "sent"
     assert not DBTaskResult.objects.exists()
     assert ScheduledRun.objects.count() == len(schedule.jobs())
+    with pytest.raises(CommandError, match="--no-scheduler: the task backend runs tasks where"):
+        worker("--no-scheduler")
 
 
 def test_max_tasks_and_queues(queued):
@@ -291,13 +293,9 @@ def test_a_take_over_and_a_sweep_race_for_the_row_and_one_sends(queued, cast):
     assert len(mail.outbox) == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_several_workers_take_every_task_once(queued):
-    """Four task threads on one queue: every task runs once, by one of them."""
-    results = [worker_tasks.echo.enqueue(n) for n in range(40)]
-    out = worker("--once", "--no-scheduler", "--concurrency", "4")
-    assert "Ran 40 task(s): 40 succeeded, 0 failed" in out
-    rows = DBTaskResult.objects.filter(pk__in=[r.id for r in results])
-    assert sorted(r.return_value for r in rows) == list(range(40))
-    assert all(len(r.worker_ids) == 1 and r.status == "SUCCESSFUL" for r in rows)
-    assert not queue.queue_status().running
+def test_a_ping_goes_through_the_queue(queued):
+    result = queue.ping.enqueue()
+    assert queue.queue_status().ready == 1
+    worker("--once", "--no-scheduler")
+    assert DBTaskResult.objects.get(pk=result.id).return_value == "pong"
+    assert queue.queue_status().ready == 0

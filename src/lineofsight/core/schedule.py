@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
@@ -56,9 +57,10 @@ class Job:
 
 def jobs() -> list[Job]:
     """The recurring jobs, from ``settings.SCHEDULE``."""
+    schedule: dict[str, dict[str, Any]] = settings.SCHEDULE
     return [
-        Job(name=name, task_path=spec["task"], every=int(spec["every"]))
-        for name, spec in settings.SCHEDULE.items()
+        Job(name=name, task_path=str(spec["task"]), every=int(spec["every"]))
+        for name, spec in schedule.items()
     ]
 
 

@@ -24,6 +24,7 @@ import os
 import signal
 import socket
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,7 +63,7 @@ class Stats:
     ran: int = 0
     succeeded: int = 0
     failed: int = 0
-    scheduled: list[str] = field(default_factory=list)
+    scheduled: Counter[str] = field(default_factory=Counter)
     requeued: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -109,7 +110,11 @@ class WorkerProcess:
                 self._beat(first=True)
             self._housekeeping(force=True)
             if not self.queued:
-                return self.stats  # the immediate backend ran the jobs as they were enqueued
+                # Tasks run where they are enqueued (the immediate backend): this process
+                # only keeps the schedule, the jobs running in it as they come.
+                while not self.once and not self.stop.wait(HOUSEKEEPING_SECONDS):
+                    self._housekeeping()
+                return self.stats
             # Heartbeats (and, for a lasting worker, the schedule and the recovery of dead
             # workers' tasks) go on in a thread of their own, so a long task does not make
             # this worker look dead.
@@ -217,7 +222,7 @@ class WorkerProcess:
         for job in schedule.jobs():
             if job.name in due and job.name not in ticked.busy:
                 self.seen_slots[job.name] = job.slot(now)
-        self.stats.scheduled.extend(ticked.enqueued)
+        self.stats.scheduled.update(ticked.enqueued)
 
     # -- the task threads ------------------------------------------------------------------
 

@@ -114,9 +114,14 @@ class Command(BaseCommand):
             say=say,
         )
         if not uses_queue():
+            if no_scheduler:
+                raise CommandError(
+                    "--no-scheduler: the task backend runs tasks where they are enqueued (not "
+                    "a queue), so the schedule is all a worker has to run."
+                )
             say(
                 "The task backend runs tasks where they are enqueued (not a queue): this "
-                "worker only enqueues the recurring jobs."
+                "worker runs the recurring jobs in its own process as they come due."
             )
         elif not once:
             say(
@@ -126,8 +131,12 @@ class Command(BaseCommand):
         stats = process.run()
         say(
             f"Ran {stats.ran} task(s): {stats.succeeded} succeeded, {stats.failed} failed; "
-            f"enqueued {len(stats.scheduled)} recurring job(s)"
-            + (f" ({', '.join(stats.scheduled)})" if stats.scheduled else "")
+            f"enqueued {stats.scheduled.total()} recurring job(s)"
+            + (
+                " (" + ", ".join(f"{job} {n}" for job, n in stats.scheduled.items()) + ")"
+                if stats.scheduled
+                else ""
+            )
             + (f"; gave back {stats.requeued} task(s) of stopped workers" if stats.requeued else "")
             + "."
         )
