@@ -42,6 +42,8 @@ def main() -> None:
             "LOS_SECRET_KEY": os.environ.get("LOS_SECRET_KEY") or secrets.token_urlsafe(40),
             "LOS_DEBUG": "0",
             "LOS_TESTING": "0",
+            # Measured as before the worker: each task runs where it is enqueued.
+            "LOS_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
             "LOS_DATA_DIR": str(RESULTS / "organisation"),
             "LOS_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "LOS_LOG_LEVEL": "WARNING",

@@ -287,13 +287,60 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
+# Background work goes through Django Tasks. Running the product, the queue is a table in
+# the database (django-tasks-db) that `lineofsight worker` takes tasks from; the tests run
+# each task at once in the process that enqueues it, unless a test asks for the queue.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(
-            "LOS_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+            "LOS_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
         ),
     }
 }
+# The worker (`lineofsight worker`): how often an idle worker looks for tasks, how often it
+# says it is alive, and after how long without a sign of life its running task is given to
+# another worker. A task a worker without heartbeats (the plain `db_worker`) left running is
+# given back after LOS_TASK_LEASE_SECONDS; a task whose workers died LOS_TASK_MAX_RUNS times
+# is marked failed instead of being tried again.
+WORKER_POLL_SECONDS = env_int("LOS_WORKER_POLL_SECONDS", 1, minimum=1)
+WORKER_HEARTBEAT_SECONDS = env_int("LOS_WORKER_HEARTBEAT_SECONDS", 10, minimum=1)
+WORKER_STALE_SECONDS = env_int("LOS_WORKER_STALE_SECONDS", 60, minimum=2)
+TASK_LEASE_SECONDS = env_int("LOS_TASK_LEASE_SECONDS", 3600, minimum=60)
+TASK_MAX_RUNS = env_int("LOS_TASK_MAX_RUNS", 3, minimum=1)
+# The recurring jobs the worker's scheduler enqueues, and the seconds between two runs of
+# each (see docs/operations.md). A job runs once per slot of its interval, whatever the
+# number of workers.
+SCHEDULE = {
+    "snapshot": {
+        "task": "lineofsight.insights.tasks.refresh_figures",
+        "every": env_int("LOS_SNAPSHOT_INTERVAL", 900, minimum=10),
+    },
+    "figures-after-check-ins": {
+        "task": "lineofsight.insights.tasks.refresh_changed_figures",
+        "every": env_int("LOS_FIGURES_INTERVAL", 30, minimum=5),
+    },
+    "remind": {
+        "task": "lineofsight.integrations.tasks.send_reminders",
+        "every": env_int("LOS_REMIND_INTERVAL", 300, minimum=10),
+    },
+    "deliver": {
+        "task": "lineofsight.integrations.tasks.deliver_outbox",
+        "every": env_int("LOS_DELIVERY_INTERVAL", 60, minimum=5),
+    },
+    "end-of-cycle-figures": {
+        "task": "lineofsight.integrations.tasks.keep_end_of_cycle_figures",
+        "every": env_int("LOS_END_FIGURES_INTERVAL", 3600, minimum=60),
+    },
+    "prune-task-results": {
+        "task": "lineofsight.core.queue.prune_finished",
+        "every": 3600,
+    },
+}
+# Finished tasks (their results) and past schedule slots are kept this many days.
+TASK_RESULTS_KEEP_DAYS = env_int("LOS_TASK_RESULTS_KEEP_DAYS", 7, minimum=1)
 
 EMAIL_BACKEND = os.environ.get(
     "LOS_EMAIL_BACKEND",

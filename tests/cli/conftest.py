@@ -50,7 +50,7 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file the console script migrated, once per test process: tests copy it
     rather than each migrating from nothing (one test still does, from a fresh shell)."""
     folder = tmp_path_factory.mktemp("migrated")
-    migrated = console(folder)("migrate", "--no-input", "-v0")
+    migrated = console(folder, timeout=300)("migrate", "--no-input", "-v0")
     assert migrated.returncode == 0, migrated.stderr
     return folder / DATABASE_FILE
 

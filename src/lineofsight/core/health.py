@@ -40,8 +40,9 @@ class QueueState:
 def queue_state() -> QueueState:
     """The queue as the configured Django Tasks backend holds it.
 
-    The database backend (django-tasks-db) is read with three small queries on its own
-    table; the immediate backend has no queue (every task runs when it is enqueued).
+    The database backend (django-tasks-db) is read through ``core.queue.queue_status`` (the
+    worker's own view of it) and one more query for tasks running too long; the immediate
+    backend has no queue (every task runs when it is enqueued).
     """
     from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
     from django_tasks.backends.immediate import ImmediateBackend
@@ -54,24 +55,26 @@ def queue_state() -> QueueState:
     if not isinstance(backend, DatabaseBackend):
         return QueueState(backend=type(backend).__name__)
 
+    from lineofsight.core.queue import queue_status
+
     now = timezone.now()
-    results = DBTaskResult.objects.filter(backend_name=backend.alias)
-    ready = results.ready()
-    running = results.running()
-    oldest = ready.order_by("enqueued_at").values_list("enqueued_at", "run_after").first()
-    oldest_age = None
-    if oldest is not None:
-        enqueued_at, run_after = oldest
-        # A task set to run later waits from its time to run, not from when it was queued.
-        since = max(enqueued_at, run_after) if run_after.year < 9999 else enqueued_at
-        oldest_age = max((now - since).total_seconds(), 0.0)
+    status = queue_status(now=now)
     stuck_since = now - dt.timedelta(seconds=settings.TASK_STUCK_AFTER_SECONDS)
+    running_long = (
+        DBTaskResult.objects.filter(backend_name=backend.alias)
+        .running()
+        .filter(started_at__lt=stuck_since)
+        .count()
+        if status.running
+        else 0
+    )
     return QueueState(
         backend="database",
-        ready=ready.count(),
-        running=running.count(),
-        oldest_ready_age_seconds=oldest_age,
-        stuck=running.filter(started_at__lt=stuck_since).count(),
+        ready=status.ready,
+        running=status.running,
+        oldest_ready_age_seconds=status.oldest_ready_seconds,
+        # Running too long, or its worker gone (no heartbeat): either way, nobody finishes it.
+        stuck=max(running_long, status.stale),
     )
 
 

@@ -125,3 +125,40 @@ class Tombstone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}#{self.object_id} {self.event}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a recurring job, for one slot of its interval (the slot is the number of
+    whole intervals since the epoch). The unique pair is the scheduler's lock: of several
+    schedulers reaching the same slot, the one whose row is written enqueues the run."""
+
+    job = models.CharField(max_length=60)
+    slot = models.BigIntegerField()
+    due_at = models.DateTimeField(help_text="The start of the slot.")
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    task_id = models.CharField(max_length=64, blank=True)
+    scheduler = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once_per_slot")
+        ]
+        indexes = [models.Index(fields=["enqueued_at"], name="scheduled_run_enqueued")]
+
+    def __str__(self) -> str:
+        return f"{self.job} #{self.slot}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker's sign of life. A task whose worker has not been seen for a while is given
+    to another worker (core.queue.requeue_stale)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    pid = models.IntegerField(null=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.worker_id

@@ -11,6 +11,14 @@
 
 A claim is conditional on the row still being pending at the expected attempt number, so a
 notification enqueued twice (two runs, or a worker retrying a task) is still sent once.
+
+A worker that dies in the middle of an attempt leaves the row claimed; the task queue gives
+the task to another worker (``core.queue.requeue_stale``), whose run *takes over* the claim
+(the row is still pending, one attempt further) instead of waiting for the claim to lapse.
+Every message carries its **idempotency key** (``idempotency_key``: one per notification,
+the same on every attempt) as its email ``Message-ID`` and as the ``Idempotency-Key`` header
+of a chat post, so should a worker die in the instant between the server's acceptance and
+the row's update, the receiver recognises the repeat.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from lineofsight.integrations.models import Notification, TeamWebhook
 from lineofsight.integrations.retry import retry_delay
@@ -76,6 +84,11 @@ _CLAIM = (
     "UPDATE {n} SET attempts = attempts + 1, last_attempt_at = %s, claimed_until = %s "
     "WHERE id = %s AND state = %s AND attempts = %s"
 )
+# A re-run after a lost worker: the attempt it was given, or the one the lost worker took.
+_TAKE_OVER = (
+    "UPDATE {n} SET attempts = attempts + 1, last_attempt_at = %s, claimed_until = %s "
+    "WHERE id = %s AND state = %s AND attempts IN (%s, %s)"
+)
 _FIELDS = "kind, channel, address, subject, body, attempts, webhook_id"
 _LOAD = "SELECT " + _FIELDS + " FROM {n} WHERE id = %s"  # noqa: S608 - fixed names
 _HOOK = "SELECT url FROM {w} WHERE id = %s"
@@ -93,18 +106,35 @@ def _returns_updated_rows() -> bool:
     return bool(connection.features.can_return_columns_from_insert)
 
 
-def _claim(notification_id: int, attempt: int, now: dt.datetime) -> Outbound | None:
-    """Take the notification for one attempt, if it is still pending at that attempt: one
-    statement where the database can return the updated row (PostgreSQL, SQLite 3.35+)."""
+def idempotency_key(notification_id: int) -> str:
+    """The key every attempt at this notification carries (Message-ID, Idempotency-Key)."""
+    return f"lineofsight-notification-{notification_id}"
+
+
+def _message_id(notification_id: int) -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip("<> ") or "lineofsight"
+    return f"<{idempotency_key(notification_id)}@{domain}>"
+
+
+def _claim(
+    notification_id: int, attempt: int, now: dt.datetime, *, take_over: bool = False
+) -> Outbound | None:
+    """Take the notification for one attempt, if it is still pending at that attempt (or,
+    ``take_over``, at the next one, left claimed by a worker that died): one statement where
+    the database can return the updated row (PostgreSQL, SQLite 3.35+)."""
     pending = Notification.State.PENDING
     params = [_when(now), _when(now + LEASE), notification_id, pending, attempt]
+    statement = _CLAIM
+    if take_over:
+        statement = _TAKE_OVER
+        params.append(attempt + 1)
     returning = _returns_updated_rows()
     with connection.cursor() as cursor:
         if returning:
-            cursor.execute(_sql(_CLAIM + " RETURNING " + _FIELDS), params)  # noqa: S608
+            cursor.execute(_sql(statement + " RETURNING " + _FIELDS), params)  # noqa: S608
             row = cursor.fetchone()
         else:
-            cursor.execute(_sql(_CLAIM), params)  # noqa: S608 - names from the models
+            cursor.execute(_sql(statement), params)  # noqa: S608 - names from the models
             row = None
             if cursor.rowcount == 1:
                 cursor.execute(_sql(_LOAD), [notification_id])  # noqa: S608 - as above
@@ -163,6 +193,7 @@ def _send_email_on_kept_connection(message: Outbound) -> None:
                 body=message.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[message.address],
+                headers={"Message-ID": _message_id(message.pk)},
                 connection=mail,
             ).send()
             return
@@ -187,14 +218,18 @@ def send(message: Outbound) -> None:
         message.webhook_url,
         payload_for(message.channel, message.subject, message.body),
         timeout=float(settings.WEBHOOK_TIMEOUT_SECONDS),
+        idempotency_key=idempotency_key(message.pk),
     )
 
 
-def deliver(notification_id: int, attempt: int, *, now: dt.datetime | None = None) -> str:
+def deliver(
+    notification_id: int, attempt: int, *, now: dt.datetime | None = None, take_over: bool = False
+) -> str:
     """One attempt at one notification: "sent", "retry", "failed", or "skipped" when the row
-    is no longer pending at that attempt (someone else delivered it)."""
+    is no longer pending at that attempt (someone else delivered it). ``take_over``: this is
+    the run of a task whose worker died, which may have claimed the row already."""
     now = now or timezone.now()
-    message = _claim(notification_id, attempt, now)
+    message = _claim(notification_id, attempt, now, take_over=take_over)
     if message is None:
         return "skipped"
     try:
@@ -340,7 +375,9 @@ def _enqueue(rows: list[tuple[int, int]], now: dt.datetime, report: DeliveryRepo
 # way the outcome of each attempt is kept on the notification's row.
 
 
-@task()
-def deliver_notification(notification_id: int, attempt: int) -> str:
-    """Try to send one notification (its ``attempt``-th try); see ``deliver``."""
-    return deliver(notification_id, attempt)
+@task(takes_context=True)
+def deliver_notification(context: TaskContext, notification_id: int, attempt: int) -> str:
+    """Try to send one notification (its ``attempt``-th try); see ``deliver``. A task run
+    by a second worker (the first one died mid-task) takes over the first one's claim."""
+    rerun = len(context.task_result.worker_ids) > 1
+    return deliver(notification_id, attempt, take_over=rerun)

@@ -155,16 +155,25 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 
 def post_json(
-    url: str, payload: dict[str, Any], *, timeout: float = DEFAULT_TIMEOUT_SECONDS
+    url: str,
+    payload: dict[str, Any],
+    *,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    idempotency_key: str | None = None,
 ) -> int:
-    """POST ``payload`` as JSON; return the HTTP status, or raise ``WebhookError``."""
+    """POST ``payload`` as JSON; return the HTTP status, or raise ``WebhookError``. With an
+    ``idempotency_key``, the request carries it as ``Idempotency-Key`` (the same on every
+    attempt at the same message, so the receiver can drop a repeat)."""
+    headers = {"Content-Type": "application/json", "User-Agent": "LineOfSight"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
     scheme = urlsplit(url).scheme
     if scheme not in ("https", "http"):
         raise WebhookError("The webhook address is not an http(s) address.")
     request = urllib.request.Request(  # noqa: S310 - the scheme is checked just above
         url,
         data=json.dumps(payload).encode("utf-8"),
-        headers={"Content-Type": "application/json", "User-Agent": "LineOfSight"},
+        headers=headers,
         method="POST",
     )
     try:
