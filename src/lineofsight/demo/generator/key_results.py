@@ -44,6 +44,7 @@ CHECK_IN_COLUMNS = (
     "recorded_at",
     "progress",
     "amendment_reason",
+    "updated_at",
 )
 # A blocker raised in a generated check-in: the check-in's id, its key result, its author,
 # when, and the blocker's words.
@@ -126,6 +127,7 @@ class KeyResultStage(GeneratorState):
                                 at,
                                 self._progress(spec, value, done),
                                 "",
+                                at,  # updated_at: a generated reading is never changed
                             )
                         )
                         if blockers:
