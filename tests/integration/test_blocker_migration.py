@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.integration.migrating import back_to_the_latest, migrate_to
 
 BEFORE = [("goals", "0005_link_state")]
 AFTER = [("goals", "0008_remove_checkin_blockers")]
@@ -15,9 +15,12 @@ AFTER = [("goals", "0008_remove_checkin_blockers")]
 
 @pytest.mark.django_db(transaction=True)
 def test_free_text_blockers_become_rows_and_come_back_on_the_way_down():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    with back_to_the_latest():
+        _blockers_become_rows_and_come_back()
+
+
+def _blockers_become_rows_and_come_back() -> None:
+    old = migrate_to(BEFORE)
     person = old.get_model("people", "Person").objects.create(username="maker")
     cycle_model = old.get_model("goals", "Cycle")
     objective_model = old.get_model("goals", "Objective")
@@ -57,9 +60,7 @@ def test_free_text_blockers_become_rows_and_come_back_on_the_way_down():
             )
             rows[ci.pk] = text
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    new = executor.loader.project_state(AFTER).apps
+    new = migrate_to(AFTER)
     blockers = list(new.get_model("goals", "Blocker").objects.order_by("text"))
     assert [(b.text, b.state, b.raised_by_id, b.raised_at) for b in blockers] == [
         ("Q3: waiting on legal", "resolved", person.pk, made),
@@ -68,10 +69,6 @@ def test_free_text_blockers_become_rows_and_come_back_on_the_way_down():
     assert {b.check_in_id for b in blockers} == {pk for pk, text in rows.items() if text}
     assert new.get_model("goals", "BlockerEvent").objects.count() == 3
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    back = executor.loader.project_state(BEFORE).apps
+    back = migrate_to(BEFORE)
     texts = dict(back.get_model("goals", "CheckIn").objects.values_list("pk", "blockers"))
     assert texts == rows
-
-    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.integration.migrating import back_to_the_latest, migrate_to
 
 BEFORE = [("goals", "0004_cadence_grades_retrospectives")]
 AFTER = [("goals", "0005_link_state")]
@@ -15,9 +15,12 @@ AFTER = [("goals", "0005_link_state")]
 
 @pytest.mark.django_db(transaction=True)
 def test_existing_links_stay_accepted_from_when_they_were_made():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+    with back_to_the_latest():
+        _links_stay_accepted()
+
+
+def _links_stay_accepted() -> None:
+    old = migrate_to(BEFORE)
     person_model = old.get_model("people", "Person")
     cycle_model = old.get_model("goals", "Cycle")
     objective_model = old.get_model("goals", "Objective")
@@ -35,10 +38,6 @@ def test_existing_links_stay_accepted_from_when_they_were_made():
         child=child, parent_objective=parent, target=parent, created_at=made, created_by=maker
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    new = executor.loader.project_state(AFTER).apps
+    new = migrate_to(AFTER)
     link = new.get_model("goals", "AlignmentLink").objects.get()
     assert (link.state, link.decided_at, link.decided_by_id) == ("accepted", made, maker.pk)
-
-    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())

@@ -36,7 +36,7 @@ FILE_BODY = {
 }
 
 
-class StepOut(Schema):
+class GraphStepOut(Schema):
     action: str  # create, change
     section: str
     id: str
@@ -47,13 +47,13 @@ class StepOut(Schema):
     new: str
 
 
-class ImportOut(Schema):
+class GraphImportOut(Schema):
     applied: bool
     digest: str
     rows: int
     counts: dict[str, dict[str, int]]
     unchanged: int
-    steps: list[StepOut]
+    steps: list[GraphStepOut]
     notes: list[str]
 
 
@@ -128,7 +128,7 @@ def export_okr_graph(
 
 @router.post(
     "/import",
-    response={200: ImportOut, **WRITE_ERRORS, 409: ErrorOut},
+    response={200: GraphImportOut, **WRITE_ERRORS, 409: ErrorOut},
     openapi_extra={"requestBody": FILE_BODY},
 )
 def import_okr_graph(request: HttpRequest, dry_run: bool = False, expected_digest: str = "") -> Any:

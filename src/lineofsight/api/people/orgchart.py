@@ -32,7 +32,7 @@ FILE_BODY = {
 }
 
 
-class StepOut(Schema):
+class OrgChartStepOut(Schema):
     kind: str  # new_team, create, change, move, deactivate
     row: int | None
     who: str
@@ -42,12 +42,12 @@ class StepOut(Schema):
     new: str
 
 
-class ImportOut(Schema):
+class OrgChartImportOut(Schema):
     applied: bool
     digest: str
     rows: int
     counts: dict[str, int]
-    steps: list[StepOut]
+    steps: list[OrgChartStepOut]
     notes: list[str]
 
 
@@ -65,7 +65,7 @@ def _file(request: HttpRequest) -> tuple[bytes, str]:
 
 @router.post(
     "/import",
-    response={200: ImportOut, **WRITE_ERRORS, 409: ErrorOut},
+    response={200: OrgChartImportOut, **WRITE_ERRORS, 409: ErrorOut},
     openapi_extra={"requestBody": FILE_BODY},
 )
 def import_org_chart(
