@@ -50,6 +50,8 @@ BOUNDS = {
     "/alignment-links?updated_since=1970-01-01T00:00:00Z": 5,
     "/initiatives?updated_since=1970-01-01T00:00:00Z": 5,
     "/cycles?updated_since=1970-01-01T00:00:00Z": 4,
+    "/people?updated_since=1970-01-01T00:00:00Z": 4,
+    "/teams?updated_since=1970-01-01T00:00:00Z": 4,
     "/tombstones": 5,  # and the objectives the caller sees, as a subquery
 }
 VISIBILITIES = ("public", "team", "private")

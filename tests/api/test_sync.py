@@ -13,6 +13,7 @@ from lineofsight.core.models import Tombstone
 from lineofsight.goals import actions
 from lineofsight.goals.models import AlignmentLink, CheckIn, Cycle, Initiative, KeyResult, Objective
 from lineofsight.people import actions as people_actions
+from lineofsight.people.models import Person, Team
 
 from ..okrs import build_cascade
 
@@ -248,3 +249,33 @@ def test_initiative_changes_and_updated_at_kept_by_every_write(cast, as_person):
         kr_before = KeyResult.objects.get(pk=c.ava_legal.pk).updated_at
         actions.abandon_key_result(acting_user=cast.ava, key_result=c.ava_legal, reason="Gone")
         assert KeyResult.objects.get(pk=c.ava_legal.pk).updated_at > kr_before
+
+
+def test_people_and_teams_read_their_changes(cast, as_person):
+    sam = as_person("sam")
+    people, people_cursor = read_all(sam, "/people", limit=3)
+    assert {p["id"] for p in people} == set(
+        Person.objects.filter(is_active=True).values_list("pk", flat=True)
+    )
+    assert all(p["updated_at"] for p in people)
+    teams, teams_cursor = read_all(sam, "/teams", limit=3)
+    assert {t["id"] for t in teams} == set(Team.objects.values_list("pk", flat=True))
+    with later():
+        _, people_cursor = read_all(sam, "/people", cursor=people_cursor)  # the window again
+        _, teams_cursor = read_all(sam, "/teams", cursor=teams_cursor)
+        assert read_all(sam, "/people", cursor=people_cursor)[0] == []
+        assert read_all(sam, "/teams", cursor=teams_cursor)[0] == []
+        # Pia gets a new title; Otto moves under Pia, who so becomes a manager.
+        people_actions.update_person(acting_user=cast.hana, person=cast.pia, job_title="Lead AE")
+        old_manager = cast.otto.manager_id
+        people_actions.set_manager(acting_user=cast.hana, person=cast.otto, manager=cast.pia)
+        people_actions.update_team(acting_user=cast.hana, team=cast.legal, name="Legal & Policy")
+        with later():
+            changed, _ = read_all(sam, "/people", cursor=people_cursor)
+            by_id = {p["id"]: p for p in changed}
+            assert set(by_id) == {cast.pia.pk, cast.otto.pk, old_manager}
+            assert by_id[cast.pia.pk]["job_title"] == "Lead AE"
+            assert "manager" in by_id[cast.pia.pk]["roles"]
+            assert by_id[cast.otto.pk]["manager"] == cast.pia.pk
+            renamed, _ = read_all(sam, "/teams", cursor=teams_cursor)
+            assert [(t["id"], t["name"]) for t in renamed] == [(cast.legal.pk, "Legal & Policy")]

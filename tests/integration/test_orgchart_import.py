@@ -8,7 +8,9 @@ from collections import Counter
 from typing import Any
 
 import pytest
+import time_machine
 from django.db import transaction
+from django.utils import timezone
 
 from lineofsight.core.errors import NotAllowed
 from lineofsight.core.models import AuditEvent
@@ -24,8 +26,7 @@ HEADER = "email,name,manager_email,team_path,title,hr,start_date,active"
 CHANGES = [
     "cora@acme.test,Cora Chen,,Acme,Chief Executive,no,,yes",
     "ava@acme.test,Ava Adams,eli@acme.test,Sales / Enterprise Sales,Account Executive,no,,yes",
-    "dev@acme.test,Devika Diaz,eli@acme.test,Engineering / Platform,Staff Engineer,yes,"
-    "2020-05-04,",
+    "dev@acme.test,Devika Diaz,eli@acme.test,Engineering / Platform,Staff Engineer,yes,2020-05-04,",
     "pia@acme.test,Pia Park,sam@acme.test,Legal,Account Executive,no,,yes",
     "nia@acme.test,Nia Quokka,eli@acme.test,Engineering / Platform / Storage,Engineer,no,"
     "2025-02-03,",
@@ -290,3 +291,38 @@ def test_importing_into_an_empty_organisation(db):
     assert Person.objects.get(email="hr@new.test").is_hr_admin
     plan = orgchart_apply.dry_run(acting_user=None, data=orgchart_apply.export(acting_user=None))
     assert plan.steps == []
+
+
+def test_an_import_marks_changed_the_rows_the_actions_would(cast):
+    """Incremental reads (``updated_since``) see an import's changes as the actions': the
+    people changed, created or deactivated, and the managers whose reports changed."""
+    data = csv_of(*CHANGES)
+    plan = orgchart_apply.dry_run(acting_user=cast.hana, data=data, deactivate_missing=True)
+    assert plan.ok, plan.problems
+    start = timezone.now() + dt.timedelta(minutes=5)
+
+    def changed() -> set[str]:
+        return set(Person.objects.filter(updated_at__gte=start).values_list("username", flat=True))
+
+    with time_machine.travel(start, tick=True):
+        with pytest.raises(Undo), transaction.atomic():
+            apply_with_actions(plan, cast.hana)
+            by_actions = changed()
+            raise Undo
+        orgchart_apply.apply_import(
+            acting_user=cast.hana, data=data, deactivate_missing=True, expected_digest=plan.digest
+        )
+    by_import = changed()
+    assert by_import == by_actions
+    # The people the file changes, creates or deactivates, and Eli and Cora, whose reports
+    # change; Pia only changes team, which her row does not show.
+    assert by_import == {
+        "ava",
+        "dev",
+        "otto",
+        "sam",
+        "nia@acme.test",
+        "noor@acme.test",
+        "eli",
+        "cora",
+    }

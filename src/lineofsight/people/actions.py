@@ -20,6 +20,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.text import slugify
 
 from lineofsight.core import audit, tombstones
@@ -30,6 +31,14 @@ from lineofsight.people.security import end_all_sessions
 from lineofsight.people.selectors import forget_organisation_cache, history_of
 
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
+
+
+def _touch_managers(*ids: int | None) -> None:
+    """Mark managers' rows changed when their reports change: a person's row shows whether
+    they manage anyone (``roles``), which incremental reads must see."""
+    wanted = {pk for pk in ids if pk is not None}
+    if wanted:
+        Person.objects.filter(pk__in=wanted).update(updated_at=timezone.now())
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -121,6 +130,7 @@ def create_person(
         person.manager = manager
         person.manager_path = manager.subtree_prefix
     person.save()
+    _touch_managers(person.manager_id)
     audit.record(
         actor=acting_user,
         action="person.create",
@@ -151,7 +161,8 @@ def set_manager(*, acting_user: Person | None, person: Person, manager: Person |
     old_manager = person.manager_id
     person.manager = manager
     person.manager_path = manager.subtree_prefix if manager else "/"
-    person.save(update_fields=["manager", "manager_path"])
+    person.save(update_fields=["manager", "manager_path", "updated_at"])
+    _touch_managers(old_manager, person.manager_id)
     new_prefix = person.subtree_prefix
     if old_prefix != new_prefix:
         Person.objects.filter(manager_path__startswith=old_prefix).update(
@@ -222,9 +233,11 @@ def update_person(
     if start_date is not None:
         changes["date_joined"] = start_of_day(start_date)
     deactivated = is_active is False and person.is_active
+    if "is_active" in changes and person.is_active != is_active:
+        _touch_managers(person.manager_id)
     for key, value in changes.items():
         setattr(person, key, value)
-    person.save(update_fields=list(changes) or None)
+    person.save(update_fields=[*changes, "updated_at"] if changes else None)
     if deactivated:
         tombstones.record(kind=tombstones.PERSON, object_id=person.pk, event=tombstones.DEACTIVATED)
     data = {k: v for k, v in changes.items() if isinstance(v, str | bool)}
@@ -263,7 +276,8 @@ def deactivate_person(*, acting_user: Person | None, person: Person) -> Person:
     if problem:
         raise InvalidInput.one("is_active", problem)
     person.is_active = False
-    person.save(update_fields=["is_active"])
+    person.save(update_fields=["is_active", "updated_at"])
+    _touch_managers(person.manager_id)
     # Access ends at once: every signed-in session ends now, and their API tokens are
     # refused from now on (``core.tokens.authenticate`` asks for an active person), until
     # they are reactivated.
@@ -286,7 +300,8 @@ def reactivate_person(*, acting_user: Person | None, person: Person) -> Person:
     if person.is_active:
         raise InvalidInput.one("is_active", f"{person.name} is already active.")
     person.is_active = True
-    person.save(update_fields=["is_active"])
+    person.save(update_fields=["is_active", "updated_at"])
+    _touch_managers(person.manager_id)
     audit.record(actor=acting_user, action="person.reactivate", subject=person, data={})
     return person
 
@@ -539,7 +554,7 @@ def update_team(
     for key, value in changes.items():
         setattr(team, key, value)
     if changes:
-        team.save(update_fields=list(changes))
+        team.save(update_fields=[*changes, "updated_at"])
     audit.record(
         actor=acting_user, action="team.update", subject=team, data={"from": before, "to": changes}
     )
@@ -578,7 +593,7 @@ def move_team(*, acting_user: Person | None, team: Team, parent: Team | None) ->
     old_prefix = team.subtree_prefix
     team.parent = parent
     team.path = parent.subtree_prefix if parent else "/"
-    team.save(update_fields=["parent", "path"])
+    team.save(update_fields=["parent", "path", "updated_at"])
     new_prefix = team.subtree_prefix
     if old_prefix != new_prefix:
         Team.objects.filter(path__startswith=old_prefix).update(
@@ -596,7 +611,7 @@ def set_team_lead(*, acting_user: Person | None, team: Team, lead: Person | None
     if lead is not None and not lead.is_active:
         raise InvalidInput.one("lead", f"{lead.name} is deactivated and cannot lead a team.")
     team.lead = lead
-    team.save(update_fields=["lead"])
+    team.save(update_fields=["lead", "updated_at"])
     if lead is not None:
         Membership.objects.get_or_create(person=lead, team=team)
     audit.record(
@@ -828,13 +843,14 @@ def coach_settings_errors(
             or not isinstance(share, int | float)
             or not (math.isfinite(share) and low_share <= share <= high_share)
         ):
-            errors[name] = (
-                f"Give {what_share} from {low_share:g} to {high_share:g} (0.9 is 90 %)."
-            )
+            errors[name] = f"Give {what_share} from {low_share:g} to {high_share:g} (0.9 is 90 %)."
     for least, most, what in (
         ("min_key_results", "max_key_results", "key results for an objective"),
-        ("min_key_results_company", "max_key_results_company", "key results for a company "
-         "objective"),
+        (
+            "min_key_results_company",
+            "max_key_results_company",
+            "key results for a company objective",
+        ),
         ("min_objectives_team", "max_objectives_team", "objectives for a team"),
     ):
         if least in errors or most in errors:

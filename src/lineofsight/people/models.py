@@ -246,6 +246,9 @@ class Person(AbstractUser):
         help_text="An HR admin who may still sign in with a password while sign-in is single "
         "sign-on only.",
     )
+    # When the person's row last changed, for integrations reading only what changed
+    # (``updated_since``); writes that bypass ``save()`` set it themselves.
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PersonManager()  # type: ignore[misc]
 
@@ -253,6 +256,7 @@ class Person(AbstractUser):
         ordering = ["display_name", "username"]
         verbose_name = "person"
         verbose_name_plural = "people"
+        indexes = [models.Index(fields=["updated_at", "id"], name="person_updated")]
 
     def __str__(self) -> str:
         return self.name
@@ -316,9 +320,11 @@ class Team(models.Model):
     )
     # The identity provider's own id for this group (SCIM ``externalId``), blank if none.
     external_id = models.CharField(max_length=200, blank=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)  # as the person's
 
     class Meta:
         ordering = ["name"]
+        indexes = [models.Index(fields=["updated_at", "id"], name="team_updated")]
 
     def __str__(self) -> str:
         return self.name
@@ -443,8 +449,7 @@ class IdentityProvider(models.Model):
     allowed_domains = models.CharField(
         max_length=500,
         blank=True,
-        help_text="Email domains accepted from this provider, separated by spaces; empty "
-        "for any.",
+        help_text="Email domains accepted from this provider, separated by spaces; empty for any.",
     )
     create_people = models.BooleanField(
         "add people on first sign-in",

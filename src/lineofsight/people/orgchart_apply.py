@@ -389,18 +389,29 @@ def _write(plan: Plan, acting_user: Person | None) -> None:
         if TEXT_FIELDS & set(changes):
             text_changed.append(pk)
         entries.append({"action": "person.update", "subject": person, "data": data})
+    # Managers whose reports change: their rows' roles may change with them.
+    touched: set[int | None] = {p.manager_id for p in created}
     for pk, manager_path in repath.items():
         person = objects[pk]
+        touched.update((person.manager_id, manager_of[pk]))
         person.manager_id = manager_of[pk]
         person.manager_path = manager_path
         fields.update({"manager", "manager_path"})
     if objects and fields:
-        Person.objects.bulk_update(list(objects.values()), sorted(fields), batch_size=500)
+        now = timezone.now()
+        for person in objects.values():
+            person.updated_at = now  # bulk_update leaves auto_now alone
+        Person.objects.bulk_update(
+            list(objects.values()), sorted({*fields, "updated_at"}), batch_size=500
+        )
 
+    touched.update(p.manager_id for p in inactive)
     for person in inactive:
         entries.append({"action": "person.update", "subject": person, "data": {"is_active": False}})
     if inactive:
-        Person.objects.filter(pk__in=[p.pk for p in inactive]).update(is_active=False)
+        Person.objects.filter(pk__in=[p.pk for p in inactive]).update(
+            is_active=False, updated_at=timezone.now()
+        )
         tombstones.record_many(
             kind=tombstones.PERSON,
             object_ids=[p.pk for p in inactive],
@@ -429,7 +440,12 @@ def _write(plan: Plan, acting_user: Person | None) -> None:
 
     # People missing from the file, when asked: deactivated as update_person(is_active=False).
     if plan.deactivations:
-        Person.objects.filter(pk__in=plan.deactivations).update(is_active=False)
+        touched.update(
+            Person.objects.filter(pk__in=plan.deactivations).values_list("manager_id", flat=True)
+        )
+        Person.objects.filter(pk__in=plan.deactivations).update(
+            is_active=False, updated_at=timezone.now()
+        )
         tombstones.record_many(
             kind=tombstones.PERSON,
             object_ids=list(plan.deactivations),
@@ -440,6 +456,9 @@ def _write(plan: Plan, acting_user: Person | None) -> None:
                 {"action": "person.update", "subject": Person(pk=pk), "data": {"is_active": False}}
             )
 
+    touched.discard(None)
+    if touched:
+        Person.objects.filter(pk__in=touched).update(updated_at=timezone.now())
     audit.record_many(entries, actor=acting_user)
     people_saved_in_bulk.send(
         sender=Person, person_ids=[p.pk for p in created] + text_changed, team_ids=new_team_ids

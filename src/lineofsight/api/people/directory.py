@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 
 from lineofsight.access.policy import Viewer
 from lineofsight.api.auth import caller
-from lineofsight.api.base import Page, page, page_of
+from lineofsight.api.base import page, page_of
 from lineofsight.api.errors import READ_ERRORS, WRITE_ERRORS
 from lineofsight.api.goals.rows import cycle_row
 from lineofsight.api.goals.schemas import CycleOut, CycleQuery
@@ -44,9 +44,11 @@ cycles = Router(tags=["cycles"])
 me = Router(tags=["me"])
 
 
-@people.get("", response={200: Page[PersonOut], **READ_ERRORS})
+@people.get("", response={200: SyncPage[PersonOut], **READ_ERRORS})
 def list_people(request: HttpRequest, filters: Query[PeopleQuery]) -> Any:
-    """The directory: every active member of the organisation."""
+    """The directory: every active member of the organisation, by name (with
+    ``updated_since``: those whose row changed since, oldest change first; people who left
+    appear in ``GET /api/tombstones``)."""
     qs = people_visible_to(caller(request))
     if filters.q:
         q = filters.q
@@ -62,10 +64,17 @@ def list_people(request: HttpRequest, filters: Query[PeopleQuery]) -> Any:
         qs = qs.filter(manager_id=filters.manager)
     if filters.team is not None:
         qs = qs.filter(pk__in=Membership.objects.filter(team_id=filters.team).values("person_id"))
+
+    def rows_of(people: list[Person]) -> list[dict[str, Any]]:
+        return [person_row(p, p.report_count) for p in people]  # type: ignore[attr-defined]
+
+    changed = sync_page(with_report_counts(qs), filters, rows_of)
+    if changed is not None:
+        return changed
     total, rows = page_of(
         with_report_counts(qs).order_by("display_name", "username", "pk"), filters
     )
-    return page(total, filters, [person_row(p, p.report_count) for p in rows])  # type: ignore[attr-defined]
+    return page(total, filters, rows_of(rows))
 
 
 @people.get("/{id}", response={200: PersonDetailOut, **READ_ERRORS})
@@ -86,14 +95,18 @@ def get_person(request: HttpRequest, id: ParamId) -> Any:
     return row
 
 
-@teams.get("", response={200: Page[TeamOut], **READ_ERRORS})
+@teams.get("", response={200: SyncPage[TeamOut], **READ_ERRORS})
 def list_teams(request: HttpRequest, filters: Query[TeamQuery]) -> Any:
-    """Teams, departments and the company, outermost first."""
+    """Teams, departments and the company, outermost first (with ``updated_since``: those
+    changed since, oldest change first; deleted ones appear in ``GET /api/tombstones``)."""
     qs = teams_visible_to(caller(request))
     if filters.kind is not None:
         qs = qs.filter(kind=filters.kind)
     if filters.parent is not None:
         qs = qs.filter(parent_id=filters.parent)
+    changed = sync_page(qs, filters, lambda found: [team_row(t) for t in found])
+    if changed is not None:
+        return changed
     total, rows = page_of(qs.order_by("path", "name", "pk"), filters)
     return page(total, filters, [team_row(t) for t in rows])
 
@@ -145,7 +158,6 @@ def whoami(request: HttpRequest) -> Any:
         objective_levels=list(viewer.objective_levels()),
     )
     return row
-
 
 
 @people.post("/{id}/nudge", response={201: NudgeOut, **WRITE_ERRORS})

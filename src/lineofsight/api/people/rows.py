@@ -29,6 +29,7 @@ def person_row(person: Person, report_count: int) -> dict[str, Any]:
         "roles": roles_of(person, report_count),
         "is_hr_admin": person.is_hr_admin,
         "is_executive": person.is_executive,
+        "updated_at": person.updated_at,
     }
 
 
@@ -40,4 +41,5 @@ def team_row(team: Team) -> dict[str, Any]:
         "kind": team.kind,
         "parent": team.parent_id,
         "lead": team.lead_id,
+        "updated_at": team.updated_at,
     }

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ninja import Schema
 from pydantic import Field
 
-from lineofsight.api.base import PageQuery
+from lineofsight.api.sync import SyncPageQuery
 from lineofsight.api.types import (
+    DateTime,
     Level,
     ParamId,
     Role,
@@ -28,6 +29,7 @@ class PersonOut(Schema):
     roles: list[Role]
     is_hr_admin: bool
     is_executive: bool
+    updated_at: DateTime = Field(description="When the row last changed (updated_since reads it).")
 
 
 class PersonDetailOut(PersonOut):
@@ -45,7 +47,7 @@ class MeOut(PersonOut):
     )
 
 
-class PeopleQuery(PageQuery):
+class PeopleQuery(SyncPageQuery):
     q: Search | None = Field(None, description="Part of a name, username, job title or email.")
     manager: ParamId | None = Field(None, description="Direct reports of this person.")
     team: ParamId | None = Field(None, description="Members of this team.")
@@ -58,6 +60,7 @@ class TeamOut(Schema):
     kind: TeamKind
     parent: int | None
     lead: int | None
+    updated_at: DateTime = Field(description="When the row last changed (updated_since reads it).")
 
 
 class TeamDetailOut(TeamOut):
@@ -66,7 +69,7 @@ class TeamDetailOut(TeamOut):
     sub_team_ids: list[int]
 
 
-class TeamQuery(PageQuery):
+class TeamQuery(SyncPageQuery):
     kind: TeamKind | None = None
     parent: ParamId | None = None
 
