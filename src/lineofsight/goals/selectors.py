@@ -261,6 +261,11 @@ def tree_roots(user: Person, cycle: Cycle) -> list[ObjectiveCard]:
     return cards(user, roots, scope)
 
 
+# Aligned objectives shown at once under one objective (in the tree, on its page); the tree
+# loads the rest a page at a time.
+PAGE_CHILDREN = 50
+
+
 @dataclass
 class TreeLevel:
     """An objective's card and the cards of what aligns to it (as the viewer may see)."""
@@ -269,11 +274,24 @@ class TreeLevel:
     children: list[ObjectiveCard]
 
 
-def tree_level(user: Person, parent: Objective, cycle: Cycle | None = None) -> TreeLevel:
+def tree_level(
+    user: Person,
+    parent: Objective,
+    cycle: Cycle | None = None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    proposals_first: bool = False,
+) -> TreeLevel:
     """Objectives aligned (directly, or via one of its key results) to ``parent``; in the
-    tree of ``cycle``, only those of its cycles (``tree_scope``)."""
+    tree of ``cycle``, only those of its cycles (``tree_scope``). With ``limit``, that many
+    from ``offset`` on (the parent's card counts them all); ``proposals_first`` puts the
+    alignments waiting for a decision before the rest."""
     scope = tree_scope(cycle) if cycle is not None else None
-    links = list(
+    order = ["child__level", "child__title", "pk"]
+    if proposals_first:
+        order.insert(0, "-state")  # "pending" sorts after "accepted": reversed, it leads
+    ordered = (
         _links_into([parent.pk], scope)
         .filter(GoalViewer.of(user).objective_filter("child__"))
         .select_related(
@@ -283,8 +301,9 @@ def tree_level(user: Person, parent: Objective, cycle: Cycle | None = None) -> T
             "parent_key_result",
             "created_by",
         )
-        .order_by("child__level", "child__title", "pk")
+        .order_by(*order)
     )
+    links = list(ordered[offset : offset + limit] if limit is not None else ordered[offset:])
     children = [link.child for link in links]
     out = cards(user, [*children, parent], scope)
     for card, link in zip(out, links, strict=False):
@@ -422,7 +441,7 @@ def objective_page(user: Person, objective: Objective) -> ObjectivePage:
         )
         .order_by("pk")
     )
-    level = tree_level(user, objective)
+    level = tree_level(user, objective, limit=PAGE_CHILDREN, proposals_first=True)
     children, card = level.children, level.parent
     return ObjectivePage(
         objective=objective,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -166,8 +166,16 @@ def tree_children(request: SignedInRequest, objective_id: int) -> HttpResponse:
     """What aligns to an objective, in the tree of ``?cycle=`` (its cycles only)."""
     parent = selectors.get_objective_for_user(request.user, objective_id)
     cycle = selected_cycle(request) if request.GET.get("cycle") else None
-    level = selectors.tree_level(request.user, parent, cycle)
+    offset = request.GET.get("offset", "0")
+    if not offset.isdigit() or int(offset) > 10**9:
+        return HttpResponseBadRequest("offset: give a whole number of objectives to skip.")
+    start = int(offset)
+    level = selectors.tree_level(
+        request.user, parent, cycle, offset=start, limit=selectors.PAGE_CHILDREN
+    )
     tracking.annotate_cards(level.children)
+    shown = start + len(level.children)
+    remaining = max(level.parent.child_count - shown, 0) if level.children else 0
     return render_page(
         request,
         "goals/tree_children.html",
@@ -175,8 +183,12 @@ def tree_children(request: SignedInRequest, objective_id: int) -> HttpResponse:
             "parent": parent,
             "cycle": cycle,
             "children": level.children,
+            "first_page": start == 0,
             "hidden": level.parent.hidden_child_count,
             "prefix": f"{parent.pk}-",
+            "shown": shown,
+            "remaining": remaining,
+            "next_page": min(remaining, selectors.PAGE_CHILDREN),
         },
     )
 

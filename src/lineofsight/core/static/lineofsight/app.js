@@ -45,7 +45,19 @@
     else expandNode(button);
   });
 
-  // Expand all: open every node, level by level, loading what is not loaded yet.
+  // A long level comes a page at a time: its "Show more" row is replaced by the next page.
+  function loadMore(button) {
+    var row = button.closest("li");
+    if (row.dataset.loading) return Promise.resolve();
+    row.dataset.loading = "true";
+    return htmx.ajax("GET", button.getAttribute("hx-get"), { target: row, swap: "outerHTML" }).then(
+      function () { return new Promise(function (resolve) { setTimeout(resolve, 50); }); },
+      function () { delete row.dataset.loading; }
+    );
+  }
+
+  // Expand all: open every node, level by level, loading what is not loaded yet (every
+  // page of a long level).
   function expandAll(tree) {
     var rounds = 0;
     function round() {
@@ -56,8 +68,9 @@
           return b.getAttribute("aria-expanded") !== "true" || (panel && panel.dataset.loaded !== "true");
         }
       );
-      if (!closed.length || rounds++ > 20) return Promise.resolve();
-      return Promise.all(closed.map(expandNode)).then(round);
+      var more = Array.prototype.slice.call(tree.querySelectorAll("button[data-tree-more]"));
+      if ((!closed.length && !more.length) || rounds++ > 40) return Promise.resolve();
+      return Promise.all(closed.map(expandNode).concat(more.map(loadMore))).then(round);
     }
     return round();
   }
@@ -66,7 +79,7 @@
   // down to them; everything else is hidden until the filter is cleared.
   function applyFilter(tree, status, words) {
     var nodes = tree.querySelectorAll(".tree-node");
-    var extras = tree.querySelectorAll(".tree-hidden, .tree-empty");
+    var extras = tree.querySelectorAll(".tree-hidden, .tree-empty, .tree-more");
     Array.prototype.forEach.call(nodes, function (node) {
       node.classList.remove("tree-match", "tree-filtered-out");
     });
