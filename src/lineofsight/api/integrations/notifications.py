@@ -77,7 +77,7 @@ ConfigurableKind = Literal[
 ]
 InboxChannel = Literal["inapp", "email", "chat"]
 EmailModeName = Literal["each", "daily"]
-ChannelName = Literal["email", "slack", "teams"]
+ChannelName = Literal["email", "slack", "teams", "slack_dm", "teams_dm"]
 StateName = Literal["pending", "sent", "failed"]
 
 
