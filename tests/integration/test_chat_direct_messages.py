@@ -49,7 +49,8 @@ def okrs(cast):
 
 @pytest.fixture
 def slack(cast, settings):
-    with SlackApi(TOKEN, users={cast.ava.email: "U0AVA", cast.hana.email: "U0HANA"}) as api:
+    users = {cast.ava.email: "U0AVA", cast.hana.email: "U0HANA", cast.sam.email: "U0SAM"}
+    with SlackApi(TOKEN, users=users) as api:
         settings.SLACK_API_URL = api.url("/api/")
         chat.connect_slack(acting_user=cast.hana, bot_token=TOKEN, signing_secret=SIGNING)
         yield api
@@ -119,6 +120,24 @@ def test_a_reminder_reaches_slack_once_found_by_email_with_a_button_per_key_resu
     assert ChatAccount.objects.get(person=cast.ava, kind="slack").user_id == "U0AVA"
     # The email, required for reminders, still goes.
     assert Notification.objects.filter(recipient=cast.ava, channel="email").exists()
+
+
+def test_a_blocker_escalation_reaches_slack_beside_its_required_email(cast, slack):
+    choose_chat(cast.sam, kind="blocker")
+    escalation = Outgoing(
+        cast.sam.pk,
+        Notification.Kind.BLOCKER,
+        Notification.Channel.EMAIL,
+        "blocker:1:1",
+        "A blocker of Ava Adams is unresolved",
+        "Legal review has waited 6 days.",
+        address=cast.sam.email,
+    )
+    queue(escalation)
+    [(_, _, _, posted)] = slack.calls("chat.postMessage")
+    assert "A blocker of Ava Adams is unresolved" in posted["text"]
+    kinds = set(Notification.objects.filter(recipient=cast.sam).values_list("channel", "state"))
+    assert kinds == {("email", "sent"), ("slack_dm", "sent")}
 
 
 def test_the_second_message_uses_the_kept_slack_user(cast, okrs, slack):

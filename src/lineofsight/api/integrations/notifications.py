@@ -71,6 +71,7 @@ ConfigurableKind = Literal[
     "reminder",
     "review",
     "escalation",
+    "blocker",
     "team_retro",
     "one_on_one",
     "action_item",
