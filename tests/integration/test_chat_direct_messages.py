@@ -592,3 +592,20 @@ def test_the_notifications_page_offers_chat_as_direct_messages(cast, slack):
     )
     assert response.status_code == 302
     assert "chat" in notify.preferences_of(cast.otto).channels["reminder"]
+
+
+def test_the_reminder_run_sends_the_key_results_due_with_their_buttons(cast, okrs, slack):
+    # The command as cron or the worker runs it, on the Tuesday of a week Ava is overdue.
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    choose_chat(cast.ava)
+    out = StringIO()
+    call_command("remind", "--today", "2026-10-20", stdout=out, stderr=StringIO())
+    assert "check-in reminders queued" in out.getvalue()
+    [(_, _, _, posted)] = [c for c in slack.calls("chat.postMessage") if c[3]["channel"] == "U0AVA"]
+    buttons = {b["accessory"]["value"] for b in posted["blocks"] if "accessory" in b}
+    assert buttons == {str(kr.pk) for kr in (okrs.ava_opps, okrs.ava_legal, okrs.ava_closes)}
+    row = Notification.objects.get(recipient=cast.ava, channel="slack_dm", kind="reminder")
+    assert row.state == "sent" and len(row.data["key_results"]) == 3
