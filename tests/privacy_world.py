@@ -142,6 +142,8 @@ NAMES = (
     "ren_priv_kr",
     "ren_priv_note",
     "ren_webhook",
+    "chat_bot_token",
+    "chat_signing_secret",
     "ava_q3_title",
     "ava_q3_retro",
     # Drafts (writing OKRs together)
@@ -1022,6 +1024,17 @@ def _collect_ids(
     )
     w.ids["identity_provider"] = [provider.pk]
     w.ids["provider_slug"] = [provider.slug]
+    # The organisation's Slack app: its secrets are written once and never shown again.
+    from lineofsight.integrations.models import ChatApp
+    from lineofsight.people.sso import secrets
+
+    ChatApp.objects.create(
+        kind="slack",
+        secret=secrets.encrypt(MARKERS["chat_bot_token"]),
+        signing_secret=secrets.encrypt(MARKERS["chat_signing_secret"]),
+        hint="…" + MARKERS["chat_bot_token"][-4:],
+        created_by=w.cast.hana,
+    )
     # The reset link HR sent Ava, and one that is not (or no longer) valid.
     (link,) = [found for m in w.mail if (found := RESET_LINK.search(m.body))]
     w.ids["uidb64"] = [link["uidb64"]]

@@ -956,6 +956,20 @@ PAGES: dict[str, Row] = {
         lambda w, f: f"/organisation/sign-in/providers/{_identity_provider(w)}/delete/",
         "hr",
     ),
+    # Chat apps: HR connects, tests and disconnects them (bad input, no app: 422 for HR).
+    "chat-settings": Row("GET", lambda w, f: "/organisation/chat/", "hr"),
+    "chat-connect": Row(
+        "POST",
+        lambda w, f: "/organisation/chat/connect/",
+        "hr",
+        lambda w, f: {"kind": "slack", "bot_token": "not-a-token", "signing_secret": ""},
+    ),
+    "chat-test": Row(
+        "POST", lambda w, f: "/organisation/chat/test/", "hr", lambda w, f: {"kind": "teams"}
+    ),
+    "chat-disconnect": Row(
+        "POST", lambda w, f: "/organisation/chat/disconnect/", "hr", lambda w, f: {"kind": "teams"}
+    ),
     "org-cycles": Row("GET", lambda w, f: "/organisation/cycles/", "hr"),
     "org-cycle-new": Row("GET", lambda w, f: "/organisation/cycles/new/", "hr"),
     "org-cycle": Row("GET", lambda w, f: f"/organisation/cycles/{w.cycle_id}/", "hr"),
@@ -1066,6 +1080,10 @@ NOT_IN_MATRIX = {
     # A calendar app's read at a secret address, without a session (the address is the key;
     # a wrong or revoked one is 404): tests/integration/test_calendar_feed.py.
     "calendar-feed",
+    # Slack's and the Bot Framework's calls, without a session: a request is let in by its
+    # signature or token alone (tests/integration/test_chat_direct_messages.py).
+    "chat-slack-interactions",
+    "chat-teams-messages",
 }
 
 

@@ -133,6 +133,12 @@ POLICY: dict[str, Rule] = {
         "a team's chat webhook: its lead and HR (the lead sees it masked)",
         shown=only("hana"),
     ),
+    "chat_bot_token": Rule(
+        frozenset(), "the Slack app's bot token: write-only, HR included", shown=frozenset()
+    ),
+    "chat_signing_secret": Rule(
+        frozenset(), "the Slack app's signing secret: write-only", shown=frozenset()
+    ),
     "ava_q3_title": Rule(AVA_CHAIN, "a private objective of the closed quarter"),
     "ava_q3_retro": Rule(AVA_CHAIN, "its retrospective"),
     "ava_draft_title": Rule(AVA_CHAIN, "a draft not shared: its author and editors"),
@@ -326,8 +332,10 @@ EXCLUDED = {
     "logout": "signs the role out, ending its crawl",
     "admin:login": "the admin's sign-in form",
     **dict.fromkeys(
-        [f"admin:django_tasks_database_dbtaskresult_{view}"
-         for view in ("changelist", "add", "history", "delete", "change")],
+        [
+            f"admin:django_tasks_database_dbtaskresult_{view}"
+            for view in ("changelist", "add", "history", "delete", "change")
+        ],
         "the task queue's own admin (django-tasks-db): queued tasks carry row ids as their "
         "arguments, never a text of anyone's; the operators' view of the worker",
     ),

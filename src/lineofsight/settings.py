@@ -396,6 +396,27 @@ SCIM_SERVICE_PROVIDER = {
 WEBHOOK_EXTRA_HOSTS = env_list("LOS_WEBHOOK_HOSTS", [])
 WEBHOOK_ALLOW_HTTP = env_bool("LOS_WEBHOOK_ALLOW_HTTP", False)
 WEBHOOK_TIMEOUT_SECONDS = env_int("LOS_WEBHOOK_TIMEOUT", 10, minimum=1)
+# Direct messages in Slack and Microsoft Teams (docs/integrations.md, "Direct messages"):
+# where each service's API answers. Only tests and unusual set-ups change these.
+SLACK_API_URL = os.environ.get("LOS_SLACK_API_URL", "https://slack.com/api/").strip()
+TEAMS_SERVICE_URL = os.environ.get(
+    "LOS_TEAMS_SERVICE_URL", "https://smba.trafficmanager.net/teams/"
+).strip()
+TEAMS_TOKEN_URL = os.environ.get(
+    "LOS_TEAMS_TOKEN_URL", "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+).strip()
+TEAMS_OPENID_METADATA_URL = os.environ.get(
+    "LOS_TEAMS_OPENID_METADATA_URL",
+    "https://login.botframework.com/v1/.well-known/openidconfiguration",
+).strip()
+for _name, _value in (
+    ("LOS_SLACK_API_URL", SLACK_API_URL),
+    ("LOS_TEAMS_SERVICE_URL", TEAMS_SERVICE_URL),
+    ("LOS_TEAMS_TOKEN_URL", TEAMS_TOKEN_URL),
+    ("LOS_TEAMS_OPENID_METADATA_URL", TEAMS_OPENID_METADATA_URL),
+):
+    if not _value.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{_name}={_value!r} must start with http:// or https://.")
 # Outbound webhooks (docs/integrations.md, "Webhooks"): receivers must be public https
 # addresses. LOS_OUTBOUND_WEBHOOKS_ALLOW_LOCAL lets them be localhost over plain http (on by
 # default only in development and tests); LOS_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE lets them be in

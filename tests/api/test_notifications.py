@@ -72,6 +72,7 @@ def test_preferences_are_mine_to_read_and_change(cast, as_person):
             "reminder": ["inapp", "email"],
             "review": ["inapp", "email"],
             "escalation": ["inapp", "email"],
+            "blocker": ["email"],
             "team_retro": ["inapp"],
             "one_on_one": ["inapp"],
             "action_item": ["inapp", "email"],

@@ -22,6 +22,7 @@ from lineofsight.core import audit
 from lineofsight.core.errors import InvalidInput, NotAllowed
 from lineofsight.integrations import inbox as inbox_rules
 from lineofsight.integrations.access import IntegrationViewer
+from lineofsight.integrations.chat.models import ChatAccount, ChatApp, ChatKind
 from lineofsight.integrations.models import (
     InboxItem,
     Notification,
@@ -203,6 +204,9 @@ class Outgoing:
     address: str = ""
     webhook_id: int | None = None
     url: str = ""  # where an inbox copy leads, in the app
+    # The key results a reminder offers a check-in on, in a direct message: (id, title,
+    # milestone).
+    key_results: tuple[tuple[int, str, bool], ...] = ()
 
     @property
     def identity(self) -> tuple[int, str, str]:
@@ -277,6 +281,7 @@ def queue_notifications(
                 body=m.body,
                 address=m.address[:254],
                 webhook_id=m.webhook_id,
+                data={"key_results": [list(row) for row in m.key_results]} if m.key_results else {},
                 created_at=now,
                 next_attempt_at=now,
             )
@@ -303,12 +308,41 @@ NO_CHAT_CHANNEL = (
 
 
 def has_chat_channel(person: Person) -> bool:
-    """Whether a team the person leads or belongs to has a chat channel connected."""
+    """Whether chat can reach the person: by direct message (the organisation's Slack app;
+    its Microsoft Teams bot once they talked to it), or in a chat channel of a team they
+    lead or belong to."""
+    kinds = set(ChatApp.objects.values_list("kind", flat=True))
+    if ChatKind.SLACK in kinds:
+        return True
+    if ChatKind.TEAMS in kinds and person.chat_accounts.filter(kind=ChatKind.TEAMS).exists():
+        return True
     return (
         Team.objects.filter(Q(lead=person) | Q(memberships__person=person))
         .filter(webhooks__isnull=False)
         .exists()
     )
+
+
+def direct_chat_for(person: Person) -> str:
+    """The service a person's chat copies reach them on as direct messages ("" for none:
+    their team's channel, if any)."""
+    channel = _direct_channels({person.pk}).get(person.pk)
+    return str(Notification.Channel(channel).label) if channel else ""
+
+
+def _direct_channels(people: set[int]) -> dict[int, str]:
+    """Per person, the direct-message channel their chat copies take: Slack's when the
+    organisation connected a Slack app; else Microsoft Teams' for those who talked to its
+    bot (two queries). The others keep their team's channel."""
+    kinds = set(ChatApp.objects.values_list("kind", flat=True))
+    if ChatKind.SLACK in kinds:
+        return dict.fromkeys(people, Notification.Channel.SLACK_DM)
+    if ChatKind.TEAMS in kinds:
+        linked = ChatAccount.objects.filter(kind=ChatKind.TEAMS, person_id__in=people)
+        return dict.fromkeys(
+            linked.values_list("person_id", flat=True), Notification.Channel.TEAMS_DM
+        )
+    return {}
 
 
 def _chat_hooks(
@@ -349,10 +383,25 @@ def _chat_copies(
     and have a channel; each keeps its message's key, so it is sent once."""
     if not messages:
         return []
+    direct = _direct_channels({m.recipient_id for m in messages})
+    out = [
+        # A direct message is the person's own: it carries the whole message.
+        Outgoing(
+            m.recipient_id,
+            m.kind,
+            direct[m.recipient_id],
+            m.dedupe_key,
+            m.subject,
+            m.body,
+            key_results=m.key_results,
+        )
+        for m in messages
+        if m.recipient_id in direct
+    ]
+    messages = [m for m in messages if m.recipient_id not in direct]
     hooks = _chat_hooks(prefs, {m.recipient_id for m in messages})
     people = Person.objects.in_bulk(list(hooks))
     site = settings.SITE_URL.rstrip("/")
-    out = []
     for m in messages:
         hook = hooks.get(m.recipient_id)
         if hook is None:

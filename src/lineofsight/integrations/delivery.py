@@ -3,10 +3,12 @@
 * ``deliver_due`` finds the pending notifications whose time has come and enqueues one task
   (``deliver_notification``, at the end) for each. With the default *immediate* task
   backend the task runs at once in the same process; with a worker backend a worker runs it.
-* ``deliver`` (the task's body) claims the row for one attempt, sends it by email or to the
-  team's chat webhook, and records the outcome on the row: *sent*; or the error, kept in
-  ``last_error`` and logged, with the next attempt scheduled (``integrations.retry``); or,
-  after the last attempt (or a failure that waiting cannot fix), *failed*. Failed rows stay
+* ``deliver`` (the task's body) claims the row for one attempt, sends it by email, to the
+  team's chat webhook or as a direct message in Slack or Microsoft Teams
+  (``integrations.chat.sending``), and records the outcome on the row: *sent*; or the
+  error, kept in ``last_error`` and logged, with the next attempt scheduled
+  (``integrations.retry``); or, after the last attempt (or a failure that waiting cannot
+  fix), *failed*. Failed rows stay
   in the outbox for HR, who can retry them from the admin.
 
 A claim is conditional on the row still being pending at the expected attempt number, so a
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import threading
 from dataclasses import dataclass, field
@@ -38,6 +41,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
+from lineofsight.integrations.chat.http import ChatError
+from lineofsight.integrations.chat.sending import DM_CHANNELS, send_direct
 from lineofsight.integrations.models import Notification, TeamWebhook
 from lineofsight.integrations.retry import retry_delay
 from lineofsight.integrations.webhooks import WebhookError, payload_for, post_json
@@ -67,6 +72,8 @@ class Outbound:
     body: str
     attempts: int
     webhook_url: str | None
+    recipient_id: int = 0
+    data: Any = None
 
 
 # A delivery attempt runs the same three statements for every notification: written out once
@@ -89,7 +96,7 @@ _TAKE_OVER = (
     "UPDATE {n} SET attempts = attempts + 1, last_attempt_at = %s, claimed_until = %s "
     "WHERE id = %s AND state = %s AND attempts IN (%s, %s)"
 )
-_FIELDS = "kind, channel, address, subject, body, attempts, webhook_id"
+_FIELDS = "kind, channel, address, subject, body, attempts, webhook_id, recipient_id, data"
 _LOAD = "SELECT " + _FIELDS + " FROM {n} WHERE id = %s"  # noqa: S608 - fixed names
 _HOOK = "SELECT url FROM {w} WHERE id = %s"
 _SENT = (
@@ -141,13 +148,17 @@ def _claim(
                 row = cursor.fetchone()
         if row is None:
             return None
-        kind, channel, address, subject, body, attempts, webhook_id = row
+        kind, channel, address, subject, body, attempts, webhook_id, recipient_id, data = row
         url = None
         if webhook_id is not None:
             cursor.execute(_sql(_HOOK), [webhook_id])  # noqa: S608 - as above
             found = cursor.fetchone()
             url = found[0] if found else None
-    return Outbound(notification_id, kind, channel, address, subject, body, attempts, url)
+    if isinstance(data, str | bytes):
+        data = json.loads(data or "{}")
+    return Outbound(
+        notification_id, kind, channel, address, subject, body, attempts, url, recipient_id, data
+    )
 
 
 # -- sending ---------------------------------------------------------------------------------
@@ -212,6 +223,11 @@ def send(message: Outbound) -> None:
             raise PermanentFailure("The recipient has no email address.")
         _send_email(message)
         return
+    if message.channel in DM_CHANNELS:
+        send_direct(
+            message.channel, message.recipient_id, message.subject, message.body, message.data
+        )
+        return
     if message.webhook_url is None:
         raise PermanentFailure("The team's chat channel was disconnected.")
     post_json(
@@ -245,7 +261,7 @@ def deliver(
 
 def _error_text(exc: Exception) -> str:
     text = str(exc).strip() or exc.__class__.__name__
-    if not isinstance(exc, PermanentFailure | WebhookError):
+    if not isinstance(exc, PermanentFailure | WebhookError | ChatError):
         text = f"{exc.__class__.__name__}: {text}"
     return text[:MAX_ERROR]
 
@@ -253,7 +269,8 @@ def _error_text(exc: Exception) -> str:
 def _failed(notification: Outbound, exc: Exception, now: dt.datetime) -> str:
     error = _error_text(exc)
     attempts = notification.attempts
-    delay = retry_delay(attempts, permanent=isinstance(exc, PermanentFailure))
+    permanent = isinstance(exc, PermanentFailure) or (isinstance(exc, ChatError) and exc.permanent)
+    delay = retry_delay(attempts, permanent=permanent)
     kind = Notification.Kind(notification.kind).label
     where = f"{kind} #{notification.pk} by {notification.channel}"
     if delay is None:

@@ -38,11 +38,12 @@ DEFAULT_CHANNELS: dict[str, tuple[str, ...]] = {
     K.REMINDER: (INAPP, EMAIL),
     K.REVIEW: (INAPP, EMAIL),
     K.ESCALATION: (INAPP, EMAIL),
+    K.BLOCKER: (EMAIL,),
     K.TEAM_RETRO: (INAPP,),
     K.ONE_ON_ONE: (INAPP,),
     K.ACTION_ITEM: (INAPP, EMAIL),
 }
-REQUIRED_EMAIL = frozenset({K.REMINDER, K.REVIEW, K.ESCALATION})
+REQUIRED_EMAIL = frozenset({K.REMINDER, K.REVIEW, K.ESCALATION, K.BLOCKER})
 KIND_HELP = {
     K.MENTION: "Someone mentions you in a comment.",
     K.REPLY: "Someone comments in a thread you wrote in, or on your check-in.",
@@ -53,6 +54,7 @@ KIND_HELP = {
     K.REMINDER: "Your check-ins are due (the email is required).",
     K.REVIEW: "Review tasks: self reviews, feedback, approvals (the email is required).",
     K.ESCALATION: "A report missed check-ins (the email is required).",
+    K.BLOCKER: "A blocker stayed unresolved past the organisation's limit (the email is required).",
     K.TEAM_RETRO: "A team of yours published its retrospective of a cycle.",
     K.ONE_ON_ONE: "The other side adds to your one-on-one's agenda, or one is tomorrow.",
     K.ACTION_ITEM: "Someone gives you an action item in a one-on-one.",

@@ -41,6 +41,8 @@ class Notification(models.Model):
         EMAIL = "email", "Email"
         SLACK = "slack", "Slack"
         TEAMS = "teams", "Microsoft Teams"
+        SLACK_DM = "slack_dm", "Slack direct message"
+        TEAMS_DM = "teams_dm", "Microsoft Teams direct message"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -70,6 +72,11 @@ class Notification(models.Model):
     )
     subject = models.CharField(max_length=300)
     body = models.TextField()
+    data = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For direct messages: the key results a reminder offers a check-in on.",
+    )
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -203,7 +210,8 @@ class InboxItem(models.Model):
         return f"{self.get_kind_display()} for {self.recipient_id} ({self.dedupe_key})"
 
 
-# Outbound webhooks and calendar feeds live beside the code that uses them.
+# Outbound webhooks, calendar feeds and chat apps live beside the code that uses them.
+from lineofsight.integrations.chat.models import ChatAccount, ChatApp, ChatInteraction  # noqa: E402
 from lineofsight.integrations.outbound.models import (  # noqa: E402
     CalendarFeed,
     WebhookAttempt,
@@ -213,6 +221,9 @@ from lineofsight.integrations.outbound.models import (  # noqa: E402
 
 __all__ = [
     "CalendarFeed",
+    "ChatAccount",
+    "ChatApp",
+    "ChatInteraction",
     "InboxItem",
     "Notification",
     "NotificationPreference",

@@ -57,9 +57,7 @@ def last_nudge(manager: Person, report: Person, day: dt.date) -> Notification | 
 
 
 @transaction.atomic
-def nudge_report(
-    *, acting_user: Person, report: Person, now: dt.datetime | None = None
-) -> Nudge:
+def nudge_report(*, acting_user: Person, report: Person, now: dt.datetime | None = None) -> Nudge:
     """Send ``report`` a check-in reminder now, on behalf of ``acting_user`` (a manager in
     their chain). Refused, naming ``person``, when this manager nudged them today already."""
     viewer = IntegrationViewer.of(acting_user)
@@ -76,6 +74,7 @@ def nudge_report(
             f"tomorrow, {fmt_day(day + dt.timedelta(days=1))}.",
         )
     listed = due_for(report, today=day)
+    due_rows = [row for row in listed.rows if row.is_due]
     items = [
         compose.DueLine(
             row.key_result.pk,
@@ -84,8 +83,7 @@ def nudge_report(
             report.name,
             row.due,
         )
-        for row in listed.rows
-        if row.is_due
+        for row in due_rows
     ]
     message = compose.nudge(
         name=report.name,
@@ -105,6 +103,10 @@ def nudge_report(
                 message.subject,
                 message.body,
                 address=report.email,
+                key_results=tuple(
+                    (row.key_result.pk, row.key_result.title, row.key_result.kind == "milestone")
+                    for row in due_rows
+                ),
             )
         ],
         run=f"nudge by {acting_user.pk}",

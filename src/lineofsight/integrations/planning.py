@@ -331,6 +331,7 @@ def plan_run(today: dt.date, *, site_url: str) -> RunPlan:
                 message.subject,
                 message.body,
                 address=person.email,
+                key_results=tuple((f.pk, f.title, f.kind == "milestone") for f in seen),
             )
         )
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from lineofsight.integrations import inbox_views, views
+from lineofsight.integrations.chat import views as chat
 from lineofsight.integrations.outbound import views as outbound
 
 urlpatterns = [
@@ -18,6 +19,13 @@ urlpatterns = [
         views.team_webhook_remove,
         name="team-webhook-remove",
     ),
+    # Direct messages in Slack and Microsoft Teams: HR's page, and the platforms' endpoints.
+    path("organisation/chat/", chat.chat_settings, name="chat-settings"),
+    path("organisation/chat/connect/", chat.chat_connect, name="chat-connect"),
+    path("organisation/chat/test/", chat.chat_test, name="chat-test"),
+    path("organisation/chat/disconnect/", chat.chat_disconnect, name="chat-disconnect"),
+    path("chat/slack/interactions/", chat.slack_interactions, name="chat-slack-interactions"),
+    path("chat/teams/messages/", chat.teams_messages, name="chat-teams-messages"),
     # Outbound webhooks and the calendar feed.
     path("settings/webhooks/", outbound.webhook_list, name="webhooks"),
     path("settings/webhooks/<int:subscription_id>/", outbound.webhook_detail, name="webhook"),

@@ -165,6 +165,7 @@ def _settings_page(
                 for team in managed
             ],
             "chat_teams": {t.pk for t in selectors.channel_teams_for(user)},
+            "chat_direct": actions.direct_chat_for(user),
             "recent": recent,
         },
         status=status,
@@ -255,8 +256,10 @@ def person_nudge(request: SignedInRequest, person_id: int) -> HttpResponse:
             for problem in problems:
                 messages.error(request, problem)
     else:
-        what = f"{sent.due} key result{'' if sent.due == 1 else 's'} due" if sent.due else (
-            "nothing overdue"
+        what = (
+            f"{sent.due} key result{'' if sent.due == 1 else 's'} due"
+            if sent.due
+            else ("nothing overdue")
         )
         messages.success(request, f"Asked {report.name} for a check-in ({what}).")
     return redirect(safe_next(request, reverse("home")) + "#my-team")

@@ -71,13 +71,14 @@ ConfigurableKind = Literal[
     "reminder",
     "review",
     "escalation",
+    "blocker",
     "team_retro",
     "one_on_one",
     "action_item",
 ]
 InboxChannel = Literal["inapp", "email", "chat"]
 EmailModeName = Literal["each", "daily"]
-ChannelName = Literal["email", "slack", "teams"]
+ChannelName = Literal["email", "slack", "teams", "slack_dm", "teams_dm"]
 StateName = Literal["pending", "sent", "failed"]
 
 
