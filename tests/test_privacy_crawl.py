@@ -133,6 +133,8 @@ POLICY: dict[str, Rule] = {
         "a team's chat webhook: its lead and HR (the lead sees it masked)",
         shown=only("hana"),
     ),
+    "src_header": Rule(AVA_CHAIN, "a data source's settings: those who may edit its key result"),
+    "src_secret": Rule(frozenset(), "a data source's secret: written only, never shown"),
     "ava_q3_title": Rule(AVA_CHAIN, "a private objective of the closed quarter"),
     "ava_q3_retro": Rule(AVA_CHAIN, "its retrospective"),
     "ava_draft_title": Rule(AVA_CHAIN, "a draft not shared: its author and editors"),
@@ -295,6 +297,7 @@ HTMX_PAGES = {
     "review-feedback": "a feedback form, its draft in it, as a fragment",
     "review-evidence": "the evidence pack as a fragment",
     "objective-discussion": "the objective's thread, as its page loads it",
+    "objective-sources": "the objective's data sources, as its page loads them",
 }
 # Admin pages: the kinds of object each model's change pages are crawled with.
 ADMIN_KINDS = {
@@ -326,8 +329,10 @@ EXCLUDED = {
     "logout": "signs the role out, ending its crawl",
     "admin:login": "the admin's sign-in form",
     **dict.fromkeys(
-        [f"admin:django_tasks_database_dbtaskresult_{view}"
-         for view in ("changelist", "add", "history", "delete", "change")],
+        [
+            f"admin:django_tasks_database_dbtaskresult_{view}"
+            for view in ("changelist", "add", "history", "delete", "change")
+        ],
         "the task queue's own admin (django-tasks-db): queued tasks carry row ids as their "
         "arguments, never a text of anyone's; the operators' view of the worker",
     ),
@@ -434,6 +439,7 @@ API_KINDS = {
     "one-on-ones": "series",
     "one-on-one-meetings": "meeting",
     "identity-providers": "identity_provider",
+    "data-sources": "data_source",
 }
 # Lists that read one subject at a time: the query each is crawled with, per kind of id.
 API_SUBJECT_QUERIES = {"/api/comments": ("objective", "key_result", "check_in")}
