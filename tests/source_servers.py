@@ -19,6 +19,7 @@ changes what a path answers with ``answer(path, status, body)``; ``/slow`` answe
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import threading
 import time
@@ -84,10 +85,8 @@ class SourceServer:
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                try:
-                    self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)  # the reader may stop early (the size cap)
 
             def do_GET(self) -> None:  # noqa: N802 - the standard library's name
                 self._handle("GET")

@@ -24,15 +24,20 @@ def server():
         yield running
 
 
-def test_list_and_sync(cast, run, server):
+def salesforce_source(cast, server, token):
     kr = build_cascade(cast).ava_legal
     source = actions.create_source(
         acting_user=cast.ava,
         key_result=kr,
         kind="salesforce",
         config={"instance": server.base, "report_id": s.SALESFORCE_REPORT},
-        secret=s.SALESFORCE_TOKEN,
+        secret=token,
     )
+    return kr, source
+
+
+def test_list_and_sync(cast, run, server):
+    kr, source = salesforce_source(cast, server, s.SALESFORCE_TOKEN)
     listed = run("sources", "list")
     assert "salesforce" in listed and kr.title[:40] in listed and s.SALESFORCE_TOKEN not in listed
     out = run("sources", "sync", "--id", str(source.pk))
@@ -44,14 +49,7 @@ def test_list_and_sync(cast, run, server):
 
 
 def test_a_failing_sync_exits_with_an_error(cast, run, server):
-    kr = build_cascade(cast).ava_legal
-    source = actions.create_source(
-        acting_user=cast.ava,
-        key_result=kr,
-        kind="salesforce",
-        config={"instance": server.base, "report_id": s.SALESFORCE_REPORT},
-        secret="expired-token",
-    )
+    _, source = salesforce_source(cast, server, "expired-token")
     with pytest.raises(CommandError, match="1 of 1 sources failed"):
         run("sources", "sync", "--id", str(source.pk))
     assert "answered 401" in DataSource.objects.get().last_error

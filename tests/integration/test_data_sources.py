@@ -178,7 +178,8 @@ def test_sql_source_reads_one_scalar_from_a_sqlite_file(cast, kr, sqlite_file):
         kr,
         "sql",
         secret=f"sqlite:///{sqlite_file}",
-        query="WITH e AS (SELECT amount FROM orders WHERE region = 'emea') SELECT sum(amount) FROM e",
+        query="WITH e AS (SELECT amount FROM orders WHERE region = 'emea') "
+        "SELECT sum(amount) FROM e",
     )
     result = actions.run(source.pk, trigger="cli")
     assert result.outcome == "recorded" and result.value == 300.5

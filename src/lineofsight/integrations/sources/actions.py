@@ -361,6 +361,7 @@ def _tell_owner(
     source: DataSource, error: str, failures: int, paused: bool, now: dt.datetime
 ) -> None:
     from lineofsight.integrations import actions
+    from lineofsight.integrations.compose import Message
     from lineofsight.integrations.models import Notification
 
     kr = source.key_result
@@ -383,18 +384,12 @@ def _tell_owner(
                 source.owner,
                 Notification.Kind.SOURCE,
                 key[:120],
-                _Message(subject, body),
+                Message(subject, body),
                 url=f"/key-results/{kr.pk}/source/",
             )
         ],
         run="data-source",
     )
-
-
-@dataclass(frozen=True)
-class _Message:
-    subject: str
-    body: str
 
 
 # -- the schedule --------------------------------------------------------------------------

@@ -75,14 +75,14 @@ def sources_on_objective(user: Person, objective: Objective) -> list[DataSource]
     """The sources of the objective's key results (the objective is one ``user`` sees), each
     with its latest reading as ``latest``."""
     newest = DataSourceReading.objects.filter(source=OuterRef("pk")).order_by("-read_at", "-pk")
-    sources = list(
+    sources: list[DataSource] = list(
         DataSource.objects.filter(key_result__objective=objective)
         .annotate(latest_id=Subquery(newest.values("pk")[:1]))
         .select_related(*_RELATED)
         .order_by("key_result__position", "key_result__pk")
     )
-    ids = [s.latest_id for s in sources if s.latest_id]  # type: ignore[attr-defined]
-    latest = DataSourceReading.objects.in_bulk(ids) if ids else {}
-    for s in sources:
-        s.latest = latest.get(s.latest_id)  # type: ignore[attr-defined]
+    ids = [getattr(s, "latest_id", None) for s in sources]
+    latest = DataSourceReading.objects.in_bulk([i for i in ids if i]) if any(ids) else {}
+    for s, pk in zip(sources, ids, strict=True):
+        s.latest = latest.get(pk) if pk else None  # type: ignore[attr-defined]
     return sources
