@@ -479,6 +479,7 @@ def test_the_scheduled_job_picks_due_sources_only(cast, kr, server):
         ("later", "daily"),
         ("manual", "manual"),
         ("paused", "hourly"),
+        ("abandoned", "hourly"),
     ):
         other = goals.create_key_result(
             acting_user=cast.ava,
@@ -499,6 +500,9 @@ def test_the_scheduled_job_picks_due_sources_only(cast, kr, server):
     now = timezone.now()
     DataSource.objects.filter(pk=made["later"].pk).update(next_run_at=now + dt.timedelta(hours=3))
     actions.update_source(acting_user=cast.ava, source=made["paused"], state="paused")
+    goals.abandon_key_result(
+        acting_user=cast.ava, key_result=made["abandoned"].key_result, reason="Dropped"
+    )
     server.requests.clear()
     with override_settings(
         TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -512,3 +516,23 @@ def test_the_scheduled_job_picks_due_sources_only(cast, kr, server):
     assert due.next_run_at > now + dt.timedelta(minutes=59)
     # Taken once: a second pass in the same hour finds nothing due.
     assert actions.claim_due() == []
+
+
+def test_an_address_nothing_answers_at_is_a_failure(cast, kr):
+    from ..webhook_receiver import dead_url
+
+    source = connect(cast, kr, "http_json", url=dead_url(), json_path="$.n")
+    result = actions.run(source.pk, trigger="cli")
+    assert result.outcome == "failed" and result.message.startswith("Could not connect to 127.")
+
+
+def test_a_source_whose_owner_left_records_nothing(cast, kr, server):
+    from lineofsight.people.actions import deactivate_person
+
+    source = connect(
+        cast, kr, "http_json", url=server.url("/open.json"), json_path="$.data.signups.total"
+    )
+    deactivate_person(acting_user=cast.hana, person=cast.ava)
+    result = actions.run(source.pk, trigger="cli")
+    assert result.outcome == "failed" and "no longer active" in result.message
+    assert not CheckIn.objects.filter(key_result=kr).exists()

@@ -257,6 +257,11 @@ def run(source_id: int, *, trigger: str, acting_user: Person | None = None) -> R
         return RunResult("skipped", "The source is paused.")
     secret = secrets.decrypt(source.secret)
     try:
+        if not source.owner.is_active:
+            raise reading.ReadError(
+                f"{source.owner.name} is no longer active; change the source so its readings "
+                "are recorded as the key result's owner."
+            )
         if secret is None:
             raise reading.ReadError(
                 "The stored secret cannot be read (the server's secret key changed); enter "
@@ -404,6 +409,11 @@ def claim_due(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
             state=State.ACTIVE,
             schedule__in=list(INTERVALS),
             next_run_at__lte=now,
+            # Only key results that still take check-ins: active, of an active objective,
+            # in an active cycle (a closed one takes readings only as HR's amendments).
+            key_result__state=KeyResult.State.ACTIVE,
+            key_result__objective__state=Objective.State.ACTIVE,
+            key_result__cycle__state="active",
         )
         .order_by("next_run_at", "pk")
         .values_list("pk", "schedule", "next_run_at")[:limit]

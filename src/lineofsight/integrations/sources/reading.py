@@ -19,7 +19,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import dj_database_url
 import requests
@@ -100,8 +100,10 @@ def fetch(
                 chunks.append(chunk)
     except requests.Timeout:
         raise ReadError(f"No answer within {timeout:g} seconds.") from None
+    except requests.ConnectionError:
+        raise ReadError(f"Could not connect to {urlsplit(url).netloc}.") from None
     except requests.RequestException as exc:
-        raise ReadError(f"Could not connect: {type(exc).__name__}.") from None
+        raise ReadError(f"The request failed ({type(exc).__name__}).") from None
     return b"".join(chunks)
 
 
