@@ -24,21 +24,25 @@ from lineofsight.goals.selectors import get_objective_for_user
 from lineofsight.integrations.sources import actions, kinds, selectors
 from lineofsight.integrations.sources.models import DataSource
 
-KIND_GROUPS = [
-    (kinds.HTTP_JSON, "JSON at an address"),
-    (kinds.CSV, "CSV at an address"),
-    (kinds.SQL, "SQL query"),
-    (kinds.JIRA, "Jira"),
-    (kinds.SALESFORCE, "Salesforce"),
-    (kinds.HUBSPOT, "HubSpot"),
+# The form's fieldsets: the kinds each serves, its legend, the settings in it (a setting two
+# kinds share is in one fieldset, so the form holds one input of each name) and the kind
+# whose secret it explains.
+GROUPS = [
+    (("http_json", "csv"), "The address", ("url", "header_name"), "http_json"),
+    (("http_json",), "JSON at an address", ("json_path",), None),
+    (("csv",), "CSV at an address", ("column", "row", "match_column", "match_value"), None),
+    (("sql",), "SQL query", ("query",), "sql"),
+    (("jira",), "Jira", ("site", "email", "jql"), "jira"),
+    (("salesforce",), "Salesforce", ("instance", "report_id", "api_version"), "salesforce"),
+    (("hubspot",), "HubSpot", ("object_type", "filters", "base_url"), "hubspot"),
 ]
 SECRET_HELP = {
-    kinds.HTTP_JSON: "The header's value (only with a header name).",
-    kinds.CSV: "The header's value (only with a header name).",
-    kinds.SQL: "sqlite:////path/to/file.db or postgresql://user:password@host:5432/name.",
-    kinds.JIRA: "An API token of the account above.",
-    kinds.SALESFORCE: "An OAuth access token that may run the report.",
-    kinds.HUBSPOT: "A private app's access token with CRM read scopes.",
+    kinds.HTTP_JSON: "sent in the header named above, if any",
+    kinds.CSV: "sent in the header named above, if any",
+    kinds.SQL: "sqlite:////path/to/file.db or postgresql://user:password@host:5432/name",
+    kinds.JIRA: "an API token of the account above",
+    kinds.SALESFORCE: "an OAuth access token that may run the report",
+    kinds.HUBSPOT: "a private app's access token with CRM read scopes",
 }
 
 
@@ -115,20 +119,16 @@ class SourceForm(forms.Form):
 
     def groups(self) -> list[dict[str, Any]]:
         chosen = self.source.kind if self.source else None
-        out = []
-        for kind, label in KIND_GROUPS:
-            if chosen and kind != chosen:
-                continue
-            out.append(
-                {
-                    "kind": kind,
-                    "label": label,
-                    "fields": [self[f] for f in kinds.KINDS[kind].fields],
-                    "secret_label": kinds.KINDS[kind].secret_label,
-                    "secret_help": SECRET_HELP[kind],
-                }
-            )
-        return out
+        return [
+            {
+                "kinds": " ".join(served),
+                "label": label,
+                "fields": [self[f] for f in names],
+                "secret": f"{kinds.KINDS[key].secret_label}: {SECRET_HELP[key]}" if key else "",
+            }
+            for served, label, names, key in GROUPS
+            if chosen is None or chosen in served
+        ]
 
 
 def _source_page(
