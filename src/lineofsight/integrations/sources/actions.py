@@ -269,15 +269,22 @@ def run(source_id: int, *, trigger: str, acting_user: Person | None = None) -> R
             )
         got = reading.read(source.kind, source.config, secret)
     except reading.ReadError as exc:
-        return _failed(source, _scrub(str(exc), secret or ""), trigger, acting_user)
+        error = _scrub(str(exc), secret or "")
     except Exception as exc:  # a reader's own bug: told as a failure, never crashes the run
         logger.warning("Data source %s failed unexpectedly: %s", source.pk, type(exc).__name__)
-        return _failed(source, f"Unexpected error ({type(exc).__name__}).", trigger, acting_user)
+        error = f"Unexpected error ({type(exc).__name__})."
+    else:
+        try:
+            return _record(source, got, trigger, acting_user)
+        except ActionError as exc:
+            message = exc.summary() if isinstance(exc, InvalidInput) else str(exc)
+            error = f"Not recorded: {message}"
+        except DataSource.DoesNotExist:
+            return RunResult("skipped", "The source was removed.")
     try:
-        return _record(source, got, trigger, acting_user)
-    except ActionError as exc:
-        message = exc.summary() if isinstance(exc, InvalidInput) else str(exc)
-        return _failed(source, f"Not recorded: {message}", trigger, acting_user)
+        return _failed(source, error, trigger, acting_user)
+    except DataSource.DoesNotExist:  # removed while it was being read
+        return RunResult("skipped", "The source was removed.")
 
 
 @transaction.atomic
