@@ -74,7 +74,6 @@ class IntegrationViewer(GoalViewer):
         its owner and HR."""
         return self.is_active and (self.is_hr or subscription.owner_id == self.pk)
 
-
     # -- data sources ----------------------------------------------------------------------
 
     def can_manage_data_source(self, key_result: OwnedKeyResult) -> bool:
