@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import benchdb
@@ -67,25 +65,12 @@ def main() -> None:
     p.add_argument("--reads", type=int, default=24, help="Reads per measure (24).")
     p.add_argument("--warmup", type=int, default=2)
     args = p.parse_args()
-    benchdb.RESULTS.mkdir(parents=True, exist_ok=True)
-    path = benchdb.RESULTS / "data_sources.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    benchdb.configure(f"sqlite:///{path}", "data_sources", LOS_OUTBOUND_WEBHOOKS_ALLOW_LOCAL="1")
-    sys.path.insert(0, str(benchdb.ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from lineofsight.demo import loader
+    benchdb.demo_database("data_sources", LOS_OUTBOUND_WEBHOOKS_ALLOW_LOCAL="1")
     from lineofsight.goals.models import KeyResult
     from lineofsight.integrations.sources import actions, tasks
     from lineofsight.integrations.sources.models import DataSource
     from lineofsight.people.models import Person
 
-    call_command("migrate", verbosity=0)
-    loader.load_demo()
     hr = Person.objects.filter(is_hr_admin=True, is_active=True).order_by("pk").first()
     assert hr is not None
     krs = list(
