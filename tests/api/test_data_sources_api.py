@@ -109,7 +109,7 @@ def test_change_keeps_the_secret_unless_given_and_pauses(cascade, as_person, ser
         ({"site": "not a web address"}, "site"),
         ({"jql": ""}, "jql"),
         ({"secret": ""}, "secret"),
-        ({"kind": "sql", "query": "DROP TABLE x", "secret": "sqlite:////tmp/x.db"}, "query"),
+        ({"kind": "sql", "query": "DROP TABLE x", "secret": "sqlite:////srv/data/x.db"}, "query"),
         ({"kind": "http_json", "url": "https://example.invalid/x", "json_path": ""}, "json_path"),
         ({"key_result": 999999}, "key_result"),
         ({"schedule": "weekly"}, "schedule"),
