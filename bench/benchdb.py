@@ -43,6 +43,27 @@ def configure(url: str, name: str, **extra: str) -> None:
     )
 
 
+def demo_database(name: str, **extra: str) -> None:
+    """A SQLite database of the benchmark's own (``bench/results/<name>.sqlite3``, made afresh
+    each run) holding the demo organisation, with Django set up on it."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    configure(f"sqlite:///{path}", name, **extra)
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from lineofsight.demo import loader
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    loader.load_demo()
+
+
 def database_url(args: argparse.Namespace, name: str) -> str:
     """The database to measure on: ``--database-url`` (a PostgreSQL database of the
     caller's, whose name contains "bench"), else a SQLite copy ``<name>-10000.sqlite3`` of

@@ -26,11 +26,9 @@ p95 in milliseconds and the counts; it never fails on a timing.
 from __future__ import annotations
 
 import argparse
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import benchdb
@@ -70,31 +68,18 @@ def main() -> None:
     p.add_argument("--requests", type=int, default=24, help="Calls per measure (24).")
     p.add_argument("--warmup", type=int, default=2)
     args = p.parse_args()
-    benchdb.RESULTS.mkdir(parents=True, exist_ok=True)
-    path = benchdb.RESULTS / "webhooks.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    benchdb.configure(f"sqlite:///{path}", "webhooks", LOS_OUTBOUND_WEBHOOKS_ALLOW_LOCAL="1")
-    sys.path.insert(0, str(benchdb.ROOT / "src"))
-    import django
-
-    django.setup()
+    benchdb.demo_database("webhooks", LOS_OUTBOUND_WEBHOOKS_ALLOW_LOCAL="1")
     import json
 
-    from django.core.management import call_command
     from django.test import Client
     from django.test.utils import override_settings
 
     from lineofsight.core import tokens
-    from lineofsight.demo import loader
     from lineofsight.goals.models import KeyResult
     from lineofsight.integrations.outbound import dispatch
     from lineofsight.integrations.outbound.models import WebhookDelivery, WebhookSubscription
     from lineofsight.people.models import Person
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    loader.load_demo()
     jordan = Person.objects.get(username="jordan")
     fatima = Person.objects.get(username="fatima")
     _, raw = tokens.create_token(acting_user=jordan, person=jordan, name="bench")

@@ -212,6 +212,9 @@ NAMES = (
     "oo_private_sam",
     "oo_private_ava",
     "oo_pia_shared",
+    # A data source on Ava's public key result
+    "src_header",
+    "src_secret",
 )
 MARKERS: dict[str, str] = {name: marker(name) for name in NAMES}
 
@@ -867,6 +870,25 @@ def _webhooks(cast: Cast) -> None:
         )
 
 
+def _data_source(cast: Cast, okrs: Okrs) -> None:
+    """Ava's public key result reads a JSON address with a header whose name and value are
+    marked: the name is a setting (her editors see it), the value a secret (nobody does)."""
+    from lineofsight.integrations.sources.actions import create_source
+
+    create_source(
+        acting_user=cast.ava,
+        key_result=okrs.ava_pub_kr,
+        kind="http_json",
+        config={
+            "url": "http://127.0.0.1:9/metrics.json",
+            "json_path": "$.meetings",
+            "header_name": MARKERS["src_header"],
+        },
+        secret=MARKERS["src_secret"],
+        schedule="manual",
+    )
+
+
 def build_world() -> World:
     """The whole world, with the notifications its actions queued delivered to the mail
     outbox. Call it inside a transaction the caller rolls back."""
@@ -878,6 +900,7 @@ def build_world() -> World:
         everyone = {**cast.everyone(), "tess": tess}
         w = World(cast, tess, renewals, everyone, {})
         okrs = _okrs(cast, tess, renewals)
+        _data_source(cast, okrs)
         reviews = _reviews(w, okrs)
         session = _calibration(w, reviews)
         reviews.update(_anonymous(w))
@@ -910,6 +933,7 @@ def _collect_ids(
     from lineofsight.core.models import ApiToken, AuditEvent
     from lineofsight.discussion.models import Comment, CommentVersion, Reaction
     from lineofsight.integrations.models import (
+        DataSource,
         InboxItem,
         Notification,
         NotificationPreference,
@@ -988,6 +1012,7 @@ def _collect_ids(
             str(pk) for pk in WebhookDelivery.objects.order_by("pk").values_list("pk", flat=True)
         ],
         "acknowledgement": list(FindingAcknowledgement.objects.values_list("pk", flat=True)),
+        "data_source": list(DataSource.objects.order_by("pk").values_list("pk", flat=True)),
         "code": list(CODES),
         # Notifications that carry a marker, and one that does not.
         "notification": sorted(

@@ -315,6 +315,29 @@ def _delivery(w: World) -> str:
 
 
 WEBHOOK_BODY = {"name": "x", "url": "http://127.0.0.1:9/x", "events": ["cycle.closed"]}
+SOURCE_SETTINGS = {"url": "http://127.0.0.1:9/metrics.json", "json_path": "$.total"}
+
+
+def _source(w: World, f: Family) -> int:
+    """The family's key result's data source (made again if a request removed it); nothing
+    listens at its address, so a sync fails and writes nothing."""
+    from lineofsight.integrations.sources.models import DataSource
+
+    source, _ = DataSource.objects.get_or_create(
+        key_result=f.key_result,
+        defaults={
+            "owner": w.cast.ava,
+            "kind": "http_json",
+            "config": SOURCE_SETTINGS,
+            "schedule": "manual",
+        },
+    )
+    return source.pk
+
+
+def _source_kr(w: World, f: Family) -> int:
+    _source(w, f)
+    return f.key_result.pk
 
 
 def _comment(w: World, f: Family) -> int:
@@ -1053,6 +1076,22 @@ PAGES: dict[str, Row] = {
     "audit": Row("GET", lambda w, f: "/audit/", "hr"),
     "audit-csv": Row("GET", lambda w, f: "/audit/export.csv?action=person.", "hr"),
     "audit-json": Row("GET", lambda w, f: "/audit/export.json?actor=hana", "hr"),
+    # Key results' data sources: their key result's editors manage them; whoever sees it
+    # sees that it is connected (the source page and the objective's list are ``read``).
+    "data-sources": Row("GET", lambda w, f: "/settings/data-sources/", "open"),
+    "key-result-source": Row(
+        "POST",
+        lambda w, f: f"/key-results/{f.key_result.pk}/source/",
+        "write",
+        lambda w, f: {"kind": "http_json", "schedule": "manual", **SOURCE_SETTINGS},
+    ),
+    "key-result-source-sync": Row(
+        "POST", lambda w, f: f"/key-results/{_source_kr(w, f)}/source/sync/", "write"
+    ),
+    "key-result-source-remove": Row(
+        "POST", lambda w, f: f"/key-results/{_source_kr(w, f)}/source/remove/", "write"
+    ),
+    "objective-sources": Row("GET", lambda w, f: f"/objectives/{_ob(w, f)}/sources/", "read"),
     "privacy-requests": Row("GET", lambda w, f: "/privacy/requests/?q=ava", "hr"),
     "privacy-person": Row("GET", lambda w, f: f"/privacy/requests/{w.cast.ava.pk}/", "hr"),
     "privacy-export": Row("POST", lambda w, f: f"/privacy/requests/{w.cast.ava.pk}/export/", "hr"),
@@ -1280,6 +1319,28 @@ API: dict[str, Row] = {
     "revoke_token": Row("DELETE", lambda w, f: f"/api/tokens/{w.token_id}", "token"),
     # Outbound webhooks: Ava's subscription (she has a token), HR's to manage.
     "list_webhook_events": Row("GET", lambda w, f: "/api/webhooks/events", "open"),
+    # Data sources: managed by the key result's editors, seen by whoever sees it.
+    "list_data_sources": Row("GET", lambda w, f: "/api/data-sources", "open"),
+    "create_data_source": Row(
+        "POST",
+        lambda w, f: "/api/data-sources",
+        "write-create",
+        lambda w, f: {"key_result": f.key_result.pk, "kind": "http_json", **SOURCE_SETTINGS},
+    ),
+    "get_data_source": Row("GET", lambda w, f: f"/api/data-sources/{_source(w, f)}", "read"),
+    "change_data_source": Row(
+        "PATCH",
+        lambda w, f: f"/api/data-sources/{_source(w, f)}",
+        "write",
+        lambda w, f: {"schedule": "daily"},
+    ),
+    "delete_data_source": Row("DELETE", lambda w, f: f"/api/data-sources/{_source(w, f)}", "write"),
+    "sync_data_source": Row(
+        "POST", lambda w, f: f"/api/data-sources/{_source(w, f)}/sync", "write"
+    ),
+    "list_data_source_readings": Row(
+        "GET", lambda w, f: f"/api/data-sources/{_source(w, f)}/readings", "read"
+    ),
     "list_webhooks": Row("GET", lambda w, f: "/api/webhooks", "open"),
     "create_webhook": Row(
         "POST", lambda w, f: "/api/webhooks", "api-user", lambda w, f: WEBHOOK_BODY

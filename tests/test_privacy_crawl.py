@@ -139,6 +139,8 @@ POLICY: dict[str, Rule] = {
     "chat_signing_secret": Rule(
         frozenset(), "the Slack app's signing secret: write-only", shown=frozenset()
     ),
+    "src_header": Rule(AVA_CHAIN, "a data source's settings: those who may edit its key result"),
+    "src_secret": Rule(frozenset(), "a data source's secret: written only, never shown"),
     "ava_q3_title": Rule(AVA_CHAIN, "a private objective of the closed quarter"),
     "ava_q3_retro": Rule(AVA_CHAIN, "its retrospective"),
     "ava_draft_title": Rule(AVA_CHAIN, "a draft not shared: its author and editors"),
@@ -301,6 +303,7 @@ HTMX_PAGES = {
     "review-feedback": "a feedback form, its draft in it, as a fragment",
     "review-evidence": "the evidence pack as a fragment",
     "objective-discussion": "the objective's thread, as its page loads it",
+    "objective-sources": "the objective's data sources, as its page loads them",
 }
 # Admin pages: the kinds of object each model's change pages are crawled with.
 ADMIN_KINDS = {
@@ -442,6 +445,7 @@ API_KINDS = {
     "one-on-ones": "series",
     "one-on-one-meetings": "meeting",
     "identity-providers": "identity_provider",
+    "data-sources": "data_source",
 }
 # Lists that read one subject at a time: the query each is crawled with, per kind of id.
 API_SUBJECT_QUERIES = {"/api/comments": ("objective", "key_result", "check_in")}

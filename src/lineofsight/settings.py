@@ -334,6 +334,10 @@ SCHEDULE = {
         "task": "lineofsight.integrations.tasks.keep_end_of_cycle_figures",
         "every": env_int("LOS_END_FIGURES_INTERVAL", 3600, minimum=60),
     },
+    "data-sources": {
+        "task": "lineofsight.integrations.sources.tasks.sync_due_sources",
+        "every": env_int("LOS_DATA_SOURCES_INTERVAL", 300, minimum=10),
+    },
     "prune-task-results": {
         "task": "lineofsight.core.queue.prune_finished",
         "every": 3600,
@@ -426,6 +430,15 @@ OUTBOUND_WEBHOOKS_ALLOW_PRIVATE = env_bool("LOS_OUTBOUND_WEBHOOKS_ALLOW_PRIVATE"
 OUTBOUND_WEBHOOK_TIMEOUT_SECONDS = env_int("LOS_OUTBOUND_WEBHOOK_TIMEOUT", 10, minimum=1)
 # Failed attempts in a row (over all its deliveries) after which a subscription turns off.
 OUTBOUND_WEBHOOK_DISABLE_AFTER = env_int("LOS_OUTBOUND_WEBHOOK_DISABLE_AFTER", 15, minimum=1)
+# Key results' data sources (docs/integrations.md, "Data sources"): their addresses follow the
+# outbound webhooks' rules above; each read waits at most LOS_DATA_SOURCE_TIMEOUT seconds
+# and takes at most LOS_DATA_SOURCE_MAX_BYTES; LOS_DATA_SOURCE_PAUSE_AFTER failures in a row
+# pause a source. SQLite files are read only from the folders in LOS_DATA_SOURCE_SQLITE_DIRS
+# (comma-separated; none by default), never the product's own database.
+DATA_SOURCE_TIMEOUT_SECONDS = env_int("LOS_DATA_SOURCE_TIMEOUT", 10, minimum=1)
+DATA_SOURCE_MAX_BYTES = env_int("LOS_DATA_SOURCE_MAX_BYTES", 2_000_000, minimum=1024)
+DATA_SOURCE_PAUSE_AFTER = env_int("LOS_DATA_SOURCE_PAUSE_AFTER", 5, minimum=1)
+DATA_SOURCE_SQLITE_DIRS = env_list("LOS_DATA_SOURCE_SQLITE_DIRS", [])
 
 # HTTPS. LOS_HTTPS=1 (the production set-up) turns on secure cookies, the redirect to HTTPS
 # and a year of HSTS; each can still be set on its own.

@@ -58,5 +58,6 @@ def test_the_default_intervals_are_the_documented_ones():
         "remind": 300,
         "deliver": 60,
         "end-of-cycle-figures": 3600,
+        "data-sources": 300,
         "prune-task-results": 3600,
     }

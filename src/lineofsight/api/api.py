@@ -37,6 +37,7 @@ from lineofsight.api.goals import team_retros as team_retro_routes
 from lineofsight.api.insights import dashboards as dashboard_routes
 from lineofsight.api.integrations import inbox as inbox_routes
 from lineofsight.api.integrations import notifications as notification_routes
+from lineofsight.api.integrations import sources as source_routes
 from lineofsight.api.integrations import webhooks as webhook_routes
 from lineofsight.api.oneonones import routes as one_on_one_routes
 from lineofsight.api.people import directory
@@ -129,6 +130,8 @@ api.add_router("/notifications", notification_routes.outbox)
 api.add_router("/inbox", inbox_routes.router)
 # Outbound webhooks: subscriptions to events, their deliveries and replays.
 api.add_router("/webhooks", webhook_routes.router)
+# Key results' data sources: connect, sync, provenance of their readings.
+api.add_router("/data-sources", source_routes.router)
 api.add_router("/comments", comment_routes.router)
 api.add_router("/one-on-ones", one_on_one_routes.series_router)
 api.add_router("/one-on-one-meetings", one_on_one_routes.meetings)

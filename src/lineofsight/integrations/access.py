@@ -10,6 +10,7 @@ from lineofsight.core.models import ApiToken
 from lineofsight.goals.access import GoalViewer
 
 if TYPE_CHECKING:
+    from lineofsight.goals.access import OwnedKeyResult
     from lineofsight.integrations.outbound.models import WebhookSubscription
     from lineofsight.people.models import Person, Team
 
@@ -73,3 +74,11 @@ class IntegrationViewer(GoalViewer):
         its owner and HR."""
         return self.is_active and (self.is_hr or subscription.owner_id == self.pk)
 
+    # -- data sources ----------------------------------------------------------------------
+
+    def can_manage_data_source(self, key_result: OwnedKeyResult) -> bool:
+        """Connecting a key result to a data source, changing, syncing or removing it: whoever
+        may edit the key result (its owner, the objective's editors, HR). Everyone who sees
+        the key result sees that it is connected and where its readings came from, never the
+        source's settings or secret."""
+        return self.is_active and self.can_edit_key_result(key_result)

@@ -36,6 +36,7 @@ class Notification(models.Model):
         ONE_ON_ONE = "one_on_one", "One-on-one"  # the other side's agenda item; one tomorrow
         ACTION_ITEM = "action_item", "Action item"  # given to you in a one-on-one
         WEBHOOK = "webhook", "Webhook turned off"  # your subscription kept failing
+        SOURCE = "source", "Data source failing"  # a key result's data source failed
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
@@ -218,12 +219,15 @@ from lineofsight.integrations.outbound.models import (  # noqa: E402
     WebhookDelivery,
     WebhookSubscription,
 )
+from lineofsight.integrations.sources.models import DataSource, DataSourceReading  # noqa: E402
 
 __all__ = [
     "CalendarFeed",
     "ChatAccount",
     "ChatApp",
     "ChatInteraction",
+    "DataSource",
+    "DataSourceReading",
     "InboxItem",
     "Notification",
     "NotificationPreference",

@@ -1,10 +1,12 @@
-"""Notification settings: my digest preferences and my teams' chat channels."""
+"""Notification settings: my digest preferences and my teams' chat channels; webhooks, the
+calendar feed and key results' data sources."""
 
 from django.urls import path
 
 from lineofsight.integrations import inbox_views, views
 from lineofsight.integrations.chat import views as chat
 from lineofsight.integrations.outbound import views as outbound
+from lineofsight.integrations.sources import views as sources
 
 urlpatterns = [
     path("inbox/", inbox_views.inbox, name="inbox"),
@@ -55,4 +57,26 @@ urlpatterns = [
     path("settings/calendar/", outbound.calendar_settings, name="calendar-settings"),
     path("settings/calendar/revoke/", outbound.calendar_revoke, name="calendar-revoke"),
     path("calendar/<str:token>.ics", outbound.calendar_ics, name="calendar-feed"),
+    # Key results' data sources.
+    path("settings/data-sources/", sources.data_source_list, name="data-sources"),
+    path(
+        "key-results/<int:key_result_id>/source/",
+        sources.key_result_source,
+        name="key-result-source",
+    ),
+    path(
+        "key-results/<int:key_result_id>/source/sync/",
+        sources.key_result_source_sync,
+        name="key-result-source-sync",
+    ),
+    path(
+        "key-results/<int:key_result_id>/source/remove/",
+        sources.key_result_source_remove,
+        name="key-result-source-remove",
+    ),
+    path(
+        "objectives/<int:objective_id>/sources/",
+        sources.objective_sources,
+        name="objective-sources",
+    ),
 ]

@@ -61,6 +61,7 @@ NotificationKind = Literal[
     "one_on_one",
     "action_item",
     "webhook",
+    "source",
 ]
 ConfigurableKind = Literal[
     "mention",
