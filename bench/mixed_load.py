@@ -91,6 +91,13 @@ def parse_args() -> Any:
     p.add_argument("--server-workers", type=int, default=2, help="Processes per instance (2).")
     p.add_argument("--workers", type=int, default=2, help="lineofsight worker processes (2).")
     p.add_argument("--warmup-seconds", type=float, default=10.0, help="Untimed load first (10).")
+    p.add_argument(
+        "--jobs-every",
+        type=int,
+        default=60,
+        help="Seconds between the reminder and snapshot jobs' runs (60: once in a minute's "
+        "load; they default to 5 and 15 minutes in production).",
+    )
     return p.parse_args()
 
 
@@ -408,9 +415,8 @@ def main() -> None:
             "PYTHONPATH": str(ROOT / "src"),
             "LOS_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             # The reminder and snapshot jobs fall due during the load, not once an hour.
-            "LOS_REMIND_INTERVAL": "20",
-            "LOS_SNAPSHOT_INTERVAL": "30",
-            "LOS_FIGURES_INTERVAL": "10",
+            "LOS_REMIND_INTERVAL": str(args.jobs_every),
+            "LOS_SNAPSHOT_INTERVAL": str(args.jobs_every),
             "LOS_EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
         }
     )
@@ -505,10 +511,15 @@ def worker_runs(started: float) -> None:
         from django_tasks_db.models import DBTaskResult
     except ImportError:  # pragma: no cover - the queue is a dependency
         return
-    finished = Counter(
-        DBTaskResult.objects.filter(enqueued_at__gte=since).values_list("status", flat=True)
+    tasks = Counter(
+        (path.rsplit(".", 1)[-1], status)
+        for path, status in DBTaskResult.objects.filter(enqueued_at__gte=since).values_list(
+            "task_path", "status"
+        )
     )
-    print(f"tasks enqueued during the load, by state: {dict(sorted(finished.items()))}")
+    print("tasks enqueued during the load, by task and state (left READY: still queued):")
+    for (name, status), count in sorted(tasks.items()):
+        print(f"  {name:<32} {status:<10} {count:>6}")
 
 
 if __name__ == "__main__":
