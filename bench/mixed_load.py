@@ -8,7 +8,7 @@ It serves a copy of the 10,000-person organisation (see ``bench/benchdb.py``: a 
 database of your own made from the shared one, or by default a SQLite copy) with
 ``--servers`` separate gunicorn instances (``--server-workers`` processes each) and
 ``--workers`` ``lineofsight worker`` processes on the database task queue, with the
-reminder and snapshot jobs made due every few seconds so they run during the load. Then
+reminder and snapshot jobs made due every ``--jobs-every`` seconds, to run during the load. Then
 ``--users`` virtual users, each a person of the organisation signed in to one of the
 servers (as a load balancer with sticky sessions would), act for ``--duration`` seconds with
 a think time of ``--think`` seconds on average between actions: 70 % page views (home, the
