@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from lineofsight.core.errors import NotFound
 from lineofsight.goals.access import GoalViewer
-from lineofsight.goals.models import Blocker, BlockerEvent, KeyResult
-from lineofsight.people.models import Person, Team
+from lineofsight.goals.models import Blocker, BlockerEvent, KeyResult, Objective
+from lineofsight.people.models import Membership, Person, Team
 
 HOME_LIMIT = 20
 TEAM_LIMIT = 50
@@ -71,16 +71,23 @@ def assigned_to(user: Person, *, limit: int = HOME_LIMIT) -> tuple[list[Blocker]
 def team_filter(team: Team) -> Q:
     """Blockers on the key results of the team's objectives, of the team's members'
     objectives and of key results its members own."""
-    return (
-        Q(key_result__objective__owner_team=team)
-        | Q(key_result__objective__owner_person__memberships__team=team)
-        | Q(key_result__owner__memberships__team=team)
-    )
+    # The members as one subquery (not joins through memberships, which multiply the rows
+    # and keep the database from using its indexes: half a second at 10,000 people).
+    members = Membership.objects.filter(team=team).values("person_id")
+    objectives = Objective.objects.filter(
+        Q(owner_team=team) | Q(owner_person_id__in=members)
+    ).values("pk")
+    return Q(key_result__objective_id__in=objectives) | Q(key_result__owner_id__in=members)
 
 
 def team_open(user: Person, team: Team, *, limit: int = TEAM_LIMIT) -> tuple[list[Blocker], int]:
     """The open blockers on the team's key results that the person may see."""
-    ids = Blocker.objects.unresolved().filter(team_filter(team)).values_list("pk", flat=True)
+    # The team's open blockers first, on their own: a handful, found through indexes. As a
+    # subquery of the ordered, policy-filtered read, PostgreSQL walks every blocker of the
+    # organisation in date order instead (a second at 10,000 people).
+    ids = list(Blocker.objects.unresolved().filter(team_filter(team)).values_list("pk", flat=True))
+    if not ids:
+        return [], 0
     qs = _base(user).filter(pk__in=ids).order_by("open_since", "pk")
     rows = decorate(user, qs[:limit])
     total = len(rows) if len(rows) < limit else qs.count()
