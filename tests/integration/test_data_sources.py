@@ -10,8 +10,10 @@ import datetime as dt
 import json
 import os
 import sqlite3
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -194,11 +196,14 @@ def test_sqlite_is_opened_read_only_even_for_a_statement_past_the_check(sqlite_f
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):
 
     def test_sql_source_reads_from_postgresql_in_a_read_only_transaction(cast, kr):
-        source = connect(
-            cast, kr, "sql", secret=os.environ["DATABASE_URL"], query="SELECT 40 + 2 AS n"
-        )
+        # Another database of the same server (the product refuses its own): the server's
+        # maintenance database, which every PostgreSQL server has.
+        address = urlsplit(os.environ["DATABASE_URL"])
+        url = urlunsplit(address._replace(path="/postgres"))
+        assert connection.settings_dict["NAME"] != "postgres"
+        source = connect(cast, kr, "sql", secret=url, query="SELECT 40 + 2 AS n")
         assert actions.run(source.pk, trigger="cli").value == 42
-        parsed = reading.dj_database_url.parse(os.environ["DATABASE_URL"])
+        parsed = reading.dj_database_url.parse(url)
         with pytest.raises(reading.ReadError, match="read-only"):
             reading._postgres_rows(parsed, "CREATE TABLE los_source_probe (n int)", 5)
 
