@@ -36,8 +36,10 @@ pytestmark = pytest.mark.django_db
 
 # Markers of words written for a few readers (reviews, feedback, calibration, recognition,
 # comments, one-on-ones, check-in notes): never in the audit log. Titles and descriptions of
-# OKRs are not among them (HR reads every OKR, and an objective's title names it).
-NOT_WORDS = ("_title", "_desc", "_kr", "_initiative", "ren_webhook")
+# OKRs are not among them (HR reads every OKR, and an objective's title names it), nor is a
+# data source's header name (a setting HR reads on the source's page; its secret value is
+# never kept in the log, which the privacy crawl checks).
+NOT_WORDS = ("_title", "_desc", "_kr", "_initiative", "ren_webhook", "src_header")
 WRITTEN_WORDS = {n: m for n, m in MARKERS.items() if not n.endswith(NOT_WORDS)}
 
 
