@@ -33,7 +33,7 @@ from lineofsight.people.selectors import forget_organisation_cache, history_of
 USERNAME_RE = re.compile(r"^[\w.@+-]{1,150}$")
 
 
-def _touch_managers(*ids: int | None) -> None:
+def touch_managers(*ids: int | None) -> None:
     """Mark managers' rows changed when their reports change: a person's row shows whether
     they manage anyone (``roles``), which incremental reads must see."""
     wanted = {pk for pk in ids if pk is not None}
@@ -130,7 +130,7 @@ def create_person(
         person.manager = manager
         person.manager_path = manager.subtree_prefix
     person.save()
-    _touch_managers(person.manager_id)
+    touch_managers(person.manager_id)
     audit.record(
         actor=acting_user,
         action="person.create",
@@ -162,7 +162,7 @@ def set_manager(*, acting_user: Person | None, person: Person, manager: Person |
     person.manager = manager
     person.manager_path = manager.subtree_prefix if manager else "/"
     person.save(update_fields=["manager", "manager_path", "updated_at"])
-    _touch_managers(old_manager, person.manager_id)
+    touch_managers(old_manager, person.manager_id)
     new_prefix = person.subtree_prefix
     if old_prefix != new_prefix:
         Person.objects.filter(manager_path__startswith=old_prefix).update(
@@ -234,7 +234,7 @@ def update_person(
         changes["date_joined"] = start_of_day(start_date)
     deactivated = is_active is False and person.is_active
     if "is_active" in changes and person.is_active != is_active:
-        _touch_managers(person.manager_id)
+        touch_managers(person.manager_id)
     for key, value in changes.items():
         setattr(person, key, value)
     person.save(update_fields=[*changes, "updated_at"] if changes else None)
@@ -277,7 +277,7 @@ def deactivate_person(*, acting_user: Person | None, person: Person) -> Person:
         raise InvalidInput.one("is_active", problem)
     person.is_active = False
     person.save(update_fields=["is_active", "updated_at"])
-    _touch_managers(person.manager_id)
+    touch_managers(person.manager_id)
     # Access ends at once: every signed-in session ends now, and their API tokens are
     # refused from now on (``core.tokens.authenticate`` asks for an active person), until
     # they are reactivated.
@@ -301,7 +301,7 @@ def reactivate_person(*, acting_user: Person | None, person: Person) -> Person:
         raise InvalidInput.one("is_active", f"{person.name} is already active.")
     person.is_active = True
     person.save(update_fields=["is_active", "updated_at"])
-    _touch_managers(person.manager_id)
+    touch_managers(person.manager_id)
     audit.record(actor=acting_user, action="person.reactivate", subject=person, data={})
     return person
 

@@ -456,9 +456,7 @@ def _write(plan: Plan, acting_user: Person | None) -> None:
                 {"action": "person.update", "subject": Person(pk=pk), "data": {"is_active": False}}
             )
 
-    managers = [pk for pk in touched if pk is not None]
-    if managers:
-        Person.objects.filter(pk__in=managers).update(updated_at=timezone.now())
+    actions.touch_managers(*touched)
     audit.record_many(entries, actor=acting_user)
     people_saved_in_bulk.send(
         sender=Person, person_ids=[p.pk for p in created] + text_changed, team_ids=new_team_ids
