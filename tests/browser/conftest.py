@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 
 import pytest
 
@@ -62,6 +64,79 @@ def chromium() -> Iterator[Browser]:
         )
         yield browser
         browser.close()
+
+
+class InFlight:
+    """The live server's application, counting the requests it is still answering.
+
+    On SQLite in memory the live server's threads share the test's own connection, so a
+    request still running when the test ends (a fragment the page asked for last) would
+    write between the statements of the database flush that follows the test."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.running = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response) -> Iterable[bytes]:
+        with self.lock:
+            self.running += 1
+        try:
+            answer = self.app(environ, start_response)
+        except BaseException:
+            self.finished()
+            raise
+        return Answer(answer, self.finished)
+
+    def finished(self) -> None:
+        with self.lock:
+            self.running -= 1
+
+    def wait_until_idle(self, seconds: float = 10.0) -> None:
+        deadline = time.monotonic() + seconds
+        while self.running and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+
+class Answer:
+    """A response's body, which tells the counter when the server has sent all of it."""
+
+    def __init__(self, body: Iterable[bytes], done: Callable[[], None]) -> None:
+        self.body = body
+        self.done = done
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.done()
+
+
+@pytest.fixture(scope="session")
+def in_flight(live_server) -> InFlight:
+    server = live_server.thread.httpd
+    counter = InFlight(server.get_app())
+    server.set_app(counter)
+    return counter
+
+
+@pytest.fixture(autouse=True)
+def server_settles(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a test that used the live server, wait for the server to finish the answers it
+    is still writing (a fragment a closed tab asked for last) before the test's data is
+    flushed. Asking for the database here makes it torn down after this waits."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    counter: InFlight = request.getfixturevalue("in_flight")
+    yield
+    counter.wait_until_idle()
 
 
 @pytest.fixture
