@@ -37,3 +37,14 @@ class HeldMail(BaseEmailBackend):
 def echo(n: int) -> int:
     """A task whose result is its argument: many of them show who ran what."""
     return n
+
+
+@task()
+def long_job(folder: str) -> str:
+    """A recurring job that runs until the file ``job-hold`` in ``folder`` is gone (writing
+    ``job-started`` first), as planning 10,000 people's reminders takes a while."""
+    hold = Path(folder) / "job-hold"
+    (Path(folder) / "job-started").write_text("")
+    while hold.exists():
+        time.sleep(0.05)
+    return "done"

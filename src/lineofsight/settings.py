@@ -298,6 +298,9 @@ TASKS = {
             if TESTING
             else "django_tasks_db.DatabaseBackend",
         ),
+        # "recurring": the scheduled jobs (core.schedule), kept apart so one thread of each
+        # worker is always free for the short tasks of the default queue.
+        "QUEUES": ["default", "recurring"],
     }
 }
 # The worker (`lineofsight worker`): how often an idle worker looks for tasks, how often it

@@ -206,6 +206,46 @@ def test_two_workers_started_together_enqueue_each_job_once(shared):
     assert all(status == "SUCCESSFUL" for _, _, status, _, _ in state["tasks"])
 
 
+def test_a_long_recurring_job_does_not_hold_back_a_reminder(shared):
+    """A worker of two threads: while one runs a long recurring job, queued before the
+    reminder, the other (kept off recurring jobs) sends the reminder at once."""
+    run = lineofsight(shared)
+    mail = Path(shared["LOS_TEST_MAIL_DIR"])
+    (mail / "job-hold").write_text("")
+    queued = run(
+        "shell",
+        "-c",
+        "from tests.worker_tasks import long_job\n"
+        f"long_job.using(queue_name='recurring').enqueue({str(mail)!r})\n"
+        f"long_job.using(queue_name='recurring').enqueue({str(mail)!r})\n" + SETUP,
+    )
+    assert queued.returncode == 0, queued.stderr
+    worker = start_worker(shared, "--no-scheduler", "--concurrency", "2")
+    try:
+        wait_for(lambda: (mail / "sent.log").exists(), "the reminder to be sent")
+        during = inspect(run)
+        states = sorted((p.rsplit(".", 1)[-1], status) for _, p, status, _, _ in during["tasks"])
+        # One thread is inside the first long job; the second long job waits for it, not
+        # for the thread kept for short tasks.
+        assert states == [
+            ("deliver_notification", "SUCCESSFUL"),
+            ("long_job", "READY"),
+            ("long_job", "RUNNING"),
+        ]
+        assert [state for _, state, _ in during["notifications"]] == ["sent"]
+    finally:
+        (mail / "job-hold").unlink()
+        worker.send_signal(signal.SIGTERM)
+        output, _ = worker.communicate(timeout=120)
+    assert worker.returncode == 0, output
+    # Asked to stop, it finished the job under way and left the second one queued.
+    assert "Ran 2 task(s): 2 succeeded, 0 failed" in output
+    assert [t[2] for t in inspect(run)["tasks"] if t[1].endswith("long_job")] == [
+        "SUCCESSFUL",
+        "READY",
+    ]
+
+
 def test_sigterm_lets_the_task_under_way_finish(shared):
     """The first SIGTERM stops the worker taking tasks; the reminder it is sending is sent
     and recorded before it exits, and it says it has stopped."""

@@ -31,7 +31,10 @@ pytestmark = pytest.mark.django_db
 
 MID_SLOT = dt.datetime(2026, 11, 23, 10, 0, 10, tzinfo=dt.UTC)  # 20 s before the next
 DATABASE_QUEUE = {
-    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "reports"]}
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "recurring", "reports"],
+    }
 }
 
 
@@ -190,6 +193,35 @@ def test_max_tasks_and_queues(queued):
     assert DBTaskResult.objects.filter(queue_name="reports", status="READY").count() == 1
     assert "Ran 1 task(s)" in worker("--once", "--no-scheduler", "--queue", "reports,other")
     assert not ScheduledRun.objects.exists()  # --no-scheduler
+
+
+def test_recurring_jobs_go_to_their_own_queue(queued):
+    with time_machine.travel(MID_SLOT, tick=False):
+        schedule.tick(scheduler="one")
+    names = set(DBTaskResult.objects.values_list("queue_name", flat=True))
+    assert names == {schedule.RECURRING_QUEUE}
+
+
+@pytest.mark.parametrize(
+    "queues, concurrency, kept",
+    [(["*"], 2, 1), (["default", "recurring"], 3, 1), (["*"], 1, 0), (["recurring"], 2, 0)],
+)
+def test_one_thread_is_kept_for_short_tasks(queued, cast, queues, concurrency, kept):
+    """A recurring job queued first goes to a thread free to run it; the thread kept for the
+    short tasks takes the reminder queued after it instead."""
+    from lineofsight.core.worker import WorkerProcess
+
+    job = worker_tasks.echo.using(queue_name=schedule.RECURRING_QUEUE).enqueue(7)
+    reminder = deliver_notification.enqueue(pending_for(cast.ava).pk, 0)
+    process = WorkerProcess(queues=queues, concurrency=concurrency, scheduler=False)
+    assert len(process.short_only) == kept
+    first, _ = process._take(process.ids[0])
+    if kept:
+        assert first is not None and str(first.pk) == str(reminder.id)
+        second, _ = process._take(process.ids[1])
+        assert second is not None and str(second.pk) == str(job.id)
+    else:  # one thread, or only the recurring queue: the oldest first
+        assert first is not None and str(first.pk) == str(job.id)
 
 
 @pytest.mark.parametrize(

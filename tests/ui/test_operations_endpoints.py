@@ -22,7 +22,9 @@ from lineofsight.people.selectors import forget_organisation_cache
 pytestmark = pytest.mark.django_db
 
 TOKEN = "scrape-token-0123456789abcdefghij"
-DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+DB_BACKEND = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "recurring"]}
+}
 
 
 def _task(status: str, *, waited: float = 0.0, running_for: float | None = None) -> None:

@@ -55,6 +55,12 @@ class Job:
         return found
 
 
+# The queue the recurring jobs go to. A worker with two or more threads keeps one thread off
+# it (core.worker), so a long job (planning the reminders of 10,000 people, a snapshot) never
+# holds back the short tasks queued meanwhile: messages, webhook deliveries, data-source reads.
+RECURRING_QUEUE = "recurring"
+
+
 def jobs() -> list[Job]:
     """The recurring jobs, from ``settings.SCHEDULE``."""
     schedule: dict[str, dict[str, Any]] = settings.SCHEDULE
@@ -103,7 +109,7 @@ def _enqueue_slot(job: Job, slot: int, *, scheduler: str) -> bool:
             )
             if queued_in_db:
                 # The run's row and its task commit together: neither without the other.
-                result = task.enqueue()
+                result = task.using(queue_name=RECURRING_QUEUE).enqueue()
                 run.task_id = str(result.id)
                 run.save(update_fields=["task_id"])
     except IntegrityError:
@@ -111,6 +117,6 @@ def _enqueue_slot(job: Job, slot: int, *, scheduler: str) -> bool:
     if not queued_in_db:
         # A backend outside the database (the immediate one runs the task at once): after
         # the slot's row is written, so a long job holds no lock on the schedule.
-        task.enqueue()
+        task.using(queue_name=RECURRING_QUEUE).enqueue()
     logger.info("Enqueued %s for its slot starting %s.", job.name, job.slot_start(slot))
     return True

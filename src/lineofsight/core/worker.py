@@ -7,6 +7,9 @@ with heartbeats, the schedule and the recovery of dead workers' tasks.
   so any number of threads and processes on any number of machines take tasks without
   waiting on each other or taking the same one; on SQLite a take is one short exclusive
   transaction.
+* With two or more threads and both queues to serve, the first thread never takes a
+  recurring job (``schedule.RECURRING_QUEUE``): messages, webhook deliveries and data-source
+  reads queued while long jobs run on the other threads go out at once, not after them.
 * The process's main thread keeps house every second: it writes the heartbeat of every
   thread (every ``LOS_WORKER_HEARTBEAT_SECONDS``), gives back the tasks of dead workers
   (``core.queue.requeue_stale``) and enqueues the recurring jobs whose slot has come
@@ -91,6 +94,10 @@ class WorkerProcess:
         self.say = say
         self.process = process_id()
         self.ids = [f"{self.process}-{n}" for n in range(1, concurrency + 1)]
+        # The thread kept for the short tasks: never on a recurring job, while others are.
+        recurring = schedule.RECURRING_QUEUE
+        serves_both = "*" in queues or (recurring in queues and any(q != recurring for q in queues))
+        self.short_only = {self.ids[0]} if concurrency > 1 and serves_both else set()
         self.stop = threading.Event()  # take no more tasks
         self.done = threading.Event()  # the process is ending
         self.stats = Stats()
@@ -260,6 +267,8 @@ class WorkerProcess:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
         if "*" not in self.queues:
             tasks = tasks.filter(queue_name__in=self.queues)
+        if worker_id in self.short_only:
+            tasks = tasks.exclude(queue_name=schedule.RECURRING_QUEUE)
         try:
             with exclusive_transaction(tasks.db):
                 found = tasks.get_locked()

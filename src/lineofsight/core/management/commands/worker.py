@@ -47,7 +47,7 @@ class Command(BaseCommand):
             default=os.environ.get("LOS_WORKER_CONCURRENCY", "1"),
             metavar="N",
             help="Tasks run at once by this process (threads; default LOS_WORKER_CONCURRENCY "
-            "or 1).",
+            "or 1). With 2 or more, one thread never takes a recurring job.",
         )
         parser.add_argument(
             "--queue",
