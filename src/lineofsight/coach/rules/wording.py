@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +59,9 @@ THRESHOLD = 0.5
 THRESHOLDS = {"activity": 0.6, "deliverable": 0.5}
 
 _WORD = re.compile(r"[^\W\d_][\w'-]*", re.UNICODE)
+# Tuning batches left out of learning while generalisation is measured, and how many times
+# the models were learnt again (answers cached under an older generation are not reused).
+_learning: dict[str, Any] = {"left_out": frozenset(), "generation": 0}
 # Units that name no thing counted: currencies, shares, scores.
 _PLAIN_UNITS = frozenset(
     "usd eur gbp chf jpy aud cad percent pct pp points pts score x times".split()  # noqa: SIM905
@@ -163,11 +168,27 @@ def _exemplar_lines(name: str) -> list[list[str]]:
     return rows
 
 
-def _tuning(name: str) -> list[dict[str, Any]]:
-    """The tuning set's items for one judgement: every batch (``<name>.json``,
-    ``<name>-2.json``, ...), each written apart from these rules."""
-    items: list[dict[str, Any]] = []
+_BATCH = re.compile(r"^(?P<name>[a-z]+)(?:-(?P<batch>\d+))?$")
+
+
+def tuning_batches(name: str) -> dict[str, Path]:
+    """The tuning set's batches for one judgement, by number: ``<name>.json`` is batch "1",
+    ``<name>-2.json`` batch "2", and so on, whichever are there."""
+    batches = {}
     for path in sorted((EXEMPLARS / "tuning").glob(f"{name}*.json")):
+        found = _BATCH.match(path.stem)
+        if found and found["name"] == name:
+            batches[found["batch"] or "1"] = path
+    return dict(sorted(batches.items(), key=lambda pair: int(pair[0])))
+
+
+def _tuning(name: str) -> list[dict[str, Any]]:
+    """The tuning set's items for one judgement: every batch there is, each written apart
+    from these rules, less those left out while measuring (``learning_without``)."""
+    items: list[dict[str, Any]] = []
+    for batch, path in tuning_batches(name).items():
+        if batch in _learning["left_out"]:
+            continue
         with open(path, encoding="utf-8") as handle:
             items += json.load(handle)
     return items
@@ -278,6 +299,29 @@ _models: dict[str, _Model] = {}
 _lock = threading.Lock()
 
 
+@contextmanager
+def learning_without(batches: Iterable[str]) -> Iterator[None]:
+    """Learn every judgement again without some tuning batches ("2", "3"...), for as long as
+    the block runs, then go back to learning from all of them: how generalisation is
+    measured (``bench/coach_crossval.py``), by scoring a batch the models never saw."""
+    with _lock:
+        previous = _learning["left_out"]
+        _learning["left_out"] = frozenset(batches)
+        _forget()
+    try:
+        yield
+    finally:
+        with _lock:
+            _learning["left_out"] = previous
+            _forget()
+
+
+def _forget() -> None:
+    _models.clear()
+    _pair_models.clear()
+    _learning["generation"] += 1
+
+
 def _model(name: str) -> _Model | None:
     encoder = meaning.encoder()
     if encoder is None:
@@ -321,7 +365,9 @@ def restates(child: str, parent: str, stop: tuple[str, ...] = ()) -> float | Non
 def model_id() -> int:
     """Which model answers now (0: none), for caches of answers that depend on it."""
     encoder = meaning.encoder()
-    return id(encoder) if encoder is not None else 0
+    if encoder is None:
+        return 0
+    return hash((id(encoder), _learning["generation"])) or 1
 
 
 def activity(title: str, kind: str, unit: str = "") -> Verdict | None:
