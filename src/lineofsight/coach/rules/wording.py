@@ -144,7 +144,7 @@ class _Model:
         score = float(self.features(text, kind, unit) @ self.weights + self.bias)
         similarities = self.vectors @ self.encoder.vector(text)
         # The exemplars nearest in meaning have a say of their own beside the regression.
-        nearest = np.argsort(-similarities, kind="stable")[:NEIGHBOURS]
+        nearest = np.argpartition(-similarities, NEIGHBOURS)[:NEIGHBOURS]
         vote = float(self.labels[nearest].mean())
         probability = (1 - VOTE) * float(1 / (1 + np.exp(-score))) + VOTE * vote
         side = probability >= self.threshold
@@ -179,13 +179,17 @@ def _senses(encoder: meaning.Encoder, words: np.ndarray) -> np.ndarray:
     np = encoder.np
     if not len(words):
         return np.zeros(len(SENSES), np.float32)
-    return np.array([float((words @ sense.T).max()) for sense in _sense_vectors(encoder)],
-                    dtype=np.float32)
+    vectors, starts = _sense_vectors(encoder)
+    return np.maximum.reduceat((words @ vectors.T).max(axis=0), starts)  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=4)
-def _sense_vectors(encoder: meaning.Encoder) -> tuple[np.ndarray, ...]:
-    return tuple(encoder.word_vectors(words.split()) for words in SENSES.values())
+def _sense_vectors(encoder: meaning.Encoder) -> tuple[np.ndarray, np.ndarray]:
+    """Every sense's word vectors in one matrix, and the row each sense starts at."""
+    np = encoder.np
+    groups = [encoder.word_vectors(words.split()) for words in SENSES.values()]
+    starts = np.cumsum([0] + [len(group) for group in groups[:-1]])
+    return np.concatenate(groups), starts
 
 
 def _learn(
