@@ -20,7 +20,7 @@ from typing import Any
 
 from lineofsight.coach.rules import run_checks
 from lineofsight.coach.rules.facts import CoachSettings, KeyResultFacts, ObjectiveFacts, Population
-from lineofsight.coach.rules.wording import EXEMPLARS
+from lineofsight.coach.rules.wording import EXEMPLARS, tuning_batches
 from tests.coaching_examples.build import QUARTER, YEAR_ID, next_id
 
 ROOT = Path(__file__).resolve().parent
@@ -34,10 +34,18 @@ FILES = {
 NUMERIC = {"increase", "decrease", "stay_above", "stay_below"}
 
 
-def load(set_name: str, file: str) -> list[dict[str, Any]]:
-    """Every batch of one file of a set (``activity.json``, ``activity-2.json``, ...)."""
+def load(set_name: str, file: str, batch: str | None = None) -> list[dict[str, Any]]:
+    """Every batch of one file of a set (``activity.json``, ``activity-2.json``, ...), or
+    only one batch of the tuning set ("1", "2"... as ``wording.tuning_batches`` numbers
+    them)."""
+    if batch is not None:
+        if set_name != "tuning":
+            raise ValueError("only the tuning set is split into batches")
+        paths = [tuning_batches(file)[batch]]
+    else:
+        paths = sorted(SETS[set_name].glob(f"{file}*.json"))
     items: list[dict[str, Any]] = []
-    for path in sorted(SETS[set_name].glob(f"{file}*.json")):
+    for path in paths:
         with open(path, encoding="utf-8") as handle:
             items += json.load(handle)
     return items
@@ -109,11 +117,12 @@ class Score:
 
 
 def verdicts(
-    set_name: str, file: str, settings: CoachSettings | None = None
+    set_name: str, file: str, settings: CoachSettings | None = None, batch: str | None = None
 ) -> Iterator[tuple[dict[str, Any], bool]]:
-    """Each item and whether the check spoke about it."""
+    """Each item (of one batch of the tuning set, if given) and whether the check spoke
+    about it."""
     check, code = FILES[file]
-    for item in load(set_name, file):
+    for item in load(set_name, file, batch):
         population, subject = case(file, item)
         findings = run_checks(population, settings, checks=[check])
         yield item, any(f.code == code and f.subject_id == subject for f in findings)

@@ -207,19 +207,33 @@ _MADE_WORDS = word_set(
 )
 
 
+# How sure the model must still be that a milestone is a deliverable when the word lists say
+# it is ("Migrate ranking to the new model" opens with a verb of making): the lists and the
+# model each catch what the other misses, and a verb of making with the model leaning the
+# other way is as often a result ("Sign the publishing deal").
+LISTED_DELIVERABLE = 0.3
+
+
 def deliverable_work(kr: KeyResultFacts) -> str | None:
     """What shows a milestone only finishes a piece of work, or None for a result: the
-    meaning model's verdict when it is installed, else the wording ("launch", "live"...)."""
+    meaning model's verdict, or the wording ("launch", "live"...) when the model does not
+    lean hard the other way; the wording alone without the model."""
+    listed = _made(_words(kr.title))
     verdict = wording.deliverable(kr.title)
-    if verdict is not None:
-        return f"like {quoted(verdict.closest)}" if verdict.bad else None
-    words = _words(kr.title)
+    if verdict is None:
+        return listed
+    if verdict.bad:
+        return f"like {quoted(verdict.closest)}"
+    return listed if verdict.probability >= LISTED_DELIVERABLE else None
+
+
+def _made(words: tuple[str, ...]) -> str | None:
+    """The verb of making a milestone opens with, or the word saying the work is done."""
     if not words:
         return None
     if words[0] in _MAKING_VERBS:
         return words[0]
-    made = next((w for w in words if w in _MADE_WORDS), None)
-    return made
+    return next((w for w in words if w in _MADE_WORDS), None)
 
 
 def _vague_verb(kr: KeyResultFacts) -> str | None:
