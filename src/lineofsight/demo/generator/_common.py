@@ -98,11 +98,13 @@ def insert_rows(
 def insert_objects(objects: Sequence[models.Model]) -> None:
     """Write unsaved model instances that nothing reads back (revisions, links) with
     ``insert_rows``: each field's value as the instance holds it (JSON encoded for the
-    database), without the ORM compiling an INSERT."""
+    database), without the ORM compiling an INSERT. Instances given their ids here (all or
+    none) are written with them."""
     if not objects:
         return
     model = type(objects[0])
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    with_ids = objects[0].pk is not None
+    fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
     encoded = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
     rows = (
         [
@@ -156,6 +158,7 @@ class GeneratorState:
     quarter: Cycle
     planned_at: dt.datetime
     last_reading_at: dt.datetime
+    _stamps: list[list[dt.datetime]]  # the moments a reading may land at, by week
     # Rows made by the organisation and objective stages.
     password_hash: str
     org: _Org

@@ -13,7 +13,6 @@ from django.db import transaction
 
 from lineofsight.demo import content
 from lineofsight.demo.generator._common import (
-    BATCH,
     CHUNK_OBJECTIVES,
     GeneratorState,
     chunks,
@@ -44,6 +43,19 @@ CHECK_IN_COLUMNS = (
     "recorded_at",
     "progress",
     "amendment_reason",
+    "updated_at",
+)
+BLOCKER_COLUMNS = (
+    "key_result_id",
+    "check_in_id",
+    "text",
+    "raised_by_id",
+    "assignee_id",
+    "state",
+    "raised_at",
+    "open_since",
+    "resolved_at",
+    "resolution_note",
     "updated_at",
 )
 # A blocker raised in a generated check-in: the check-in's id, its key result, its author,
@@ -92,8 +104,16 @@ class KeyResultStage(GeneratorState):
         people = {p.pk: p for group in self.org.members for p in group}
         people[self.org.ceo.pk] = self.org.ceo
         people.update({h.pk: h for h in self.org.heads})
-        # Check-ins are written as plain rows with the ids given here, so that the blockers
-        # raised in them can point at them without reading them back.
+        # Each week's reading lands up to ten hours before its slot: the moments to pick from,
+        # made once instead of for each of the millions of readings.
+        slots = [
+            self.last_reading_at - dt.timedelta(weeks=self.weeks - w)
+            for w in range(1, self.weeks + 1)
+        ]
+        self._stamps = [[slot - dt.timedelta(minutes=m) for m in range(600)] for slot in slots]
+        # Key results and check-ins are written as plain rows with the ids given here, so
+        # that the rows pointing at them need not read them back.
+        key_result_id = next_id(KeyResult)
         check_in_id = next_id(CheckIn)
         for batch in chunks(self.objectives, CHUNK_OBJECTIVES):
             with transaction.atomic():
@@ -105,9 +125,11 @@ class KeyResultStage(GeneratorState):
                     ]
                     for position in range(3):
                         kr, readings = self._key_result(objective, position, candidates)
+                        kr.pk = key_result_id
+                        key_result_id += 1
                         krs.append(kr)
                         series.append(readings)
-                KeyResult.objects.bulk_create(krs, batch_size=BATCH)
+                insert_objects(krs)
                 insert_objects([self._kr_revision(kr) for kr in krs])
                 pending: list[tuple[Any, ...]] = []
                 raised: list[_Raised] = []
@@ -138,7 +160,7 @@ class KeyResultStage(GeneratorState):
                         pending, raised = [], []
                 self._write_check_ins(pending, raised, bar)
                 self.summary.key_results += len(krs)
-        reset_sequences(CheckIn)
+        reset_sequences(KeyResult, CheckIn, Blocker)
         bar.finish()
 
     def _write_check_ins(
@@ -179,7 +201,7 @@ class KeyResultStage(GeneratorState):
         last_value, last_done, last_confidence, last_at = readings[-1]
         kr = KeyResult(
             objective=objective,
-            cycle=self.quarter,
+            cycle_id=self.quarter.pk,
             title=title,
             kind=spec.kind.value,
             unit=spec.unit,
@@ -187,7 +209,7 @@ class KeyResultStage(GeneratorState):
             target_value=spec.target,
             signal=signal,
             weight=2.0 if rng.random() < 0.1 else 1.0,
-            owner=owner,
+            owner_id=owner.pk,
             source=KeyResult.Source.CHECK_INS,
             position=position,
             current_value=last_value,
@@ -209,12 +231,8 @@ class KeyResultStage(GeneratorState):
         bend = rng.uniform(0.8, 1.3)
         done_week = rng.randint(max(1, math.ceil(weeks * 0.4)), math.ceil(weeks * 1.4))
         best = 0.0
-        for week in range(1, weeks + 1):
-            at = (
-                self.last_reading_at
-                - dt.timedelta(weeks=weeks - week)
-                - dt.timedelta(minutes=rng.randrange(0, 600))
-            )
+        for week, stamps in enumerate(self._stamps, start=1):
+            at = stamps[rng.randrange(0, 600)]
             share = week / weeks
             value: float | None = None
             done: bool | None = None
@@ -265,26 +283,21 @@ class KeyResultStage(GeneratorState):
             return
         latest = max(at for _, _, _, at, _ in raised)
         recent = latest - dt.timedelta(days=14)
+        resolved, still_open = Blocker.State.RESOLVED.value, Blocker.State.OPEN.value
         rows = []
         for check_in_id, key_result_id, author_id, at, text in raised:
-            done = at < recent
-            settled = at + dt.timedelta(days=5)
-            rows.append(
-                Blocker(
-                    key_result_id=key_result_id,
-                    check_in_id=check_in_id,
-                    text=text,
-                    raised_by_id=author_id,
-                    assignee_id=None if done else author_id,
-                    state=Blocker.State.RESOLVED if done else Blocker.State.OPEN,
-                    raised_at=at,
-                    open_since=at,
-                    resolved_at=settled if done else None,
-                    resolution_note="Sorted out with the team." if done else "",
-                    updated_at=settled if done else at,
+            if at < recent:
+                settled = at + dt.timedelta(days=5)
+                rows.append(
+                    (key_result_id, check_in_id, text, author_id, None, resolved, at, at)
+                    + (settled, "Sorted out with the team.", settled)
                 )
-            )
-        Blocker.objects.bulk_create(rows, batch_size=BATCH)
+            else:
+                rows.append(
+                    (key_result_id, check_in_id, text, author_id, author_id, still_open, at, at)
+                    + (None, "", at)
+                )
+        insert_rows(Blocker, BLOCKER_COLUMNS, rows)
 
     def _words(self, confidence: str) -> tuple[str, str]:
         rng = self.rng
