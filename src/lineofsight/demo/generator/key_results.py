@@ -15,11 +15,13 @@ from lineofsight.demo import content
 from lineofsight.demo.generator._common import (
     CHUNK_OBJECTIVES,
     GeneratorState,
+    bulk_load,
     chunks,
     insert_objects,
     insert_rows,
     next_id,
     reset_sequences,
+    stored_datetime,
 )
 from lineofsight.demo.progress import ProgressBar
 from lineofsight.goals import scoring
@@ -61,6 +63,8 @@ BLOCKER_COLUMNS = (
 # A blocker raised in a generated check-in: the check-in's id, its key result, its author,
 # when, and the blocker's words.
 _Raised = tuple[int, int, int, dt.datetime, str]
+# A weekly reading: value, done, confidence, when, and when as ``stored_datetime`` text.
+_Reading = tuple[float | None, bool | None, str, dt.datetime, str]
 
 THINGS = (
     ("qualified opportunities", "opportunities"),
@@ -105,61 +109,68 @@ class KeyResultStage(GeneratorState):
         people[self.org.ceo.pk] = self.org.ceo
         people.update({h.pk: h for h in self.org.heads})
         # Each week's reading lands up to ten hours before its slot: the moments to pick from,
-        # made once instead of for each of the millions of readings.
+        # and their text for the rows, made once instead of for each of millions of readings.
         slots = [
             self.last_reading_at - dt.timedelta(weeks=self.weeks - w)
             for w in range(1, self.weeks + 1)
         ]
-        self._stamps = [[slot - dt.timedelta(minutes=m) for m in range(600)] for slot in slots]
+        self._stamps = [
+            [
+                (at, stored_datetime(at))
+                for at in (slot - dt.timedelta(minutes=m) for m in range(600))
+            ]
+            for slot in slots
+        ]
         # Key results and check-ins are written as plain rows with the ids given here, so
         # that the rows pointing at them need not read them back.
         key_result_id = next_id(KeyResult)
         check_in_id = next_id(CheckIn)
-        for batch in chunks(self.objectives, CHUNK_OBJECTIVES):
-            with transaction.atomic():
-                krs: list[KeyResult] = []
-                series: list[list[tuple[float | None, bool | None, str, dt.datetime]]] = []
-                for objective in batch:
-                    candidates = self.owners.get(objective.pk) or [
-                        people[objective.owner_person_id]  # type: ignore[index]
-                    ]
-                    for position in range(3):
-                        kr, readings = self._key_result(objective, position, candidates)
-                        kr.pk = key_result_id
-                        key_result_id += 1
-                        krs.append(kr)
-                        series.append(readings)
-                insert_objects(krs)
-                insert_objects([self._kr_revision(kr) for kr in krs])
-                pending: list[tuple[Any, ...]] = []
-                raised: list[_Raised] = []
-                for kr, readings in zip(krs, series, strict=True):
-                    spec = kr.spec()
-                    for value, done, confidence, at in readings:
-                        note, blockers = self._words(confidence)
-                        pending.append(
-                            (
-                                check_in_id,
-                                kr.pk,
-                                value,
-                                done,
-                                confidence,
-                                note,
-                                kr.owner_id,
-                                at,
-                                self._progress(spec, value, done),
-                                "",
-                                at,  # updated_at: a generated reading is never changed
+        with bulk_load(KeyResult, KeyResultRevision, CheckIn, Blocker):
+            for batch in chunks(self.objectives, CHUNK_OBJECTIVES):
+                with transaction.atomic():
+                    krs: list[KeyResult] = []
+                    series: list[list[_Reading]] = []
+                    for objective in batch:
+                        candidates = self.owners.get(objective.pk) or [
+                            people[objective.owner_person_id]  # type: ignore[index]
+                        ]
+                        for position in range(3):
+                            kr, readings = self._key_result(objective, position, candidates)
+                            kr.pk = key_result_id
+                            key_result_id += 1
+                            krs.append(kr)
+                            series.append(readings)
+                    insert_objects(krs)
+                    insert_objects([self._kr_revision(kr) for kr in krs])
+                    pending: list[tuple[Any, ...]] = []
+                    raised: list[_Raised] = []
+                    for kr, readings in zip(krs, series, strict=True):
+                        spec = kr.spec()
+                        for value, done, confidence, at, stamp in readings:
+                            note, blockers = self._words(confidence)
+                            pending.append(
+                                (
+                                    check_in_id,
+                                    kr.pk,
+                                    value,
+                                    done,
+                                    confidence,
+                                    note,
+                                    kr.owner_id,
+                                    stamp,
+                                    self._progress(spec, value, done),
+                                    "",
+                                    stamp,  # updated_at: a generated reading is never changed
+                                )
                             )
-                        )
-                        if blockers:
-                            raised.append((check_in_id, kr.pk, kr.owner_id, at, blockers))
-                        check_in_id += 1
-                    if len(pending) >= 20_000:
-                        self._write_check_ins(pending, raised, bar)
-                        pending, raised = [], []
-                self._write_check_ins(pending, raised, bar)
-                self.summary.key_results += len(krs)
+                            if blockers:
+                                raised.append((check_in_id, kr.pk, kr.owner_id, at, blockers))
+                            check_in_id += 1
+                        if len(pending) >= 20_000:
+                            self._write_check_ins(pending, raised, bar)
+                            pending, raised = [], []
+                    self._write_check_ins(pending, raised, bar)
+                    self.summary.key_results += len(krs)
         reset_sequences(KeyResult, CheckIn, Blocker)
         bar.finish()
 
@@ -173,7 +184,7 @@ class KeyResultStage(GeneratorState):
 
     def _key_result(
         self, objective: Objective, position: int, owners: Sequence[Person]
-    ) -> tuple[KeyResult, list[tuple[float | None, bool | None, str, dt.datetime]]]:
+    ) -> tuple[KeyResult, list[_Reading]]:
         rng = self.rng
         owner = owners[0] if len(owners) == 1 else rng.choice(owners)
         roll = rng.random()
@@ -198,7 +209,7 @@ class KeyResultStage(GeneratorState):
             spec = scoring.KeyResultSpec(scoring.KeyResultKind.STAY_ABOVE, None, threshold, unit)
             title = f"{metric} stays above {threshold:.0f} {unit}"
         readings = self._readings(spec)
-        last_value, last_done, last_confidence, last_at = readings[-1]
+        last_value, last_done, last_confidence, last_at, _ = readings[-1]
         kr = KeyResult(
             objective=objective,
             cycle_id=self.quarter.pk,
@@ -221,18 +232,16 @@ class KeyResultStage(GeneratorState):
         )
         return kr, readings
 
-    def _readings(
-        self, spec: scoring.KeyResultSpec
-    ) -> list[tuple[float | None, bool | None, str, dt.datetime]]:
-        """Weekly readings (value, done, confidence, when) following a plausible plan."""
+    def _readings(self, spec: scoring.KeyResultSpec) -> list[_Reading]:
+        """Weekly readings (``_Reading``) following a plausible plan."""
         rng, weeks = self.rng, self.weeks
-        out: list[tuple[float | None, bool | None, str, dt.datetime]] = []
+        out: list[_Reading] = []
         finish = min(1.1, max(0.05, rng.gauss(0.72, 0.22)))
         bend = rng.uniform(0.8, 1.3)
         done_week = rng.randint(max(1, math.ceil(weeks * 0.4)), math.ceil(weeks * 1.4))
         best = 0.0
         for week, stamps in enumerate(self._stamps, start=1):
-            at = stamps[rng.randrange(0, 600)]
+            at, stamp = stamps[rng.randrange(0, 600)]
             share = week / weeks
             value: float | None = None
             done: bool | None = None
@@ -262,7 +271,7 @@ class KeyResultStage(GeneratorState):
                 confidence = (
                     "on_track" if pace >= 0.8 else "at_risk" if pace >= 0.6 else "off_track"
                 )
-            out.append((value, done, confidence, at))
+            out.append((value, done, confidence, at, stamp))
         return out
 
     def _progress(
@@ -284,7 +293,7 @@ class KeyResultStage(GeneratorState):
         latest = max(at for _, _, _, at, _ in raised)
         recent = latest - dt.timedelta(days=14)
         resolved, still_open = Blocker.State.RESOLVED.value, Blocker.State.OPEN.value
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for check_in_id, key_result_id, author_id, at, text in raised:
             if at < recent:
                 settled = at + dt.timedelta(days=5)
