@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +23,6 @@ from lineofsight.demo.generator._common import (
     reset_sequences,
     stored_datetime,
 )
-from lineofsight.demo.progress import ProgressBar
 from lineofsight.goals import scoring
 from lineofsight.goals.models import (
     Blocker,
@@ -63,6 +62,7 @@ BLOCKER_COLUMNS = (
 # A blocker raised in a generated check-in: the check-in's id, its key result, its author,
 # when, and the blocker's words.
 _Raised = tuple[int, int, int, dt.datetime, str]
+SETTLING_RUN = 20_000  # check-ins
 # A weekly reading: value, done, confidence, when, and when as ``stored_datetime`` text.
 _Reading = tuple[float | None, bool | None, str, dt.datetime, str]
 
@@ -142,45 +142,60 @@ class KeyResultStage(GeneratorState):
                             series.append(readings)
                     insert_objects(krs)
                     insert_objects([self._kr_revision(kr) for kr in krs])
-                    pending: list[tuple[Any, ...]] = []
-                    raised: list[_Raised] = []
-                    for kr, readings in zip(krs, series, strict=True):
-                        spec = kr.spec()
-                        for value, done, confidence, at, stamp in readings:
-                            note, blockers = self._words(confidence)
-                            pending.append(
-                                (
-                                    check_in_id,
-                                    kr.pk,
-                                    value,
-                                    done,
-                                    confidence,
-                                    note,
-                                    kr.owner_id,
-                                    stamp,
-                                    self._progress(spec, value, done),
-                                    "",
-                                    stamp,  # updated_at: a generated reading is never changed
-                                )
-                            )
-                            if blockers:
-                                raised.append((check_in_id, kr.pk, kr.owner_id, at, blockers))
-                            check_in_id += 1
-                        if len(pending) >= 20_000:
-                            self._write_check_ins(pending, raised, bar)
-                            pending, raised = [], []
-                    self._write_check_ins(pending, raised, bar)
+                    # The rows are made as the database takes them in, so that it stores
+                    # some while the next are made.
+                    raised: list[list[_Raised]] = []
+                    rows = self._check_in_rows(krs, series, check_in_id, raised)
+                    insert_rows(CheckIn, CHECK_IN_COLUMNS, rows)
+                    for run in raised:
+                        self._blockers(run)
+                    written = sum(len(readings) for readings in series)
+                    check_in_id += written
+                    bar.advance(written)
+                    self.summary.check_ins += written
                     self.summary.key_results += len(krs)
         reset_sequences(KeyResult, CheckIn, Blocker)
         bar.finish()
 
-    def _write_check_ins(
-        self, rows: list[tuple[Any, ...]], raised: list[_Raised], bar: ProgressBar
-    ) -> None:
-        insert_rows(CheckIn, CHECK_IN_COLUMNS, rows)
-        self._blockers(raised)
-        bar.advance(len(rows))
-        self.summary.check_ins += len(rows)
+    def _check_in_rows(
+        self,
+        krs: Sequence[KeyResult],
+        series: Sequence[list[_Reading]],
+        first_id: int,
+        raised: list[list[_Raised]],
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows of the key results' readings, with ids from ``first_id``. The blockers
+        raised in them go to ``raised`` as the rows are made, in runs of the key results
+        whose readings add up to ``SETTLING_RUN`` (``_blockers`` settles a run's older
+        blockers)."""
+        check_in_id = first_id
+        run: list[_Raised] = []
+        in_run = 0
+        for kr, readings in zip(krs, series, strict=True):
+            spec = kr.spec()
+            for value, done, confidence, at, stamp in readings:
+                note, blockers = self._words(confidence)
+                yield (
+                    check_in_id,
+                    kr.pk,
+                    value,
+                    done,
+                    confidence,
+                    note,
+                    kr.owner_id,
+                    stamp,
+                    self._progress(spec, value, done),
+                    "",
+                    stamp,  # updated_at: a generated reading is never changed
+                )
+                if blockers:
+                    run.append((check_in_id, kr.pk, kr.owner_id, at, blockers))
+                check_in_id += 1
+            in_run += len(readings)
+            if in_run >= SETTLING_RUN:
+                raised.append(run)
+                run, in_run = [], 0
+        raised.append(run)
 
     def _key_result(
         self, objective: Objective, position: int, owners: Sequence[Person]
