@@ -117,6 +117,9 @@ def bulk_load(*model_list: type[models.Model]) -> Iterator[None]:
         return
     quote = connection.ops.quote_name
     with transaction.atomic(), connection.cursor() as cursor:
+        # Rows written earlier in an enclosing transaction are checked now: a table with
+        # checks still pending cannot be altered.
+        connection.check_constraints()
         keys: list[tuple[str, str, str]] = []
         for model in model_list:
             table = model._meta.db_table
