@@ -46,6 +46,23 @@ CHECK_IN_COLUMNS = (
     "amendment_reason",
     "updated_at",
 )
+KR_REVISION_COLUMNS = (
+    "key_result_id",
+    "number",
+    "title",
+    "kind",
+    "unit",
+    "start_value",
+    "target_value",
+    "signal",
+    "weight",
+    "source",
+    "state",
+    "owner_id",
+    "reason",
+    "author_id",
+    "valid_from",
+)
 BLOCKER_COLUMNS = (
     "key_result_id",
     "check_in_id",
@@ -141,7 +158,11 @@ class KeyResultStage(GeneratorState):
                             krs.append(kr)
                             series.append(readings)
                     insert_objects(krs)
-                    insert_objects([self._kr_revision(kr) for kr in krs])
+                    insert_rows(
+                        KeyResultRevision,
+                        KR_REVISION_COLUMNS,
+                        [self._kr_revision(kr) for kr in krs],
+                    )
                     # The rows are made as the database takes them in, so that it stores
                     # some while the next are made.
                     raised: list[list[_Raised]] = []
@@ -333,21 +354,22 @@ class KeyResultStage(GeneratorState):
             return rng.choice(content.AT_RISK_NOTES), rng.choice(content.AT_RISK_BLOCKERS)
         return rng.choice(content.ON_TRACK_NOTES), ""
 
-    def _kr_revision(self, kr: KeyResult) -> KeyResultRevision:
-        return KeyResultRevision(
-            key_result=kr,
-            number=1,
-            title=kr.title,
-            kind=kr.kind,
-            unit=kr.unit,
-            start_value=kr.start_value,
-            target_value=kr.target_value,
-            signal=kr.signal,
-            weight=kr.weight,
-            source=kr.source,
-            state=kr.state,
-            owner_id=kr.owner_id,
-            reason="Created",
-            author_id=kr.objective.created_by_id,
-            valid_from=kr.created_at,
+    def _kr_revision(self, kr: KeyResult) -> tuple[Any, ...]:
+        """The key result's first revision, as a row in ``KR_REVISION_COLUMNS`` order."""
+        return (
+            kr.pk,
+            1,  # number
+            kr.title,
+            kr.kind,
+            kr.unit,
+            kr.start_value,
+            kr.target_value,
+            kr.signal,
+            kr.weight,
+            kr.source,
+            kr.state,
+            kr.owner_id,
+            "Created",  # reason
+            kr.objective.created_by_id,
+            kr.created_at,  # valid_from
         )
