@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -118,6 +118,40 @@ def test_check_ins_are_weekly_in_the_past_and_match_each_key_result(generated):
         last = readings[-1]
         assert kr.last_check_in_at == last.recorded_at and kr.progress == last.progress
         assert readings[0].recorded_at > kr.created_at
+
+
+@pytest.mark.parametrize("table", ["check-in", "key result", "alignment link"])
+def test_the_bulk_load_leaves_the_foreign_keys_in_force(generated, table):
+    """The generator loads these tables without their keys on PostgreSQL and adds them back."""
+    objective = Objective.objects.first()
+    assert objective is not None
+    missing = 10**9
+    with pytest.raises(IntegrityError, match="foreign key"), transaction.atomic():
+        if table == "check-in":
+            CheckIn.objects.create(
+                key_result_id=missing,
+                author=objective.created_by,
+                recorded_at=timezone.now(),
+                progress=0.0,
+                confidence="on_track",
+            )
+        elif table == "key result":
+            KeyResult.objects.create(
+                objective_id=missing,
+                cycle=objective.cycle,
+                title="Orphan",
+                kind="milestone",
+                owner=objective.created_by,
+            )
+        else:
+            AlignmentLink.objects.create(
+                child=objective,
+                parent_objective_id=missing,
+                target_id=missing,
+                kind="contributes",
+                created_at=timezone.now(),
+            )
+        connection.check_constraints()  # the keys are deferred: check them now
 
 
 def test_roll_up_is_verified_clean(generated):

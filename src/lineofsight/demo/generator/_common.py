@@ -9,11 +9,12 @@ import datetime as dt
 import random
 import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 from lineofsight.demo.loader import DEMO_PASSWORD
 from lineofsight.demo.progress import ProgressBar
@@ -95,14 +96,56 @@ def insert_rows(
         )
 
 
+def stored_datetime(value: dt.datetime) -> str:
+    """``value`` as text the database reads as the same moment, for ``insert_rows``. Turning
+    a datetime into text is most of the cost of writing a check-in's row, so moments written
+    over and over are turned into text once."""
+    if connection.vendor == "postgresql":
+        return value.isoformat()
+    return str(connection.ops.adapt_datetimefield_value(value))
+
+
+@contextmanager
+def bulk_load(*model_list: type[models.Model]) -> Iterator[None]:
+    """On PostgreSQL, one transaction in which the tables of ``model_list`` are filled without
+    their foreign keys, which are added back at the end. A key kept during the load checks
+    each row with a look-up of its own when the transaction commits; adding it back checks
+    every row in one pass. If anything fails, the rollback brings the keys back as they were.
+    Elsewhere (SQLite, whose keys are checked as rows are written) it does nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Rows written earlier in an enclosing transaction are checked now: a table with
+        # checks still pending cannot be altered.
+        connection.check_constraints()
+        keys: list[tuple[str, str, str]] = []
+        for model in model_list:
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+                [quote(table)],
+            )
+            keys += [(table, name, definition) for name, definition in cursor.fetchall()]
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+        yield
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+
+
 def insert_objects(objects: Sequence[models.Model]) -> None:
     """Write unsaved model instances that nothing reads back (revisions, links) with
     ``insert_rows``: each field's value as the instance holds it (JSON encoded for the
-    database), without the ORM compiling an INSERT."""
+    database), without the ORM compiling an INSERT. Instances given their ids here (all or
+    none) are written with them."""
     if not objects:
         return
     model = type(objects[0])
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    with_ids = objects[0].pk is not None
+    fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
     encoded = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
     rows = (
         [
@@ -156,6 +199,7 @@ class GeneratorState:
     quarter: Cycle
     planned_at: dt.datetime
     last_reading_at: dt.datetime
+    _stamps: list[list[tuple[dt.datetime, str]]]  # when a reading may land, by week
     # Rows made by the organisation and objective stages.
     password_hash: str
     org: _Org

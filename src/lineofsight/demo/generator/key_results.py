@@ -6,23 +6,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import transaction
 
 from lineofsight.demo import content
 from lineofsight.demo.generator._common import (
-    BATCH,
     CHUNK_OBJECTIVES,
     GeneratorState,
+    bulk_load,
     chunks,
     insert_objects,
     insert_rows,
     next_id,
     reset_sequences,
+    stored_datetime,
 )
-from lineofsight.demo.progress import ProgressBar
 from lineofsight.goals import scoring
 from lineofsight.goals.models import (
     Blocker,
@@ -46,9 +46,42 @@ CHECK_IN_COLUMNS = (
     "amendment_reason",
     "updated_at",
 )
+KR_REVISION_COLUMNS = (
+    "key_result_id",
+    "number",
+    "title",
+    "kind",
+    "unit",
+    "start_value",
+    "target_value",
+    "signal",
+    "weight",
+    "source",
+    "state",
+    "owner_id",
+    "reason",
+    "author_id",
+    "valid_from",
+)
+BLOCKER_COLUMNS = (
+    "key_result_id",
+    "check_in_id",
+    "text",
+    "raised_by_id",
+    "assignee_id",
+    "state",
+    "raised_at",
+    "open_since",
+    "resolved_at",
+    "resolution_note",
+    "updated_at",
+)
 # A blocker raised in a generated check-in: the check-in's id, its key result, its author,
 # when, and the blocker's words.
 _Raised = tuple[int, int, int, dt.datetime, str]
+SETTLING_RUN = 20_000  # check-ins
+# A weekly reading: value, done, confidence, when, and when as ``stored_datetime`` text.
+_Reading = tuple[float | None, bool | None, str, dt.datetime, str]
 
 THINGS = (
     ("qualified opportunities", "opportunities"),
@@ -92,66 +125,102 @@ class KeyResultStage(GeneratorState):
         people = {p.pk: p for group in self.org.members for p in group}
         people[self.org.ceo.pk] = self.org.ceo
         people.update({h.pk: h for h in self.org.heads})
-        # Check-ins are written as plain rows with the ids given here, so that the blockers
-        # raised in them can point at them without reading them back.
+        # Each week's reading lands up to ten hours before its slot: the moments to pick from,
+        # and their text for the rows, made once instead of for each of millions of readings.
+        slots = [
+            self.last_reading_at - dt.timedelta(weeks=self.weeks - w)
+            for w in range(1, self.weeks + 1)
+        ]
+        self._stamps = [
+            [
+                (at, stored_datetime(at))
+                for at in (slot - dt.timedelta(minutes=m) for m in range(600))
+            ]
+            for slot in slots
+        ]
+        # Key results and check-ins are written as plain rows with the ids given here, so
+        # that the rows pointing at them need not read them back.
+        key_result_id = next_id(KeyResult)
         check_in_id = next_id(CheckIn)
-        for batch in chunks(self.objectives, CHUNK_OBJECTIVES):
-            with transaction.atomic():
-                krs: list[KeyResult] = []
-                series: list[list[tuple[float | None, bool | None, str, dt.datetime]]] = []
-                for objective in batch:
-                    candidates = self.owners.get(objective.pk) or [
-                        people[objective.owner_person_id]  # type: ignore[index]
-                    ]
-                    for position in range(3):
-                        kr, readings = self._key_result(objective, position, candidates)
-                        krs.append(kr)
-                        series.append(readings)
-                KeyResult.objects.bulk_create(krs, batch_size=BATCH)
-                insert_objects([self._kr_revision(kr) for kr in krs])
-                pending: list[tuple[Any, ...]] = []
-                raised: list[_Raised] = []
-                for kr, readings in zip(krs, series, strict=True):
-                    spec = kr.spec()
-                    for value, done, confidence, at in readings:
-                        note, blockers = self._words(confidence)
-                        pending.append(
-                            (
-                                check_in_id,
-                                kr.pk,
-                                value,
-                                done,
-                                confidence,
-                                note,
-                                kr.owner_id,
-                                at,
-                                self._progress(spec, value, done),
-                                "",
-                                at,  # updated_at: a generated reading is never changed
-                            )
-                        )
-                        if blockers:
-                            raised.append((check_in_id, kr.pk, kr.owner_id, at, blockers))
-                        check_in_id += 1
-                    if len(pending) >= 20_000:
-                        self._write_check_ins(pending, raised, bar)
-                        pending, raised = [], []
-                self._write_check_ins(pending, raised, bar)
-                self.summary.key_results += len(krs)
-        reset_sequences(CheckIn)
+        with bulk_load(KeyResult, KeyResultRevision, CheckIn, Blocker):
+            for batch in chunks(self.objectives, CHUNK_OBJECTIVES):
+                with transaction.atomic():
+                    krs: list[KeyResult] = []
+                    series: list[list[_Reading]] = []
+                    for objective in batch:
+                        candidates = self.owners.get(objective.pk) or [
+                            people[objective.owner_person_id]  # type: ignore[index]
+                        ]
+                        for position in range(3):
+                            kr, readings = self._key_result(objective, position, candidates)
+                            kr.pk = key_result_id
+                            key_result_id += 1
+                            krs.append(kr)
+                            series.append(readings)
+                    insert_objects(krs)
+                    insert_rows(
+                        KeyResultRevision,
+                        KR_REVISION_COLUMNS,
+                        [self._kr_revision(kr) for kr in krs],
+                    )
+                    # The rows are made as the database takes them in, so that it stores
+                    # some while the next are made.
+                    raised: list[list[_Raised]] = []
+                    rows = self._check_in_rows(krs, series, check_in_id, raised)
+                    insert_rows(CheckIn, CHECK_IN_COLUMNS, rows)
+                    for run in raised:
+                        self._blockers(run)
+                    written = sum(len(readings) for readings in series)
+                    check_in_id += written
+                    bar.advance(written)
+                    self.summary.check_ins += written
+                    self.summary.key_results += len(krs)
+        reset_sequences(KeyResult, CheckIn, Blocker)
         bar.finish()
 
-    def _write_check_ins(
-        self, rows: list[tuple[Any, ...]], raised: list[_Raised], bar: ProgressBar
-    ) -> None:
-        insert_rows(CheckIn, CHECK_IN_COLUMNS, rows)
-        self._blockers(raised)
-        bar.advance(len(rows))
-        self.summary.check_ins += len(rows)
+    def _check_in_rows(
+        self,
+        krs: Sequence[KeyResult],
+        series: Sequence[list[_Reading]],
+        first_id: int,
+        raised: list[list[_Raised]],
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows of the key results' readings, with ids from ``first_id``. The blockers
+        raised in them go to ``raised`` as the rows are made, in runs of the key results
+        whose readings add up to ``SETTLING_RUN`` (``_blockers`` settles a run's older
+        blockers)."""
+        check_in_id = first_id
+        run: list[_Raised] = []
+        in_run = 0
+        for kr, readings in zip(krs, series, strict=True):
+            spec = kr.spec()
+            for value, done, confidence, at, stamp in readings:
+                note, blockers = self._words(confidence)
+                yield (
+                    check_in_id,
+                    kr.pk,
+                    value,
+                    done,
+                    confidence,
+                    note,
+                    kr.owner_id,
+                    stamp,
+                    self._progress(spec, value, done),
+                    "",
+                    stamp,  # updated_at: a generated reading is never changed
+                )
+                if blockers:
+                    run.append((check_in_id, kr.pk, kr.owner_id, at, blockers))
+                check_in_id += 1
+            in_run += len(readings)
+            if in_run >= SETTLING_RUN:
+                raised.append(run)
+                run, in_run = [], 0
+        raised.append(run)
 
     def _key_result(
         self, objective: Objective, position: int, owners: Sequence[Person]
-    ) -> tuple[KeyResult, list[tuple[float | None, bool | None, str, dt.datetime]]]:
+    ) -> tuple[KeyResult, list[_Reading]]:
         rng = self.rng
         owner = owners[0] if len(owners) == 1 else rng.choice(owners)
         roll = rng.random()
@@ -176,10 +245,10 @@ class KeyResultStage(GeneratorState):
             spec = scoring.KeyResultSpec(scoring.KeyResultKind.STAY_ABOVE, None, threshold, unit)
             title = f"{metric} stays above {threshold:.0f} {unit}"
         readings = self._readings(spec)
-        last_value, last_done, last_confidence, last_at = readings[-1]
+        last_value, last_done, last_confidence, last_at, _ = readings[-1]
         kr = KeyResult(
             objective=objective,
-            cycle=self.quarter,
+            cycle_id=self.quarter.pk,
             title=title,
             kind=spec.kind.value,
             unit=spec.unit,
@@ -187,7 +256,7 @@ class KeyResultStage(GeneratorState):
             target_value=spec.target,
             signal=signal,
             weight=2.0 if rng.random() < 0.1 else 1.0,
-            owner=owner,
+            owner_id=owner.pk,
             source=KeyResult.Source.CHECK_INS,
             position=position,
             current_value=last_value,
@@ -199,22 +268,16 @@ class KeyResultStage(GeneratorState):
         )
         return kr, readings
 
-    def _readings(
-        self, spec: scoring.KeyResultSpec
-    ) -> list[tuple[float | None, bool | None, str, dt.datetime]]:
-        """Weekly readings (value, done, confidence, when) following a plausible plan."""
+    def _readings(self, spec: scoring.KeyResultSpec) -> list[_Reading]:
+        """Weekly readings (``_Reading``) following a plausible plan."""
         rng, weeks = self.rng, self.weeks
-        out: list[tuple[float | None, bool | None, str, dt.datetime]] = []
+        out: list[_Reading] = []
         finish = min(1.1, max(0.05, rng.gauss(0.72, 0.22)))
         bend = rng.uniform(0.8, 1.3)
         done_week = rng.randint(max(1, math.ceil(weeks * 0.4)), math.ceil(weeks * 1.4))
         best = 0.0
-        for week in range(1, weeks + 1):
-            at = (
-                self.last_reading_at
-                - dt.timedelta(weeks=weeks - week)
-                - dt.timedelta(minutes=rng.randrange(0, 600))
-            )
+        for week, stamps in enumerate(self._stamps, start=1):
+            at, stamp = stamps[rng.randrange(0, 600)]
             share = week / weeks
             value: float | None = None
             done: bool | None = None
@@ -244,7 +307,7 @@ class KeyResultStage(GeneratorState):
                 confidence = (
                     "on_track" if pace >= 0.8 else "at_risk" if pace >= 0.6 else "off_track"
                 )
-            out.append((value, done, confidence, at))
+            out.append((value, done, confidence, at, stamp))
         return out
 
     def _progress(
@@ -265,26 +328,21 @@ class KeyResultStage(GeneratorState):
             return
         latest = max(at for _, _, _, at, _ in raised)
         recent = latest - dt.timedelta(days=14)
-        rows = []
+        resolved, still_open = Blocker.State.RESOLVED.value, Blocker.State.OPEN.value
+        rows: list[tuple[Any, ...]] = []
         for check_in_id, key_result_id, author_id, at, text in raised:
-            done = at < recent
-            settled = at + dt.timedelta(days=5)
-            rows.append(
-                Blocker(
-                    key_result_id=key_result_id,
-                    check_in_id=check_in_id,
-                    text=text,
-                    raised_by_id=author_id,
-                    assignee_id=None if done else author_id,
-                    state=Blocker.State.RESOLVED if done else Blocker.State.OPEN,
-                    raised_at=at,
-                    open_since=at,
-                    resolved_at=settled if done else None,
-                    resolution_note="Sorted out with the team." if done else "",
-                    updated_at=settled if done else at,
+            if at < recent:
+                settled = at + dt.timedelta(days=5)
+                rows.append(
+                    (key_result_id, check_in_id, text, author_id, None, resolved, at, at)
+                    + (settled, "Sorted out with the team.", settled)
                 )
-            )
-        Blocker.objects.bulk_create(rows, batch_size=BATCH)
+            else:
+                rows.append(
+                    (key_result_id, check_in_id, text, author_id, author_id, still_open, at, at)
+                    + (None, "", at)
+                )
+        insert_rows(Blocker, BLOCKER_COLUMNS, rows)
 
     def _words(self, confidence: str) -> tuple[str, str]:
         rng = self.rng
@@ -296,21 +354,22 @@ class KeyResultStage(GeneratorState):
             return rng.choice(content.AT_RISK_NOTES), rng.choice(content.AT_RISK_BLOCKERS)
         return rng.choice(content.ON_TRACK_NOTES), ""
 
-    def _kr_revision(self, kr: KeyResult) -> KeyResultRevision:
-        return KeyResultRevision(
-            key_result=kr,
-            number=1,
-            title=kr.title,
-            kind=kr.kind,
-            unit=kr.unit,
-            start_value=kr.start_value,
-            target_value=kr.target_value,
-            signal=kr.signal,
-            weight=kr.weight,
-            source=kr.source,
-            state=kr.state,
-            owner_id=kr.owner_id,
-            reason="Created",
-            author_id=kr.objective.created_by_id,
-            valid_from=kr.created_at,
+    def _kr_revision(self, kr: KeyResult) -> tuple[Any, ...]:
+        """The key result's first revision, as a row in ``KR_REVISION_COLUMNS`` order."""
+        return (
+            kr.pk,
+            1,  # number
+            kr.title,
+            kr.kind,
+            kr.unit,
+            kr.start_value,
+            kr.target_value,
+            kr.signal,
+            kr.weight,
+            kr.source,
+            kr.state,
+            kr.owner_id,
+            "Created",  # reason
+            kr.objective.created_by_id,
+            kr.created_at,  # valid_from
         )

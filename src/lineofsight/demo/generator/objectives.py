@@ -8,7 +8,14 @@ import datetime as dt
 
 from django.db import transaction
 
-from lineofsight.demo.generator._common import BATCH, GeneratorState, chunks, insert_objects
+from lineofsight.demo.generator._common import (
+    GeneratorState,
+    bulk_load,
+    chunks,
+    insert_objects,
+    next_id,
+    reset_sequences,
+)
 from lineofsight.goals import scoring
 from lineofsight.goals.models import AlignmentLink, Cycle, Objective, ObjectiveRevision
 from lineofsight.people.models import Person, Team
@@ -163,9 +170,12 @@ class ObjectiveStage(GeneratorState):
             child.rationale = f"If we hit this, {parent.title[:120].lower()} becomes more likely."
         ordered = company + [o for objs in departments for o in objs]
         ordered += [o for objs in teams for o in objs] + [o for o, _ in individual]
-        with transaction.atomic():
+        # Written as plain rows with the ids given here, like the key results.
+        for pk, objective in enumerate(ordered, start=next_id(Objective)):
+            objective.pk = pk
+        with transaction.atomic(), bulk_load(Objective, ObjectiveRevision, AlignmentLink):
             for batch in chunks(ordered, 5000):
-                Objective.objects.bulk_create(batch, batch_size=BATCH)
+                insert_objects(batch)
                 insert_objects([self._objective_revision(o) for o in batch])
                 bar.advance(len(batch))
             insert_objects(
@@ -185,6 +195,7 @@ class ObjectiveStage(GeneratorState):
                     for child, parent in links
                 ],
             )
+        reset_sequences(Objective)
         bar.finish()
         self.objectives = ordered
         self.owners = self._key_result_owners(company, departments, teams)
