@@ -16,11 +16,16 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 from lineofsight.people.models import Person  # noqa: E402
 
 from ..conftest import PASSWORD  # noqa: E402
+
+# What a person waits for (a page after a click, a fragment after typing) may take a few
+# seconds on a machine whose two cores run the whole suite: an expectation waits as long as
+# an action does, not Playwright's 5 s.
+expect.set_options(timeout=10_000)
 
 CHROMIUM_ARGS = [
     "--headless",
