@@ -24,6 +24,7 @@ from lineofsight.demo.generator._common import (
     stored_datetime,
 )
 from lineofsight.goals import scoring
+from lineofsight.goals.actions.key_results import KEY_RESULT_DEFINITION_FIELDS
 from lineofsight.goals.models import (
     Blocker,
     CheckIn,
@@ -49,16 +50,7 @@ CHECK_IN_COLUMNS = (
 KR_REVISION_COLUMNS = (
     "key_result_id",
     "number",
-    "title",
-    "kind",
-    "unit",
-    "start_value",
-    "target_value",
-    "signal",
-    "weight",
-    "source",
-    "state",
-    "owner_id",
+    *KEY_RESULT_DEFINITION_FIELDS,
     "reason",
     "author_id",
     "valid_from",
