@@ -24,6 +24,7 @@ command in a process of its own, on the real clock, and pass the day they mean w
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -177,3 +178,16 @@ def _fresh_org_cache() -> None:
     from lineofsight.people.selectors import forget_organisation_cache
 
     forget_organisation_cache()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A second run of the suite on another database (``.ci/run``'s PostgreSQL run sets
+    ``LOS_TESTS_SECOND_RUN=1``) leaves out the tests marked ``own_databases``: they make
+    their SQLite files and PostgreSQL databases themselves, whatever ``DATABASE_URL`` names,
+    so the first run has already run exactly them."""
+    if os.environ.get("LOS_TESTS_SECOND_RUN") != "1":
+        return
+    kept = [item for item in items if item.get_closest_marker("own_databases") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept

@@ -21,6 +21,9 @@ import pytest
 
 from tests.cli.conftest import SCRIPT, Console, console, copy_database
 
+# Every test here backs up and restores SQLite files and a PostgreSQL database of its own.
+pytestmark = pytest.mark.own_databases
+
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
