@@ -12,6 +12,9 @@ import pytest
 
 from tests.cli.conftest import console, copy_database
 
+# Every test here runs the console script on SQLite files of its own.
+pytestmark = pytest.mark.own_databases
+
 SCRIPT = Path(sys.executable).with_name("lineofsight")
 
 

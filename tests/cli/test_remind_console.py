@@ -11,6 +11,9 @@ import pytest
 
 from tests.cli.conftest import DATABASE_FILE, console, copy_database
 
+# Every test here runs the console script on SQLite files of its own.
+pytestmark = pytest.mark.own_databases
+
 SCRIPT = Path(sys.executable).with_name("lineofsight")
 MONDAY = "2026-11-16"
 
