@@ -187,7 +187,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     so the first run has already run exactly them."""
     if os.environ.get("LOS_TESTS_SECOND_RUN") != "1":
         return
-    kept = [item for item in items if item.get_closest_marker("own_databases") is None]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
-        items[:] = kept
+    left_out = [item for item in items if item.get_closest_marker("own_databases")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker("own_databases")]

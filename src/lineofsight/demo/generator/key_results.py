@@ -348,20 +348,6 @@ class KeyResultStage(GeneratorState):
 
     def _kr_revision(self, kr: KeyResult) -> tuple[Any, ...]:
         """The key result's first revision, as a row in ``KR_REVISION_COLUMNS`` order."""
-        return (
-            kr.pk,
-            1,  # number
-            kr.title,
-            kr.kind,
-            kr.unit,
-            kr.start_value,
-            kr.target_value,
-            kr.signal,
-            kr.weight,
-            kr.source,
-            kr.state,
-            kr.owner_id,
-            "Created",  # reason
-            kr.objective.created_by_id,
-            kr.created_at,  # valid_from
-        )
+        definition = tuple(getattr(kr, name) for name in KEY_RESULT_DEFINITION_FIELDS)
+        # number 1, the definition, the reason, its author, valid from
+        return (kr.pk, 1, *definition, "Created", kr.objective.created_by_id, kr.created_at)
