@@ -136,7 +136,7 @@ def test_a_deliverable_milestone_is_questioned_and_a_result_is_not() -> None:
 def test_verdicts_name_the_closest_exemplar_on_the_side_chosen() -> None:
     verdict = wording.activity("Send 250 thank-you letters to donors", "increase")
     assert verdict is not None and verdict.bad
-    labels = {text: bad for text, _kind, _unit, bad in wording.activity_rows()}
+    labels = {text: bad for text, _kind, _unit, bad, _weight in wording.activity_rows()}
     assert labels[verdict.closest] is True
 
 
@@ -192,3 +192,18 @@ def test_an_organisation_s_old_copy_paste_limit_moves_to_the_restating_score() -
     assert step._to_score(0.5) == pytest.approx(0.2)  # clamped to the new range
     for old in (0.6, 0.8, 0.95):
         assert step._to_share(step._to_score(old)) == pytest.approx(old, abs=0.01)
+
+
+def test_a_bracket_that_qualifies_what_is_counted_does_not_change_the_verdict() -> None:
+    plain = wording.activity("40 new enterprise logos", "increase")
+    qualified = wording.activity("40 new enterprise logos (ACV > $150K)", "increase")
+    assert plain is not None and qualified is not None
+    assert qualified.probability == plain.probability and not qualified.bad
+    assert wording.activity("Hold 30 quarterly business reviews [QBRs]", "increase").bad
+
+
+def test_the_product_s_own_activity_examples_weigh_more_than_a_tuning_batch_s() -> None:
+    weights = {text: weight for text, _kind, _unit, _bad, weight in wording.activity_rows()}
+    assert weights["40 new enterprise logos"] == wording.OWN_EXAMPLE_WEIGHT > 1.0
+    tuning = wording._tuning("activity")[0]
+    assert weights[wording._measure(tuning["key_result"])] == 1.0
