@@ -24,8 +24,11 @@ command in a process of its own, on the real clock, and pass the day they mean w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -180,14 +183,64 @@ def _fresh_org_cache() -> None:
     forget_organisation_cache()
 
 
+# Fixtures that open the test database; a test with none of them (and no django_db mark)
+# is refused the database by pytest-django.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server"})
+# A module that starts processes may reach the database named by DATABASE_URL without them.
+STARTS_PROCESSES = re.compile(r"\bsubprocess\b|\bPopen\b|DATABASE_URL")
+
+
+def runs_the_same_on_any_database(item: pytest.Item) -> bool:
+    """Whether a test's outcome cannot depend on the database the suite runs on: it makes
+    its own databases (marked ``own_databases``), or it can reach none (no django_db mark,
+    no database fixture, and its module starts no process)."""
+    if item.get_closest_marker("own_databases"):
+        return True
+    if item.get_closest_marker("django_db"):
+        return False
+    if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return False
+    module = getattr(item, "module", None)
+    return module is not None and not _starts_processes(module.__file__)
+
+
+@functools.cache
+def _starts_processes(path: str) -> bool:
+    return bool(STARTS_PROCESSES.search(Path(path).read_text(encoding="utf-8")))
+
+
+def builds_a_module_world(item: pytest.Item) -> bool:
+    """Whether the test uses a module-scoped fixture that writes to the database (the demo
+    organisation, a world of markers): built once per worker that runs the module's tests."""
+    info = getattr(item, "_fixtureinfo", None)
+    for name in getattr(item, "fixturenames", ()):
+        definitions = info.name2fixturedefs.get(name) if info else None
+        last = definitions[-1] if definitions else None
+        if last is not None and last.scope == "module" and "django_db_blocker" in last.argnames:
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A second run of the suite on another database (``.ci/run``'s PostgreSQL run sets
-    ``LOS_TESTS_SECOND_RUN=1``) leaves out the tests marked ``own_databases``: they make
-    their SQLite files and PostgreSQL databases themselves, whatever ``DATABASE_URL`` names,
-    so the first run has already run exactly them."""
+    """Two things, before pytest-xdist shares the tests out.
+
+    The tests of a module whose fixture builds a world in the database once for the module
+    (the demo organisation takes ten seconds and more) are kept on one worker (an
+    ``xdist_group`` of the module's own, unless it has one), so it is built once, not once
+    on each worker.
+
+    A second run of the suite on another database (``.ci/run``'s PostgreSQL run sets
+    ``LOS_TESTS_SECOND_RUN=1``) leaves out the tests whose outcome cannot depend on the
+    database (``runs_the_same_on_any_database``): the first run has already run exactly
+    them."""
+    for item in items:
+        if not item.get_closest_marker("xdist_group") and builds_a_module_world(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     if os.environ.get("LOS_TESTS_SECOND_RUN") != "1":
         return
-    left_out = [item for item in items if item.get_closest_marker("own_databases")]
+    left_out = [item for item in items if runs_the_same_on_any_database(item)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        items[:] = [item for item in items if not item.get_closest_marker("own_databases")]
+        kept = set(map(id, items)) - set(map(id, left_out))
+        items[:] = [item for item in items if id(item) in kept]

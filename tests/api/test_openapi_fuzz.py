@@ -14,6 +14,7 @@ not. Generation is derandomized and bounded, so runs are repeatable and quick.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pytest
@@ -70,7 +71,7 @@ REFERENCES = {
 }
 
 # Which operations exist is read from the API object (listing them needs no database); the
-# schema the requests are generated from is fetched over WSGI inside each test.
+# schema the requests are generated from is fetched over WSGI by the first test that needs it.
 OPERATIONS = sorted(
     (path, method.upper())
     for path, item in api.get_openapi_schema(path_params={})["paths"].items()
@@ -147,10 +148,16 @@ def fuzz(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> None:
     run()
 
 
+@functools.cache
+def served_schema() -> Any:
+    """The schema as the API serves it, fetched over WSGI once per process: building it takes
+    seconds, and it is the same for every operation."""
+    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("path", "method"), OPERATIONS)
 def test_endpoint_never_fails_and_matches_the_schema(path, method, fuzz_token):
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
-    operation = schema[path][method]
+    operation = served_schema()[path][method]
     for mode in EXAMPLES:
         fuzz(operation, mode, {"Authorization": f"Bearer {fuzz_token}"})
