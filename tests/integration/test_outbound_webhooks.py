@@ -392,3 +392,28 @@ def test_erasing_a_person_deletes_their_webhooks_and_calendar_address(cast):
     assert Client().get(f"/calendar/{raw}.ics").status_code == 404
     erased = audit.AuditEvent.objects.get(action="person.erase")
     assert erased.data["webhooks"] == 1
+
+
+def test_with_no_active_subscription_an_event_costs_one_plain_statement(
+    cast, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    c = build_cascade(cast)
+    with django_capture_on_commit_callbacks() as callbacks:
+        check_in(cast, c.ava_opps, 5)
+    with django_assert_num_queries(1) as captured:  # is anyone listening? no: nothing more
+        for callback in callbacks:
+            callback()
+    (statement,) = [q["sql"] for q in captured.captured_queries]
+    assert statement.startswith("SELECT 1 FROM") and "JOIN" not in statement.upper()
+    assert WebhookDelivery.objects.count() == 0
+    # A paused subscription listens to nothing either; an active one hears the next event.
+    paused, _ = subscribe(cast.sam, dead_url(), ["check_in.recorded"])
+    WebhookSubscription.objects.filter(pk=paused.pk).update(state="paused")
+    with django_capture_on_commit_callbacks(execute=True):
+        check_in(cast, c.ava_opps, 6)
+    assert WebhookDelivery.objects.count() == 0
+    WebhookSubscription.objects.filter(pk=paused.pk).update(state="active")
+    with django_capture_on_commit_callbacks(execute=True):
+        recorded = check_in(cast, c.ava_opps, 7)
+    (delivery,) = WebhookDelivery.objects.all()
+    assert delivery.subject_id == recorded.pk and delivery.event == "check_in.recorded"

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_tasks import task
@@ -77,8 +77,19 @@ def event_happened(event: str, subject_id: int) -> None:
     transaction.on_commit(lambda: fan_out(event, subject_id), robust=True)
 
 
+def anyone_listens() -> bool:
+    """Whether any subscription is active: one plain statement, so that an action's fan-out
+    (most organisations have no subscription, or few) costs a round trip and nothing more."""
+    table = connection.ops.quote_name(WebhookSubscription._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE state = %s LIMIT 1", [Active])  # noqa: S608
+        return cursor.fetchone() is not None
+
+
 def fan_out(event: str, subject_id: int) -> list[WebhookDelivery]:
     """One delivery per active subscription to ``event`` whose owner may see the subject."""
+    if not anyone_listens():
+        return []
     kind = BY_NAME[event].subject
     # The database narrows the subscriptions down by the event's quoted name in their JSON
     # list (on SQLite and PostgreSQL alike); the exact check is ``wants``.
