@@ -22,10 +22,11 @@ from lineofsight.people.models import Person  # noqa: E402
 
 from ..conftest import PASSWORD  # noqa: E402
 
-# What a person waits for (a page after a click, a fragment after typing) may take a few
-# seconds on a machine whose two cores run the whole suite: an expectation waits as long as
-# an action does, not Playwright's 5 s.
-expect.set_options(timeout=10_000)
+# What a person waits for (a page after a click, a fragment after typing) may take several
+# seconds on a machine whose two cores run the whole suite, the privacy crawl beside it: an
+# expectation waits as long as an action does (20 s), not Playwright's 5 s.
+WAIT_MS = 20_000
+expect.set_options(timeout=WAIT_MS)
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -148,7 +149,7 @@ def server_settles(request: pytest.FixtureRequest) -> Iterator[None]:
 def web(chromium: Browser) -> Iterator[Page]:
     """A fresh browser tab (own cookies) that fails the test on any script error."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
