@@ -192,9 +192,10 @@ STARTS_PROCESSES = re.compile(r"\bsubprocess\b|\bPopen\b|DATABASE_URL")
 
 def runs_the_same_on_any_database(item: pytest.Item) -> bool:
     """Whether a test's outcome cannot depend on the database the suite runs on: it makes
-    its own databases (marked ``own_databases``), or it can reach none (no django_db mark,
-    no database fixture, and its module starts no process)."""
-    if item.get_closest_marker("own_databases"):
+    its own databases (marked ``own_databases``), what it checks does not depend on the
+    database it reads (marked ``same_on_any_database``, with why), or it can reach none (no
+    django_db mark, no database fixture, and its module starts no process)."""
+    if item.get_closest_marker("own_databases") or item.get_closest_marker("same_on_any_database"):
         return True
     if item.get_closest_marker("django_db"):
         return False

@@ -29,7 +29,14 @@ from .accessibility import assert_accessible
 from .layout import PageWatch, assert_readable
 
 # The pages only read; each test runs in a transaction rolled back after it.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+# What these tests check is how a browser lays out and reads each page; the pages are the
+# same on any database, and each of them is requested on every database by the page tests
+# and the privacy crawl: a second run on another database leaves them out.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db,
+    pytest.mark.same_on_any_database("layout is the browser's, not the database's"),
+]
 
 ROLES = {"employee": "jordan", "manager": "priya", "hr": "fatima", "executive": "maya"}
 WIDTHS = {"laptop": (1366, 768), "phone": (390, 844)}
