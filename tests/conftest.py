@@ -240,8 +240,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     if os.environ.get("LOS_TESTS_SECOND_RUN") != "1":
         return
-    left_out = [item for item in items if runs_the_same_on_any_database(item)]
+    kept: list[pytest.Item] = []
+    left_out: list[pytest.Item] = []
+    for item in items:
+        (left_out if runs_the_same_on_any_database(item) else kept).append(item)
     if left_out:
         config.hook.pytest_deselected(items=left_out)
-        kept = set(map(id, items)) - set(map(id, left_out))
-        items[:] = [item for item in items if id(item) in kept]
+        items[:] = kept
