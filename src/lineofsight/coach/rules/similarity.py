@@ -383,18 +383,35 @@ def expand_acronyms(a: str, b: str) -> str:
     return _ACRONYM.sub(spell, a)
 
 
-_AIM = re.compile(r"^(.*?)\b(for|in|among|amongst|within|across|at)\s+((?:[\w'$%.,-]+\s*){1,6})$")
+_AIM = re.compile(
+    r"^(.*?)\b(for|in|among|amongst|within|across|at|towards?|supporting|that supports?"
+    r"|to (?:hit|reach|meet|support|deliver))\s+((?:[\w'$%.,-]+\s*){1,6})$",
+    re.IGNORECASE,
+)
+# What a piece of work is for (a target, a quota): any of these aims it, whichever the
+# parent used ("... pipeline that supports team quota attainment" under "... pipeline to
+# hit 40 new logos"). A scope (a region, a segment) is compared after the same preposition.
+_PURPOSES = frozenset(
+    ("for", "toward", "towards", "supporting", "that support", "that supports", "to hit",
+     "to reach", "to meet", "to support", "to deliver")
+)
+
+
+def _same_aim(mine: str, theirs: str) -> bool:
+    mine, theirs = " ".join(mine.casefold().split()), " ".join(theirs.casefold().split())
+    return mine == theirs or (mine in _PURPOSES and theirs in _PURPOSES)
 
 
 def rescopes(a: str, b: str, stop: tuple[str, ...] = ()) -> tuple[str, str] | None:
     """Whether ``a`` keeps what ``b`` does and aims it at a target or scope of its own:
-    both end in a scope after the same preposition, ``a``'s work is ``b``'s (its words
+    both end in a scope after the same preposition (or both in what their work is for,
+    however each says it: ``_PURPOSES``), ``a``'s work is ``b``'s (its words
     found in ``b``'s), and the two scopes share no word ("Build and close pipeline for the
     team quota" under "Generate and close enough enterprise pipeline for 40 new logos").
     The two scopes when it does (for a reader of meaning to tell "LHR" from "the team
     quota"), else None."""
     mine, theirs = _AIM.match(a.strip().rstrip(".")), _AIM.match(b.strip().rstrip("."))
-    if not mine or not theirs or mine.group(2).casefold() != theirs.group(2).casefold():
+    if not mine or not theirs or not _same_aim(mine.group(2), theirs.group(2)):
         return None
     work, their_work = set(normalise(mine.group(1), stop)), set(normalise(theirs.group(1), stop))
     scope, their_scope = set(normalise(mine.group(3), stop)), set(normalise(theirs.group(3), stop))
