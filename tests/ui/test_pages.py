@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from lineofsight.goals import actions
-from lineofsight.goals.models import Cycle
+from lineofsight.goals.models import AlignmentLink, Cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +95,14 @@ def test_tree_shows_company_objectives_and_unaligned(cast, cascade, as_user):
     unaligned = body.split("Not aligned to anything", 1)[1]
     assert lonely.title in unaligned
     assert cascade.company.title not in unaligned
+    assert cascade.ava_obj.title not in unaligned  # aligned to Sales
+    # Once its only link has ended, an objective aligns to nothing.
+    link = AlignmentLink.objects.live().get(child=cascade.ava_obj)
+    actions.end_alignment(acting_user=cast.ava, link=link)
+    unaligned = text(as_user(cast.pia).get(reverse("tree"), {"cycle": cast.q4.pk})).split(
+        "Not aligned to anything", 1
+    )[1]
+    assert cascade.ava_obj.title in unaligned and lonely.title in unaligned
 
 
 def test_tree_children_fragment(cast, cascade, as_user, htmx):
