@@ -5,7 +5,7 @@ changes nothing."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from lineofsight.core.planning import planned_for_parameters
 
@@ -40,3 +40,16 @@ def test_an_error_inside_the_block_passes_through_and_leaves_the_setting_as_it_w
     assert not connection.in_atomic_block
     if postgres:
         assert _mode() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_callers_transaction_the_setting_is_put_back_after_the_block():
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic():
+        before = _mode() if postgres else None
+        with planned_for_parameters():
+            if postgres:
+                assert _mode() == "force_custom_plan"
+        assert connection.in_atomic_block  # still the caller's transaction
+        if postgres:
+            assert _mode() == before

@@ -383,17 +383,20 @@ def expand_acronyms(a: str, b: str) -> str:
     return _ACRONYM.sub(spell, a)
 
 
-_AIM = re.compile(
-    r"^(.*?)\b(for|in|among|amongst|within|across|at|towards?|supporting|that supports?"
-    r"|to (?:hit|reach|meet|support|deliver))\s+((?:[\w'$%.,-]+\s*){1,6})$",
-    re.IGNORECASE,
-)
-# What a piece of work is for (a target, a quota): any of these aims it, whichever the
-# parent used ("... pipeline that supports team quota attainment" under "... pipeline to
-# hit 40 new logos"). A scope (a region, a segment) is compared after the same preposition.
+# A scope (a region, a segment) is compared after the same preposition; what a piece of
+# work is for (a target, a quota) may be said in any of these words, whichever the parent
+# used ("... pipeline that supports team quota attainment" under "... pipeline to hit 40 new
+# logos").
+_SCOPES = frozenset(("in", "among", "amongst", "within", "across", "at"))
 _PURPOSES = frozenset(
     ("for", "toward", "towards", "supporting", "that support", "that supports", "to hit",
      "to reach", "to meet", "to support", "to deliver")
+)
+_AIMS = sorted(_SCOPES | _PURPOSES, key=lambda w: (-len(w), w))  # the longest tried first
+_AIM = re.compile(
+    r"^(.*?)\b(" + "|".join(w.replace(" ", r"\s+") for w in _AIMS)
+    + r")\s+((?:[\w'$%.,-]+\s*){1,6})$",
+    re.IGNORECASE,
 )
 
 
