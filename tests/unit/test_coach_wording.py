@@ -67,6 +67,22 @@ def test_narrowing_a_parent_to_a_scope_is_told_apart_from_restating_it() -> None
     assert not narrows("Grow revenue", "Grow revenue in EMEA")  # wider, not narrower
 
 
+def test_what_is_not_a_narrower_scope() -> None:
+    # Who owns it, in a label: who, not what.
+    assert not narrows("Field ops: make our vans the reliable choice for tradespeople",
+                       "Make our vans the reliable choice for tradespeople")
+    # The whole, not a part of it.
+    assert not narrows("Reduce complaints across all our branches", "Reduce complaints")
+    assert not narrows("Cut food waste across the group", "Cut food waste")
+    assert narrows("Cut food waste in our airport kitchens", "Cut food waste")
+    # A verb in front, a word after the parent's, a direction: not a qualifier.
+    assert not narrows("Build twenty new schools", "Deliver twenty new schools")
+    assert not narrows("No lost-time injuries, every shift", "No lost-time injuries")
+    assert not narrows("Drive 300k museum visits", "300k museum visits")
+    assert not narrows("Drive maximum ticket revenue", "Maximise ticket revenue")
+    assert narrows("Sell out the summer concerts", "Sell out the concerts")
+
+
 def test_acronyms_are_spelt_out_from_the_other_statement() -> None:
     assert expand_acronyms("Claims Ops: take CR from 103 to 97",
                            "Improve combined ratio from 103% to 97%") == (

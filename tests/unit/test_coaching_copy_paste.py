@@ -34,6 +34,22 @@ def test_a_translation_is_left_alone() -> None:
     assert check_copy_paste(population(sales, parents=(company,))) == []
 
 
+def test_a_parent_repeated_under_its_owners_label_is_flagged() -> None:
+    company = obj("Make our vans the reliable choice for tradespeople", level="company")
+    fleet = obj("Fleet: make our vans the reliable choice for tradespeople", team="Operations",
+                parent_objective_ids=(company.id,))
+    [finding] = check_copy_paste(population(fleet, parents=(company,)))
+    assert (finding.code, finding.subject_id) == ("copy_paste.objective", fleet.id)
+    wasted = obj("Cut food waste", level="company")
+    whole = obj("Cut food waste across all our kitchens", team="Operations",
+                parent_objective_ids=(wasted.id,))
+    [finding] = check_copy_paste(population(whole, parents=(wasted,)))
+    assert finding.subject_id == whole.id
+    part = obj("Cut food waste in our airport kitchens", team="Operations",
+               parent_objective_ids=(wasted.id,))
+    assert check_copy_paste(population(part, parents=(wasted,))) == []
+
+
 def test_the_same_metric_and_target_on_a_key_result() -> None:
     nrr = kr("NRR from 105% to 115%", start=105, target=115, unit="%")
     company = obj(ARR, level="company", krs=(nrr, *filler_krs(2)))

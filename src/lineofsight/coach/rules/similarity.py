@@ -43,8 +43,9 @@ STOP_WORDS = word_set(
 # Figures in words are figures too: "number one" restates "#1".
 NUMBER_WORDS = word_set(
     """
-    number one two three four five six seven eight nine ten eleven twelve fifteen twenty
-    thirty forty fifty hundred thousand million billion first second third half dozen
+    number one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred thousand million billion first second third half dozen
     """
 )
 
@@ -318,29 +319,52 @@ def same_figures(a: frozenset[float], b: frozenset[float]) -> bool | None:
 _GENERIC = frozenset(
     normalise("long term always truly really fully everyone everybody whole entire "
               "significantly continuously consistently every single time faster quicker "
-              "sooner better further again harder stronger")
+              "sooner better further again harder stronger maximum")
 )
+# A label naming who owns a statement ("Ops: make our buses the reliable choice"), at its
+# start: who, not what.
+_LABEL = re.compile(r"^\s*[\w&/' -]{1,30}:\s+")
 
 def narrows(a: str, b: str, stop: tuple[str, ...] = ()) -> bool:
     """Whether ``a`` keeps every word of ``b`` and adds its own scope to them: a segment, a
     region, an audience, a channel ("Delight our customers" -> "Delight our enterprise
     customers", "Reduce churn" -> "Reduce churn among SMB customers in EMEA"). Narrowing a
     parent to the part a team owns is the first step of translating it."""
+    a = _LABEL.sub("", a, count=1)
     mine_seq, theirs_seq = normalise(a, stop), normalise(b, stop)
     mine, theirs = set(mine_seq), set(theirs_seq)
     added = mine - theirs - _GENERIC
     if not theirs or not theirs <= mine or not added:
         return False
-    # A scope after a preposition: "... in EMEA", "... for engineers", "... among SMBs".
+    # A scope after a preposition: "... in EMEA", "... for engineers", "... among SMBs";
+    # not the whole ("across all our centres", "across the portfolio").
     for match in _SCOPE.finditer(a.casefold()):
-        if added.intersection(normalise(match.group(1), stop)):
+        scope = match.group(1)
+        if _WHOLE.search(match.group(0)):
+            continue
+        if added.intersection(normalise(scope, stop)):
             return True
-    # One qualifier added to the parent's words: "our enterprise customers".
+    # One qualifier added before a word of the parent's: "our enterprise customers" (not a
+    # verb in front, "Build ...", nor a word after, "... every shift").
     if len(mine_seq) == len(theirs_seq) + 1:
         for i, word in enumerate(mine_seq):
             if word in added and mine_seq[:i] + mine_seq[i + 1:] == theirs_seq:
-                return True
+                return word not in _DIRECTION_VALUES and _qualifies(word, a, b)
     return False
+
+
+def _qualifies(word: str, a: str, b: str) -> bool:
+    """Whether ``word`` stands in ``a`` between words of ``b`` (the owner's name counted
+    too: "Delight our enterprise customers" for the customer success team)."""
+    mine, theirs = normalise(a), set(normalise(b))
+    if word not in mine:
+        return False
+    at = mine.index(word)
+    return any(w in theirs for w in mine[:at]) and any(w in theirs for w in mine[at + 1:])
+
+
+_WHOLE = re.compile(r"^(?:across|throughout)\b|\b(?:all|every|whole|entire)\b")
+_DIRECTION_VALUES = frozenset(("up", "down"))
 
 
 _SCOPE = re.compile(
