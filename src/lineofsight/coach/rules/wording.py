@@ -326,6 +326,9 @@ def restating_rows() -> list[tuple[str, str, tuple[str, ...], bool, float]]:
 
 
 _PLAIN = STOP_WORDS | FILLER
+# A child that names how it gets there ("Keep the ARR we have by cutting gross churn") is
+# stating its own lever, the mark of a translation.
+_MEANS = re.compile(r"\b(?:by|through|via|so that|in order to|using|thanks to)\b", re.IGNORECASE)
 
 
 def _coverage(
@@ -351,8 +354,8 @@ def _meaning_words(encoder: meaning.Encoder, text: str, stop: tuple[str, ...]) -
 
 class _PairModel:
     """Logistic regression over what two statements share -- wording, sentence meaning,
-    words of like meaning each way, figures, a narrowed scope -- learnt from labelled
-    parent/child pairs."""
+    words of like meaning each way, figures, a narrowed scope -- and whether the child names
+    a means of its own ("by ...", "through ..."), learnt from labelled parent/child pairs."""
 
     def __init__(
         self,
@@ -380,6 +383,7 @@ class _PairModel:
             float(same is False or bool(mine and not theirs)),
             float(bool(theirs and not mine)),
             float(narrows(a, b, stop)),
+            float(bool(_MEANS.search(a))),
         ]
         # Scaled like the other models' features, so a few Newton steps settle.
         return np.array(values, dtype=np.float64) * 3
