@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from lineofsight.core.errors import NotFound
 from lineofsight.goals.access import GoalViewer
-from lineofsight.goals.models import Blocker, BlockerEvent, KeyResult, Objective
+from lineofsight.goals.models import Blocker, BlockerEvent, KeyResult
 from lineofsight.people.models import Membership, Person, Team
 
 HOME_LIMIT = 20
@@ -72,12 +72,18 @@ def team_filter(team: Team) -> Q:
     """Blockers on the key results of the team's objectives, of the team's members'
     objectives and of key results its members own."""
     # The members as one subquery (not joins through memberships, which multiply the rows
-    # and keep the database from using its indexes: half a second at 10,000 people).
+    # and keep the database from using its indexes: half a second at 10,000 people), and
+    # the key results as a union of three indexed look-ups: one condition with OR between
+    # them reads every key result and every open blocker (30 ms at 10,000 people, 3 as a
+    # union).
     members = Membership.objects.filter(team=team).values("person_id")
-    objectives = Objective.objects.filter(
-        Q(owner_team=team) | Q(owner_person_id__in=members)
-    ).values("pk")
-    return Q(key_result__objective_id__in=objectives) | Q(key_result__owner_id__in=members)
+    key_results = KeyResult.objects.order_by().values("pk")
+    return Q(
+        key_result_id__in=key_results.filter(objective__owner_team=team).union(
+            key_results.filter(objective__owner_person_id__in=members),
+            key_results.filter(owner_id__in=members),
+        )
+    )
 
 
 def team_open(user: Person, team: Team, *, limit: int = TEAM_LIMIT) -> tuple[list[Blocker], int]:
