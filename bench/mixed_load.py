@@ -7,7 +7,8 @@
 It serves a copy of the 10,000-person organisation (see ``bench/benchdb.py``: a PostgreSQL
 database of your own made from the shared one, or by default a SQLite copy) with
 ``--servers`` separate gunicorn instances (``--server-workers`` processes each) and
-``--workers`` ``lineofsight worker`` processes on the database task queue, with the
+``--workers`` ``lineofsight worker`` processes on the database task queue (at niceness
+``--worker-nice``, as the deployment's worker unit runs them), with the
 reminder and snapshot jobs made due every ``--jobs-every`` seconds, to run during the load. Then
 ``--users`` virtual users, each a person of the organisation signed in to one of the
 servers (as a load balancer with sticky sessions would), act for ``--duration`` seconds with
@@ -88,8 +89,12 @@ def parse_args() -> Any:
     p.add_argument("--duration", type=float, default=60.0, help="Seconds of load (60).")
     p.add_argument("--think", type=float, default=3.0, help="Mean seconds between actions (3).")
     p.add_argument("--servers", type=int, default=2, help="gunicorn instances (2).")
-    p.add_argument("--server-workers", type=int, default=2, help="Processes per instance (2).")
+    p.add_argument("--server-workers", type=int, default=1, help="Processes per instance (1).")
     p.add_argument("--workers", type=int, default=2, help="lineofsight worker processes (2).")
+    p.add_argument(
+        "--worker-nice", type=int, default=10,
+        help="The workers' niceness, as the deployment's worker unit sets it (10).",
+    )
     p.add_argument("--warmup-seconds", type=float, default=10.0, help="Untimed load first (10).")
     p.add_argument(
         "--jobs-every",
@@ -175,7 +180,10 @@ def prepare_people(count: int, servers: int, rng: random.Random) -> tuple[int, l
 class Processes:
     """The gunicorn instances and the workers, each with its own log."""
 
-    def __init__(self, env: dict[str, str], servers: int, server_workers: int, workers: int):
+    def __init__(
+        self, env: dict[str, str], servers: int, server_workers: int, workers: int,
+        worker_nice: int = 0,
+    ):
         self.env = env
         self.logs = benchdb.RESULTS / "mixed-load"
         self.logs.mkdir(parents=True, exist_ok=True)
@@ -206,14 +214,16 @@ class Processes:
         for n in range(workers):
             self.procs.append(
                 self._start(
-                    [str(BIN / "lineofsight"), "worker", "--concurrency", "2"], f"worker-{n}"
+                    [str(BIN / "lineofsight"), "worker", "--concurrency", "2"], f"worker-{n}",
+                    nice=worker_nice,
                 )
             )
 
-    def _start(self, argv: list[str], name: str) -> subprocess.Popen[bytes]:
+    def _start(self, argv: list[str], name: str, nice: int = 0) -> subprocess.Popen[bytes]:
         out = (self.logs / f"{name}.out").open("wb")
         return subprocess.Popen(  # noqa: S603 - our own programs
-            argv, env={**os.environ, **self.env}, cwd=ROOT, stdout=out, stderr=out
+            argv, env={**os.environ, **self.env}, cwd=ROOT, stdout=out, stderr=out,
+            preexec_fn=(lambda: os.nice(nice)) if nice else None,  # noqa: PLW1509
         )
 
     def wait_for_servers(self, timeout: float = 90) -> bool:
@@ -432,7 +442,9 @@ def main() -> None:
         f"think time {args.think:g} s on average"
     )
     connection.close()
-    procs = Processes(env, args.servers, args.server_workers, args.workers)
+    procs = Processes(
+        env, args.servers, args.server_workers, args.workers, worker_nice=args.worker_nice
+    )
     results = Results()
     try:
         if not procs.wait_for_servers():
