@@ -71,6 +71,8 @@ def test_what_is_not_a_narrower_scope() -> None:
     # Who owns it, in a label: who, not what.
     assert not narrows("Field ops: make our vans the reliable choice for tradespeople",
                        "Make our vans the reliable choice for tradespeople")
+    # A parent's own words before a colon are not a label.
+    assert narrows("Reduce churn: SMB customers in EMEA", "Reduce churn")
     # The whole, not a part of it.
     assert not narrows("Reduce complaints across all our branches", "Reduce complaints")
     assert not narrows("Cut food waste across the group", "Cut food waste")

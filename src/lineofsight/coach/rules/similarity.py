@@ -322,15 +322,24 @@ _GENERIC = frozenset(
               "sooner better further again harder stronger maximum")
 )
 # A label naming who owns a statement ("Ops: make our buses the reliable choice"), at its
-# start: who, not what.
-_LABEL = re.compile(r"^\s*[\w&/' -]{1,30}:\s+")
+# start: who, not what ("Reduce churn: SMB customers in EMEA" opens with its parent's words,
+# not a label).
+_LABEL = re.compile(r"^\s*([\w&/' -]{1,30}):\s+")
+
+
+def _without_label(a: str, b: str) -> str:
+    found = _LABEL.match(a)
+    if found is None or set(normalise(found.group(1))) & set(normalise(b)):
+        return a
+    return a[found.end():]
+
 
 def narrows(a: str, b: str, stop: tuple[str, ...] = ()) -> bool:
     """Whether ``a`` keeps every word of ``b`` and adds its own scope to them: a segment, a
     region, an audience, a channel ("Delight our customers" -> "Delight our enterprise
     customers", "Reduce churn" -> "Reduce churn among SMB customers in EMEA"). Narrowing a
     parent to the part a team owns is the first step of translating it."""
-    a = _LABEL.sub("", a, count=1)
+    a = _without_label(a, b)
     mine_seq, theirs_seq = normalise(a, stop), normalise(b, stop)
     mine, theirs = set(mine_seq), set(theirs_seq)
     added = mine - theirs - _GENERIC
@@ -339,10 +348,9 @@ def narrows(a: str, b: str, stop: tuple[str, ...] = ()) -> bool:
     # A scope after a preposition: "... in EMEA", "... for engineers", "... among SMBs";
     # not the whole ("across all our centres", "across the portfolio").
     for match in _SCOPE.finditer(a.casefold()):
-        scope = match.group(1)
-        if _WHOLE.search(match.group(0)):
-            continue
-        if added.intersection(normalise(scope, stop)):
+        if not _WHOLE.search(match.group(0)) and added.intersection(
+            normalise(match.group(1), stop)
+        ):
             return True
     # One qualifier added before a word of the parent's: "our enterprise customers" (not a
     # verb in front, "Build ...", nor a word after, "... every shift").
