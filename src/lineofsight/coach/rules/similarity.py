@@ -365,14 +365,12 @@ def _qualifies(word: str, a: str, b: str) -> bool:
     """Whether ``word`` stands in ``a`` between words of ``b`` (the owner's name counted
     too: "Delight our enterprise customers" for the customer success team)."""
     mine, theirs = normalise(a), set(normalise(b))
-    if word not in mine:
-        return False
-    at = mine.index(word)
+    at = mine.index(word)  # there: the owner's words are only ever taken out
     return any(w in theirs for w in mine[:at]) and any(w in theirs for w in mine[at + 1:])
 
 
 _WHOLE = re.compile(r"^(?:across|throughout)\b|\b(?:all|every|whole|entire)\b")
-_DIRECTION_VALUES = frozenset(("up", "down"))
+_DIRECTION_VALUES = frozenset(DIRECTIONS.values())
 
 
 _SCOPE = re.compile(
