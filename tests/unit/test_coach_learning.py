@@ -70,6 +70,31 @@ def test_a_batch_left_out_is_not_learnt_from_until_the_block_ends(exemplars: Pat
     assert "Pass the audit" in {t for t, *_ in wording.deliverable_rows()}
 
 
+def test_a_batch_kept_for_measuring_is_never_learnt_from_but_still_measured(
+    exemplars: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tuning = exemplars / "tuning"
+    _write(tuning, "milestone.json", [_milestone("Build the app", "bad")])
+    _write(tuning, "milestone-2.json", [_milestone("Pass the audit", "good")])
+    monkeypatch.setattr(wording, "MEASURED_ONLY", {"milestone": frozenset({"2"})})
+    assert list(wording.tuning_batches("milestone")) == ["1", "2"]  # still measured
+    texts = {t for t, *_ in wording.deliverable_rows()}
+    assert "Build the app" in texts
+    assert "Pass the audit" not in texts
+    with wording.learning_without({"1"}):
+        assert {t for t, *_ in wording.deliverable_rows()} == {
+            "Launch the partner portal", "Win the tender"}
+
+
+def test_restating_learns_from_none_of_the_batches_kept_for_measuring() -> None:
+    kept = wording.MEASURED_ONLY["restating"]
+    assert kept <= set(wording.tuning_batches("restating"))
+    learnt = {child for child, *_rest in wording.restating_rows()}
+    for batch in kept:
+        assert not learnt & {i["child"] for i in load("tuning", "restating", batch=batch)}
+    assert {i["child"] for i in load("tuning", "restating", batch="8")} <= learnt
+
+
 def _crossval() -> Any:
     spec = importlib.util.spec_from_file_location("coach_crossval", BENCH)
     assert spec is not None and spec.loader is not None

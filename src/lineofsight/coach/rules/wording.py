@@ -269,12 +269,30 @@ def tuning_batches(name: str) -> dict[str, Path]:
     return dict(sorted(batches.items(), key=lambda pair: int(pair[0])))
 
 
+# Batches a judgement keeps for measuring only: learnt from, they would not help and would
+# break the product's own examples.
+# - Restating, batches 9 and 10: mostly restatements in other words ("Boost our intermodal
+#   top line by $50 million" under "Grow intermodal revenue from $210M to $260M") beside
+#   translations that reuse the parent's words. What the restating model reads (shared
+#   words, word and sentence vectors, figures, scope, means) does not tell them apart: held
+#   out, it finds 29% of batch 10's restatements whatever it learns from. Learnt from, they
+#   only move its boundary: it then takes the domain's worked example (HR's time-to-hire
+#   under "Grow annual recurring revenue by 40%") and three more of the product's own
+#   translations for restatements.
+# - Activity, batches 9 and 10: learnt from, they leave the held-out figures of batches 1 to
+#   8 where they are (0.93 / 0.91) and make the worked example, "40 new enterprise logos",
+#   read as activity.
+# They stay in the tuning set, measured in every leave-one-batch-out run.
+MEASURED_ONLY = {"restating": frozenset({"9", "10"}), "activity": frozenset({"9", "10"})}
+
+
 def _tuning(name: str) -> list[dict[str, Any]]:
     """The tuning set's items for one judgement: every batch there is, each written apart
-    from these rules, less those left out while measuring (``learning_without``)."""
+    from these rules, less those left out while measuring (``learning_without``) and those
+    kept for measuring only (``MEASURED_ONLY``)."""
     items: list[dict[str, Any]] = []
     for batch, path in tuning_batches(name).items():
-        if batch in _learning["left_out"]:
+        if batch in _learning["left_out"] or batch in MEASURED_ONLY.get(name, ()):
             continue
         with open(path, encoding="utf-8") as handle:
             items += json.load(handle)
