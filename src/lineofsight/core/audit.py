@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from lineofsight.core.models import AuditEvent
 
@@ -50,6 +51,26 @@ def record(
         data=_with_channel(data),
         amendment_reason=amendment_reason,
     )
+
+
+def fields(
+    *,
+    actor: Any,
+    action: str,
+    subject_type: str,
+    data: dict[str, Any] | None = None,
+    amendment_reason: str = "",
+) -> dict[str, Any]:
+    """The fields of an audit row as ``record`` writes them, but its subject's id, for an
+    action that writes the row in a statement of its own (``core.rows``)."""
+    return {
+        "actor_id": getattr(actor, "pk", None),
+        "action": action,
+        "subject_type": subject_type,
+        "at": timezone.now(),
+        "data": _with_channel(data),
+        "amendment_reason": amendment_reason,
+    }
 
 
 def record_many(entries: list[dict[str, Any]], *, actor: Any) -> int:

@@ -13,9 +13,10 @@ the stored data was changed behind the actions' back. ``verify`` reports exactly
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
@@ -204,18 +205,87 @@ def parents_of(objective_id: int) -> list[tuple[str, int]]:
 
 
 def propagate(nodes: Iterable[tuple[str, int]], *, now: dt.datetime | None = None) -> int:
-    """Recompute ``nodes`` ("objective"/"key_result", id) and whatever they feed, upwards.
+    """Recompute ``nodes`` ("objective"/"key_result", id) and whatever they feed, upwards,
+    and write the figures that changed. Returns the number of figures written."""
+    figures = plan(nodes, now=now)
+    figures.write()
+    return len(figures)
 
-    Stops climbing where a figure did not change. Returns the number of figures written.
-    Runs inside the caller's transaction, in the same few statements whatever the depth of
-    the cascade (each one a round trip to the database server): lock and read every node the
-    given ones feed (one recursive query), read all their inputs and parents (one query),
-    score them level by level in memory, and write the figures that changed (one statement
-    per table). The order in which nodes are scored, and where the climb stops, are those of
-    a walk that reads and writes one node at a time.
+
+@dataclass
+class Figures:
+    """The figures a climb changed, to be written in one statement per table: by the
+    climb's caller (``statements``, e.g. in one statement with its own write on
+    PostgreSQL) or here (``write``)."""
+
+    objectives: dict[int, float]
+    key_results: dict[int, float]
+    now: dt.datetime
+
+    def __len__(self) -> int:
+        return len(self.objectives) + len(self.key_results)
+
+    def statements(self) -> list[tuple[str, list[Any]]]:
+        """One ``UPDATE`` per table with changed figures (``updated_at``: the moment of the
+        write, for incremental reads)."""
+        written = connection.ops.adapt_datetimefield_value(timezone.now())
+        out: list[tuple[str, list[Any]]] = []
+        if self.objectives:
+            cases = " ".join(["WHEN %s THEN %s"] * len(self.objectives))
+            where, ids = _in(self.objectives)
+            params: list[Any] = [v for pair in self.objectives.items() for v in pair]
+            params.append(connection.ops.adapt_datetimefield_value(self.now))
+            params.append(written)
+            params.extend(ids)
+            out.append(
+                (
+                    f"UPDATE {_OBJ} SET progress = CASE id {cases} END, "  # noqa: S608
+                    f"progress_updated_at = %s, updated_at = %s WHERE id IN {where}",
+                    params,
+                )
+            )
+        if self.key_results:
+            cases = " ".join(["WHEN %s THEN %s"] * len(self.key_results))
+            where, ids = _in(self.key_results)
+            out.append(
+                (
+                    f"UPDATE {_KR} SET progress = CASE id {cases} END, "  # noqa: S608
+                    f"updated_at = %s WHERE id IN {where}",
+                    [*(v for pair in self.key_results.items() for v in pair), written, *ids],
+                )
+            )
+        return out
+
+    def write(self) -> None:
+        with connection.cursor() as cursor:
+            for sql, params in self.statements():
+                cursor.execute(sql, params)
+
+
+def plan(
+    nodes: Iterable[tuple[str, int]],
+    *,
+    now: dt.datetime | None = None,
+    changed: Mapping[tuple[str, int], float] | None = None,
+    climb: Climb | None = None,
+) -> Figures:
+    """Recompute ``nodes`` ("objective"/"key_result", id) and whatever they feed, upwards,
+    reading the inputs in ``changed`` (a key result's progress about to be written by the
+    caller, in the same transaction) at their new value; the figures that change, unwritten.
+    ``climb``: the locks and reads for ``nodes``, sent already (``climb_from``).
+
+    Stops climbing where a figure did not change. Runs inside the caller's transaction, in
+    the same few statements whatever the depth of the cascade (each one a round trip to the
+    database server): lock and read every node the given ones feed (one recursive query),
+    read all their inputs and parents (one query), and score them level by level in memory;
+    the figures that changed are then written in one statement per table. The order in
+    which nodes are scored, and where the climb stops, are those of a walk that reads and
+    writes one node at a time.
     """
     now = now or timezone.now()
-    climb = _Climb()
+    climb = climb or Climb()
+    climb.receive()
+    climb.progress.update(changed or {})
     queue: list[tuple[str, int]] = list(nodes)
     climb.load(queue)
     seen: set[tuple[str, int]] = set()
@@ -264,8 +334,16 @@ def propagate(nodes: Iterable[tuple[str, int]], *, now: dt.datetime | None = Non
                 continue
             key_results[pk] = climb.progress[node] = figure.value
             queue.append(("objective", objective_id))
-    _write_figures(objectives, key_results, now)
-    return len(objectives) + len(key_results)
+    return Figures(objectives, key_results, now)
+
+
+def climb_from(nodes: Iterable[tuple[str, int]]) -> Climb:
+    """Send the statements that lock and read what ``nodes`` feed, for ``plan`` to read the
+    answers: sent inside ``core.rows.pipeline`` with other statements, in the same round
+    trip as those."""
+    climb = Climb()
+    climb.send(nodes)
+    return climb
 
 
 def _in(ids: Iterable[int]) -> tuple[str, list[int]]:
@@ -277,8 +355,8 @@ def _in(ids: Iterable[int]) -> tuple[str, list[int]]:
 _LIVE_LINK = "l.kind = 'contributes' AND l.state = 'accepted' AND l.ended_at IS NULL"
 
 # Every objective the given objectives and aligned key results feed, directly or through
-# other objectives and aligned key results, locked with the key results on the way.
-_LOCK_CLIMB = f"""
+# other objectives and aligned key results (``via``: the aligned key result on the way).
+_UP = f"""
     WITH RECURSIVE up(id, via) AS (
         SELECT id, NULL FROM {_OBJ} WHERE id IN {{objectives}}
         UNION
@@ -288,7 +366,10 @@ _LOCK_CLIMB = f"""
         FROM up JOIN {_LINK} l ON l.child_id = up.id
         LEFT JOIN {_KR} k ON k.id = l.parent_key_result_id AND k.source = 'aligned'
         WHERE {_LIVE_LINK} AND (l.parent_objective_id IS NOT NULL OR k.id IS NOT NULL)
-    ),
+    )"""  # noqa: S608
+
+# Those nodes, locked.
+_LOCK_CLIMB = f"""{_UP},
     o AS (
         SELECT id, title, progress_mode, cycle_id, progress, progress_updated_at
         FROM {_OBJ} WHERE id IN (SELECT id FROM up) ORDER BY id{{lock}}
@@ -304,32 +385,45 @@ _LOCK_CLIMB = f"""
     SELECT 'key_result', id, title, NULL, cycle_id, progress, NULL, objective_id, source
     FROM k"""  # noqa: S608
 
-# The direct inputs and the parents of the locked nodes, read once their locks are held.
-_CLIMB_INPUTS = f"""
+# Their direct inputs and their parents, read by the next statement, once the locks are held
+# (a statement reads what was committed when it began). It finds the nodes again rather than
+# being given them, so that both statements can be sent at once; whatever it finds that the
+# locking statement did not (a link committed in between) is left for a later load. On
+# PostgreSQL the nodes found are handed on as an array, which the planner reads through the
+# indexes (as a set of rows, it guesses hundreds and reads whole tables).
+_CLIMB_INPUTS = f"""{_UP}
     SELECT 'key_result', kr.objective_id, kr.id, kr.title, kr.weight, kr.progress, kr.cycle_id,
            c.start_date, kr.state
     FROM {_KR} kr JOIN {_CYCLE} c ON c.id = kr.cycle_id
-    WHERE kr.objective_id IN {{objectives}}
+    WHERE kr.objective_id {{in_up}}
     UNION ALL
     SELECT 'objective', l.parent_objective_id, o.id, o.title, l.weight, o.progress, o.cycle_id,
            c.start_date, o.state
     FROM {_LINK} l JOIN {_OBJ} o ON o.id = l.child_id JOIN {_CYCLE} c ON c.id = o.cycle_id
-    WHERE l.parent_objective_id IN {{objectives}} AND {_LIVE_LINK}
+    WHERE l.parent_objective_id {{in_up}} AND {_LIVE_LINK}
     UNION ALL
     SELECT 'aligned', l.parent_key_result_id, o.id, o.title, l.weight, o.progress, o.cycle_id,
            c.start_date, o.state
     FROM {_LINK} l JOIN {_OBJ} o ON o.id = l.child_id JOIN {_CYCLE} c ON c.id = o.cycle_id
-    WHERE l.parent_key_result_id IN {{key_results}} AND {_LIVE_LINK}
+    WHERE l.parent_key_result_id {{in_via}} AND {_LIVE_LINK}
     UNION ALL
     SELECT 'parent', l.child_id, l.parent_objective_id, NULL, NULL, NULL,
            l.parent_key_result_id, NULL, NULL
     FROM {_LINK} l
-    WHERE l.child_id IN {{objectives}} AND {_LIVE_LINK}"""  # noqa: S608
+    WHERE l.child_id {{in_up}} AND {_LIVE_LINK}"""  # noqa: S608
+
+
+def _among_up(column: str) -> str:
+    """A condition that a value is one of ``up``'s ``column`` (``id`` or ``via``)."""
+    if connection.vendor == "postgresql":
+        return f"= ANY(ARRAY(SELECT {column} FROM up WHERE {column} IS NOT NULL))"  # noqa: S608
+    return f"IN (SELECT {column} FROM up WHERE {column} IS NOT NULL)"  # noqa: S608
+
 
 _InputRow = tuple[str, int, str, float, float, int, object, str]
 
 
-class _Climb:
+class Climb:
     """The nodes a roll-up climbs through, locked and read in bulk, with the figures the
     climb has changed so far (which the inputs of the nodes above then show)."""
 
@@ -340,20 +434,46 @@ class _Climb:
         self.parents: dict[int, list[tuple[str, int]]] = {}
         self.inputs: dict[tuple[str, int], list[_InputRow]] = {}
         self.progress: dict[tuple[str, int], float] = {}
+        self._sent: tuple[list[tuple[str, int]], Any, Any] | None = None
 
     def load(self, nodes: Iterable[tuple[str, int]]) -> None:
         """Lock and read ``nodes`` and everything they feed, and then all their inputs."""
+        self.send(nodes)
+        self.receive()
+
+    def send(self, nodes: Iterable[tuple[str, int]]) -> None:
+        """Send the two statements of a load: within ``core.rows.pipeline``, together with
+        whatever else is sent there, in one round trip."""
         wanted = [n for n in nodes if n not in self.loaded]
         if not wanted:
             return
         objectives = _in(sorted({pk for kind, pk in wanted if kind == "objective"}))
         key_results = _in(sorted({pk for kind, pk in wanted if kind == "key_result"}))
+        params = objectives[1] + key_results[1]
         lock = _lock_clause()
-        sql = _LOCK_CLIMB.format(objectives=objectives[0], key_results=key_results[0], lock=lock)
-        new_objectives: list[int] = []
-        new_key_results: list[int] = []
-        with connection.cursor() as cursor:
-            cursor.execute(sql, objectives[1] + key_results[1])
+        locking, reading = connection.cursor(), connection.cursor()
+        locking.execute(
+            _LOCK_CLIMB.format(objectives=objectives[0], key_results=key_results[0], lock=lock),
+            params,
+        )
+        inputs = _CLIMB_INPUTS.format(
+            objectives=objectives[0],
+            key_results=key_results[0],
+            in_up=_among_up("id"),
+            in_via=_among_up("via"),
+        )
+        reading.execute(inputs, params)
+        self._sent = (wanted, locking, reading)
+
+    def receive(self) -> None:
+        """Read what ``send`` asked for."""
+        if self._sent is None:
+            return
+        wanted, locking, reading = self._sent
+        self._sent = None
+        new_objectives: set[int] = set()
+        new_aligned: set[int] = set()
+        with locking:
             for (
                 kind,
                 pk,
@@ -364,30 +484,24 @@ class _Climb:
                 stamped,
                 objective_id,
                 source,
-            ) in cursor.fetchall():
+            ) in locking.fetchall():
                 if (kind, pk) in self.loaded:
                     continue
                 if kind == "objective":
                     self.objectives[pk] = (title, mode, cycle_id, progress, stamped)
-                    new_objectives.append(pk)
+                    new_objectives.add(pk)
                 else:
                     self.key_results[pk] = (title, objective_id, cycle_id, progress, source)
-                    new_key_results.append(pk)
-            self.loaded.update(wanted)
-            self.loaded.update(("objective", pk) for pk in new_objectives)
-            self.loaded.update(("key_result", pk) for pk in new_key_results)
-            objectives = _in(new_objectives)
-            aligned = _in(
-                pk for pk in new_key_results if self.key_results[pk][4] == KeyResult.Source.ALIGNED
-            )
-            if not objectives[1] and not aligned[1]:
-                return
-            cursor.execute(
-                _CLIMB_INPUTS.format(objectives=objectives[0], key_results=aligned[0]),
-                objectives[1] * 2 + aligned[1] + objectives[1],
-            )
-            rows = cursor.fetchall()
+                    if source == KeyResult.Source.ALIGNED:
+                        new_aligned.add(pk)
+        with reading:
+            rows = reading.fetchall()
+        self.loaded.update(wanted)
+        self.loaded.update(("objective", pk) for pk in new_objectives)
+        self.loaded.update(("key_result", pk) for pk in self.key_results)
         for kind, owner, pk, title, weight, progress, cycle_id, start, state in rows:
+            if owner not in (new_aligned if kind == "aligned" else new_objectives):
+                continue  # not locked by this load: a later one reads it
             if kind == "parent":
                 parent = ("objective", pk) if pk is not None else ("key_result", cycle_id)
                 self.parents.setdefault(owner, []).append(parent)
@@ -433,37 +547,6 @@ class _Climb:
 
     def aligned_inputs(self, pk: int) -> list[scoring.Contribution]:
         return self._contributions(self.inputs.get(("key_result", pk), []))
-
-
-def _write_figures(
-    objectives: dict[int, float], key_results: dict[int, float], now: dt.datetime
-) -> None:
-    """One UPDATE per table for the figures a climb changed (``updated_at``: the moment of
-    the write, for incremental reads)."""
-    written = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        if objectives:
-            cases = " ".join(["WHEN %s THEN %s"] * len(objectives))
-            where, ids = _in(objectives)
-            params: list[float | int | str | None] = [
-                v for pair in objectives.items() for v in pair
-            ]
-            params.append(connection.ops.adapt_datetimefield_value(now))
-            params.append(written)
-            params.extend(ids)
-            cursor.execute(
-                f"UPDATE {_OBJ} SET progress = CASE id {cases} END, "  # noqa: S608
-                f"progress_updated_at = %s, updated_at = %s WHERE id IN {where}",
-                params,
-            )
-        if key_results:
-            cases = " ".join(["WHEN %s THEN %s"] * len(key_results))
-            where, ids = _in(key_results)
-            cursor.execute(
-                f"UPDATE {_KR} SET progress = CASE id {cases} END, "  # noqa: S608
-                f"updated_at = %s WHERE id IN {where}",
-                [*(v for pair in key_results.items() for v in pair), written, *ids],
-            )
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from lineofsight.core import audit
+from lineofsight.core import audit, rows
 from lineofsight.core.errors import InvalidInput, NotAllowed
+from lineofsight.core.models import AuditEvent
 from lineofsight.goals import rollup, scoring
 from lineofsight.goals.actions._common import (
     TEXT_MAX,
@@ -46,11 +47,14 @@ def record_check_in(
     viewer = _viewer(acting_user)
     # The owner checking in (the common case) needs nothing more than the key result, its
     # objective and cycle; anyone else loads the objective's owners for the policy.
-    kr = (
-        KeyResult.objects.select_for_update(of=("self",))
-        .select_related("objective", "cycle")
-        .get(pk=key_result.pk)
-    )
+    # Sent together (one round trip on PostgreSQL): lock the key result, then lock and read
+    # what its objective feeds, for the roll-up below. A key result never changes objective.
+    with rows.pipeline():
+        locked = rows.read(KeyResult, key_result.pk, related=("objective", "cycle"), lock=True)
+        climb = rollup.climb_from([("objective", key_result.objective_id)])
+        kr = locked()
+    if kr is None:
+        raise KeyResult.DoesNotExist("The key result no longer exists.")
     if not viewer.can_check_in(kr):
         raise NotAllowed("Only the key result's owner and the objective's editors check in.")
     amendment = _closed_cycle_guard(viewer, kr.cycle, amendment_reason)
@@ -80,34 +84,77 @@ def record_check_in(
     milestone = kr.kind == scoring.KeyResultKind.MILESTONE
     reading = scoring.Reading(None if milestone else number, bool(done) if milestone else None, now)
     figure = scoring.key_result_progress(kr.spec(), reading, subject=kr.title, as_of=now)
-    check_in = CheckIn.objects.create(
-        key_result=kr,
-        value=reading.value,
-        done=reading.done,
-        confidence=confidence,
-        note=note,
-        author=acting_user,
-        recorded_at=now,
-        progress=figure.value,
-        amendment_reason=amendment,
+    # The figures above the key result, scored with its new progress before anything is
+    # written, so that the reading, the key result, the audit row and those figures are
+    # written together: in one statement on PostgreSQL (each statement is a round trip).
+    figures = rollup.plan(
+        [("objective", kr.objective_id)],
+        now=now,
+        changed={("key_result", kr.pk): figure.value},
+        climb=climb,
     )
-    KeyResult.objects.filter(pk=kr.pk).update(
-        current_value=reading.value,
-        done=bool(reading.done),
-        progress=figure.value,
-        confidence=confidence,
-        last_check_in_at=now,
-        updated_at=timezone.now(),
-    )
-    audit.record(
+    fields = {
+        "key_result_id": kr.pk,
+        "value": reading.value,
+        "done": reading.done,
+        "confidence": confidence,
+        "note": note,
+        "author_id": acting_user.pk,
+        "recorded_at": now,
+        "progress": figure.value,
+        "amendment_reason": amendment,
+        "updated_at": timezone.now(),
+    }
+    latest = {
+        "current_value": reading.value,
+        "done": bool(reading.done),
+        "progress": figure.value,
+        "confidence": confidence,
+        "last_check_in_at": now,
+        "updated_at": timezone.now(),
+    }
+    event = audit.fields(
         actor=acting_user,
         action="check_in.record",
-        subject=check_in,
+        subject_type=CheckIn._meta.label_lower,
         data={"key_result": kr.pk, "value": reading.value, "done": reading.done},
         amendment_reason=amendment,
     )
+    check_in = rows.loaded(CheckIn, _write(figures, fields, kr.pk, latest, event), **fields)
     if raised:
         create_blockers(acting_user=acting_user, check_in=check_in, blockers=raised, at=now)
-    rollup.propagate_from_objectives([kr.objective_id], now=now)
     check_in_recorded.send(sender=CheckIn, check_in=check_in, by=acting_user)
     return check_in
+
+
+def _write(
+    figures: rollup.Figures,
+    check_in: dict[str, Any],
+    key_result_id: int,
+    latest: dict[str, Any],
+    event: dict[str, Any],
+) -> int:
+    """Write a check-in, its key result's latest figures, its audit row and the figures it
+    changed above; the check-in's id. On PostgreSQL, one statement (its parts see the same
+    snapshot and touch different rows, each locked already); elsewhere, one per part."""
+    statements = figures.statements()
+    if connection.vendor == "postgresql":
+        parts = [(f"f{n}", sql, params) for n, (sql, params) in enumerate(statements)]
+        parts.append(("ci", *rows.insert(CheckIn, check_in)))
+        parts.append(("kr", *rows.update(KeyResult, key_result_id, latest)))
+        parts.append(
+            ("ev", *rows.insert(AuditEvent, event, computed={"subject_id": "ci.id"}, source="ci"))
+        )
+        sql = "WITH " + ", ".join(f"{name} AS ({part})" for name, part, _ in parts)
+        params = [p for _name, _part, part_params in parts for p in part_params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " SELECT id FROM ci", params)  # noqa: S608
+            return int(cursor.fetchone()[0])
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+        cursor.execute(*rows.insert(CheckIn, check_in))
+        pk = int(cursor.fetchone()[0])
+        cursor.execute(*rows.update(KeyResult, key_result_id, latest))
+        cursor.execute(*rows.insert(AuditEvent, {**event, "subject_id": pk}))
+    return pk
