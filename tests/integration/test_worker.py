@@ -84,7 +84,9 @@ def status_of(result) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_each_job_is_enqueued_once_per_slot(queued):
-    now = timezone.now()
+    # At the start of a minute, so that a second later is in the same slot of every job (a
+    # job due every 30 s has a new slot a second later when the test starts at :29.5).
+    now = timezone.now().replace(second=0, microsecond=0)
     first = schedule.tick(now=now, scheduler="a")
     assert sorted(first.enqueued) == sorted(queued.SCHEDULE) and not first.taken
     # A second scheduler in the same slots finds them taken.
