@@ -45,10 +45,10 @@ def record_check_in(
     """Append a reading to a key result and roll its progress up the cascade, raising the
     blockers given (a plain text is one unassigned blocker)."""
     viewer = _viewer(acting_user)
-    # The owner checking in (the common case) needs nothing more than the key result, its
-    # objective and cycle; anyone else loads the objective's owners for the policy.
-    # Sent together (one round trip on PostgreSQL): lock the key result, then lock and read
-    # what its objective feeds, for the roll-up below. A key result never changes objective.
+    # Sent together (one round trip on PostgreSQL): lock the key result with its objective
+    # and cycle (all the owner checking in needs; anyone else loads the objective's owners
+    # for the policy), then lock and read what its objective feeds, for the roll-up below. A
+    # key result never changes objective.
     with rows.pipeline():
         locked = rows.read(KeyResult, key_result.pk, related=("objective", "cycle"), lock=True)
         climb = rollup.climb_from([("objective", key_result.objective_id)])
