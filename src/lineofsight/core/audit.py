@@ -44,12 +44,14 @@ def record(
     amendment_reason: str = "",
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        subject_type=subject._meta.label_lower if subject is not None else "",
+        **fields(
+            actor=actor,
+            action=action,
+            subject_type=subject._meta.label_lower if subject is not None else "",
+            data=data,
+            amendment_reason=amendment_reason,
+        ),
         subject_id=subject.pk if subject is not None else None,
-        data=_with_channel(data),
-        amendment_reason=amendment_reason,
     )
 
 
@@ -61,10 +63,10 @@ def fields(
     data: dict[str, Any] | None = None,
     amendment_reason: str = "",
 ) -> dict[str, Any]:
-    """The fields of an audit row as ``record`` writes them, but its subject's id, for an
-    action that writes the row in a statement of its own (``core.rows``)."""
+    """The fields of an audit row but its subject's id: what ``record`` writes, and what an
+    action that writes the row in a statement of its own writes (``core.rows``)."""
     return {
-        "actor_id": getattr(actor, "pk", None),
+        "actor_id": getattr(actor, "pk", None) or None,
         "action": action,
         "subject_type": subject_type,
         "at": timezone.now(),

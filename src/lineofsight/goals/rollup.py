@@ -472,6 +472,7 @@ class Climb:
         wanted, locking, reading = self._sent
         self._sent = None
         new_objectives: set[int] = set()
+        new_key_results: set[int] = set()
         new_aligned: set[int] = set()
         with locking:
             for (
@@ -492,13 +493,14 @@ class Climb:
                     new_objectives.add(pk)
                 else:
                     self.key_results[pk] = (title, objective_id, cycle_id, progress, source)
+                    new_key_results.add(pk)
                     if source == KeyResult.Source.ALIGNED:
                         new_aligned.add(pk)
         with reading:
             rows = reading.fetchall()
         self.loaded.update(wanted)
         self.loaded.update(("objective", pk) for pk in new_objectives)
-        self.loaded.update(("key_result", pk) for pk in self.key_results)
+        self.loaded.update(("key_result", pk) for pk in new_key_results)
         for kind, owner, pk, title, weight, progress, cycle_id, start, state in rows:
             if owner not in (new_aligned if kind == "aligned" else new_objectives):
                 continue  # not locked by this load: a later one reads it

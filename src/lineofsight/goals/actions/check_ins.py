@@ -93,6 +93,7 @@ def record_check_in(
         changed={("key_result", kr.pk): figure.value},
         climb=climb,
     )
+    written = timezone.now()
     fields = {
         "key_result_id": kr.pk,
         "value": reading.value,
@@ -103,7 +104,7 @@ def record_check_in(
         "recorded_at": now,
         "progress": figure.value,
         "amendment_reason": amendment,
-        "updated_at": timezone.now(),
+        "updated_at": written,
     }
     latest = {
         "current_value": reading.value,
@@ -111,7 +112,7 @@ def record_check_in(
         "progress": figure.value,
         "confidence": confidence,
         "last_check_in_at": now,
-        "updated_at": timezone.now(),
+        "updated_at": written,
     }
     event = audit.fields(
         actor=acting_user,
